@@ -1,0 +1,333 @@
+//! The interactive model (The Elm Architecture): `AppState`, the `Msg`s that change it, the
+//! `Effect`s it asks the runtime to perform, and the pure `update`. No I/O, no clock, no
+//! terminal: uses only `model` and `render` types.
+
+mod action;
+mod feeds;
+mod reader;
+mod stream;
+
+pub use action::{Action, HelpRow};
+pub use feeds::FeedsView;
+pub use reader::ReaderView;
+pub use stream::{PAGE_SIZE, StreamView};
+
+use crate::model::{
+    Counts, Entry, EntryFilter, EntryId, EntrySummary, Feed, Mark, Page, RefreshEvent, RefreshScope,
+};
+use crate::render::Rendered;
+
+/// Which screen is in front.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Stream,
+    Feeds,
+    Reader,
+    Help,
+}
+
+/// Refresh progress for the status line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+    pub failed: usize,
+}
+
+/// Options the runtime passes in from the config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    pub mark_read_on_open: bool,
+    /// Widest the reader lays text out.
+    pub max_width: u16,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            mark_read_on_open: true,
+            max_width: 100,
+        }
+    }
+}
+
+/// Everything the interface shows, and nothing the runtime owns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppState {
+    pub view: View,
+    /// Where `Back` from the help screen returns to.
+    pub help_return: View,
+    pub stream: StreamView,
+    pub feeds: FeedsView,
+    pub reader: Option<ReaderView>,
+    pub counts: Counts,
+    pub refresh: Option<Progress>,
+    /// A one-line message for the status line (errors, results); cleared by the next key.
+    pub status: Option<String>,
+    pub help: Vec<HelpRow>,
+    pub width: u16,
+    pub height: u16,
+    pub options: Options,
+    pub quit: bool,
+}
+
+/// Something that happened: a key, a result of an effect, a refresh event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    Action(Action),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    PageLoaded {
+        generation: u64,
+        page: Page,
+        rows: Vec<EntrySummary>,
+    },
+    Counts(Counts),
+    FeedsLoaded(Vec<Feed>),
+    EntryLoaded {
+        entry: Box<Entry>,
+        rendered: Rendered,
+        width: u16,
+    },
+    /// A mark was written to the database; only now is it shown.
+    MarkApplied {
+        ids: Vec<EntryId>,
+        mark: Mark,
+    },
+    Refresh(RefreshEvent),
+    /// An effect failed; the message names what and why.
+    Failed(String),
+}
+
+/// Work for the runtime; results come back as `Msg`s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    LoadPage {
+        generation: u64,
+        filter: EntryFilter,
+        page: Page,
+        limit: usize,
+    },
+    LoadCounts,
+    LoadFeeds,
+    /// Load and render an entry at `width` columns.
+    OpenEntry {
+        id: EntryId,
+        width: u16,
+    },
+    SetMark {
+        ids: Vec<EntryId>,
+        mark: Mark,
+    },
+    Refresh(RefreshScope),
+    Quit,
+}
+
+impl AppState {
+    /// The state before anything is loaded; `start` gives the effects that load it.
+    pub fn new(options: Options, help: Vec<HelpRow>, width: u16, height: u16) -> Self {
+        Self {
+            view: View::Stream,
+            help_return: View::Stream,
+            stream: StreamView::new(EntryFilter::default(), "All entries".into()),
+            feeds: FeedsView::default(),
+            reader: None,
+            counts: Counts::default(),
+            refresh: None,
+            status: None,
+            help,
+            width,
+            height,
+            options,
+            quit: false,
+        }
+    }
+
+    /// The effects that fill a fresh state.
+    pub fn start(&mut self) -> Vec<Effect> {
+        vec![self.stream.reload(), Effect::LoadCounts]
+    }
+
+    /// Rows available to a list view (the title and status lines take one each).
+    pub fn list_height(&self) -> usize {
+        usize::from(self.height.saturating_sub(2)).max(1)
+    }
+
+    /// The column width the reader lays text out at.
+    pub fn reader_width(&self) -> u16 {
+        self.width
+            .saturating_sub(2)
+            .clamp(10, self.options.max_width)
+    }
+}
+
+/// The one place behaviour lives: applies `msg` to `state`, returns the effects to run.
+pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Action(action) => {
+            state.status = None;
+            on_action(state, action)
+        }
+        Msg::Resize { width, height } => {
+            state.width = width;
+            state.height = height;
+            let h = state.list_height();
+            state.stream.scroll_into_view(h);
+            state.feeds.scroll_into_view(h);
+            match &state.reader {
+                Some(r) if r.width != state.reader_width() => vec![Effect::OpenEntry {
+                    id: r.entry.summary.id,
+                    width: state.reader_width(),
+                }],
+                _ => Vec::new(),
+            }
+        }
+        Msg::PageLoaded {
+            generation,
+            page,
+            rows,
+        } => {
+            let h = state.list_height();
+            state.stream.page_loaded(generation, page, rows, h)
+        }
+        Msg::Counts(counts) => {
+            state.counts = counts;
+            Vec::new()
+        }
+        Msg::FeedsLoaded(feeds) => {
+            state.feeds.loaded(feeds, state.list_height());
+            Vec::new()
+        }
+        Msg::EntryLoaded {
+            entry,
+            rendered,
+            width,
+        } => {
+            reader::loaded(state, *entry, rendered, width);
+            Vec::new()
+        }
+        Msg::MarkApplied { ids, mark } => {
+            state.stream.apply_mark(&ids, mark);
+            if let Some(r) = &mut state.reader {
+                if ids.contains(&r.entry.summary.id) {
+                    apply_mark(&mut r.entry.summary, mark);
+                }
+            }
+            let mut effects = vec![Effect::LoadCounts];
+            if state.view == View::Feeds {
+                effects.push(Effect::LoadFeeds);
+            }
+            effects
+        }
+        Msg::Refresh(event) => on_refresh(state, &event),
+        Msg::Failed(message) => {
+            state.status = Some(message);
+            Vec::new()
+        }
+    }
+}
+
+/// Applies a mark to a row's flags.
+pub fn apply_mark(row: &mut EntrySummary, mark: Mark) {
+    match mark {
+        Mark::Read => row.read = true,
+        Mark::Unread => row.read = false,
+        Mark::Star => row.starred = true,
+        Mark::Unstar => row.starred = false,
+    }
+}
+
+/// The effect that toggles `mark` on `row`.
+fn toggle(row: &EntrySummary, read: bool) -> Effect {
+    let mark = match (read, row.read, row.starred) {
+        (true, false, _) => Mark::Read,
+        (true, true, _) => Mark::Unread,
+        (false, _, false) => Mark::Star,
+        (false, _, true) => Mark::Unstar,
+    };
+    Effect::SetMark {
+        ids: vec![row.id],
+        mark,
+    }
+}
+
+fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    match (state.view, action) {
+        (_, Action::Quit) => quit(state),
+        (View::Help, Action::Back | Action::Cancel | Action::Help) => {
+            state.view = state.help_return;
+            Vec::new()
+        }
+        (View::Help, _) => Vec::new(),
+        (view, Action::Help) => {
+            state.help_return = view;
+            state.view = View::Help;
+            Vec::new()
+        }
+        (_, Action::RefreshAll) => vec![Effect::Refresh(RefreshScope::All)],
+        (View::Stream, action) => stream::on_action(state, action),
+        (View::Feeds, action) => feeds::on_action(state, action),
+        (View::Reader, action) => reader::on_action(state, action),
+    }
+}
+
+fn quit(state: &mut AppState) -> Vec<Effect> {
+    state.quit = true;
+    vec![Effect::Quit]
+}
+
+fn on_refresh(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
+    match *event {
+        RefreshEvent::Started { total } => {
+            state.refresh = Some(Progress {
+                done: 0,
+                total,
+                failed: 0,
+            });
+            Vec::new()
+        }
+        RefreshEvent::FeedDone { .. } => {
+            if let Some(p) = &mut state.refresh {
+                p.done += 1;
+            }
+            Vec::new()
+        }
+        RefreshEvent::FeedFailed { .. } => {
+            if let Some(p) = &mut state.refresh {
+                p.done += 1;
+                p.failed += 1;
+            }
+            Vec::new()
+        }
+        RefreshEvent::Finished(summary) => {
+            state.refresh = None;
+            state.status = Some(if summary.failed == 0 {
+                format!(
+                    "Refreshed {} feeds: {} new entries",
+                    summary.ok, summary.new_entries
+                )
+            } else {
+                format!(
+                    "Refreshed {} feeds, {} failed (see the feed list): {} new entries",
+                    summary.ok, summary.failed, summary.new_entries
+                )
+            });
+            let mut effects = vec![Effect::LoadCounts];
+            if let Some(reload) = state.stream.refresh_in_place() {
+                effects.push(reload);
+            }
+            if state.view == View::Feeds {
+                effects.push(Effect::LoadFeeds);
+            }
+            effects
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,309 @@
+//! The stream view: a window of rows over the filtered stream, filled by keyset pages in both
+//! directions and trimmed at the far end, so memory stays flat however long the stream is.
+
+use super::{AppState, Effect, View, toggle};
+use crate::model::{EntryFilter, EntryId, EntrySummary, Mark, Page};
+
+/// Rows asked for per page.
+pub const PAGE_SIZE: usize = 200;
+/// Rows kept in memory at most; the far end is dropped beyond this.
+const MAX_WINDOW: usize = 3 * PAGE_SIZE;
+
+/// Where the cursor goes when a requested page replaces the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchor {
+    Top,
+    Bottom,
+    /// Stay on this entry if it is still there, else at this index.
+    Entry(EntryId, usize),
+}
+
+/// The stream (or one feed's stream) as a scrolling list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamView {
+    pub filter: EntryFilter,
+    pub title: String,
+    /// A contiguous slice of the filtered stream, newest first.
+    pub rows: Vec<EntrySummary>,
+    /// The window starts at the newest entry.
+    pub at_top: bool,
+    /// The window ends at the oldest entry.
+    pub at_bottom: bool,
+    pub cursor: usize,
+    /// The first row on screen.
+    pub offset: usize,
+    /// Bumped by every reload, so late pages of an older filter are ignored.
+    pub generation: u64,
+    /// The first page has arrived.
+    pub loaded: bool,
+    pending: Option<(Page, usize)>,
+    anchor: Anchor,
+}
+
+impl StreamView {
+    pub fn new(filter: EntryFilter, title: String) -> Self {
+        Self {
+            filter,
+            title,
+            rows: Vec::new(),
+            at_top: true,
+            at_bottom: false,
+            cursor: 0,
+            offset: 0,
+            generation: 0,
+            loaded: false,
+            pending: None,
+            anchor: Anchor::Top,
+        }
+    }
+
+    /// The row under the cursor.
+    pub fn selected(&self) -> Option<&EntrySummary> {
+        self.rows.get(self.cursor)
+    }
+
+    fn request(&mut self, page: Page, limit: usize) -> Effect {
+        self.pending = Some((page, limit));
+        Effect::LoadPage {
+            generation: self.generation,
+            filter: self.filter.clone(),
+            page,
+            limit,
+        }
+    }
+
+    /// Drops the window and loads the stream from the top.
+    pub fn reload(&mut self) -> Effect {
+        self.generation += 1;
+        self.anchor = Anchor::Top;
+        self.request(Page::First, PAGE_SIZE)
+    }
+
+    /// Reloads from the top keeping the cursor on the same entry, when the window is at the top
+    /// (new entries then appear above). Deeper down, scrolling up will bring them in.
+    pub fn refresh_in_place(&mut self) -> Option<Effect> {
+        if !self.at_top {
+            return None;
+        }
+        self.generation += 1;
+        self.anchor = self.keep_anchor();
+        Some(self.request(Page::First, self.rows.len().max(PAGE_SIZE)))
+    }
+
+    fn keep_anchor(&self) -> Anchor {
+        self.selected()
+            .map_or(Anchor::Top, |r| Anchor::Entry(r.id, self.cursor))
+    }
+
+    /// Reloads with a changed filter, keeping the cursor on the same entry if it still matches.
+    pub fn refilter(&mut self, filter: EntryFilter, title: String) -> Effect {
+        let anchor = self.keep_anchor();
+        self.filter = filter;
+        self.title = title;
+        let effect = self.reload();
+        self.anchor = anchor;
+        effect
+    }
+
+    /// Takes in a page the runtime loaded; may ask for the next one.
+    pub fn page_loaded(
+        &mut self,
+        generation: u64,
+        page: Page,
+        rows: Vec<EntrySummary>,
+        height: usize,
+    ) -> Vec<Effect> {
+        if generation != self.generation {
+            return Vec::new();
+        }
+        let limit = match self.pending.take() {
+            Some((p, limit)) if p == page => limit,
+            other => {
+                self.pending = other;
+                return Vec::new();
+            }
+        };
+        let full = rows.len() >= limit;
+        match page {
+            Page::First | Page::Last => {
+                self.rows = rows;
+                self.at_top = page == Page::First || !full;
+                self.at_bottom = page == Page::Last || !full;
+                self.loaded = true;
+                self.cursor = match self.anchor {
+                    Anchor::Top => 0,
+                    Anchor::Bottom => self.rows.len().saturating_sub(1),
+                    Anchor::Entry(id, index) => {
+                        self.rows.iter().position(|r| r.id == id).unwrap_or(index)
+                    }
+                };
+                self.offset = self.offset.min(self.cursor);
+            }
+            Page::Older(_) => {
+                self.at_bottom = !full;
+                self.rows.extend(rows);
+                if self.rows.len() > MAX_WINDOW {
+                    let drop = self.rows.len() - MAX_WINDOW;
+                    self.rows.drain(..drop);
+                    self.cursor = self.cursor.saturating_sub(drop);
+                    self.offset = self.offset.saturating_sub(drop);
+                    self.at_top = false;
+                }
+            }
+            Page::Newer(_) => {
+                self.at_top = !full;
+                let added = rows.len();
+                self.rows.splice(0..0, rows);
+                self.cursor += added;
+                self.offset += added;
+                if self.rows.len() > MAX_WINDOW {
+                    self.rows.truncate(MAX_WINDOW);
+                    self.at_bottom = false;
+                }
+            }
+        }
+        self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+        self.scroll_into_view(height);
+        self.prefetch(height).into_iter().collect()
+    }
+
+    /// Keeps the cursor on screen.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let height = height.max(1);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + height {
+            self.offset = self.cursor + 1 - height;
+        }
+    }
+
+    /// Asks for the next page when the cursor comes within a screen of the window's edge.
+    fn prefetch(&mut self, height: usize) -> Option<Effect> {
+        if self.pending.is_some() || self.rows.is_empty() {
+            return None;
+        }
+        let margin = height.max(20) * 2;
+        if !self.at_bottom && self.rows.len() - self.cursor <= margin {
+            let last = self.rows.last()?.cursor();
+            return Some(self.request(Page::Older(last), PAGE_SIZE));
+        }
+        if !self.at_top && self.cursor < margin {
+            let first = self.rows.first()?.cursor();
+            return Some(self.request(Page::Newer(first), PAGE_SIZE));
+        }
+        None
+    }
+
+    /// Moves the cursor by `delta` rows within the window.
+    pub fn move_by(&mut self, delta: isize, height: usize) -> Vec<Effect> {
+        if self.rows.is_empty() {
+            return Vec::new();
+        }
+        let last = self.rows.len() - 1;
+        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
+        self.scroll_into_view(height);
+        self.prefetch(height).into_iter().collect()
+    }
+
+    fn top(&mut self, height: usize) -> Vec<Effect> {
+        if self.at_top {
+            self.move_by(isize::MIN / 2, height)
+        } else {
+            vec![self.reload()]
+        }
+    }
+
+    fn bottom(&mut self, height: usize) -> Vec<Effect> {
+        if self.at_bottom {
+            self.move_by(isize::MAX / 2, height)
+        } else {
+            self.generation += 1;
+            self.anchor = Anchor::Bottom;
+            self.offset = usize::MAX / 2;
+            vec![self.request(Page::Last, PAGE_SIZE)]
+        }
+    }
+
+    /// Shows a mark the database has accepted.
+    pub fn apply_mark(&mut self, ids: &[EntryId], mark: Mark) {
+        for row in self.rows.iter_mut().filter(|r| ids.contains(&r.id)) {
+            super::apply_mark(row, mark);
+        }
+    }
+}
+
+fn page_delta(height: usize) -> isize {
+    isize::try_from(height).unwrap_or(isize::MAX)
+}
+
+/// Keys on the stream view.
+pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
+    use super::Action as A;
+    let h = state.list_height();
+    let stream = &mut state.stream;
+    match action {
+        A::Down => stream.move_by(1, h),
+        A::Up => stream.move_by(-1, h),
+        A::PageDown => stream.move_by(page_delta(h), h),
+        A::PageUp => stream.move_by(-page_delta(h), h),
+        A::Top => stream.top(h),
+        A::Bottom => stream.bottom(h),
+        A::Open => open(state),
+        A::ToggleRead => stream
+            .selected()
+            .map(|r| toggle(r, true))
+            .into_iter()
+            .collect(),
+        A::ToggleStar => stream
+            .selected()
+            .map(|r| toggle(r, false))
+            .into_iter()
+            .collect(),
+        A::ToggleUnreadOnly => {
+            let mut filter = stream.filter.clone();
+            filter.unread_only = !filter.unread_only;
+            state.status = Some(
+                if filter.unread_only {
+                    "Showing unread entries only"
+                } else {
+                    "Showing all entries"
+                }
+                .into(),
+            );
+            let title = stream.title.clone();
+            vec![stream.refilter(filter, title)]
+        }
+        A::Feeds => {
+            state.view = View::Feeds;
+            vec![Effect::LoadFeeds]
+        }
+        A::Back | A::Cancel if stream.filter.feed.is_some() => {
+            let filter = EntryFilter {
+                feed: None,
+                ..stream.filter.clone()
+            };
+            let effect = stream.refilter(filter, "All entries".into());
+            state.view = View::Feeds;
+            vec![effect, Effect::LoadFeeds]
+        }
+        A::Back => super::quit(state),
+        A::Cancel | A::Quit | A::Help | A::RefreshAll => Vec::new(),
+    }
+}
+
+fn open(state: &mut AppState) -> Vec<Effect> {
+    let Some(row) = state.stream.selected() else {
+        return Vec::new();
+    };
+    let mut effects = vec![Effect::OpenEntry {
+        id: row.id,
+        width: state.reader_width(),
+    }];
+    if state.options.mark_read_on_open && !row.read {
+        effects.push(Effect::SetMark {
+            ids: vec![row.id],
+            mark: Mark::Read,
+        });
+    }
+    effects
+}

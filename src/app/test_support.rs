@@ -1,0 +1,130 @@
+//! Builders for `update` tests: rows, entries, and a runtime stand-in that answers effects from
+//! an in-memory list the way the store would (newest first, keyset pages).
+
+use super::{AppState, Effect, HelpRow, Msg, Options, update};
+use crate::model::{Cursor, Entry, EntryId, EntrySummary, FeedId, Page};
+use crate::render::Rendered;
+
+pub fn row(id: i64, feed: i64) -> EntrySummary {
+    EntrySummary {
+        id: EntryId(id),
+        feed_id: FeedId(feed),
+        feed_title: format!("Feed {feed}"),
+        guid: None,
+        title: format!("Entry {id}"),
+        link: Some(format!("https://example.org/{id}")),
+        author: None,
+        // Newer ids are newer entries.
+        published: chrono::DateTime::from_timestamp(1_700_000_000 + id * 60, 0).unwrap(),
+        read: false,
+        starred: false,
+    }
+}
+
+pub fn entry(id: i64, lines: usize) -> (Entry, Rendered) {
+    let rendered = Rendered {
+        lines: (0..lines)
+            .map(|i| crate::render::Line {
+                spans: vec![crate::render::Span {
+                    text: format!("line {i}"),
+                    style: crate::render::Style::default(),
+                }],
+            })
+            .collect(),
+        links: Vec::new(),
+    };
+    let entry = Entry {
+        summary: row(id, 1),
+        updated: None,
+        content_html: String::new(),
+        base_url: None,
+    };
+    (entry, rendered)
+}
+
+/// A stand-in for the store: `n` entries with ids 1..=n (id n is the newest).
+pub struct FakeDb {
+    pub rows: Vec<EntrySummary>,
+    pub loads: usize,
+}
+
+impl FakeDb {
+    pub fn new(n: i64) -> Self {
+        Self {
+            rows: (1..=n).rev().map(|id| row(id, 1 + id % 3)).collect(),
+            loads: 0,
+        }
+    }
+
+    fn page(&self, page: Page, limit: usize, unread_only: bool) -> Vec<EntrySummary> {
+        let matching = self.rows.iter().filter(|r| !unread_only || !r.read);
+        let key = |r: &EntrySummary| (r.published.timestamp(), r.id);
+        let before = |c: Cursor| move |r: &&EntrySummary| key(r) < (c.published, c.id);
+        let after = |c: Cursor| move |r: &&EntrySummary| key(r) > (c.published, c.id);
+        let mut out: Vec<EntrySummary> = match page {
+            Page::First => matching.take(limit).cloned().collect(),
+            Page::Older(c) => matching.filter(before(c)).take(limit).cloned().collect(),
+            Page::Last => {
+                let all: Vec<_> = matching.collect();
+                all[all.len().saturating_sub(limit)..]
+                    .iter()
+                    .map(|r| (*r).clone())
+                    .collect()
+            }
+            Page::Newer(c) => {
+                let all: Vec<_> = matching.filter(after(c)).collect();
+                all[all.len().saturating_sub(limit)..]
+                    .iter()
+                    .map(|r| (*r).clone())
+                    .collect()
+            }
+        };
+        out.truncate(limit);
+        out
+    }
+
+    /// Runs effects as the runtime would (store reads only), feeding results back.
+    pub fn run(&mut self, state: &mut AppState, effects: Vec<Effect>) {
+        let mut queue = effects;
+        while let Some(effect) = queue.pop() {
+            let msg = match effect {
+                Effect::LoadPage {
+                    generation,
+                    filter,
+                    page,
+                    limit,
+                } => {
+                    self.loads += 1;
+                    Msg::PageLoaded {
+                        generation,
+                        page,
+                        rows: self.page(page, limit, filter.unread_only),
+                    }
+                }
+                Effect::SetMark { ids, mark } => {
+                    for r in self.rows.iter_mut().filter(|r| ids.contains(&r.id)) {
+                        super::apply_mark(r, mark);
+                    }
+                    Msg::MarkApplied { ids, mark }
+                }
+                _ => continue,
+            };
+            queue.extend(update(state, msg));
+        }
+    }
+
+    /// A state of `width`×`height` with the first page loaded.
+    pub fn started(&mut self, width: u16, height: u16) -> AppState {
+        let mut state = AppState::new(Options::default(), Vec::<HelpRow>::new(), width, height);
+        let effects = state.start();
+        self.run(&mut state, effects);
+        state
+    }
+
+    /// Sends a message and runs what it asks for.
+    pub fn send(&mut self, state: &mut AppState, msg: Msg) -> Vec<Effect> {
+        let effects = update(state, msg);
+        self.run(state, effects.clone());
+        effects
+    }
+}

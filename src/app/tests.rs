@@ -1,0 +1,428 @@
+//! `update` tests: state and returned effects for each behaviour.
+
+use super::test_support::{FakeDb, entry, row};
+use super::*;
+use crate::model::{FeedId, RefreshSummary};
+
+fn act(a: Action) -> Msg {
+    Msg::Action(a)
+}
+
+fn selected_id(state: &AppState) -> i64 {
+    state.stream.selected().unwrap().id.0
+}
+
+#[test]
+fn start_loads_the_first_page_and_counts() {
+    let mut state = AppState::new(Options::default(), Vec::new(), 80, 24);
+    let effects = state.start();
+    assert!(matches!(
+        effects[0],
+        Effect::LoadPage {
+            page: Page::First,
+            ..
+        }
+    ));
+    assert!(effects.contains(&Effect::LoadCounts));
+}
+
+#[test]
+fn cursor_moves_and_stops_at_the_ends() {
+    let mut db = FakeDb::new(5);
+    let mut s = db.started(80, 24);
+    assert_eq!(selected_id(&s), 5);
+    db.send(&mut s, act(Action::Down));
+    db.send(&mut s, act(Action::Down));
+    assert_eq!(selected_id(&s), 3);
+    for _ in 0..10 {
+        db.send(&mut s, act(Action::Down));
+    }
+    assert_eq!(selected_id(&s), 1);
+    db.send(&mut s, act(Action::Top));
+    assert_eq!(selected_id(&s), 5);
+    db.send(&mut s, act(Action::Up));
+    assert_eq!(selected_id(&s), 5);
+}
+
+#[test]
+fn scrolling_keeps_the_cursor_on_screen() {
+    let mut db = FakeDb::new(100);
+    let mut s = db.started(80, 12); // 10 list rows
+    for _ in 0..15 {
+        db.send(&mut s, act(Action::Down));
+    }
+    assert_eq!(s.stream.cursor, 15);
+    assert_eq!(s.stream.offset, 6);
+    db.send(&mut s, act(Action::PageUp));
+    assert_eq!(s.stream.cursor, 5);
+    assert_eq!(s.stream.offset, 5);
+}
+
+#[test]
+fn walking_down_a_long_stream_pages_in_and_keeps_the_window_bounded() {
+    let n = 2_000;
+    let mut db = FakeDb::new(n);
+    let mut s = db.started(80, 24);
+    let mut seen = vec![selected_id(&s)];
+    for _ in 0..(n - 1) {
+        db.send(&mut s, act(Action::Down));
+        seen.push(selected_id(&s));
+        assert!(s.stream.rows.len() <= 3 * PAGE_SIZE);
+    }
+    assert_eq!(seen, (1..=n).rev().collect::<Vec<_>>());
+    assert!(s.stream.at_bottom && !s.stream.at_top);
+    // And back up again, through pages loaded the other way.
+    for _ in 0..(n - 1) {
+        db.send(&mut s, act(Action::Up));
+    }
+    assert_eq!(selected_id(&s), n);
+    assert!(s.stream.at_top);
+}
+
+#[test]
+fn bottom_jumps_without_loading_everything_and_top_comes_back() {
+    let mut db = FakeDb::new(5_000);
+    let mut s = db.started(80, 24);
+    db.loads = 0;
+    db.send(&mut s, act(Action::Bottom));
+    assert_eq!(selected_id(&s), 1);
+    assert!(db.loads <= 2, "loaded {} pages", db.loads);
+    assert!(s.stream.rows.len() <= 3 * PAGE_SIZE);
+    db.send(&mut s, act(Action::Top));
+    assert_eq!(selected_id(&s), 5_000);
+}
+
+#[test]
+fn a_late_page_of_an_old_filter_is_ignored() {
+    let mut db = FakeDb::new(10);
+    let mut s = db.started(80, 24);
+    let old = s.stream.generation;
+    db.send(&mut s, act(Action::ToggleUnreadOnly));
+    let effects = update(
+        &mut s,
+        Msg::PageLoaded {
+            generation: old,
+            page: Page::First,
+            rows: vec![row(99, 1)],
+        },
+    );
+    assert!(effects.is_empty());
+    assert!(s.stream.rows.iter().all(|r| r.id.0 != 99));
+}
+
+#[test]
+fn toggling_read_writes_first_and_shows_after() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    let effects = update(&mut s, act(Action::ToggleRead));
+    assert_eq!(
+        effects,
+        vec![Effect::SetMark {
+            ids: vec![EntryId(3)],
+            mark: Mark::Read
+        }]
+    );
+    // Not shown as read until the store says it is written.
+    assert!(!s.stream.selected().unwrap().read);
+    let effects = update(
+        &mut s,
+        Msg::MarkApplied {
+            ids: vec![EntryId(3)],
+            mark: Mark::Read,
+        },
+    );
+    assert!(s.stream.selected().unwrap().read);
+    assert!(effects.contains(&Effect::LoadCounts));
+    // Toggling again asks for unread.
+    assert_eq!(
+        update(&mut s, act(Action::ToggleRead)),
+        vec![Effect::SetMark {
+            ids: vec![EntryId(3)],
+            mark: Mark::Unread
+        }]
+    );
+}
+
+#[test]
+fn toggling_star_both_ways() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    db.send(&mut s, act(Action::ToggleStar));
+    assert!(s.stream.selected().unwrap().starred);
+    db.send(&mut s, act(Action::ToggleStar));
+    assert!(!s.stream.selected().unwrap().starred);
+}
+
+#[test]
+fn unread_only_keeps_read_rows_until_reloaded_and_cursor_on_the_entry() {
+    let mut db = FakeDb::new(6);
+    let mut s = db.started(80, 24);
+    db.send(&mut s, act(Action::Down));
+    db.send(&mut s, act(Action::Down));
+    db.send(&mut s, act(Action::ToggleRead)); // entry 4 read
+    db.send(&mut s, act(Action::Down)); // on entry 3
+    db.send(&mut s, act(Action::ToggleUnreadOnly));
+    assert!(s.stream.filter.unread_only);
+    assert_eq!(
+        s.stream.rows.iter().map(|r| r.id.0).collect::<Vec<_>>(),
+        vec![6, 5, 3, 2, 1]
+    );
+    assert_eq!(selected_id(&s), 3);
+    assert!(s.status.as_deref().unwrap().contains("unread"));
+    db.send(&mut s, act(Action::ToggleUnreadOnly));
+    assert_eq!(s.stream.rows.len(), 6);
+}
+
+#[test]
+fn opening_an_entry_loads_it_and_marks_it_read() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    let effects = update(&mut s, act(Action::Open));
+    assert_eq!(
+        effects,
+        vec![
+            Effect::OpenEntry {
+                id: EntryId(3),
+                width: 78
+            },
+            Effect::SetMark {
+                ids: vec![EntryId(3)],
+                mark: Mark::Read
+            }
+        ]
+    );
+    let (e, r) = entry(3, 100);
+    update(
+        &mut s,
+        Msg::EntryLoaded {
+            entry: Box::new(e),
+            rendered: r,
+            width: 78,
+        },
+    );
+    assert_eq!(s.view, View::Reader);
+}
+
+#[test]
+fn opening_a_read_entry_does_not_mark_again_nor_when_configured_off() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    db.send(&mut s, act(Action::ToggleRead));
+    assert_eq!(update(&mut s, act(Action::Open)).len(), 1);
+    let mut s = db.started(80, 24);
+    s.options.mark_read_on_open = false;
+    db.send(&mut s, act(Action::Down));
+    assert_eq!(update(&mut s, act(Action::Open)).len(), 1);
+}
+
+fn reading(lines: usize, height: u16) -> AppState {
+    let mut s = AppState::new(Options::default(), Vec::new(), 80, height);
+    let (e, r) = entry(1, lines);
+    update(
+        &mut s,
+        Msg::EntryLoaded {
+            entry: Box::new(e),
+            rendered: r,
+            width: 78,
+        },
+    );
+    s
+}
+
+#[test]
+fn reader_scrolls_within_the_body() {
+    let mut s = reading(100, 24); // body height 24 - 2 - 4 = 18
+    update(&mut s, act(Action::Down));
+    assert_eq!(s.reader.as_ref().unwrap().scroll, 1);
+    update(&mut s, act(Action::PageDown));
+    assert_eq!(s.reader.as_ref().unwrap().scroll, 19);
+    update(&mut s, act(Action::Bottom));
+    assert_eq!(s.reader.as_ref().unwrap().scroll, 82);
+    update(&mut s, act(Action::Down));
+    assert_eq!(s.reader.as_ref().unwrap().scroll, 82);
+    update(&mut s, act(Action::Top));
+    assert_eq!(s.reader.as_ref().unwrap().scroll, 0);
+}
+
+#[test]
+fn short_entries_do_not_scroll() {
+    let mut s = reading(3, 24);
+    update(&mut s, act(Action::PageDown));
+    assert_eq!(s.reader.as_ref().unwrap().scroll, 0);
+}
+
+#[test]
+fn back_from_the_reader_returns_to_the_stream() {
+    let mut s = reading(3, 24);
+    update(&mut s, act(Action::Back));
+    assert_eq!(s.view, View::Stream);
+    assert!(s.reader.is_none());
+    assert!(!s.quit);
+}
+
+#[test]
+fn resizing_the_reader_asks_for_a_new_layout_and_keeps_the_place() {
+    let mut s = reading(100, 24);
+    update(&mut s, act(Action::PageDown));
+    let effects = update(
+        &mut s,
+        Msg::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::OpenEntry {
+            id: EntryId(1),
+            width: 100
+        }]
+    );
+    let (e, r) = entry(1, 60);
+    update(
+        &mut s,
+        Msg::EntryLoaded {
+            entry: Box::new(e),
+            rendered: r,
+            width: 100,
+        },
+    );
+    assert_eq!(s.reader.as_ref().unwrap().scroll, 18);
+}
+
+#[test]
+fn q_quits_from_the_stream_esc_does_not() {
+    let mut db = FakeDb::new(1);
+    let mut s = db.started(80, 24);
+    assert!(update(&mut s, act(Action::Cancel)).is_empty());
+    assert!(!s.quit);
+    assert_eq!(update(&mut s, act(Action::Back)), vec![Effect::Quit]);
+    assert!(s.quit);
+}
+
+fn feed(id: i64, error: Option<&str>) -> crate::model::Feed {
+    crate::model::Feed {
+        id: FeedId(id),
+        url: format!("https://f{id}.example/"),
+        title: format!("Feed {id}"),
+        site_url: None,
+        unread: 1,
+        total: 2,
+        last_ok_at: None,
+        last_error: error.map(str::to_owned),
+    }
+}
+
+#[test]
+fn feed_list_opens_a_feeds_stream_and_q_goes_back_to_it() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    assert_eq!(update(&mut s, act(Action::Feeds)), vec![Effect::LoadFeeds]);
+    assert_eq!(s.view, View::Feeds);
+    update(&mut s, Msg::FeedsLoaded(vec![feed(1, None), feed(2, None)]));
+    update(&mut s, act(Action::Down));
+    let effects = update(&mut s, act(Action::Open));
+    assert_eq!(s.view, View::Stream);
+    assert_eq!(s.stream.filter.feed, Some(FeedId(2)));
+    assert_eq!(s.stream.title, "Feed 2");
+    assert!(
+        matches!(effects[0], Effect::LoadPage { ref filter, .. } if filter.feed == Some(FeedId(2)))
+    );
+    // q from a feed's stream goes back to the list, and the stream is everything again.
+    let effects = update(&mut s, act(Action::Back));
+    assert!(!s.quit);
+    assert_eq!(s.view, View::Feeds);
+    assert_eq!(s.stream.filter.feed, None);
+    assert!(effects.contains(&Effect::LoadFeeds));
+}
+
+#[test]
+fn moving_onto_a_failed_feed_shows_its_error() {
+    let mut s = AppState::new(Options::default(), Vec::new(), 80, 24);
+    update(&mut s, act(Action::Feeds));
+    update(
+        &mut s,
+        Msg::FeedsLoaded(vec![feed(1, None), feed(2, Some("HTTP 404 Not Found"))]),
+    );
+    update(&mut s, act(Action::Down));
+    assert_eq!(s.status.as_deref(), Some("Feed 2: HTTP 404 Not Found"));
+    update(&mut s, act(Action::Up));
+    assert_eq!(s.status, None);
+}
+
+#[test]
+fn help_opens_from_any_view_and_returns_there() {
+    let mut s = AppState::new(Options::default(), Vec::new(), 80, 24);
+    update(&mut s, act(Action::Feeds));
+    update(&mut s, act(Action::Help));
+    assert_eq!(s.view, View::Help);
+    update(&mut s, act(Action::Down));
+    assert_eq!(s.view, View::Help);
+    update(&mut s, act(Action::Back));
+    assert_eq!(s.view, View::Feeds);
+}
+
+#[test]
+fn refresh_progress_and_summary_then_reload_in_place() {
+    let mut db = FakeDb::new(5);
+    let mut s = db.started(80, 24);
+    db.send(&mut s, act(Action::Down)); // on entry 4
+    assert_eq!(
+        update(&mut s, act(Action::RefreshAll)),
+        vec![Effect::Refresh(RefreshScope::All)]
+    );
+    update(&mut s, Msg::Refresh(RefreshEvent::Started { total: 2 }));
+    update(
+        &mut s,
+        Msg::Refresh(RefreshEvent::FeedFailed {
+            feed: FeedId(1),
+            title: "a".into(),
+            error: "timed out".into(),
+        }),
+    );
+    assert_eq!(
+        s.refresh,
+        Some(Progress {
+            done: 1,
+            total: 2,
+            failed: 1
+        })
+    );
+    // Two new entries arrive at the top while the user reads entry 4.
+    db.rows.insert(0, row(7, 1));
+    db.rows.insert(0, row(8, 1));
+    db.send(
+        &mut s,
+        Msg::Refresh(RefreshEvent::Finished(RefreshSummary {
+            ok: 1,
+            failed: 1,
+            not_modified: 0,
+            new_entries: 2,
+        })),
+    );
+    assert_eq!(s.refresh, None);
+    assert!(s.status.as_deref().unwrap().contains("1 failed"));
+    assert_eq!(s.stream.rows.len(), 7);
+    assert_eq!(selected_id(&s), 4);
+}
+
+#[test]
+fn a_failed_effect_is_shown_and_cleared_by_the_next_key() {
+    let mut s = AppState::new(Options::default(), Vec::new(), 80, 24);
+    update(&mut s, Msg::Failed("database t.db: disk I/O error".into()));
+    assert_eq!(s.status.as_deref(), Some("database t.db: disk I/O error"));
+    update(&mut s, act(Action::Down));
+    assert_eq!(s.status, None);
+}
+
+#[test]
+fn keys_on_an_empty_stream_do_nothing_harmful() {
+    let mut db = FakeDb::new(0);
+    let mut s = db.started(20, 5);
+    for a in Action::ALL {
+        if a != Action::Quit && a != Action::Back {
+            db.send(&mut s, act(a));
+        }
+    }
+    assert!(s.stream.rows.is_empty());
+}

@@ -1,0 +1,194 @@
+//! Entry commands: `entries`, `show`, `mark`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Args;
+use serde::Serialize;
+
+use super::Env;
+use super::output::Out;
+use crate::model::{EntryFilter, EntryId, EntrySummary, Mark, Page, sanitize};
+use crate::render;
+
+/// `tidings entries` filters.
+#[derive(Debug, Args)]
+pub struct EntriesArgs {
+    /// Only unread entries.
+    #[arg(long)]
+    unread: bool,
+    /// Only starred entries.
+    #[arg(long)]
+    starred: bool,
+    /// Only this feed (its id, URL or title).
+    #[arg(long, value_name = "FEED")]
+    feed: Option<String>,
+    /// At most N entries.
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// Print a JSON array instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `tidings mark` arguments: entry ids and exactly one mark.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("mark").required(true).multiple(false))]
+pub struct MarkArgs {
+    /// Entry ids (as `tidings entries` prints them).
+    #[arg(required = true, value_name = "ENTRY")]
+    entries: Vec<i64>,
+    #[arg(long, group = "mark")]
+    read: bool,
+    #[arg(long, group = "mark")]
+    unread: bool,
+    #[arg(long, group = "mark")]
+    star: bool,
+    #[arg(long, group = "mark")]
+    unstar: bool,
+}
+
+#[derive(Serialize)]
+struct EntryJson<'a> {
+    id: i64,
+    guid: Option<&'a str>,
+    feed: &'a str,
+    title: &'a str,
+    link: Option<&'a str>,
+    published: String,
+    author: Option<&'a str>,
+    read: bool,
+    starred: bool,
+}
+
+fn iso(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Streams the matching entries page by page, so memory stays flat and output starts at once.
+pub fn list(env: &Env, args: &EntriesArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
+    let store = env.open_store()?;
+    let feed = match &args.feed {
+        Some(spec) => Some(store.find_feed(spec)?.id),
+        None => None,
+    };
+    let filter = EntryFilter {
+        unread_only: args.unread,
+        starred_only: args.starred,
+        feed,
+    };
+    let mut left = args.limit.unwrap_or(usize::MAX);
+    let mut page = Page::First;
+    let mut first = true;
+    if args.json {
+        write!(out, "[")?;
+    }
+    while left > 0 {
+        let rows = store.entries_page(&filter, page, left.min(500))?;
+        let Some(last) = rows.last() else { break };
+        page = Page::Older(last.cursor());
+        left -= rows.len();
+        for row in &rows {
+            if args.json {
+                writeln!(out, "{}", if first { "" } else { "," })?;
+                serde_json::to_writer(&mut *out, &json_row(row))?;
+            } else {
+                text_row(out, row)?;
+            }
+            first = false;
+        }
+        out.flush()?;
+    }
+    if args.json {
+        writeln!(out, "{}]", if first { "" } else { "\n" })?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn json_row(row: &EntrySummary) -> EntryJson<'_> {
+    EntryJson {
+        id: row.id.0,
+        guid: row.guid.as_deref(),
+        feed: &row.feed_title,
+        title: &row.title,
+        link: row.link.as_deref(),
+        published: iso(row.published),
+        author: row.author.as_deref(),
+        read: row.read,
+        starred: row.starred,
+    }
+}
+
+fn text_row(out: &mut Out, row: &EntrySummary) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:>7}  {}  {}{}  {}: {}",
+        row.id.0,
+        row.published.format("%Y-%m-%d %H:%M"),
+        if row.read { ' ' } else { 'N' },
+        if row.starred { '*' } else { ' ' },
+        sanitize::line(&row.feed_title),
+        sanitize::line(&row.title)
+    )
+}
+
+pub fn show(env: &Env, id: i64, width: usize, out: &mut Out) -> anyhow::Result<ExitCode> {
+    let store = env.open_store()?;
+    let Some(entry) = store.entry(EntryId(id))? else {
+        anyhow::bail!("no entry {id} (see `tidings entries` for ids)");
+    };
+    let e = &entry.summary;
+    writeln!(out, "{}", sanitize::line(&e.title))?;
+    write!(
+        out,
+        "{} · {}",
+        sanitize::line(&e.feed_title),
+        e.published.format("%Y-%m-%d %H:%M UTC")
+    )?;
+    if let Some(author) = &e.author {
+        write!(out, " · {}", sanitize::line(author))?;
+    }
+    writeln!(out)?;
+    if let Some(link) = &e.link {
+        writeln!(out, "{}", sanitize::line(link))?;
+    }
+    writeln!(out)?;
+    let body = render::plain(
+        &entry.content_html,
+        entry.base_url.as_deref(),
+        width.max(10),
+    );
+    writeln!(out, "{}", sanitize::block(&body))?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn mark(env: &Env, args: &MarkArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
+    let (mark, word) = if args.read {
+        (Mark::Read, "read")
+    } else if args.unread {
+        (Mark::Unread, "unread")
+    } else if args.star {
+        (Mark::Star, "starred")
+    } else {
+        (Mark::Unstar, "unstarred")
+    };
+    let mut store = env.open_store()?;
+    let mut missing = Vec::new();
+    let mut ids = Vec::new();
+    for &id in &args.entries {
+        match store.entry(EntryId(id))? {
+            Some(_) => ids.push(EntryId(id)),
+            None => missing.push(id.to_string()),
+        }
+    }
+    let done = store.set_mark(&ids, mark)?;
+    writeln!(out, "Marked {done} entries {word}")?;
+    out.flush()?;
+    if missing.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        anyhow::bail!("no such entries: {}", missing.join(", "))
+    }
+}

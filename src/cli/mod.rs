@@ -1,0 +1,220 @@
+//! The command line: clap definitions, the headless commands, and launching the TUI. Errors
+//! become one line on stderr and exit code 1; a closed pipe (`tidings entries | head`) is not
+//! an error. Uses config, store, fetch, render, export and tui; never app or ui.
+
+mod demo;
+mod entries;
+mod feeds;
+mod output;
+mod parse;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Config, Paths};
+use crate::fetch::http::{FetchOptions, Fetcher};
+use crate::fetch::refresh::RefreshOptions;
+use crate::store::Store;
+
+/// tidings: a terminal feed reader. Without a command, opens the reader on the stream.
+#[derive(Debug, Parser)]
+#[command(version, about, long_about = None)]
+pub struct Cli {
+    /// The database file [default: tidings/tidings.db in the XDG data directory].
+    #[arg(long, global = true, env = "TIDINGS_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// The config file [default: tidings/config.toml in the XDG config directory].
+    #[arg(long, global = true, env = "TIDINGS_CONFIG", value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Open the reader on bundled demo feeds, in a throwaway database unless --db is given.
+    #[arg(long)]
+    demo: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Subscribe to a feed (http, https or file URL): fetches it once and reports what it found.
+    Add {
+        /// The feed's URL.
+        url: String,
+    },
+    /// Subscribe to every feed of an OPML file or a newsboat-style urls file, without fetching.
+    Import {
+        /// The OPML or urls file.
+        file: PathBuf,
+    },
+    /// List the feeds with unread and total counts and their last error.
+    Feeds {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetch every feed now and print a one-line summary (failures are listed on stderr).
+    Refresh(RefreshArgs),
+    /// List entries, newest first.
+    Entries(entries::EntriesArgs),
+    /// Print one entry rendered as text.
+    Show {
+        /// The entry's id (as `tidings entries` prints it).
+        entry: i64,
+        /// Wrap the text at this many columns.
+        #[arg(long, default_value_t = 80)]
+        width: usize,
+    },
+    /// Mark entries read, unread, starred or unstarred.
+    Mark(entries::MarkArgs),
+    /// Parse one feed document and print what was read as JSON (no database involved).
+    Parse {
+        /// The feed file.
+        file: PathBuf,
+    },
+}
+
+/// `tidings refresh` options; they override the config's `[refresh]` values.
+#[derive(Debug, Args)]
+struct RefreshArgs {
+    /// Requests in flight at once.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// Requests in flight at once to one host.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    per_host: Option<u16>,
+}
+
+/// Runs the command line; the binary's `main` is just this.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("tidings: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Everything a command needs from the environment.
+struct Env {
+    db: PathBuf,
+    config: Config,
+}
+
+impl Env {
+    fn open_store(&self) -> anyhow::Result<Store> {
+        if let Some(dir) = self.db.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("creating the data directory {}", dir.display()))?;
+        }
+        Ok(Store::open(&self.db)?)
+    }
+
+    fn fetcher(&self) -> anyhow::Result<Fetcher> {
+        let r = &self.config.refresh;
+        let opts = FetchOptions {
+            connect_timeout: std::time::Duration::from_secs(r.connect_timeout_secs),
+            timeout: std::time::Duration::from_secs(r.timeout_secs),
+            max_body_bytes: r.max_body_mib.saturating_mul(1024 * 1024),
+            max_redirects: r.max_redirects,
+            ..FetchOptions::default()
+        };
+        Fetcher::new(opts).context("setting up the HTTP client")
+    }
+
+    fn refresh_options(&self) -> RefreshOptions {
+        RefreshOptions {
+            jobs: self.config.refresh.jobs,
+            per_host: self.config.refresh.per_host,
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let paths = Paths::xdg();
+    let demo_dir = if cli.demo && cli.db.is_none() {
+        Some(demo::TempDir::new()?)
+    } else {
+        None
+    };
+    let db = match (&cli.db, &demo_dir, &paths) {
+        (Some(db), _, _) => db.clone(),
+        (None, Some(dir), _) => dir.path().join("demo.db"),
+        (None, None, Some(p)) => p.db.clone(),
+        (None, None, None) => {
+            anyhow::bail!("no home directory to keep the database in; pass --db PATH")
+        }
+    };
+    let config = match (&cli.config, &paths) {
+        (Some(path), _) => Config::load(path, true)?,
+        (None, Some(p)) => Config::load(&p.config, false)?,
+        (None, None) => Config::default(),
+    };
+    let log_dir = paths
+        .as_ref()
+        .map_or_else(std::env::temp_dir, |p| p.log_dir.clone());
+    output::init_logging(&log_dir);
+    crate::tui::install_panic_hook(log_dir.join("tidings.log"));
+    let ctx = Env { db, config };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let result = runtime.block_on(dispatch(
+        cli,
+        &ctx,
+        demo_dir.as_ref().map(demo::TempDir::path),
+    ));
+    // Do not wait for a slow feed's blocking work after the user has quit.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    result
+}
+
+async fn dispatch(cli: Cli, ctx: &Env, demo_dir: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let Some(command) = cli.command else {
+        if cli.demo {
+            let dir = match demo_dir {
+                Some(dir) => dir.to_owned(),
+                None => demo::files_dir_beside(&ctx.db),
+            };
+            demo::seed(ctx, &dir).await?;
+        }
+        return tui(ctx).await;
+    };
+    let mut out = output::stdout();
+    match command {
+        Command::Add { url } => feeds::add(ctx, &url, &mut out).await,
+        Command::Import { file } => feeds::import(ctx, &file, &mut out),
+        Command::Feeds { json } => feeds::list(ctx, json, &mut out),
+        Command::Refresh(args) => feeds::refresh(ctx, &args, &mut out).await,
+        Command::Entries(args) => entries::list(ctx, &args, &mut out),
+        Command::Show { entry, width } => entries::show(ctx, entry, width, &mut out),
+        Command::Mark(args) => entries::mark(ctx, &args, &mut out),
+        Command::Parse { file } => parse::parse(&file, &mut out),
+    }
+}
+
+async fn tui(ctx: &Env) -> anyhow::Result<ExitCode> {
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        anyhow::bail!(
+            "the reader needs a terminal; for scripts use `tidings entries` (see --help)"
+        );
+    }
+    // Open once here so a bad database is reported before the screen is taken over.
+    drop(ctx.open_store()?);
+    crate::tui::run(crate::tui::TuiOptions {
+        db: ctx.db.clone(),
+        reader: ctx.config.reader.clone(),
+        refresh: ctx.refresh_options(),
+        fetcher: ctx.fetcher()?,
+        refresh_on_start: ctx.config.refresh.on_start,
+    })
+    .await?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,195 @@
+//! The TOML config file with defaults, and where files live (XDG). Errors name the file and
+//! the key. Uses only `model`; leaf modules get plain option structs built from this.
+
+mod paths;
+
+pub use paths::Paths;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Why the config could not be used. One line, naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("config {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// Everything the config file can set. Every field has a default; unknown keys are errors.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub refresh: RefreshConfig,
+    pub reader: ReaderConfig,
+}
+
+/// `[refresh]`: how feeds are fetched.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RefreshConfig {
+    /// Requests in flight at once.
+    pub jobs: usize,
+    /// Requests in flight at once to one host.
+    pub per_host: usize,
+    /// Seconds before a connection attempt is given up.
+    pub connect_timeout_secs: u64,
+    /// Seconds before a whole request is given up.
+    pub timeout_secs: u64,
+    /// Largest feed body accepted, after decompression, in MiB.
+    pub max_body_mib: u64,
+    /// Redirects followed before giving up.
+    pub max_redirects: usize,
+    /// Refresh every feed when the reader starts.
+    pub on_start: bool,
+}
+
+impl Default for RefreshConfig {
+    fn default() -> Self {
+        Self {
+            jobs: 16,
+            per_host: 2,
+            connect_timeout_secs: 10,
+            timeout_secs: 30,
+            max_body_mib: 32,
+            max_redirects: 5,
+            on_start: false,
+        }
+    }
+}
+
+/// `[reader]`: reading behaviour.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReaderConfig {
+    /// Opening an entry marks it read.
+    pub mark_read_on_open: bool,
+    /// Widest the reader view lays text out, in columns.
+    pub max_width: u16,
+}
+
+impl Default for ReaderConfig {
+    fn default() -> Self {
+        Self {
+            mark_read_on_open: true,
+            max_width: 100,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the config at `path`. A missing file gives the defaults unless `required`
+    /// (the user named it with `--config` or `TIDINGS_CONFIG`).
+    pub fn load(path: &Path, required: bool) -> Result<Self, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Self::default()),
+            Err(source) => Err(ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            }),
+        }
+    }
+
+    /// Parses config text; `path` is only for messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_owned(),
+            message,
+        };
+        let config: Self = toml::from_str(text).map_err(|e| invalid(one_line(&e)))?;
+        for (key, value) in [
+            ("refresh.jobs", config.refresh.jobs),
+            ("refresh.per_host", config.refresh.per_host),
+        ] {
+            if value == 0 {
+                return Err(invalid(format!("{key} must be at least 1")));
+            }
+        }
+        for (key, value) in [
+            ("refresh.timeout_secs", config.refresh.timeout_secs),
+            (
+                "refresh.connect_timeout_secs",
+                config.refresh.connect_timeout_secs,
+            ),
+            ("refresh.max_body_mib", config.refresh.max_body_mib),
+        ] {
+            if value == 0 {
+                return Err(invalid(format!("{key} must be at least 1")));
+            }
+        }
+        if config.reader.max_width < 20 {
+            return Err(invalid("reader.max_width must be at least 20".into()));
+        }
+        Ok(config)
+    }
+}
+
+/// toml's messages span several lines with a source excerpt; keep the position and the reason.
+fn one_line(e: &toml::de::Error) -> String {
+    let reason = e.message().trim().trim_end_matches('.').to_owned();
+    match e.span() {
+        Some(span) => format!("{reason} (at byte {})", span.start),
+        None => reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("/home/u/.config/tidings/config.toml"))
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        assert_eq!(parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn values_override_defaults() {
+        let c = parse("[refresh]\njobs = 4\non_start = true\n[reader]\nmax_width = 72\n").unwrap();
+        assert_eq!(c.refresh.jobs, 4);
+        assert!(c.refresh.on_start);
+        assert_eq!(c.refresh.per_host, RefreshConfig::default().per_host);
+        assert_eq!(c.reader.max_width, 72);
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_the_file() {
+        let err = parse("[refresh]\njbos = 4\n").unwrap_err().to_string();
+        assert!(err.contains("config.toml"), "{err}");
+        assert!(err.contains("jbos"), "{err}");
+        assert!(!err.contains('\n'), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_is_an_error() {
+        let err = parse("[refresh]\njobs = \"many\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("config.toml"), "{err}");
+    }
+
+    #[test]
+    fn zero_jobs_is_refused_by_key() {
+        let err = parse("[refresh]\njobs = 0\n").unwrap_err().to_string();
+        assert!(err.contains("refresh.jobs must be at least 1"), "{err}");
+    }
+
+    #[test]
+    fn missing_default_file_is_fine_but_a_named_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("absent.toml");
+        assert_eq!(Config::load(&path, false).unwrap(), Config::default());
+        let err = Config::load(&path, true).unwrap_err().to_string();
+        assert!(err.contains("absent.toml"), "{err}");
+    }
+}

@@ -1,0 +1,484 @@
+//! HTTP and file: fetching with conditional GET, timeouts, bounded redirects and a size cap.
+//! Uses `model::sanitize`, reqwest and tokio; errors are one line, worded for the person reading
+//! the feed list.
+
+use std::io::Read as _;
+use std::path::Path;
+use std::time::Duration;
+
+use reqwest::header::{
+    CONTENT_TYPE, ETAG, HeaderMap, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+};
+use reqwest::{StatusCode, redirect};
+use url::Url;
+
+use crate::model::sanitize;
+
+/// Limits and identity for fetching; filled from the config by the caller.
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+    /// Cap on the (decompressed) body; a larger body is that feed's error.
+    pub max_body_bytes: u64,
+    pub max_redirects: usize,
+    pub user_agent: String,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            max_body_bytes: 32 * 1024 * 1024,
+            max_redirects: 5,
+            user_agent: concat!(
+                "tidings/",
+                env!("CARGO_PKG_VERSION"),
+                " (terminal feed reader)"
+            )
+            .to_owned(),
+        }
+    }
+}
+
+/// Cache validators from a previous response.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// A successful response body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    pub bytes: Vec<u8>,
+    pub content_type: Option<String>,
+    /// The URL after redirects.
+    pub final_url: String,
+    pub validators: Validators,
+}
+
+/// What a fetch came back with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchOutcome {
+    NotModified,
+    Fetched(Fetched),
+}
+
+/// Why a fetch failed; the message is shown to the user as the feed's error.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("not a valid URL: {0}")]
+    InvalidUrl(String),
+    #[error("unsupported URL scheme \"{0}\" (use http, https or file)")]
+    UnsupportedScheme(String),
+    #[error("{}", status_message(*.code, .reason))]
+    Status { code: u16, reason: String },
+    #[error("timed out after {}", human_duration(*.0))]
+    Timeout(Duration),
+    #[error("response larger than {}", human_bytes(*.limit))]
+    TooLarge { limit: u64 },
+    #[error("too many redirects (more than {limit})")]
+    TooManyRedirects { limit: usize },
+    /// Could not connect or the connection broke: the root cause, in a few words.
+    #[error("{0}")]
+    Network(String),
+    /// The body could not be decoded (corrupt gzip, ...).
+    #[error("bad response body: {0}")]
+    Body(String),
+    #[error("cannot read {path}: {cause}")]
+    File { path: String, cause: String },
+    /// The HTTP client could not be set up (bad user agent, TLS backend).
+    #[error("cannot set up HTTP client: {0}")]
+    Client(String),
+}
+
+fn status_message(code: u16, reason: &str) -> String {
+    if reason.is_empty() {
+        format!("HTTP {code}")
+    } else {
+        format!("HTTP {code} {reason}")
+    }
+}
+
+fn human_duration(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+fn human_bytes(n: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * KIB;
+    if n >= MIB && n % MIB == 0 {
+        format!("{} MiB", n / MIB)
+    } else if n >= KIB && n % KIB == 0 {
+        format!("{} KiB", n / KIB)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// A user-supplied string made safe and short enough for a one-line message.
+fn shown(s: &str) -> String {
+    let line = sanitize::line(s);
+    match line.char_indices().nth(120) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line,
+    }
+}
+
+/// A reusable HTTP client with the options applied.
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    opts: FetchOptions,
+    client: reqwest::Client,
+}
+
+impl Fetcher {
+    pub fn new(opts: FetchOptions) -> Result<Self, FetchError> {
+        let client = reqwest::Client::builder()
+            .user_agent(opts.user_agent.clone())
+            .connect_timeout(opts.connect_timeout)
+            .timeout(opts.timeout)
+            .redirect(redirect::Policy::limited(opts.max_redirects))
+            .gzip(true)
+            .brotli(true)
+            .deflate(true)
+            .build()
+            .map_err(|e| FetchError::Client(root_cause(&e)))?;
+        Ok(Self { opts, client })
+    }
+
+    /// The options this fetcher was built with.
+    pub fn options(&self) -> &FetchOptions {
+        &self.opts
+    }
+
+    /// Fetches `url` (http, https or file), sending the validators as a conditional GET.
+    pub async fn fetch(
+        &self,
+        url: &str,
+        validators: &Validators,
+    ) -> Result<FetchOutcome, FetchError> {
+        let parsed = Url::parse(url.trim())
+            .map_err(|e| FetchError::InvalidUrl(format!("{} ({e})", shown(url))))?;
+        match parsed.scheme() {
+            "http" | "https" => self.fetch_http(parsed, validators).await,
+            "file" => self.fetch_file(parsed).await,
+            other => Err(FetchError::UnsupportedScheme(shown(other))),
+        }
+    }
+
+    async fn fetch_http(
+        &self,
+        url: Url,
+        validators: &Validators,
+    ) -> Result<FetchOutcome, FetchError> {
+        let mut req = self.client.get(url);
+        // A stored validator that is not a valid header value is skipped rather than failing
+        // every future fetch of the feed.
+        let valid = |v: &Option<String>| v.as_deref().and_then(|v| HeaderValue::from_str(v).ok());
+        if let Some(etag) = valid(&validators.etag) {
+            req = req.header(IF_NONE_MATCH, etag);
+        }
+        if let Some(lm) = valid(&validators.last_modified) {
+            req = req.header(IF_MODIFIED_SINCE, lm);
+        }
+        let mut resp = req.send().await.map_err(|e| self.classify(&e))?;
+        let status = resp.status();
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(FetchOutcome::NotModified);
+        }
+        if !status.is_success() {
+            return Err(FetchError::Status {
+                code: status.as_u16(),
+                reason: status.canonical_reason().unwrap_or_default().to_owned(),
+            });
+        }
+        let limit = self.opts.max_body_bytes;
+        // Known only for identity bodies: reqwest hides the length of bodies it decompresses.
+        if resp.content_length().is_some_and(|n| n > limit) {
+            return Err(FetchError::TooLarge { limit });
+        }
+        let final_url = resp.url().to_string();
+        let headers = resp.headers();
+        let content_type = header_text(headers, CONTENT_TYPE.as_str());
+        let validators = Validators {
+            etag: header_text(headers, ETAG.as_str()),
+            last_modified: header_text(headers, LAST_MODIFIED.as_str()),
+        };
+        let mut bytes = Vec::new();
+        // Chunks arrive already decompressed, so this also stops a gzip bomb early.
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.classify(&e))? {
+            if (bytes.len() + chunk.len()) as u64 > limit {
+                return Err(FetchError::TooLarge { limit });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(FetchOutcome::Fetched(Fetched {
+            bytes,
+            content_type,
+            final_url,
+            validators,
+        }))
+    }
+
+    /// Reads a local file off the async runtime, with the same size cap. Files carry no
+    /// validators: reading one again is cheap, and mtimes are too coarse to trust.
+    async fn fetch_file(&self, url: Url) -> Result<FetchOutcome, FetchError> {
+        let path = url.to_file_path().map_err(|()| {
+            FetchError::InvalidUrl(format!("{} (not a local file path)", shown(url.as_str())))
+        })?;
+        let limit = self.opts.max_body_bytes;
+        let shown_path = shown(&path.to_string_lossy());
+        let read_path = path.clone();
+        let bytes = tokio::task::spawn_blocking(move || read_capped(&read_path, limit))
+            .await
+            .map_err(|e| FetchError::File {
+                path: shown_path.clone(),
+                cause: format!("read task failed: {e}"),
+            })?
+            .map_err(|e| match e {
+                ReadError::TooLarge => FetchError::TooLarge { limit },
+                ReadError::Io(e) => FetchError::File {
+                    path: shown_path,
+                    cause: if e.kind() == std::io::ErrorKind::NotFound {
+                        "no such file".to_owned()
+                    } else {
+                        io_cause(&e)
+                    },
+                },
+            })?;
+        Ok(FetchOutcome::Fetched(Fetched {
+            bytes,
+            content_type: None,
+            final_url: url.to_string(),
+            validators: Validators::default(),
+        }))
+    }
+
+    /// Maps a reqwest error to what the user needs to know.
+    fn classify(&self, e: &reqwest::Error) -> FetchError {
+        if e.is_timeout() {
+            let connecting = e.is_connect();
+            return FetchError::Timeout(if connecting {
+                self.opts.connect_timeout
+            } else {
+                self.opts.timeout
+            });
+        }
+        if e.is_redirect() {
+            let cause = root_cause(e);
+            if cause.contains("too many redirects") {
+                return FetchError::TooManyRedirects {
+                    limit: self.opts.max_redirects,
+                };
+            }
+            return FetchError::Network(format!("bad redirect: {cause}"));
+        }
+        if e.is_decode() || e.is_body() {
+            // A broken connection mid-body is a network error, not a decoding one.
+            if let Some(io) = io_source(e) {
+                return FetchError::Network(io_cause(io));
+            }
+            return FetchError::Body(root_cause(e));
+        }
+        if chain_mentions(e, "dns error") {
+            let host = e.url().and_then(Url::host_str).unwrap_or("the host");
+            return FetchError::Network(format!("cannot resolve {}", shown(host)));
+        }
+        match io_source(e) {
+            Some(io) => FetchError::Network(io_cause(io)),
+            None => FetchError::Network(root_cause(e)),
+        }
+    }
+}
+
+fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(sanitize::line)
+        .filter(|s| !s.is_empty())
+}
+
+/// The deepest error in the chain, as one short line (no debug dumps, no URL repeated).
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    shown(&cur.to_string())
+}
+
+fn chain_mentions(e: &(dyn std::error::Error + 'static), needle: &str) -> bool {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if err.to_string().contains(needle) {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
+
+fn io_source<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a std::io::Error> {
+    let mut cur = e.source();
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            return Some(io);
+        }
+        cur = err.source();
+    }
+    None
+}
+
+/// A few words for an I/O error, without the "(os error N)" suffix.
+fn io_cause(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let words = match e.kind() {
+        K::ConnectionRefused => "connection refused",
+        K::ConnectionReset => "connection reset by peer",
+        K::ConnectionAborted => "connection aborted",
+        K::NotConnected | K::BrokenPipe => "connection closed",
+        K::UnexpectedEof => "connection closed before the response was complete",
+        K::NotFound => "not found",
+        K::PermissionDenied => "permission denied",
+        K::TimedOut => "timed out",
+        K::AddrNotAvailable => "address not available",
+        _ => {
+            let text = e.to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text);
+            return shown(text);
+        }
+    };
+    words.to_owned()
+}
+
+enum ReadError {
+    TooLarge,
+    Io(std::io::Error),
+}
+
+fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if meta.is_dir() {
+        return Err(ReadError::Io(std::io::Error::other("is a directory")));
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge);
+    }
+    let mut bytes = Vec::new();
+    // The file may grow between the check and the read; `take` keeps the cap honest.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge);
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_short_and_human() {
+        let status = FetchError::Status {
+            code: 404,
+            reason: "Not Found".into(),
+        };
+        assert_eq!(status.to_string(), "HTTP 404 Not Found");
+        let bare = FetchError::Status {
+            code: 599,
+            reason: String::new(),
+        };
+        assert_eq!(bare.to_string(), "HTTP 599");
+        assert_eq!(
+            FetchError::Timeout(Duration::from_secs(30)).to_string(),
+            "timed out after 30 s"
+        );
+        assert_eq!(
+            FetchError::Timeout(Duration::from_millis(1500)).to_string(),
+            "timed out after 1500 ms"
+        );
+        assert_eq!(
+            FetchError::TooLarge {
+                limit: 32 * 1024 * 1024
+            }
+            .to_string(),
+            "response larger than 32 MiB"
+        );
+        assert_eq!(
+            FetchError::TooLarge { limit: 1000 }.to_string(),
+            "response larger than 1000 bytes"
+        );
+    }
+
+    #[test]
+    fn io_causes_drop_the_os_error_number() {
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert_eq!(io_cause(&refused), "connection refused");
+        let other = std::io::Error::from_raw_os_error(36);
+        assert!(!io_cause(&other).contains("os error"));
+    }
+
+    #[test]
+    fn user_text_in_messages_is_sanitised() {
+        assert_eq!(shown("a\u{1b}[2Jb\nc"), "a[2Jb c");
+        assert!(shown(&"x".repeat(500)).chars().count() <= 121);
+    }
+
+    #[tokio::test]
+    async fn invalid_and_unsupported_urls_are_rejected() {
+        let f = Fetcher::new(FetchOptions::default()).expect("client");
+        let v = Validators::default();
+        let err = f.fetch("feed.xml", &v).await.expect_err("relative");
+        assert!(matches!(err, FetchError::InvalidUrl(_)), "{err}");
+        let err = f.fetch("gopher://x/", &v).await.expect_err("scheme");
+        assert_eq!(
+            err.to_string(),
+            "unsupported URL scheme \"gopher\" (use http, https or file)"
+        );
+    }
+
+    #[tokio::test]
+    async fn files_are_read_with_the_cap() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("feed.xml");
+        std::fs::write(&path, b"<rss/>").expect("write");
+        let url = Url::from_file_path(&path).expect("file url").to_string();
+        let f = Fetcher::new(FetchOptions::default()).expect("client");
+        let FetchOutcome::Fetched(got) = f.fetch(&url, &Validators::default()).await.expect("read")
+        else {
+            panic!("expected a body");
+        };
+        assert_eq!(got.bytes, b"<rss/>");
+        assert_eq!(got.validators, Validators::default());
+        let small = Fetcher::new(FetchOptions {
+            max_body_bytes: 3,
+            ..FetchOptions::default()
+        })
+        .expect("client");
+        let err = small
+            .fetch(&url, &Validators::default())
+            .await
+            .expect_err("too large");
+        assert!(matches!(err, FetchError::TooLarge { limit: 3 }), "{err}");
+        let missing = url.replace("feed.xml", "missing.xml");
+        let err = f
+            .fetch(&missing, &Validators::default())
+            .await
+            .expect_err("missing");
+        assert!(
+            err.to_string().ends_with("missing.xml: no such file"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! Getting feeds: HTTP (and file:) fetching with limits, parsing and normalising documents, and
+//! the refresh engine shared by the TUI and `tidings refresh`. Uses `model` and `store`.
+
+pub mod http;
+mod normalize;
+pub mod parse;
+pub mod refresh;

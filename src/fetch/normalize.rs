@@ -1,0 +1,328 @@
+//! The small rules that turn feed-rs values into our model's fields: plain-text titles, link
+//! choice and resolution, author fallback and stable entry keys. Pure functions over strings and
+//! feed-rs types; uses `model::sanitize` and nothing else in the crate.
+
+mod entities;
+
+use std::borrow::Cow;
+
+use feed_rs::model::{Link, Person, Text};
+use url::Url;
+
+use crate::model::sanitize;
+pub use entities::decode_entities;
+
+/// FNV-1a, 64-bit: tiny, and its output never changes between Rust versions (unlike `Hasher`s).
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    bytes
+        .iter()
+        .fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME))
+}
+
+/// How a piece of text should be read when turning it into one plain line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    /// Markup: tags are dropped and HTML entities decoded.
+    Html,
+    /// Declared plain text (Atom `type="text"`, JSON Feed): taken literally.
+    Plain,
+}
+
+impl TextKind {
+    /// The kind of a feed-rs `Text`; `markup_by_default` is for formats (RSS) whose plain-typed
+    /// fields routinely carry HTML and escaped entities.
+    pub fn of(text: &Text, markup_by_default: bool) -> Self {
+        let ty = text.content_type.as_str();
+        if markup_by_default || ty.contains("html") {
+            Self::Html
+        } else {
+            Self::Plain
+        }
+    }
+}
+
+/// One sanitised line of text, or `None` when nothing readable is left.
+pub fn plain_line(raw: &str, kind: TextKind) -> Option<String> {
+    let text = match kind {
+        TextKind::Html => Cow::Owned(decode_entities(&strip_tags(raw)).into_owned()),
+        TextKind::Plain => Cow::Borrowed(raw),
+    };
+    let line = sanitize::line(&text);
+    (!line.is_empty()).then_some(line)
+}
+
+/// Drops anything that looks like a tag, comment or declaration (`<a ...>`, `</p>`, `<!-- -->`),
+/// keeping a `<` that does not start one (`1 < 2`). An unterminated tag is kept as text.
+pub fn strip_tags(s: &str) -> Cow<'_, str> {
+    if !s.contains('<') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let after = &rest[lt + 1..];
+        let starts_tag = after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
+        match after.find('>') {
+            Some(gt) if starts_tag => {
+                // Block-level tags separate words; `sanitize::line` collapses the extra spaces.
+                out.push(' ');
+                rest = &after[gt + 1..];
+            }
+            _ => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Escapes plain text so that it can be stored where HTML is expected (entry bodies).
+pub fn text_to_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("<br>\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `href` resolved against `base`, kept only if it is an http(s) URL (no `javascript:`,
+/// `data:` or `file:` link ever leaves the parser).
+pub fn resolve_http(href: &str, base: Option<&Url>) -> Option<String> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    let url = match base {
+        Some(base) => base.join(href).ok()?,
+        None => Url::parse(href).ok()?,
+    };
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return None;
+    }
+    // `Url` percent-encodes controls already; the sanitiser is a second belt.
+    let out = sanitize::line(url.as_str());
+    (!out.is_empty()).then_some(out)
+}
+
+/// Relations that never name the page an entry is about.
+fn is_auxiliary_rel(rel: &str) -> bool {
+    matches!(
+        rel.to_ascii_lowercase().as_str(),
+        "self" | "edit" | "edit-media" | "enclosure" | "replies" | "hub" | "license" | "payment"
+    )
+}
+
+/// The entry's (or feed's) page: the first alternate http(s) link, else (when `fallback`) the
+/// first other http(s) link that is not a comment, enclosure or self link.
+pub fn pick_link(links: &[Link], base: Option<&Url>, fallback: bool) -> Option<String> {
+    let is_alternate = |l: &Link| {
+        l.target.is_none()
+            && l.rel
+                .as_deref()
+                .is_none_or(|r| r.eq_ignore_ascii_case("alternate"))
+    };
+    let alternate = links
+        .iter()
+        .filter(|l| is_alternate(l))
+        .find_map(|l| resolve_http(&l.href, base));
+    if alternate.is_some() || !fallback {
+        return alternate;
+    }
+    links
+        .iter()
+        .filter(|l| l.target.is_none() && !l.rel.as_deref().is_some_and(is_auxiliary_rel))
+        .find_map(|l| resolve_http(&l.href, base))
+}
+
+/// The first author's name, else their email.
+pub fn first_author(people: &[Person]) -> Option<String> {
+    let named = people.iter().find_map(|p| {
+        p.name
+            .as_deref()
+            .and_then(|n| plain_line(n, TextKind::Html))
+    });
+    named.or_else(|| {
+        people.iter().find_map(|p| {
+            p.email
+                .as_deref()
+                .and_then(|e| plain_line(e, TextKind::Plain))
+        })
+    })
+}
+
+/// The stable identity of an entry: its guid, else its link, else a hash of what it says.
+/// Never random: the same document always yields the same keys.
+pub fn entry_key(
+    guid: Option<&str>,
+    link: Option<&str>,
+    title: &str,
+    published: &str,
+    content: &str,
+) -> String {
+    if let Some(key) = guid.or(link) {
+        return key.to_owned();
+    }
+    // The unit separator keeps ("ab", "c") and ("a", "bc") apart.
+    let mut bytes = Vec::with_capacity(title.len() + published.len() + content.len() + 2);
+    for part in [title, published, content] {
+        bytes.extend_from_slice(part.as_bytes());
+        bytes.push(0x1f);
+    }
+    format!("fnv1a:{:016x}", fnv1a64(&bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(href: &str, rel: Option<&str>) -> Link {
+        // feed-rs keeps `Link::new` private; build one through its public fields.
+        Link {
+            href: href.to_owned(),
+            target: None,
+            rel: rel.map(str::to_owned),
+            media_type: None,
+            href_lang: None,
+            title: None,
+            length: None,
+        }
+    }
+
+    #[test]
+    fn fnv1a64_matches_reference_vectors() {
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a64(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn html_titles_lose_tags_and_entities() {
+        let t = plain_line("<b>Fish &amp; Chips</b> &rsquo;24 &#x24;5", TextKind::Html);
+        assert_eq!(t.as_deref(), Some("Fish & Chips ’24 $5"));
+        assert_eq!(
+            plain_line("History of the &lt;blink&gt; tag", TextKind::Html).as_deref(),
+            Some("History of the <blink> tag")
+        );
+    }
+
+    #[test]
+    fn plain_titles_are_literal_but_sanitised() {
+        let t = plain_line("a <b> &amp; \u{1b}[2J c\n d", TextKind::Plain);
+        assert_eq!(t.as_deref(), Some("a <b> &amp; [2J c d"));
+        assert_eq!(plain_line(" \u{202e} ", TextKind::Plain), None);
+    }
+
+    #[test]
+    fn a_lone_less_than_is_not_a_tag() {
+        assert_eq!(strip_tags("1 < 2 and 3 <4"), "1 < 2 and 3 <4");
+        assert_eq!(strip_tags("x <unterminated"), "x <unterminated");
+        assert_eq!(strip_tags("a<!-- c --><br/>b"), "a  b");
+    }
+
+    #[test]
+    fn plain_text_bodies_are_escaped() {
+        assert_eq!(
+            text_to_html("a<b & \"c\"\nd"),
+            "a&lt;b &amp; &quot;c&quot;<br>\nd"
+        );
+    }
+
+    #[test]
+    fn links_resolve_against_the_base_and_must_be_http() {
+        let base = Url::parse("https://example.com/blog/feed.xml").ok();
+        let base = base.as_ref();
+        assert_eq!(
+            resolve_http("post/1", base).as_deref(),
+            Some("https://example.com/blog/post/1")
+        );
+        assert_eq!(
+            resolve_http("/a b", base).as_deref(),
+            Some("https://example.com/a%20b")
+        );
+        assert_eq!(resolve_http("javascript:alert(1)", base), None);
+        assert_eq!(resolve_http("data:text/html,x", base), None);
+        assert_eq!(resolve_http("file:///etc/passwd", base), None);
+        assert_eq!(resolve_http("relative", None), None);
+        assert_eq!(resolve_http("  ", base), None);
+    }
+
+    #[test]
+    fn alternate_links_win_over_others() {
+        let links = [
+            link("https://example.com/feed", Some("self")),
+            link("https://example.com/enc.mp3", Some("enclosure")),
+            link("javascript:evil()", None),
+            link("https://example.com/post", Some("alternate")),
+        ];
+        assert_eq!(
+            pick_link(&links, None, true).as_deref(),
+            Some("https://example.com/post")
+        );
+        let only_related = [
+            link("https://example.com/feed", Some("self")),
+            link("https://x.example/r", Some("related")),
+        ];
+        assert_eq!(
+            pick_link(&only_related, None, true).as_deref(),
+            Some("https://x.example/r")
+        );
+        assert_eq!(pick_link(&only_related, None, false), None);
+    }
+
+    #[test]
+    fn comment_links_are_never_the_entry_link() {
+        let mut comments = link("https://example.com/post#comments", None);
+        comments.target = Some(feed_rs::model::LinkTarget::Comments);
+        assert_eq!(pick_link(&[comments], None, true), None);
+    }
+
+    #[test]
+    fn author_falls_back_to_email() {
+        let p = |name: Option<&str>, email: Option<&str>| Person {
+            name: name.map(str::to_owned),
+            uri: None,
+            email: email.map(str::to_owned),
+            role: None,
+        };
+        assert_eq!(
+            first_author(&[p(None, Some("a@example.com")), p(Some(" Ann "), None)]).as_deref(),
+            Some("Ann")
+        );
+        assert_eq!(
+            first_author(&[p(Some(""), Some("a@example.com"))]).as_deref(),
+            Some("a@example.com")
+        );
+        assert_eq!(first_author(&[]), None);
+    }
+
+    #[test]
+    fn keys_prefer_guid_then_link_then_a_stable_hash() {
+        assert_eq!(entry_key(Some("g"), Some("l"), "t", "", ""), "g");
+        assert_eq!(entry_key(None, Some("l"), "t", "", ""), "l");
+        let a = entry_key(None, None, "t", "2024-01-01T00:00:00Z", "body");
+        assert_eq!(
+            a,
+            entry_key(None, None, "t", "2024-01-01T00:00:00Z", "body")
+        );
+        assert!(a.starts_with("fnv1a:") && a.len() == 6 + 16, "{a}");
+        assert_ne!(
+            entry_key(None, None, "ab", "c", ""),
+            entry_key(None, None, "a", "bc", "")
+        );
+    }
+}

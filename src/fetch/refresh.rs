@@ -1,0 +1,255 @@
+//! The refresh engine: fetch many feeds concurrently (bounded overall and per host), parse off
+//! the async threads, write each feed in one transaction. `run_once` is the one code path for
+//! `tidings refresh` and the TUI; `serve` is the TUI's background task around it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::JoinSet;
+
+use super::http::{FetchOutcome, Fetcher, Validators};
+use super::parse::parse_feed;
+use crate::model::{FeedId, RefreshCmd, RefreshEvent, RefreshScope, RefreshSummary};
+use crate::store::{FeedFetchState, Store, StoreError};
+
+/// A store shared between the refresh driver and its blocking writers.
+pub type SharedStore = Arc<Mutex<Store>>;
+
+/// How wide a refresh runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshOptions {
+    /// Requests in flight at once.
+    pub jobs: usize,
+    /// Requests in flight at once to one host.
+    pub per_host: usize,
+}
+
+/// Why a whole refresh could not run (a single feed's failure is an event, not this).
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the database is unavailable: a writer panicked")]
+    Poisoned,
+    #[error("refresh task failed: {0}")]
+    Join(String),
+}
+
+/// How one feed went.
+enum FeedResult {
+    Updated(usize),
+    NotModified,
+    Failed(String),
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Runs `f` on the store from a blocking thread.
+async fn with_store<T: Send + 'static>(
+    store: &SharedStore,
+    f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, RefreshError> {
+    let store = Arc::clone(store);
+    tokio::task::spawn_blocking(move || {
+        let mut guard = store.lock().map_err(|_| RefreshError::Poisoned)?;
+        f(&mut guard).map_err(RefreshError::from)
+    })
+    .await
+    .map_err(|e| RefreshError::Join(e.to_string()))?
+}
+
+/// Fetches, parses and stores one feed. Every failure becomes that feed's recorded error.
+async fn refresh_feed(store: SharedStore, fetcher: Fetcher, feed: FeedFetchState) -> FeedResult {
+    let validators = Validators {
+        etag: feed.etag.clone(),
+        last_modified: feed.last_modified.clone(),
+    };
+    let outcome = fetcher.fetch(&feed.url, &validators).await;
+    let id = feed.id;
+    let result = match outcome {
+        Ok(FetchOutcome::NotModified) => {
+            with_store(&store, move |s| s.record_not_modified(id, now()))
+                .await
+                .map(|()| FeedResult::NotModified)
+        }
+        Ok(FetchOutcome::Fetched(body)) => {
+            let url = feed.url.clone();
+            let parsed = tokio::task::spawn_blocking(move || {
+                (parse_feed(&body.bytes, &url), body.validators)
+            })
+            .await;
+            match parsed {
+                Ok((Ok(incoming), v)) => with_store(&store, move |s| {
+                    s.record_success(
+                        id,
+                        &incoming,
+                        v.etag.as_deref(),
+                        v.last_modified.as_deref(),
+                        now(),
+                    )
+                })
+                .await
+                .map(FeedResult::Updated),
+                Ok((Err(e), _)) => Ok(FeedResult::Failed(e.to_string())),
+                Err(e) => Ok(FeedResult::Failed(format!("parser crashed: {e}"))),
+            }
+        }
+        Err(e) => Ok(FeedResult::Failed(e.to_string())),
+    };
+    match result {
+        Ok(FeedResult::Failed(msg)) => {
+            let recorded = msg.clone();
+            // If even the error cannot be written, the event still tells the user.
+            let _ = with_store(&store, move |s| s.record_failure(id, &recorded, now())).await;
+            FeedResult::Failed(msg)
+        }
+        Ok(done) => done,
+        Err(e) => FeedResult::Failed(e.to_string()),
+    }
+}
+
+fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Refreshes the feeds in `scope`, reporting each as it finishes through `on_event`.
+pub async fn run_once(
+    store: &SharedStore,
+    fetcher: &Fetcher,
+    scope: RefreshScope,
+    opts: RefreshOptions,
+    mut on_event: impl FnMut(RefreshEvent),
+) -> Result<RefreshSummary, RefreshError> {
+    let only = match scope {
+        RefreshScope::All => None,
+        RefreshScope::Feed(id) => Some(id),
+    };
+    let feeds = with_store(store, move |s| s.fetch_states(only)).await?;
+    on_event(RefreshEvent::Started { total: feeds.len() });
+
+    let global = Arc::new(Semaphore::new(opts.jobs.max(1)));
+    let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    let mut tasks: JoinSet<(FeedId, String, FeedResult)> = JoinSet::new();
+    for feed in feeds {
+        let host = Arc::clone(
+            hosts
+                .entry(host_of(&feed.url))
+                .or_insert_with(|| Arc::new(Semaphore::new(opts.per_host.max(1)))),
+        );
+        let global = Arc::clone(&global);
+        let store = Arc::clone(store);
+        let fetcher = fetcher.clone();
+        tasks.spawn(async move {
+            // The semaphores are never closed, so acquiring cannot fail.
+            let _host = host.acquire_owned().await.ok();
+            let _slot = global.acquire_owned().await.ok();
+            let (id, title) = (feed.id, feed.title.clone());
+            (id, title, refresh_feed(store, fetcher, feed).await)
+        });
+    }
+
+    let mut summary = RefreshSummary::default();
+    while let Some(joined) = tasks.join_next().await {
+        let (feed, title, result) = joined.map_err(|e| RefreshError::Join(e.to_string()))?;
+        match result {
+            FeedResult::Updated(new_entries) => {
+                summary.ok += 1;
+                summary.new_entries += new_entries;
+                on_event(RefreshEvent::FeedDone {
+                    feed,
+                    title,
+                    new_entries,
+                });
+            }
+            FeedResult::NotModified => {
+                summary.ok += 1;
+                summary.not_modified += 1;
+                on_event(RefreshEvent::FeedDone {
+                    feed,
+                    title,
+                    new_entries: 0,
+                });
+            }
+            FeedResult::Failed(error) => {
+                summary.failed += 1;
+                on_event(RefreshEvent::FeedFailed { feed, title, error });
+            }
+        }
+    }
+    on_event(RefreshEvent::Finished(summary));
+    Ok(summary)
+}
+
+/// The TUI's background task: runs one refresh at a time, coalescing requests that arrive
+/// during a run into one more run, until `Shutdown` or the command channel closes.
+pub async fn serve(
+    store: SharedStore,
+    fetcher: Fetcher,
+    opts: RefreshOptions,
+    mut commands: mpsc::UnboundedReceiver<RefreshCmd>,
+    events: mpsc::UnboundedSender<RefreshEvent>,
+) {
+    let mut pending: Option<RefreshScope> = None;
+    loop {
+        let scope = match pending.take() {
+            Some(scope) => scope,
+            None => match commands.recv().await {
+                Some(RefreshCmd::Now(scope)) => scope,
+                Some(RefreshCmd::Shutdown) | None => return,
+            },
+        };
+        let run = run_once(&store, &fetcher, scope, opts, |e| {
+            let _ = events.send(e);
+        });
+        tokio::pin!(run);
+        let result = loop {
+            tokio::select! {
+                result = &mut run => break result,
+                cmd = commands.recv() => match cmd {
+                    Some(RefreshCmd::Now(next)) => pending = Some(merge(pending, next)),
+                    Some(RefreshCmd::Shutdown) | None => return,
+                },
+            }
+        };
+        if let Err(e) = result {
+            tracing::error!("refresh failed: {e}");
+            let _ = events.send(RefreshEvent::Finished(RefreshSummary::default()));
+        }
+    }
+}
+
+/// Two coalesced requests: all feeds wins over one feed; two different feeds become all.
+fn merge(pending: Option<RefreshScope>, next: RefreshScope) -> RefreshScope {
+    match (pending, next) {
+        (None, next) => next,
+        (Some(a), b) if a == b => a,
+        _ => RefreshScope::All,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coalescing_prefers_the_wider_scope() {
+        let one = RefreshScope::Feed(FeedId(1));
+        let two = RefreshScope::Feed(FeedId(2));
+        assert_eq!(merge(None, one), one);
+        assert_eq!(merge(Some(one), one), one);
+        assert_eq!(merge(Some(one), two), RefreshScope::All);
+        assert_eq!(merge(Some(RefreshScope::All), one), RefreshScope::All);
+    }
+
+    #[test]
+    fn host_is_taken_from_the_url() {
+        assert_eq!(host_of("https://a.example:8080/x"), "a.example");
+        assert_eq!(host_of("file:///tmp/x.xml"), "");
+    }
+}

@@ -1,0 +1,140 @@
+//! Domain types shared by every layer: ids, feeds, entries, what a parse produces, filters and
+//! the refresh vocabulary. Uses nothing else in the crate; every other module may use it.
+
+mod refresh;
+pub mod sanitize;
+
+pub use refresh::{RefreshCmd, RefreshEvent, RefreshScope, RefreshSummary};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// A subscribed feed's row id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct FeedId(pub i64);
+
+/// A stored entry's row id: the number `tidings show` and `tidings mark` take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct EntryId(pub i64);
+
+/// A subscription as the feed list shows it. Text fields are sanitised when stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feed {
+    pub id: FeedId,
+    pub url: String,
+    /// The feed's own title, or its URL until it has been fetched.
+    pub title: String,
+    pub site_url: Option<String>,
+    pub unread: u64,
+    pub total: u64,
+    pub last_ok_at: Option<DateTime<Utc>>,
+    /// The last fetch or parse error, cleared by the next success.
+    pub last_error: Option<String>,
+}
+
+/// One line of the stream: everything but the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntrySummary {
+    pub id: EntryId,
+    pub feed_id: FeedId,
+    pub feed_title: String,
+    pub guid: Option<String>,
+    pub title: String,
+    pub link: Option<String>,
+    pub author: Option<String>,
+    /// The entry's date, or when it was first seen if the feed gave none (never in the future).
+    pub published: DateTime<Utc>,
+    pub read: bool,
+    pub starred: bool,
+}
+
+impl EntrySummary {
+    /// The keyset position of this row in the stream order (newest first).
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            published: self.published.timestamp(),
+            id: self.id,
+        }
+    }
+}
+
+/// A whole entry, with its HTML body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub summary: EntrySummary,
+    pub updated: Option<DateTime<Utc>>,
+    pub content_html: String,
+    /// The URL relative links in the body are resolved against (the feed's URL).
+    pub base_url: Option<String>,
+}
+
+/// What parsing one feed document yields, already normalised and sanitised.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IncomingFeed {
+    pub title: Option<String>,
+    pub site_url: Option<String>,
+    pub entries: Vec<IncomingEntry>,
+}
+
+/// One entry of a parsed feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingEntry {
+    /// Stable identity within the feed: the feed's id/guid, else the link, else a content hash.
+    pub key: String,
+    pub guid: Option<String>,
+    pub title: String,
+    pub link: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    pub content_html: String,
+}
+
+/// A position in the stream order `(published DESC, id DESC)`, for keyset pagination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    /// Unix seconds.
+    pub published: i64,
+    pub id: EntryId,
+}
+
+/// Which page of a filtered stream to read (pages always come back newest first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// The newest entries.
+    First,
+    /// The oldest entries.
+    Last,
+    /// Entries just older than the cursor.
+    Older(Cursor),
+    /// Entries just newer than the cursor.
+    Newer(Cursor),
+}
+
+/// Which entries a view shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryFilter {
+    pub unread_only: bool,
+    pub starred_only: bool,
+    pub feed: Option<FeedId>,
+}
+
+/// A change of an entry's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mark {
+    Read,
+    Unread,
+    Star,
+    Unstar,
+}
+
+/// Counts the status line shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub entries: u64,
+    pub unread: u64,
+    pub starred: u64,
+    pub feeds: u64,
+}

@@ -1,0 +1,46 @@
+//! The refresh vocabulary: what the runtime asks the refresh task and what it hears back.
+//! Lives in `model` so the pure `app` layer can hold these values without knowing `fetch`.
+
+use super::FeedId;
+
+/// Which feeds a refresh covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshScope {
+    All,
+    Feed(FeedId),
+}
+
+/// Sent to the background refresh task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshCmd {
+    Now(RefreshScope),
+    Shutdown,
+}
+
+/// Reported by a refresh run, in order: `Started`, one `FeedDone`/`FeedFailed` per feed, `Finished`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshEvent {
+    Started {
+        total: usize,
+    },
+    FeedDone {
+        feed: FeedId,
+        title: String,
+        new_entries: usize,
+    },
+    FeedFailed {
+        feed: FeedId,
+        title: String,
+        error: String,
+    },
+    Finished(RefreshSummary),
+}
+
+/// The outcome of one refresh run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RefreshSummary {
+    pub ok: usize,
+    pub failed: usize,
+    pub not_modified: usize,
+    pub new_entries: usize,
+}

@@ -1,0 +1,241 @@
+//! Turns html2text's tagged lines into our [`Line`]s: styles from annotations and prefix marks,
+//! every piece of text through `model::sanitize`, and a last pass that hard-wraps whatever is
+//! still wider than the width asked for. Uses `unicode-width` to measure.
+
+use html2text::render::TaggedLine;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use super::decorator::{Ann, MARK, link_marker};
+use super::{Line, Span, Style};
+use crate::model::sanitize;
+
+/// Converts html2text's output, one [`Line`] per tagged line.
+pub(super) fn convert(tagged: &[TaggedLine<Vec<Ann>>]) -> Vec<Line> {
+    tagged.iter().map(convert_line).collect()
+}
+
+fn convert_line(tagged: &TaggedLine<Vec<Ann>>) -> Line {
+    let mut builder = LineBuilder::default();
+    for ts in tagged.tagged_strings() {
+        let style = style_of(&ts.tag);
+        let (body, marker) = split_marker(&ts.s, style.link);
+        let mut parts = body.split(MARK);
+        if let Some(first) = parts.next() {
+            builder.push(first, style);
+        }
+        // Each further part starts right after one of our prefix marks.
+        for part in parts {
+            match part.chars().next() {
+                Some('#') => builder.heading = true,
+                Some('>') => builder.quote = true,
+                _ => {}
+            }
+            builder.push(part, style);
+        }
+        if let Some(marker) = marker {
+            builder.push(
+                marker,
+                Style {
+                    link: None,
+                    ..style
+                },
+            );
+        }
+    }
+    builder.line
+}
+
+/// The style of text carrying `anns` (outermost first; the innermost link wins).
+fn style_of(anns: &[Ann]) -> Style {
+    let mut style = Style::default();
+    for ann in anns {
+        match ann {
+            Ann::Plain | Ann::Image => {}
+            Ann::Link(n) => style.link = Some(*n),
+            Ann::Emphasis => style.italic = true,
+            Ann::Strong => style.bold = true,
+            Ann::Code | Ann::Preformat => style.code = true,
+        }
+    }
+    style
+}
+
+/// Splits the `[n]` marker the decorator put after the text of link `n`, so that the marker
+/// is not drawn as part of the link.
+fn split_marker(s: &str, link: Option<usize>) -> (&str, Option<&str>) {
+    let Some(n) = link else {
+        return (s, None);
+    };
+    match s.strip_suffix(link_marker(n).as_str()) {
+        Some(body) => (body, Some(&s[body.len()..])),
+        None => (s, None),
+    }
+}
+
+#[derive(Default)]
+struct LineBuilder {
+    line: Line,
+    heading: bool,
+    quote: bool,
+}
+
+impl LineBuilder {
+    /// Adds sanitised `text`, with the line's heading or quote style, merged into the last span
+    /// when the style is the same.
+    fn push(&mut self, text: &str, mut style: Style) {
+        if self.heading {
+            style.heading = true;
+            style.bold = true;
+        }
+        style.quote |= self.quote;
+        let mut clean = sanitize::block(text);
+        if clean.contains('\n') {
+            clean = clean.replace('\n', " ");
+        }
+        push_span(&mut self.line, clean, style);
+    }
+}
+
+fn push_span(line: &mut Line, text: String, style: Style) {
+    if text.is_empty() {
+        return;
+    }
+    match line.spans.last_mut() {
+        Some(last) if last.style == style => last.text.push_str(&text),
+        _ => line.spans.push(Span { text, style }),
+    }
+}
+
+/// What a character wider than the whole line (a wide glyph at width 1) is shown as.
+const NARROW_STANDIN: char = '…';
+
+/// Every line no wider than `width` columns (at least 1): wider lines are cut into pieces.
+/// A character wider than `width` (a wide glyph at width 1) is replaced by [`NARROW_STANDIN`],
+/// so callers can rely on the bound.
+pub(super) fn fit(lines: Vec<Line>, width: usize) -> Vec<Line> {
+    let width = width.max(1);
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.width() <= width {
+            out.push(line);
+        } else {
+            hard_wrap(line, width, &mut out);
+        }
+    }
+    out
+}
+
+/// A character's width for cutting: never less than it adds to a string's width (variation
+/// selectors can widen the character before them by one column).
+fn cut_width(c: char) -> usize {
+    match c {
+        '\u{FE01}' | '\u{FE0F}' => 1,
+        c => c.width().unwrap_or(0),
+    }
+}
+
+fn hard_wrap(line: Line, width: usize, out: &mut Vec<Line>) {
+    let mut current = Line::default();
+    let mut used = 0;
+    for span in line.spans {
+        let mut piece = String::new();
+        for c in span.text.chars() {
+            let (c, w) = match cut_width(c) {
+                // Only at width 1: a wide glyph cannot fit at all.
+                w if w > width => (NARROW_STANDIN, 1),
+                w => (c, w),
+            };
+            if used + w > width && used > 0 {
+                push_span(&mut current, std::mem::take(&mut piece), span.style);
+                out.push(std::mem::take(&mut current));
+                used = 0;
+            }
+            piece.push(c);
+            used += w;
+        }
+        push_span(&mut current, piece, span.style);
+    }
+    if !current.spans.is_empty() {
+        out.push(current);
+    }
+}
+
+impl Line {
+    /// The line's text, without styles.
+    pub fn text(&self) -> String {
+        self.spans.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    /// Display width in terminal columns.
+    pub fn width(&self) -> usize {
+        self.text().width()
+    }
+
+    /// Whether the line has no visible text.
+    pub fn is_blank(&self) -> bool {
+        self.spans.iter().all(|s| s.text.trim().is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(parts: &[(&str, Style)]) -> Line {
+        Line {
+            spans: parts
+                .iter()
+                .map(|(t, s)| Span {
+                    text: (*t).to_owned(),
+                    style: *s,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn marker_is_split_from_link_text() {
+        assert_eq!(split_marker("docs[3]", Some(3)), ("docs", Some("[3]")));
+        assert_eq!(split_marker("docs[3]", Some(4)), ("docs[3]", None));
+        assert_eq!(split_marker("docs", None), ("docs", None));
+    }
+
+    #[test]
+    fn innermost_link_and_all_emphasis_apply() {
+        let style = style_of(&[Ann::Strong, Ann::Link(1), Ann::Emphasis, Ann::Link(2)]);
+        assert!(style.bold && style.italic);
+        assert_eq!(style.link, Some(2));
+    }
+
+    #[test]
+    fn long_line_is_cut_keeping_styles() {
+        let bold = Style {
+            bold: true,
+            ..Style::default()
+        };
+        let out = fit(vec![line(&[("abc", Style::default()), ("defg", bold)])], 3);
+        let texts: Vec<String> = out.iter().map(Line::text).collect();
+        assert_eq!(texts, ["abc", "def", "g"]);
+        assert_eq!(out[1].spans[0].style, bold);
+    }
+
+    #[test]
+    fn wide_glyphs_are_cut_by_columns() {
+        let out = fit(vec![line(&[("日本語", Style::default())])], 4);
+        let texts: Vec<String> = out.iter().map(Line::text).collect();
+        assert_eq!(texts, ["日本", "語"]);
+    }
+
+    #[test]
+    fn glyph_wider_than_the_line_is_replaced() {
+        let out = fit(vec![line(&[("a日", Style::default())])], 1);
+        let texts: Vec<String> = out.iter().map(Line::text).collect();
+        assert_eq!(texts, ["a", "…"]);
+    }
+
+    #[test]
+    fn width_zero_acts_as_one() {
+        let out = fit(vec![line(&[("ab", Style::default())])], 0);
+        assert_eq!(out.len(), 2);
+    }
+}

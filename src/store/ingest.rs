@@ -1,0 +1,244 @@
+//! Writing one fetched feed: its entries upserted and its state updated, in one transaction.
+//! An upsert keeps read and starred state; an unchanged entry costs one indexed lookup.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Result, Store};
+use crate::model::{FeedId, IncomingEntry, IncomingFeed};
+
+/// FNV-1a 64: a hash fixed by its definition, so stored values stay comparable across builds.
+pub(crate) fn fnv1a64(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain(std::iter::once(0xff)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+fn content_hash(e: &IncomingEntry) -> i64 {
+    let updated = e
+        .updated
+        .map(|t| t.timestamp().to_string())
+        .unwrap_or_default();
+    let parts = [
+        e.title.as_str(),
+        e.link.as_deref().unwrap_or(""),
+        e.author.as_deref().unwrap_or(""),
+        updated.as_str(),
+        e.content_html.as_str(),
+    ];
+    // Stored in an INTEGER column: reinterpret the bits.
+    i64::from_ne_bytes(fnv1a64(&parts).to_ne_bytes())
+}
+
+/// Inserts or updates one entry; returns true if it was new.
+fn upsert_entry(
+    tx: &Transaction<'_>,
+    feed: FeedId,
+    e: &IncomingEntry,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let hash = content_hash(e);
+    // A date from the future would pin the entry to the top of the stream for ever.
+    let published = e.published.map(|t| t.timestamp().min(now));
+    let updated = e.updated.map(|t| t.timestamp());
+    let existing: Option<(i64, i64)> = tx
+        .prepare_cached("SELECT id, content_hash FROM entries WHERE feed_id = ?1 AND key = ?2")?
+        .query_row(params![feed.0, e.key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match existing {
+        Some((_, old_hash)) if old_hash == hash => Ok(false),
+        Some((id, _)) => {
+            tx.prepare_cached(
+                "UPDATE entries SET guid = ?2, title = ?3, link = ?4, author = ?5, \
+                 published = COALESCE(?6, published), updated = ?7, content_hash = ?8 \
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                id, e.guid, e.title, e.link, e.author, published, updated, hash
+            ])?;
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO entry_bodies (entry_id, html) VALUES (?1, ?2)",
+            )?
+            .execute(params![id, e.content_html])?;
+            Ok(false)
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO entries (feed_id, key, guid, title, link, author, published, \
+                 updated, first_seen, content_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                feed.0,
+                e.key,
+                e.guid,
+                e.title,
+                e.link,
+                e.author,
+                published.unwrap_or(now),
+                updated,
+                now,
+                hash
+            ])?;
+            let id = tx.last_insert_rowid();
+            tx.prepare_cached("INSERT INTO entry_bodies (entry_id, html) VALUES (?1, ?2)")?
+                .execute(params![id, e.content_html])?;
+            Ok(true)
+        }
+    }
+}
+
+impl Store {
+    /// Writes a successfully fetched and parsed feed in one transaction: its title, validators
+    /// and entries. Returns how many entries were new.
+    pub fn record_success(
+        &mut self,
+        feed: FeedId,
+        incoming: &IncomingFeed,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        now: i64,
+    ) -> Result<usize> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE feeds SET title = COALESCE(?2, title), site_url = COALESCE(?3, site_url), \
+                 etag = ?4, last_modified = ?5, last_fetch_at = ?6, last_ok_at = ?6, \
+                 last_error = NULL WHERE id = ?1",
+                params![
+                    feed.0,
+                    incoming.title,
+                    incoming.site_url,
+                    etag,
+                    last_modified,
+                    now
+                ],
+            )?;
+            let mut new = 0;
+            for e in &incoming.entries {
+                new += usize::from(upsert_entry(tx, feed, e, now)?);
+            }
+            Ok(new)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EntryFilter, Mark, Page};
+    use crate::store::test_support::temp_store;
+
+    fn incoming(entries: Vec<IncomingEntry>) -> IncomingFeed {
+        IncomingFeed {
+            title: Some("A feed".into()),
+            site_url: Some("https://a.example/".into()),
+            entries,
+        }
+    }
+
+    fn entry(key: &str, published: Option<i64>, body: &str) -> IncomingEntry {
+        IncomingEntry {
+            key: key.into(),
+            guid: Some(key.into()),
+            title: format!("title {key}"),
+            link: Some(format!("https://a.example/{key}")),
+            author: Some("Ann".into()),
+            published: published.and_then(|t| chrono::DateTime::from_timestamp(t, 0)),
+            updated: None,
+            content_html: body.into(),
+        }
+    }
+
+    fn stream(s: &Store) -> Vec<crate::model::EntrySummary> {
+        s.entries_page(&EntryFilter::default(), Page::First, 100)
+            .unwrap()
+    }
+
+    #[test]
+    fn refreshing_an_unchanged_feed_adds_nothing_and_keeps_marks() {
+        let (_d, mut s) = temp_store();
+        let (f, _) = s.add_feed("https://a.example/feed", 0).unwrap();
+        let doc = incoming(vec![
+            entry("1", Some(10), "<p>a</p>"),
+            entry("2", Some(20), "<p>b</p>"),
+        ]);
+        assert_eq!(s.record_success(f, &doc, None, None, 100).unwrap(), 2);
+        let first = stream(&s)[0].id;
+        s.set_mark(&[first], Mark::Read).unwrap();
+        s.set_mark(&[first], Mark::Star).unwrap();
+        assert_eq!(s.record_success(f, &doc, None, None, 200).unwrap(), 0);
+        let rows = stream(&s);
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0].read && rows[0].starred);
+        assert_eq!(s.feeds().unwrap()[0].title, "A feed");
+    }
+
+    #[test]
+    fn changed_content_updates_the_entry_but_keeps_it_read() {
+        let (_d, mut s) = temp_store();
+        let (f, _) = s.add_feed("https://a.example/feed", 0).unwrap();
+        s.record_success(
+            f,
+            &incoming(vec![entry("1", Some(10), "<p>old</p>")]),
+            None,
+            None,
+            100,
+        )
+        .unwrap();
+        let id = stream(&s)[0].id;
+        s.set_mark(&[id], Mark::Read).unwrap();
+        s.record_success(
+            f,
+            &incoming(vec![entry("1", Some(10), "<p>new</p>")]),
+            None,
+            None,
+            200,
+        )
+        .unwrap();
+        let e = s.entry(id).unwrap().unwrap();
+        assert_eq!(e.content_html, "<p>new</p>");
+        assert!(e.summary.read);
+    }
+
+    #[test]
+    fn missing_date_falls_back_to_first_seen_and_stays_put() {
+        let (_d, mut s) = temp_store();
+        let (f, _) = s.add_feed("https://a.example/feed", 0).unwrap();
+        let doc = incoming(vec![entry("1", None, "x")]);
+        s.record_success(f, &doc, None, None, 500).unwrap();
+        s.record_success(f, &incoming(vec![entry("1", None, "y")]), None, None, 900)
+            .unwrap();
+        assert_eq!(stream(&s)[0].published.timestamp(), 500);
+    }
+
+    #[test]
+    fn far_future_dates_are_clamped_to_now() {
+        let (_d, mut s) = temp_store();
+        let (f, _) = s.add_feed("https://a.example/feed", 0).unwrap();
+        let doc = incoming(vec![
+            entry("future", Some(4_000_000_000), "x"),
+            entry("past", Some(50), "y"),
+        ]);
+        s.record_success(f, &doc, None, None, 1_000).unwrap();
+        assert_eq!(stream(&s)[0].published.timestamp(), 1_000);
+    }
+
+    #[test]
+    fn duplicate_keys_in_one_document_store_one_entry() {
+        let (_d, mut s) = temp_store();
+        let (f, _) = s.add_feed("https://a.example/feed", 0).unwrap();
+        let doc = incoming(vec![entry("1", Some(10), "a"), entry("1", Some(20), "b")]);
+        assert_eq!(s.record_success(f, &doc, None, None, 100).unwrap(), 1);
+        assert_eq!(stream(&s).len(), 1);
+    }
+
+    #[test]
+    fn fnv_is_the_published_function() {
+        // FNV-1a 64 of "a" followed by our 0xff separator, fixed so stored hashes never drift.
+        assert_eq!(fnv1a64(&[]), 0xcbf2_9ce4_8422_2325);
+        assert_ne!(fnv1a64(&["ab", "c"]), fnv1a64(&["a", "bc"]));
+    }
+}

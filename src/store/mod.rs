@@ -1,0 +1,188 @@
+//! The `SQLite` cache: opening (pragmas, migrations, refusing a newer schema), queries and the one
+//! transaction helper every multi-statement write goes through. Uses only `model`.
+
+mod entries;
+mod feeds;
+mod ingest;
+mod migrate;
+
+pub use feeds::FeedFetchState;
+pub use migrate::SCHEMA_VERSION;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+/// Why a store operation failed. Messages name the database file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Sqlite {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error(
+        "database {path} has schema version {found}, newer than this tidings understands \
+         ({supported}); upgrade tidings or use another --db"
+    )]
+    TooNew {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
+    #[error("database {path}: migration to schema version {version} failed: {source}")]
+    Migration {
+        path: String,
+        version: i64,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{0}")]
+    NotFound(String),
+}
+
+impl StoreError {
+    fn sqlite(path: &str, source: rusqlite::Error) -> Self {
+        Self::Sqlite {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// One connection to the cache. The UI and the refresh task each open their own (WAL lets
+/// readers go on while one writer writes).
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self> {
+        let shown = path.display().to_string();
+        let mut conn = Connection::open(path).map_err(|e| StoreError::sqlite(&shown, e))?;
+        conn.busy_timeout(Duration::from_secs(10))
+            .map_err(|e| StoreError::sqlite(&shown, e))?;
+        // WAL: the UI reads while the refresh task writes. NORMAL: a committed mark survives a
+        // killed process (the kind of loss users meet); power-loss durability is weighed later.
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+        )
+        .map_err(|e| StoreError::sqlite(&shown, e))?;
+        migrate::migrate(&mut conn, &shown)?;
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The database file this store was opened on.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::sqlite(&self.path.display().to_string(), source)
+    }
+
+    /// Runs `f` in one immediate transaction: all of it is written, or none.
+    fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>) -> Result<T> {
+        let shown = self.path.display().to_string();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::sqlite(&shown, e))?;
+        let value = f(&tx).map_err(|e| StoreError::sqlite(&shown, e))?;
+        tx.commit().map_err(|e| StoreError::sqlite(&shown, e))?;
+        Ok(value)
+    }
+}
+
+/// Seconds since the epoch → UTC time (out-of-range values become the epoch).
+fn to_time(secs: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default()
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::Store;
+
+    /// A store on a real file in a fresh temp dir (kept alive by the returned guard).
+    pub fn temp_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        (dir, store)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_database_gets_current_schema_and_wal() {
+        let (_dir, store) = test_support::temp_store();
+        let v: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn reopening_keeps_data_and_does_not_migrate_again() {
+        let (dir, mut store) = test_support::temp_store();
+        store.add_feed("https://a.example/feed", 1).unwrap();
+        drop(store);
+        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        assert_eq!(store.feeds().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn newer_schema_is_refused_with_a_clear_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(conn);
+        let err = Store::open(&path).unwrap_err().to_string();
+        assert!(err.contains("newer than this tidings"), "{err}");
+        assert!(err.contains("t.db"), "{err}");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("junk.db");
+        std::fs::write(&path, vec![0x42u8; 8192]).unwrap();
+        let err = Store::open(&path).unwrap_err().to_string();
+        assert!(err.contains("junk.db"), "{err}");
+    }
+
+    #[test]
+    fn failed_write_rolls_back_everything() {
+        let (_dir, mut store) = test_support::temp_store();
+        let r: Result<()> = store.write(|tx| {
+            tx.execute(
+                "INSERT INTO feeds (url, added_at) VALUES ('https://x.example', 0)",
+                [],
+            )?;
+            tx.execute("INSERT INTO nowhere VALUES (1)", [])?;
+            Ok(())
+        });
+        assert!(r.is_err());
+        assert!(store.feeds().unwrap().is_empty());
+    }
+}

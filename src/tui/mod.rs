@@ -1,0 +1,151 @@
+//! The runtime: owns the terminal, the UI's database connection and the refresh task; turns
+//! keys, refresh events and signals into `Msg`s, runs `update`, executes its `Effect`s, and
+//! draws only when something changed. The only layer that does interactive I/O.
+
+mod effects;
+mod input;
+mod keys;
+mod terminal;
+
+pub use terminal::install_panic_hook;
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context;
+use crossterm::event::{Event, KeyEventKind};
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use crate::app::{self, AppState, Msg};
+use crate::config::ReaderConfig;
+use crate::fetch::http::Fetcher;
+use crate::fetch::refresh::{self, RefreshOptions};
+use crate::model::{RefreshCmd, RefreshScope};
+use crate::store::Store;
+
+/// What the runtime needs, built by the CLI from the config.
+#[derive(Debug, Clone)]
+pub struct TuiOptions {
+    pub db: PathBuf,
+    pub reader: ReaderConfig,
+    pub refresh: RefreshOptions,
+    pub fetcher: Fetcher,
+    pub refresh_on_start: bool,
+}
+
+/// Runs the interactive reader until the user quits, the terminal goes away or a signal asks.
+pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
+    let mut store = Store::open(&opts.db)?;
+    let writer = Arc::new(Mutex::new(Store::open(&opts.db)?));
+    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
+    let (event_tx, mut event_rx) = mpsc::unbounded_channel();
+    let task = tokio::spawn(refresh::serve(
+        writer,
+        opts.fetcher.clone(),
+        opts.refresh,
+        cmd_rx,
+        event_tx,
+    ));
+
+    let mut hangup = signal(SignalKind::hangup()).context("installing the SIGHUP handler")?;
+    let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
+    let mut interrupt = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
+
+    let (_guard, mut terminal) = terminal::Guard::enter().context("setting up the terminal")?;
+    let size = terminal.size().context("reading the terminal size")?;
+    let options = app::Options {
+        mark_read_on_open: opts.reader.mark_read_on_open,
+        max_width: opts.reader.max_width,
+    };
+    let mut state = AppState::new(options, keys::help_rows(), size.width, size.height);
+    let mut pending: VecDeque<Msg> = VecDeque::new();
+    let start = state.start();
+    run_effects(&mut state, start, &mut store, &cmd_tx);
+    if opts.refresh_on_start {
+        let _ = cmd_tx.send(RefreshCmd::Now(RefreshScope::All));
+    }
+    let mut inputs = input::spawn().context("starting the input thread")?;
+    let mut dirty = true;
+    let mut closed = false;
+    loop {
+        while let Some(msg) = pending.pop_front() {
+            let effects = app::update(&mut state, msg);
+            run_effects(&mut state, effects, &mut store, &cmd_tx);
+            dirty = true;
+        }
+        if state.quit {
+            break;
+        }
+        if dirty {
+            terminal
+                .draw(|f| crate::ui::draw(f, &state))
+                .context("drawing")?;
+            dirty = false;
+        }
+        tokio::select! {
+            input = inputs.recv() => {
+                // A finished input thread means no more input: leave instead of spinning.
+                closed |= input.is_none();
+                let mut next = input;
+                // Take the whole burst (held keys, pastes) before the next draw.
+                while let Some(input) = next {
+                    match input {
+                        input::Input::Event(event) => push_event(&event, &mut pending),
+                        // End of input or a dead terminal: leave instead of spinning.
+                        input::Input::Closed(why) => {
+                            tracing::info!("terminal input closed: {why}");
+                            closed = true;
+                        }
+                    }
+                    next = inputs.try_recv().ok();
+                }
+                if closed {
+                    break;
+                }
+            },
+            Some(event) = event_rx.recv() => {
+                pending.push_back(Msg::Refresh(event));
+                while let Ok(event) = event_rx.try_recv() {
+                    pending.push_back(Msg::Refresh(event));
+                }
+            }
+            _ = hangup.recv() => { tracing::info!("SIGHUP: exiting"); break; }
+            _ = term.recv() => { tracing::info!("SIGTERM: exiting"); break; }
+            _ = interrupt.recv() => { tracing::info!("SIGINT: exiting"); break; }
+        }
+    }
+    let _ = cmd_tx.send(RefreshCmd::Shutdown);
+    task.abort();
+    Ok(())
+}
+
+/// Turns a terminal event into messages (key releases and unbound keys are dropped).
+fn push_event(event: &Event, pending: &mut VecDeque<Msg>) {
+    match *event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            if let Some(action) = keys::action_for(&key) {
+                pending.push_back(Msg::Action(action));
+            }
+        }
+        Event::Resize(width, height) => pending.push_back(Msg::Resize { width, height }),
+        _ => {}
+    }
+}
+
+/// Executes effects and feeds their results back through `update` at once, depth first, so a
+/// key's consequences are complete before the next key is handled.
+fn run_effects(
+    state: &mut AppState,
+    effects: Vec<app::Effect>,
+    store: &mut Store,
+    refresh: &mpsc::UnboundedSender<RefreshCmd>,
+) {
+    let mut work: VecDeque<app::Effect> = effects.into();
+    while let Some(effect) = work.pop_front() {
+        if let Some(msg) = effects::execute(effect, store, refresh) {
+            work.extend(app::update(state, msg));
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Taking over the terminal and giving it back: raw mode, alternate screen, hidden cursor;
+//! restored on drop, on every exit path and from the panic hook.
+
+use std::io::{self, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::{cursor, execute, terminal};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Whether the terminal is ours (raw mode, alternate screen) and must be given back.
+static TAKEN: AtomicBool = AtomicBool::new(false);
+
+/// Restores the terminal when dropped.
+pub struct Guard;
+
+impl Guard {
+    /// Enters raw mode and the alternate screen; the guard undoes both.
+    pub fn enter() -> io::Result<(Self, Term)> {
+        terminal::enable_raw_mode()?;
+        TAKEN.store(true, Ordering::SeqCst);
+        let guard = Self;
+        execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
+        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok((guard, terminal))
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Gives the terminal back if it was taken; safe to call more than once and when the terminal
+/// is already gone.
+pub fn restore() {
+    if !TAKEN.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
+    let _ = io::stdout().flush();
+}
+
+/// Panics go to the log file, never over the screen. A panic on a background thread (a feed
+/// parser's caught panic, a refresh task) is only logged: the reader goes on. A panic on the
+/// main thread, where the interface runs, gives the terminal back first and says where the
+/// report is.
+pub fn install_panic_hook(log_file: std::path::PathBuf) {
+    std::panic::set_hook(Box::new(move |info| {
+        let thread = std::thread::current();
+        let name = thread.name().unwrap_or("unnamed");
+        tracing::error!("panic on thread {name}: {info}");
+        if name == "main" {
+            restore();
+            eprintln!(
+                "tidings crashed: {info}\n(report in {})",
+                log_file.display()
+            );
+        }
+    }));
+}

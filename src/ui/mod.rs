@@ -1,0 +1,153 @@
+//! Pure drawing: `draw(frame, &AppState)` and one file per view. Reads the state, writes cells,
+//! changes nothing. Every string is fitted to its cell width and filtered of control characters
+//! here too, whatever the layers below promised.
+
+mod feeds;
+mod help;
+mod reader;
+mod stream;
+mod text;
+mod theme;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use crate::app::{AppState, View};
+pub use text::fit;
+
+/// The smallest screen the views are drawn on; below it, a short message instead.
+pub const MIN_WIDTH: u16 = 20;
+pub const MIN_HEIGHT: u16 = 5;
+
+/// Draws the whole screen for `state`.
+pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
+    let area = frame.area();
+    let buf = frame.buffer_mut();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(buf, area);
+        return;
+    }
+    let title = Rect::new(area.x, area.y, area.width, 1);
+    let body = Rect::new(area.x, area.y + 1, area.width, area.height - 2);
+    let status = Rect::new(area.x, area.bottom() - 1, area.width, 1);
+    title_bar(buf, title, state);
+    match state.view {
+        View::Stream => stream::draw(buf, body, state),
+        View::Feeds => feeds::draw(buf, body, state),
+        View::Reader => reader::draw(buf, body, state),
+        View::Help => help::draw(buf, body, state),
+    }
+    status_bar(buf, status, state);
+}
+
+fn too_small(buf: &mut Buffer, area: Rect) {
+    let lines = ["terminal too small", "(20x5 at least)"];
+    for (i, line) in lines.iter().enumerate().take(usize::from(area.height)) {
+        let y = area.y + u16::try_from(i).unwrap_or(0);
+        buf.set_string(
+            area.x,
+            y,
+            fit(line, usize::from(area.width)),
+            theme::plain(),
+        );
+    }
+}
+
+fn title_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
+    let view = match state.view {
+        View::Stream => state.stream.title.clone(),
+        View::Feeds => "Feeds".to_owned(),
+        View::Reader => state
+            .reader
+            .as_ref()
+            .map_or_else(String::new, |r| r.entry.summary.feed_title.clone()),
+        View::Help => "Keys".to_owned(),
+    };
+    let filter = if state.view == View::Stream && state.stream.filter.unread_only {
+        "  [unread only]"
+    } else {
+        ""
+    };
+    let text = format!(" tidings · {view}{filter}");
+    buf.set_style(area, theme::bar());
+    buf.set_string(
+        area.x,
+        area.y,
+        fit(&text, usize::from(area.width)),
+        theme::bar(),
+    );
+}
+
+fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
+    buf.set_style(area, theme::bar());
+    let width = usize::from(area.width);
+    let hint = "? help  q quit ";
+    let left = if let Some(message) = &state.status {
+        format!(" {message}")
+    } else {
+        let c = state.counts;
+        format!(
+            " {} entries, {} unread, {} starred, {} feeds",
+            c.entries, c.unread, c.starred, c.feeds
+        )
+    };
+    let left = match state.refresh {
+        Some(p) if p.failed > 0 => format!(
+            " Refreshing {}/{} ({} failed) ·{left}",
+            p.done, p.total, p.failed
+        ),
+        Some(p) => format!(" Refreshing {}/{} ·{left}", p.done, p.total),
+        None => left,
+    };
+    let hint_width = text::width(hint);
+    if width >= hint_width + 20 {
+        buf.set_string(
+            area.x,
+            area.y,
+            fit(&left, width - hint_width - 1),
+            theme::bar(),
+        );
+        let x = area.right() - u16::try_from(hint_width).unwrap_or(0);
+        buf.set_string(x, area.y, hint, theme::bar());
+    } else {
+        buf.set_string(area.x, area.y, fit(&left, width), theme::bar());
+    }
+}
+
+/// Draws `rows` in `area`, one line each, from `offset`; `line(row, width, selected)` makes one.
+fn list<T>(
+    buf: &mut Buffer,
+    area: Rect,
+    rows: &[T],
+    offset: usize,
+    cursor: usize,
+    line: impl Fn(&T, usize, bool) -> Vec<(String, ratatui::style::Style)>,
+) {
+    for (i, row) in rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(usize::from(area.height))
+    {
+        let y = area.y + u16::try_from(i - offset).unwrap_or(0);
+        let selected = i == cursor;
+        if selected {
+            buf.set_style(Rect::new(area.x, y, area.width, 1), theme::selected());
+        }
+        let mut x = area.x;
+        for (text, style) in line(row, usize::from(area.width), selected) {
+            let style = if selected {
+                style.patch(theme::selected())
+            } else {
+                style
+            };
+            let left = usize::from(area.right().saturating_sub(x));
+            let (next, _) = buf.set_stringn(x, y, &text, left, style);
+            x = next;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

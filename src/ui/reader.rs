@@ -1,0 +1,81 @@
+//! The reader: the entry's header, then its rendered body from the scroll position.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
+use super::{fit, theme};
+use crate::app::AppState;
+use crate::render;
+
+/// Maps the renderer's styles onto the theme.
+fn style_of(s: render::Style) -> Style {
+    let mut style = theme::plain();
+    if s.heading || s.bold {
+        style = style.patch(theme::heading());
+    }
+    if s.italic || s.quote {
+        style = style.patch(theme::quote());
+    }
+    if s.code {
+        style = style.patch(theme::code());
+    }
+    if s.link.is_some() {
+        style = style.patch(theme::link());
+    }
+    style
+}
+
+pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
+    let Some(reader) = &state.reader else {
+        buf.set_string(area.x + 1, area.y, "Loading…", theme::dim());
+        return;
+    };
+    let width = usize::from(area.width);
+    let left = area.x + 1;
+    let room = width.saturating_sub(2);
+    let e = &reader.entry.summary;
+    let mut meta = vec![e.feed_title.clone()];
+    if let Some(author) = &e.author {
+        meta.push(author.clone());
+    }
+    meta.push(e.published.format("%Y-%m-%d %H:%M UTC").to_string());
+    let mut marks = String::new();
+    if !e.read {
+        marks.push_str("  [unread]");
+    }
+    if e.starred {
+        marks.push_str("  [starred]");
+    }
+    let header = [
+        (format!("{}{marks}", e.title), theme::heading()),
+        (meta.join(" · "), theme::dim()),
+        (e.link.clone().unwrap_or_default(), theme::link()),
+    ];
+    let mut y = area.y;
+    for (text, style) in header {
+        if y < area.bottom() {
+            buf.set_string(left, y, fit(&text, room), style);
+        }
+        y += 1;
+    }
+    y += 1;
+    for line in reader.rendered.lines.iter().skip(reader.scroll) {
+        if y >= area.bottom() {
+            break;
+        }
+        let mut x = left;
+        for span in &line.spans {
+            let remaining = usize::from(area.right().saturating_sub(x + 1));
+            let (next, _) = buf.set_stringn(
+                x,
+                y,
+                fit(&span.text, remaining),
+                remaining,
+                style_of(span.style),
+            );
+            x = next;
+        }
+        y += 1;
+    }
+}

@@ -1,0 +1,191 @@
+//! View snapshots on `TestBackend` (80×24, 120×40, and tiny sizes that must not panic), and
+//! `Buffer` checks for the cells whose style carries meaning.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
+
+use super::draw;
+use crate::app::test_support::{FakeDb, entry};
+use crate::app::{Action, AppState, HelpRow, Msg, update};
+use crate::model::{Counts, FeedId};
+
+fn render(state: &AppState) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
+    terminal.draw(|f| draw(f, state)).unwrap();
+    terminal
+}
+
+fn stream_state(width: u16, height: u16) -> AppState {
+    let mut db = FakeDb::new(40);
+    db.rows[1].read = true;
+    db.rows[2].starred = true;
+    db.rows[3].title =
+        "A title long enough that it cannot fit on one line of an eighty column terminal at all"
+            .into();
+    db.rows[4].title = "Escapes \u{1b}[2J and bidi \u{202e}gnp.exe stay inert".into();
+    db.rows[5].feed_title = "日本語のフィード名前".into();
+    let mut s = db.started(width, height);
+    s.counts = Counts {
+        entries: 40,
+        unread: 39,
+        starred: 1,
+        feeds: 3,
+    };
+    db.send(&mut s, Msg::Action(Action::Down));
+    s
+}
+
+#[test]
+fn stream_80x24() {
+    insta::assert_snapshot!(render(&stream_state(80, 24)).backend());
+}
+
+#[test]
+fn stream_120x40() {
+    insta::assert_snapshot!(render(&stream_state(120, 40)).backend());
+}
+
+#[test]
+fn stream_20x5() {
+    insta::assert_snapshot!(render(&stream_state(20, 5)).backend());
+}
+
+#[test]
+fn every_view_survives_every_tiny_size() {
+    for (w, h) in [
+        (0, 0),
+        (1, 1),
+        (5, 2),
+        (19, 4),
+        (20, 5),
+        (21, 6),
+        (30, 3),
+        (200, 5),
+    ] {
+        let mut s = stream_state(w, h);
+        render(&s);
+        update(&mut s, Msg::Action(Action::Feeds));
+        update(
+            &mut s,
+            Msg::FeedsLoaded(vec![feed(Some("HTTP 404 Not Found"))]),
+        );
+        render(&s);
+        let (e, r) = entry(1, 30);
+        update(
+            &mut s,
+            Msg::EntryLoaded {
+                entry: Box::new(e),
+                rendered: r,
+                width: 10,
+            },
+        );
+        render(&s);
+        update(&mut s, Msg::Action(Action::Help));
+        render(&s);
+    }
+}
+
+#[test]
+fn selection_is_reverse_video_and_unread_is_bold() {
+    let s = stream_state(80, 24);
+    let terminal = render(&s);
+    let buf = terminal.backend().buffer();
+    // Row 1 is the first entry (unread, not selected); row 2 is selected (entry 39, read).
+    assert!(buf[(0, 1)].modifier.contains(Modifier::BOLD));
+    assert!(!buf[(0, 1)].modifier.contains(Modifier::REVERSED));
+    assert_eq!(buf[(0, 1)].symbol(), "N");
+    assert!(buf[(40, 2)].modifier.contains(Modifier::REVERSED));
+    assert_eq!(buf[(0, 2)].symbol(), " ");
+    assert!(!buf[(40, 2)].modifier.contains(Modifier::BOLD));
+}
+
+#[test]
+fn no_escape_character_reaches_any_cell() {
+    let terminal = render(&stream_state(120, 40));
+    let buf = terminal.backend().buffer();
+    for cell in buf.content() {
+        assert!(
+            !cell
+                .symbol()
+                .chars()
+                .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "{:?}",
+            cell.symbol()
+        );
+    }
+}
+
+fn feed(error: Option<&str>) -> crate::model::Feed {
+    crate::model::Feed {
+        id: FeedId(1),
+        url: "https://a.example/feed.xml".into(),
+        title: "A feed that fails".into(),
+        site_url: None,
+        unread: 3,
+        total: 10,
+        last_ok_at: None,
+        last_error: error.map(str::to_owned),
+    }
+}
+
+#[test]
+fn feeds_80x24() {
+    let mut s = stream_state(80, 24);
+    update(&mut s, Msg::Action(Action::Feeds));
+    let mut ok = feed(None);
+    ok.id = FeedId(2);
+    ok.title = "Terminal Notes".into();
+    ok.unread = 0;
+    update(
+        &mut s,
+        Msg::FeedsLoaded(vec![feed(Some("HTTP 404 Not Found")), ok]),
+    );
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
+fn reader_80x24() {
+    let mut s = stream_state(80, 24);
+    let (mut e, r) = entry(7, 40);
+    e.summary.title = "Seven things about terminals".into();
+    e.summary.author = Some("Ann Example".into());
+    update(
+        &mut s,
+        Msg::EntryLoaded {
+            entry: Box::new(e),
+            rendered: r,
+            width: 78,
+        },
+    );
+    update(&mut s, Msg::Action(Action::Down));
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
+fn help_80x24() {
+    let help = Action::ALL
+        .iter()
+        .map(|&action| HelpRow {
+            keys: format!("{action:?}").to_lowercase(),
+            action,
+        })
+        .collect();
+    let mut s = AppState::new(crate::app::Options::default(), help, 80, 24);
+    update(&mut s, Msg::Action(Action::Help));
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
+fn refresh_progress_shows_in_the_status_line() {
+    let mut s = stream_state(80, 24);
+    update(
+        &mut s,
+        Msg::Refresh(crate::model::RefreshEvent::Started { total: 12 }),
+    );
+    let terminal = render(&s);
+    let last: String = (0..80)
+        .map(|x| terminal.backend().buffer()[(x, 23)].symbol().to_owned())
+        .collect();
+    assert!(last.contains("Refreshing 0/12"), "{last}");
+}

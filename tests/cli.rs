@@ -1,0 +1,409 @@
+//! The headless commands, run as the real binary in a temp home with a real database file.
+//! Feeds are files the test writes (file: URLs) or served by a real HTTP server on loopback.
+// Harness code outside #[test] functions unwraps too: a failed setup should fail the test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// A temp home with its own XDG dirs and database.
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn db(&self) -> PathBuf {
+        self.path().join("data/tidings.db")
+    }
+
+    fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("tidings").unwrap();
+        cmd.env_clear()
+            .env("HOME", self.path())
+            .env("XDG_DATA_HOME", self.path().join("data-home"))
+            .env("XDG_CONFIG_HOME", self.path().join("config-home"))
+            .env("XDG_STATE_HOME", self.path().join("state-home"))
+            .env("TIDINGS_DB", self.db());
+        cmd
+    }
+
+    /// Writes a feed file and returns its file: URL.
+    fn feed_file(&self, name: &str, body: &str) -> String {
+        let path = self.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        url::Url::from_file_path(&path).unwrap().to_string()
+    }
+
+    fn run_ok(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "tidings {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn run_err(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(!out.status.success(), "tidings {args:?} should fail");
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    fn entries(&self, extra: &[&str]) -> Vec<Value> {
+        let mut args = vec!["entries", "--json"];
+        args.extend_from_slice(extra);
+        let json: Value = serde_json::from_str(&self.run_ok(&args)).unwrap();
+        json.as_array().unwrap().clone()
+    }
+}
+
+fn rss(title: &str, items: &[(&str, &str, &str)]) -> String {
+    use std::fmt::Write as _;
+    let items = items.iter().fold(String::new(), |mut out, (guid, title, date)| {
+        let _ = write!(
+            out,
+                "<item><guid>{guid}</guid><title>{title}</title><link>https://example.org/{guid}</link>\
+                 <pubDate>{date}</pubDate><description>&lt;p&gt;Body of {guid} with a \
+                 &lt;a href=\"/more\"&gt;link&lt;/a&gt;.&lt;/p&gt;</description></item>"
+        );
+        out
+    });
+    format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title>\
+         <link>https://example.org/</link>{items}</channel></rss>"
+    )
+}
+
+const DAY1: &str = "Mon, 02 Nov 2026 10:00:00 GMT";
+const DAY2: &str = "Tue, 03 Nov 2026 10:00:00 GMT";
+const DAY3: &str = "Wed, 04 Nov 2026 10:00:00 GMT";
+
+#[test]
+fn add_reports_title_and_count_then_entries_lists_newest_first() {
+    let home = Home::new();
+    let url = home.feed_file(
+        "a.xml",
+        &rss("Alpha", &[("a1", "First", DAY1), ("a2", "Second", DAY2)]),
+    );
+    let out = home.run_ok(&["add", &url]);
+    assert!(
+        out.contains("'Alpha'") && out.contains("2 entries"),
+        "{out}"
+    );
+
+    let entries = home.entries(&[]);
+    let titles: Vec<_> = entries
+        .iter()
+        .map(|e| e["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Second", "First"]);
+    let e = &entries[0];
+    for key in [
+        "id",
+        "guid",
+        "feed",
+        "title",
+        "link",
+        "published",
+        "author",
+        "read",
+        "starred",
+    ] {
+        assert!(e.get(key).is_some(), "missing {key} in {e}");
+    }
+    assert_eq!(e["feed"], "Alpha");
+    assert_eq!(e["guid"], "a2");
+    assert_eq!(e["published"], "2026-11-03T10:00:00Z");
+    assert_eq!(e["read"], false);
+}
+
+#[test]
+fn mark_show_and_filters_round_trip() {
+    let home = Home::new();
+    let a = home.feed_file(
+        "a.xml",
+        &rss("Alpha", &[("a1", "First", DAY1), ("a2", "Second", DAY3)]),
+    );
+    let b = home.feed_file("b.xml", &rss("Beta", &[("b1", "Other", DAY2)]));
+    home.run_ok(&["add", &a]);
+    home.run_ok(&["add", &b]);
+    let all = home.entries(&[]);
+    assert_eq!(all.len(), 3);
+    let first = all[0]["id"].as_i64().unwrap().to_string();
+    let last = all[2]["id"].as_i64().unwrap().to_string();
+
+    home.run_ok(&["mark", &first, &last, "--read"]);
+    home.run_ok(&["mark", &last, "--star"]);
+    let unread = home.entries(&["--unread"]);
+    assert_eq!(unread.len(), 1);
+    assert_eq!(unread[0]["title"], "Other");
+    let starred = home.entries(&["--starred"]);
+    assert_eq!(starred.len(), 1);
+    assert_eq!(starred[0]["title"], "First");
+    assert_eq!(home.entries(&["--feed", "Beta"]).len(), 1);
+    assert_eq!(home.entries(&["--limit", "2"]).len(), 2);
+
+    let shown = home.run_ok(&["show", &first]);
+    assert!(shown.starts_with("Second\n"), "{shown}");
+    assert!(shown.contains("Body of a2"), "{shown}");
+
+    let err = home.run_err(&["mark", "99999", "--read"]);
+    assert!(err.contains("no such entries: 99999"), "{err}");
+}
+
+#[test]
+fn entries_text_output_and_empty_json() {
+    let home = Home::new();
+    assert_eq!(home.run_ok(&["entries", "--json"]).trim(), "[]");
+    let a = home.feed_file("a.xml", &rss("Alpha", &[("a1", "First", DAY1)]));
+    home.run_ok(&["add", &a]);
+    let text = home.run_ok(&["entries"]);
+    assert!(
+        text.contains("2026-11-02 10:00  N   Alpha: First"),
+        "{text}"
+    );
+}
+
+#[test]
+fn import_opml_and_urls_without_fetching_then_refresh_fetches() {
+    let home = Home::new();
+    let a = home.feed_file("a.xml", &rss("Alpha", &[("a1", "First", DAY1)]));
+    let b = home.feed_file("b.xml", &rss("Beta", &[("b1", "Other", DAY2)]));
+    let opml = format!(
+        "<?xml version=\"1.0\"?><opml version=\"2.0\"><body><outline text=\"news\">\
+         <outline text=\"A\" xmlUrl=\"{a}\"/></outline></body></opml>"
+    );
+    std::fs::write(home.path().join("subs.opml"), opml).unwrap();
+    std::fs::write(
+        home.path().join("urls"),
+        format!("# comment\n{a} \"tag\"\n{b}\nquery:x:y\n"),
+    )
+    .unwrap();
+
+    let out = home.run_ok(&["import", home.path().join("subs.opml").to_str().unwrap()]);
+    assert!(out.contains("1 feeds added"), "{out}");
+    let out = home.run_ok(&["import", home.path().join("urls").to_str().unwrap()]);
+    assert!(
+        out.contains("1 feeds added, 1 already subscribed, 1 skipped"),
+        "{out}"
+    );
+    assert!(home.entries(&[]).is_empty(), "import must not fetch");
+
+    let out = home.run_ok(&["refresh"]);
+    assert!(
+        out.contains("2 ok") && out.contains("0 failed") && out.contains("2 new entries"),
+        "{out}"
+    );
+    let out = home.run_ok(&["refresh"]);
+    assert!(out.contains("0 new entries"), "{out}");
+    assert_eq!(home.entries(&[]).len(), 2);
+}
+
+#[test]
+fn a_failing_feed_is_reported_and_recorded_while_others_carry_on() {
+    let home = Home::new();
+    let good = home.feed_file("good.xml", &rss("Good", &[("g1", "Fine", DAY1)]));
+    let bad = home.feed_file("bad.xml", "<html><body>not a feed</body></html>");
+    std::fs::write(home.path().join("urls"), format!("{good}\n{bad}\n")).unwrap();
+    home.run_ok(&["import", home.path().join("urls").to_str().unwrap()]);
+
+    let out = home.cmd().arg("refresh").output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        stdout.contains("1 ok") && stdout.contains("1 failed"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("bad.xml"), "{stderr}");
+    assert_eq!(home.entries(&[]).len(), 1);
+
+    let feeds: Value = serde_json::from_str(&home.run_ok(&["feeds", "--json"])).unwrap();
+    let bad_feed = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["url"] == bad.as_str())
+        .unwrap();
+    assert!(
+        bad_feed["error"].as_str().unwrap().contains("not a feed"),
+        "{bad_feed}"
+    );
+    let text = home.run_ok(&["feeds"]);
+    assert!(text.contains("[error:"), "{text}");
+}
+
+#[test]
+fn refresh_over_http_uses_validators_the_second_time() {
+    let server = common::TestServer::start();
+    let body = rss("Served", &[("s1", "Over HTTP", DAY1)]);
+    server.route(
+        "/feed.xml",
+        common::Response::ok(body.into_bytes())
+            .header("Content-Type", "application/rss+xml")
+            .etag("\"v1\""),
+    );
+    let home = Home::new();
+    let out = home.run_ok(&["add", &server.url("/feed.xml")]);
+    assert!(out.contains("'Served'"), "{out}");
+    let out = home.run_ok(&["refresh"]);
+    assert!(out.contains("1 unchanged"), "{out}");
+    let requests = server.requests("/feed.xml");
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].header("if-none-match"), Some("\"v1\""));
+}
+
+#[test]
+fn hostile_titles_never_reach_the_terminal() {
+    let home = Home::new();
+    let evil = home.feed_file(
+        "evil.xml",
+        &rss(
+            "Evil&#27;]0;owned&#7;",
+            &[("e1", "Clear&#27;[2J screen &#x202E;txt.exe", DAY1)],
+        ),
+    );
+    let out = home.run_ok(&["add", &evil]);
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    for args in [&["entries"][..], &["entries", "--json"], &["feeds"]] {
+        let out = home.run_ok(args);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{202e}'),
+            "{out:?}"
+        );
+    }
+    let id = home.entries(&[])[0]["id"].as_i64().unwrap().to_string();
+    let out = home.run_ok(&["show", &id]);
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{202e}'),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn parse_prints_the_corpus_shape_and_refuses_non_feeds() {
+    let home = Home::new();
+    home.feed_file("a.xml", &rss("Alpha", &[("a1", "First", DAY1)]));
+    let out = home.run_ok(&["parse", home.path().join("a.xml").to_str().unwrap()]);
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["feed"]["title"], "Alpha");
+    assert_eq!(json["feed"]["link"], "https://example.org/");
+    assert_eq!(json["entry_count"], 1);
+    assert_eq!(json["entries"][0]["id"], "a1");
+    assert_eq!(json["entries"][0]["published"], "2026-11-02T10:00:00Z");
+
+    home.feed_file("page.html", "<!DOCTYPE html><html><body>hi</body></html>");
+    let err = home.run_err(&["parse", home.path().join("page.html").to_str().unwrap()]);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("tidings: "), "{err}");
+}
+
+#[test]
+fn bad_input_gets_one_clear_line() {
+    let home = Home::new();
+    let err = home.run_err(&["add", "gopher://x.example/feed"]);
+    assert!(err.contains("not supported"), "{err}");
+    let err = home.run_err(&["add", "not a url"]);
+    assert!(err.contains("is not a URL"), "{err}");
+    let err = home.run_err(&["import", "/nonexistent/urls"]);
+    assert!(err.contains("/nonexistent/urls"), "{err}");
+    let err = home.run_err(&["show", "42"]);
+    assert!(err.contains("no entry 42"), "{err}");
+    let err = home.run_err(&["entries", "--feed", "nothing"]);
+    assert!(err.contains("no feed matches 'nothing'"), "{err}");
+}
+
+#[test]
+fn a_bad_config_names_the_file_and_the_key() {
+    let home = Home::new();
+    let config = home.path().join("bad.toml");
+    std::fs::write(&config, "[refresh]\njobs = 0\n").unwrap();
+    let err = home.run_err(&["--config", config.to_str().unwrap(), "feeds"]);
+    assert!(
+        err.contains("bad.toml") && err.contains("refresh.jobs"),
+        "{err}"
+    );
+    std::fs::write(&config, "[nonsense]\n").unwrap();
+    let err = home.run_err(&["--config", config.to_str().unwrap(), "feeds"]);
+    assert!(
+        err.contains("bad.toml") && err.contains("nonsense"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_database_from_the_future_is_refused() {
+    let home = Home::new();
+    home.run_ok(&["feeds"]);
+    let conn = rusqlite::Connection::open(home.db()).unwrap();
+    conn.pragma_update(None, "user_version", 999).unwrap();
+    drop(conn);
+    let err = home.run_err(&["feeds"]);
+    assert!(err.contains("newer than this tidings"), "{err}");
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let home = Home::new();
+    let items: Vec<(String, String, &str)> = (0..3000)
+        .map(|i| (format!("g{i}"), format!("Entry {i}"), DAY1))
+        .collect();
+    let items: Vec<(&str, &str, &str)> = items
+        .iter()
+        .map(|(g, t, d)| (g.as_str(), t.as_str(), *d))
+        .collect();
+    let a = home.feed_file("a.xml", &rss("Alpha", &items));
+    home.run_ok(&["add", &a]);
+    let bin = assert_cmd::cargo::cargo_bin("tidings");
+    let script = format!("'{}' entries | head -n 1", bin.display());
+    let out = std::process::Command::new("bash")
+        .args(["-o", "pipefail", "-c", &script])
+        .env("TIDINGS_DB", home.db())
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_reader_refuses_to_start_without_a_terminal() {
+    let home = Home::new();
+    let err = home.run_err(&[]);
+    assert!(err.contains("needs a terminal"), "{err}");
+}
+
+#[test]
+fn every_command_has_help() {
+    let home = Home::new();
+    for cmd in [
+        "add", "import", "feeds", "refresh", "entries", "show", "mark", "parse",
+    ] {
+        let out = home.run_ok(&[cmd, "--help"]);
+        assert!(out.contains("Usage:"), "{cmd}: {out}");
+    }
+}

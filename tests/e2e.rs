@@ -1,0 +1,376 @@
+//! End to end: the real binary in a real pty at a fixed size; keys in, the screen read back
+//! through a terminal emulator (vt100). Waits have generous deadlines only to catch hangs.
+// Harness code outside #[test] functions unwraps too: a failed setup should fail the test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use serde_json::Value;
+
+const DEADLINE: Duration = Duration::from_secs(30);
+
+fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_tidings"))
+}
+
+/// A running `tidings` in a pty.
+struct Session {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    screen: Arc<Mutex<vt100::Parser>>,
+}
+
+impl Session {
+    fn start(home: &Path, args: &[&str], cols: u16, rows: u16) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(bin());
+        cmd.args(args);
+        cmd.cwd(home);
+        cmd.env("HOME", home);
+        cmd.env("XDG_DATA_HOME", home.join("data"));
+        cmd.env("XDG_CONFIG_HOME", home.join("config"));
+        cmd.env("XDG_STATE_HOME", home.join("state"));
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("TIDINGS_DB");
+        cmd.env_remove("TIDINGS_CONFIG");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let sink = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Self {
+            master: pair.master,
+            writer,
+            child,
+            screen,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    fn row(&self, row: u16) -> String {
+        let parser = self.screen.lock().unwrap();
+        let (_, cols) = parser.screen().size();
+        parser.screen().contents_between(row, 0, row, cols)
+    }
+
+    /// Waits until `pred(screen text)` holds; panics with the screen if it never does.
+    fn wait_for(&self, what: &str, pred: impl Fn(&Session) -> bool) {
+        let start = Instant::now();
+        while !pred(self) {
+            assert!(
+                start.elapsed() < DEADLINE,
+                "timed out waiting for {what}; screen:\n{}",
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn wait_text(&self, text: &str) {
+        self.wait_for(text, |s| s.contents().contains(text));
+    }
+
+    fn keys(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn resize(&self, cols: u16, rows: u16) {
+        self.screen
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.process_id().unwrap()
+    }
+
+    /// Waits for the process to exit and returns whether it succeeded.
+    fn wait_exit(&mut self) -> bool {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.success();
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "process did not exit; screen:\n{}",
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn entries(db: &Path) -> Vec<Value> {
+    let out = std::process::Command::new(bin())
+        .args(["--db", db.to_str().unwrap(), "entries", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// The status line shows counts once the first page is in.
+fn ready(s: &Session) {
+    s.wait_for("the stream", |s| {
+        s.contents().contains(" unread,") && s.row(1).starts_with('N')
+    });
+}
+
+#[test]
+fn demo_open_mark_quit_relaunch_keeps_every_mark() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let db_arg = db.to_str().unwrap();
+    let mut s = Session::start(home.path(), &["--db", db_arg, "--demo"], 80, 24);
+    ready(&s);
+    assert!(s.row(0).contains("All entries"), "{}", s.contents());
+    let first_title = entries(&db)[0]["title"].as_str().unwrap().to_owned();
+    let shown: String = first_title.chars().take(20).collect();
+    assert!(
+        s.row(1).contains(&shown),
+        "{} not on row 1:\n{}",
+        shown,
+        s.contents()
+    );
+
+    // Star the first entry, then open it: the reader shows it, opening marks it read.
+    s.keys("s");
+    s.wait_for("star marker", |s| s.row(1).starts_with("N*"));
+    s.keys("\r");
+    s.wait_text("[starred]");
+    assert!(s.contents().contains(&shown), "{}", s.contents());
+    s.keys("j j");
+    s.keys("q");
+    s.wait_for("back on the stream", |s| s.row(1).starts_with(" *"));
+
+    // Mark the second entry read, and quit.
+    s.keys("jr");
+    s.wait_for("read mark on row 2", |s| s.row(2).starts_with(' '));
+    s.keys("q");
+    assert!(s.wait_exit());
+
+    let stored = entries(&db);
+    assert_eq!(stored[0]["starred"], true);
+    assert_eq!(stored[0]["read"], true);
+    assert_eq!(stored[1]["read"], true);
+    assert_eq!(stored[2]["read"], false);
+
+    // Relaunch (no --demo): the marks are there on screen too.
+    let mut s = Session::start(home.path(), &["--db", db_arg], 80, 24);
+    s.wait_for("the stream", |s| s.contents().contains(" unread,"));
+    assert!(s.row(1).starts_with(" *"), "{}", s.contents());
+    assert!(s.row(2).starts_with("  "), "{}", s.contents());
+    assert!(s.row(3).starts_with('N'), "{}", s.contents());
+    s.keys("q");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn sighup_exits_promptly_and_loses_no_mark() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let db_arg = db.to_str().unwrap();
+    let mut s = Session::start(home.path(), &["--db", db_arg, "--demo"], 100, 30);
+    ready(&s);
+    s.keys("rjjs");
+    s.wait_for("marks shown", |s| {
+        s.row(1).starts_with("  ") && s.row(3).starts_with("N*")
+    });
+    let killed = std::process::Command::new("kill")
+        .args(["-HUP", &s.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    s.wait_exit();
+    let stored = entries(&db);
+    assert_eq!(stored[0]["read"], true);
+    assert_eq!(stored[2]["starred"], true);
+}
+
+#[test]
+fn help_feeds_and_back_again() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let mut s = Session::start(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--demo"],
+        120,
+        40,
+    );
+    ready(&s);
+    s.keys("?");
+    s.wait_text("toggle starred");
+    s.keys("q");
+    s.wait_for("stream again", |s| s.row(0).contains("All entries"));
+    s.keys("f");
+    s.wait_for("feed list", |s| s.row(0).contains("Feeds"));
+    let feed_line = s.row(1);
+    s.keys("\r");
+    s.wait_for("one feed's stream", |s| {
+        !s.row(0).contains("All entries") && !s.row(0).contains("Feeds")
+    });
+    assert!(
+        feed_line.contains(s.row(0).split(" · ").nth(1).unwrap().trim()),
+        "{feed_line} / {}",
+        s.row(0)
+    );
+    s.keys("q");
+    s.wait_for("feed list again", |s| s.row(0).contains("Feeds"));
+    s.keys("q");
+    s.wait_for("stream again", |s| s.row(0).contains("All entries"));
+    s.keys("q");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn tiny_terminal_and_resizes_never_panic() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let mut s = Session::start(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--demo"],
+        20,
+        5,
+    );
+    s.wait_for("something drawn", |s| s.contents().contains("tidings"));
+    s.resize(10, 3);
+    s.wait_text("terminal");
+    s.resize(80, 24);
+    s.wait_for("full stream", |s| s.contents().contains(" unread,"));
+    s.keys("\r");
+    s.resize(30, 6);
+    s.resize(80, 24);
+    s.keys("q");
+    s.wait_for("stream", |s| s.row(0).contains("All entries"));
+    s.keys("q");
+    assert!(s.wait_exit(), "exited with failure:\n{}", s.contents());
+}
+
+#[test]
+fn keys_keep_working_while_a_slow_refresh_runs() {
+    let server = common::TestServer::start();
+    let body = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Slow</title>\
+        <item><guid>slow-1</guid><title>Arrived late</title><pubDate>Sat, 21 Nov 2026 09:00:00 GMT</pubDate></item>\
+        </channel></rss>";
+    server.route(
+        "/slow.xml",
+        common::Response::ok(body.as_bytes().to_vec()).delay(Duration::from_secs(3)),
+    );
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let db_arg = db.to_str().unwrap();
+    // Seed with the demo feeds, then subscribe to the slow one too.
+    let mut s = Session::start(home.path(), &["--db", db_arg, "--demo"], 80, 24);
+    ready(&s);
+    s.keys("q");
+    s.wait_exit();
+    std::fs::write(
+        home.path().join("urls"),
+        format!("{}\n", server.url("/slow.xml")),
+    )
+    .unwrap();
+    let out = std::process::Command::new(bin())
+        .args([
+            "--db",
+            db_arg,
+            "import",
+            home.path().join("urls").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+
+    let mut s = Session::start(home.path(), &["--db", db_arg], 80, 24);
+    s.wait_for("the stream", |s| s.contents().contains(" unread,"));
+    s.keys("R");
+    s.wait_text("Refreshing");
+    // While the slow feed is still out, the cursor moves and marks are made.
+    s.keys("jjr");
+    s.wait_for("cursor moved and marked", |s| {
+        s.row(3).starts_with(' ') && s.contents().contains("Refreshing")
+    });
+    s.wait_text("new entries");
+    s.wait_for("the late entry at the top", |s| {
+        s.contents().contains("Arrived late")
+    });
+    s.keys("q");
+    assert!(s.wait_exit());
+}
+
+/// Regression: draining a burst of keys once lost the wakeup for every later key (the
+/// reader froze after a fast typist or a paste).
+#[test]
+fn keys_after_a_burst_are_still_handled() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let mut s = Session::start(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--demo"],
+        80,
+        24,
+    );
+    ready(&s);
+    s.keys("jjjjjjjj");
+    std::thread::sleep(Duration::from_millis(300));
+    s.keys("\r");
+    s.wait_for("the reader", |s| s.row(2).contains(" · "));
+    s.keys("q");
+    s.wait_for("the stream", |s| s.row(0).contains("All entries"));
+    s.keys("f");
+    s.wait_for("the feed list", |s| s.row(0).contains("Feeds"));
+    s.keys("Q");
+    assert!(s.wait_exit());
+}
