@@ -161,6 +161,8 @@ fn mark_show_and_filters_round_trip() {
     let shown = home.run_ok(&["show", &first]);
     assert!(shown.starts_with("Second\n"), "{shown}");
     assert!(shown.contains("Body of a2"), "{shown}");
+    // The body's relative link resolves against the entry's own link and is listed.
+    assert!(shown.contains("[1] https://example.org/more"), "{shown}");
 
     let err = home.run_err(&["mark", "99999", "--read"]);
     assert!(err.contains("no such entries: 99999"), "{err}");

@@ -66,7 +66,8 @@ pub struct Entry {
     pub summary: EntrySummary,
     pub updated: Option<DateTime<Utc>>,
     pub content_html: String,
-    /// The URL relative links in the body are resolved against (the feed's URL).
+    /// The URL relative links in the body resolve against: the entry's link, else the feed's
+    /// site, else the feed's URL.
     pub base_url: Option<String>,
 }
 
@@ -87,6 +88,8 @@ pub struct IncomingEntry {
     pub title: String,
     pub link: Option<String>,
     pub author: Option<String>,
+    /// As the document says; the store dates an entry by `published`, else `updated`, else
+    /// when it was first seen.
     pub published: Option<DateTime<Utc>>,
     pub updated: Option<DateTime<Utc>>,
     pub content_html: String,

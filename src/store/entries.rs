@@ -86,7 +86,8 @@ impl Store {
     /// One whole entry with its body, or `None` if there is no such entry.
     pub fn entry(&self, id: EntryId) -> Result<Option<Entry>> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, e.updated, COALESCE(b.html, ''), f.url \
+            "SELECT {SUMMARY_COLUMNS}, e.updated, COALESCE(b.html, ''), \
+             COALESCE(e.link, f.site_url, f.url) \
              FROM entries e JOIN feeds f ON f.id = e.feed_id \
              LEFT JOIN entry_bodies b ON b.entry_id = e.id WHERE e.id = ?1"
         );
@@ -233,6 +234,29 @@ mod tests {
         assert!(s.entry(row.id).unwrap().unwrap().summary.read);
         s.set_mark(&[row.id], Mark::Unread).unwrap();
         assert!(!s.entry(row.id).unwrap().unwrap().summary.read);
+    }
+
+    /// Relative links in a body are relative to the article's own page, as a browser reads them.
+    #[test]
+    fn an_entry_resolves_relative_links_against_its_own_link() {
+        let (_d, mut s) = temp_store();
+        let (f, _) = s.add_feed("file:///tmp/feed.xml", 0).unwrap();
+        let mut e = entry("1", 1);
+        e.link = Some("https://blog.example/2026/11/post/".into());
+        let doc = IncomingFeed {
+            title: None,
+            site_url: Some("https://blog.example/".into()),
+            entries: vec![e],
+        };
+        s.record_success(f, &doc, None, None, 10).unwrap();
+        let row = &s
+            .entries_page(&EntryFilter::default(), Page::First, 1)
+            .unwrap()[0];
+        let full = s.entry(row.id).unwrap().unwrap();
+        assert_eq!(
+            full.base_url.as_deref(),
+            Some("https://blog.example/2026/11/post/")
+        );
     }
 
     #[test]

@@ -43,7 +43,7 @@ fn upsert_entry(
 ) -> rusqlite::Result<bool> {
     let hash = content_hash(e);
     // A date from the future would pin the entry to the top of the stream for ever.
-    let published = e.published.map(|t| t.timestamp().min(now));
+    let published = e.published.or(e.updated).map(|t| t.timestamp().min(now));
     let updated = e.updated.map(|t| t.timestamp());
     let existing: Option<(i64, i64)> = tx
         .prepare_cached("SELECT id, content_hash FROM entries WHERE feed_id = ?1 AND key = ?2")?
@@ -212,6 +212,17 @@ mod tests {
         s.record_success(f, &incoming(vec![entry("1", None, "y")]), None, None, 900)
             .unwrap();
         assert_eq!(stream(&s)[0].published.timestamp(), 500);
+    }
+
+    #[test]
+    fn an_entry_without_published_is_dated_by_updated() {
+        let (_d, mut s) = temp_store();
+        let (f, _) = s.add_feed("https://a.example/feed", 0).unwrap();
+        let mut e = entry("1", None, "x");
+        e.updated = chrono::DateTime::from_timestamp(300, 0);
+        s.record_success(f, &incoming(vec![e]), None, None, 1_000)
+            .unwrap();
+        assert_eq!(stream(&s)[0].published.timestamp(), 300);
     }
 
     #[test]
