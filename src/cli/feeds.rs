@@ -12,7 +12,7 @@ use super::output::Out;
 use super::{Env, RefreshArgs};
 use crate::export::parse_subscriptions;
 use crate::fetch::http::{FetchOutcome, Validators};
-use crate::fetch::parse::parse_feed;
+use crate::fetch::parse::parse_document;
 use crate::fetch::refresh::{RefreshOptions, run_once};
 use crate::model::{RefreshEvent, RefreshScope};
 
@@ -39,7 +39,8 @@ pub async fn add(env: &Env, url: &str, out: &mut Out) -> anyhow::Result<ExitCode
     let FetchOutcome::Fetched(body) = fetched else {
         anyhow::bail!("fetching {url}: the server answered 304 Not Modified to a plain request");
     };
-    let feed = parse_feed(&body.bytes, url).with_context(|| format!("reading {url}"))?;
+    let feed = parse_document(&body.bytes, url, body.content_type.as_deref())
+        .with_context(|| format!("reading {url}"))?;
     let mut store = env.open_store()?;
     let (id, is_new) = store.add_feed(url, now())?;
     let v = &body.validators;

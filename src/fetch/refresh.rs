@@ -9,7 +9,7 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
 use super::http::{FetchOutcome, Fetcher, Validators};
-use super::parse::parse_feed;
+use super::parse::parse_document;
 use crate::model::{FeedId, RefreshCmd, RefreshEvent, RefreshScope, RefreshSummary};
 use crate::store::{FeedFetchState, Store, StoreError};
 
@@ -78,7 +78,8 @@ async fn refresh_feed(store: SharedStore, fetcher: Fetcher, feed: FeedFetchState
         Ok(FetchOutcome::Fetched(body)) => {
             let url = feed.url.clone();
             let parsed = tokio::task::spawn_blocking(move || {
-                (parse_feed(&body.bytes, &url), body.validators)
+                let parsed = parse_document(&body.bytes, &url, body.content_type.as_deref());
+                (parsed, body.validators)
             })
             .await;
             match parsed {

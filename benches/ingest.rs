@@ -1,0 +1,3 @@
+//! Ingest throughput (being written).
+
+fn main() {}
