@@ -60,6 +60,9 @@ pub struct AppState {
     pub stream: StreamView,
     pub feeds: FeedsView,
     pub reader: Option<ReaderView>,
+    /// The entry the user asked to open, until its rendering arrives (a late rendering of
+    /// anything else is dropped).
+    pub opening: Option<EntryId>,
     pub counts: Counts,
     pub refresh: Option<Progress>,
     /// A one-line message for the status line (errors, results); cleared by the next key.
@@ -90,6 +93,8 @@ pub enum Msg {
         entry: Box<Entry>,
         rendered: Rendered,
         width: u16,
+        /// False for the plain-text fallback shown while a slow layout is still being made.
+        complete: bool,
     },
     /// A mark was written to the database; only now is it shown.
     MarkApplied {
@@ -134,6 +139,7 @@ impl AppState {
             stream: StreamView::new(EntryFilter::default(), "All entries".into()),
             feeds: FeedsView::default(),
             reader: None,
+            opening: None,
             counts: Counts::default(),
             refresh: None,
             status: None,
@@ -204,8 +210,9 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             entry,
             rendered,
             width,
+            complete,
         } => {
-            reader::loaded(state, *entry, rendered, width);
+            reader::loaded(state, *entry, rendered, width, complete);
             Vec::new()
         }
         Msg::MarkApplied { ids, mark } => {

@@ -32,12 +32,26 @@ impl ReaderView {
     }
 }
 
-/// Shows a loaded entry; a re-render of the open entry (after a resize) keeps its place.
-pub fn loaded(state: &mut AppState, entry: Entry, rendered: Rendered, width: u16) {
-    let scroll = match &state.reader {
-        Some(r) if r.entry.summary.id == entry.summary.id => r.scroll,
-        _ => 0,
+/// Shows a rendered entry if it is the one asked for or the one on screen (a re-render after a
+/// resize, or the full layout replacing the fallback keeps its place); drops any other.
+pub fn loaded(state: &mut AppState, entry: Entry, rendered: Rendered, width: u16, complete: bool) {
+    let id = entry.summary.id;
+    let on_screen = state.view == View::Reader
+        && state
+            .reader
+            .as_ref()
+            .is_some_and(|r| r.entry.summary.id == id);
+    if state.opening != Some(id) && !on_screen {
+        return;
+    }
+    state.opening = None;
+    let scroll = if on_screen {
+        state.reader.as_ref().map_or(0, |r| r.scroll)
+    } else {
+        0
     };
+    state.status =
+        (!complete).then(|| "A long entry: plain text until its full layout is ready".to_owned());
     let mut reader = ReaderView {
         entry,
         rendered,

@@ -274,6 +274,7 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             vec![stream.refilter(filter, title)]
         }
         A::Feeds => {
+            state.opening = None;
             state.view = View::Feeds;
             vec![Effect::LoadFeeds]
         }
@@ -295,6 +296,7 @@ fn open(state: &mut AppState) -> Vec<Effect> {
     let Some(row) = state.stream.selected() else {
         return Vec::new();
     };
+    state.opening = Some(row.id);
     let mut effects = vec![Effect::OpenEntry {
         id: row.id,
         width: state.reader_width(),

@@ -198,6 +198,7 @@ fn opening_an_entry_loads_it_and_marks_it_read() {
             entry: Box::new(e),
             rendered: r,
             width: 78,
+            complete: true,
         },
     );
     assert_eq!(s.view, View::Reader);
@@ -217,6 +218,7 @@ fn opening_a_read_entry_does_not_mark_again_nor_when_configured_off() {
 
 fn reading(lines: usize, height: u16) -> AppState {
     let mut s = AppState::new(Options::default(), Vec::new(), 80, height);
+    s.opening = Some(EntryId(1));
     let (e, r) = entry(1, lines);
     update(
         &mut s,
@@ -224,6 +226,7 @@ fn reading(lines: usize, height: u16) -> AppState {
             entry: Box::new(e),
             rendered: r,
             width: 78,
+            complete: true,
         },
     );
     s
@@ -285,6 +288,7 @@ fn resizing_the_reader_asks_for_a_new_layout_and_keeps_the_place() {
             entry: Box::new(e),
             rendered: r,
             width: 100,
+            complete: true,
         },
     );
     assert_eq!(s.reader.as_ref().unwrap().scroll, 18);
@@ -425,4 +429,54 @@ fn keys_on_an_empty_stream_do_nothing_harmful() {
         }
     }
     assert!(s.stream.rows.is_empty());
+}
+
+fn loaded(id: i64, lines: usize, complete: bool) -> Msg {
+    let (e, r) = entry(id, lines);
+    Msg::EntryLoaded {
+        entry: Box::new(e),
+        rendered: r,
+        width: 78,
+        complete,
+    }
+}
+
+#[test]
+fn a_late_rendering_of_an_entry_no_longer_asked_for_is_dropped() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    update(&mut s, act(Action::Open)); // asks for entry 3
+    update(&mut s, act(Action::Down));
+    update(&mut s, act(Action::Open)); // then for entry 2
+    update(&mut s, loaded(3, 10, true));
+    assert_eq!(s.view, View::Stream);
+    update(&mut s, loaded(2, 10, true));
+    assert_eq!(s.view, View::Reader);
+    assert_eq!(s.reader.as_ref().unwrap().entry.summary.id, EntryId(2));
+}
+
+#[test]
+fn leaving_for_the_feed_list_drops_a_pending_rendering() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    update(&mut s, act(Action::Open));
+    update(&mut s, act(Action::Feeds));
+    update(&mut s, loaded(3, 10, true));
+    assert_eq!(s.view, View::Feeds);
+}
+
+#[test]
+fn the_plain_text_fallback_is_replaced_by_the_full_layout_in_place() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    update(&mut s, act(Action::Open));
+    update(&mut s, loaded(3, 100, false));
+    assert_eq!(s.view, View::Reader);
+    assert!(s.status.as_deref().unwrap().contains("plain text"));
+    update(&mut s, act(Action::PageDown));
+    update(&mut s, loaded(3, 120, true));
+    let reader = s.reader.as_ref().unwrap();
+    assert_eq!(reader.rendered.lines.len(), 120);
+    assert_eq!(reader.scroll, 18);
+    assert_eq!(s.status, None);
 }

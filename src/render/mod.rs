@@ -9,6 +9,7 @@
 //! whatever is still wider than asked.
 
 mod decorator;
+mod fallback;
 mod lines;
 mod links;
 mod prepare;
@@ -17,6 +18,7 @@ mod tag;
 use std::{cell::RefCell, rc::Rc};
 
 use decorator::Decorator;
+pub use fallback::fallback;
 use links::LinkTable;
 
 /// How a span of rendered text should look.

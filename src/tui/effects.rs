@@ -1,84 +1,239 @@
 //! Carrying out the `Effect`s `update` asks for: store reads and writes, rendering, refresh
-//! commands. Each result comes back as a `Msg`.
+//! commands. Results come back as `Msg`s: at once for store work, through the render channel
+//! for entry layouts, which are made off the UI thread.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::mpsc as std_mpsc;
+use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Effect, Msg};
-use crate::model::RefreshCmd;
-use crate::render;
+use crate::model::{Entry, EntryId, RefreshCmd};
+use crate::render::{self, Rendered};
 use crate::store::Store;
 
-/// Runs one effect; returns the message it produced, if any.
-pub fn execute(
-    effect: Effect,
-    store: &mut Store,
-    refresh: &UnboundedSender<RefreshCmd>,
-) -> Option<Msg> {
-    let msg = match effect {
-        Effect::LoadPage {
-            generation,
-            filter,
-            page,
-            limit,
-        } => store
-            .entries_page(&filter, page, limit)
-            .map(|rows| Msg::PageLoaded {
-                generation,
-                page,
-                rows,
-            }),
-        Effect::LoadCounts => store.counts().map(Msg::Counts),
-        Effect::LoadFeeds => store.feeds().map(Msg::FeedsLoaded),
-        Effect::OpenEntry { id, width } => match store.entry(id) {
-            Ok(Some(entry)) => Ok(match render_guarded(&entry, width) {
-                Some(rendered) => Msg::EntryLoaded {
-                    entry: Box::new(entry),
-                    rendered,
-                    width,
-                },
-                None => Msg::Failed(format!(
-                    "could not render entry {} (the report is in the log)",
-                    id.0
-                )),
-            }),
-            Ok(None) => Ok(Msg::Failed(format!("entry {} is gone", id.0))),
-            Err(e) => Err(e),
-        },
-        Effect::SetMark { ids, mark } => store
-            .set_mark(&ids, mark)
-            .map(|_| Msg::MarkApplied { ids, mark }),
-        Effect::Refresh(scope) => {
-            if refresh.send(RefreshCmd::Now(scope)).is_err() {
-                return Some(Msg::Failed(
-                    "the refresh task has stopped; see the log".into(),
-                ));
-            }
-            return None;
-        }
-        Effect::Quit => return None,
-    };
-    Some(msg.unwrap_or_else(|e| {
-        tracing::error!("{e}");
-        Msg::Failed(e.to_string())
-    }))
+/// How long the reader waits for a full layout before showing the plain-text fallback.
+pub const RENDER_BUDGET: Duration = Duration::from_millis(300);
+/// Layouts kept for reopening an entry at the same width.
+const CACHE_SIZE: usize = 32;
+
+/// Runs effects against the UI's store connection and its channels.
+pub struct Executor {
+    pub store: Store,
+    refresh: UnboundedSender<RefreshCmd>,
+    renders: UnboundedSender<Msg>,
+    cache: HashMap<(EntryId, u16), Rendered>,
+    order: VecDeque<(EntryId, u16)>,
 }
 
-/// Renders on a short-lived thread of its own, so that a renderer panic on hostile HTML is
-/// logged (the panic hook only restores the terminal for the main thread) and becomes an error
-/// message instead of taking the reader down.
-fn render_guarded(entry: &crate::model::Entry, width: u16) -> Option<render::Rendered> {
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("tidings-render".into())
-            .spawn_scoped(scope, || {
-                render::article(
-                    &entry.content_html,
-                    entry.base_url.as_deref(),
-                    usize::from(width),
-                )
-            })
-            .ok()?
-            .join()
-            .ok()
-    })
+impl Executor {
+    pub fn new(
+        store: Store,
+        refresh: UnboundedSender<RefreshCmd>,
+        renders: UnboundedSender<Msg>,
+    ) -> Self {
+        Self {
+            store,
+            refresh,
+            renders,
+            cache: HashMap::new(),
+            order: VecDeque::new(),
+        }
+    }
+
+    /// Keeps a finished layout for next time.
+    pub fn remember(&mut self, id: EntryId, width: u16, rendered: &Rendered) {
+        if self.cache.insert((id, width), rendered.clone()).is_none() {
+            self.order.push_back((id, width));
+            if self.order.len() > CACHE_SIZE {
+                if let Some(old) = self.order.pop_front() {
+                    self.cache.remove(&old);
+                }
+            }
+        }
+    }
+
+    /// Forgets every layout (bodies may have changed in a refresh).
+    pub fn forget_layouts(&mut self) {
+        self.cache.clear();
+        self.order.clear();
+    }
+
+    /// Runs one effect; returns the message it produced at once, if any.
+    pub fn execute(&mut self, effect: Effect) -> Option<Msg> {
+        let store = &mut self.store;
+        let msg = match effect {
+            Effect::LoadPage {
+                generation,
+                filter,
+                page,
+                limit,
+            } => store
+                .entries_page(&filter, page, limit)
+                .map(|rows| Msg::PageLoaded {
+                    generation,
+                    page,
+                    rows,
+                }),
+            Effect::LoadCounts => store.counts().map(Msg::Counts),
+            Effect::LoadFeeds => store.feeds().map(Msg::FeedsLoaded),
+            Effect::OpenEntry { id, width } => match store.entry(id) {
+                Ok(Some(entry)) => {
+                    if let Some(rendered) = self.cache.get(&(id, width)) {
+                        return Some(Msg::EntryLoaded {
+                            entry: Box::new(entry),
+                            rendered: rendered.clone(),
+                            width,
+                            complete: true,
+                        });
+                    }
+                    spawn_render(entry, width, RENDER_BUDGET, self.renders.clone());
+                    return None;
+                }
+                Ok(None) => Ok(Msg::Failed(format!("entry {} is gone", id.0))),
+                Err(e) => Err(e),
+            },
+            Effect::SetMark { ids, mark } => store
+                .set_mark(&ids, mark)
+                .map(|_| Msg::MarkApplied { ids, mark }),
+            Effect::Refresh(scope) => {
+                if self.refresh.send(RefreshCmd::Now(scope)).is_err() {
+                    return Some(Msg::Failed(
+                        "the refresh task has stopped; see the log".into(),
+                    ));
+                }
+                return None;
+            }
+            Effect::Quit => return None,
+        };
+        Some(msg.unwrap_or_else(|e| {
+            tracing::error!("{e}");
+            Msg::Failed(e.to_string())
+        }))
+    }
+}
+
+/// Lays `entry` out on a thread of its own and sends the result to `out`. If the layout takes
+/// longer than `budget`, the plain-text fallback goes first and the full layout follows. A
+/// renderer panic stays on its thread (the panic hook only logs there) and becomes a message.
+pub fn spawn_render(entry: Entry, width: u16, budget: Duration, out: UnboundedSender<Msg>) {
+    let spawned = std::thread::Builder::new()
+        .name("tidings-render-wait".into())
+        .spawn(move || {
+            let (done_tx, done_rx) = std_mpsc::channel();
+            let html = entry.content_html.clone();
+            let base = entry.base_url.clone();
+            let worker = std::thread::Builder::new()
+                .name("tidings-render".into())
+                .spawn(move || {
+                    let rendered = render::article(&html, base.as_deref(), usize::from(width));
+                    let _ = done_tx.send(rendered);
+                });
+            if worker.is_err() {
+                let _ = out.send(Msg::Failed("could not start rendering".into()));
+                return;
+            }
+            let id = entry.summary.id;
+            let loaded = |entry: Entry, rendered, complete| Msg::EntryLoaded {
+                entry: Box::new(entry),
+                rendered,
+                width,
+                complete,
+            };
+            let failed = || Msg::Failed(format!("could not render entry {} (see the log)", id.0));
+            let msg = match done_rx.recv_timeout(budget) {
+                Ok(rendered) => loaded(entry, rendered, true),
+                Err(std_mpsc::RecvTimeoutError::Timeout) => {
+                    let quick = render::fallback(&entry.content_html, usize::from(width));
+                    let _ = out.send(loaded(entry.clone(), quick, false));
+                    match done_rx.recv() {
+                        Ok(rendered) => loaded(entry, rendered, true),
+                        Err(_) => failed(),
+                    }
+                }
+                Err(std_mpsc::RecvTimeoutError::Disconnected) => failed(),
+            };
+            let _ = out.send(msg);
+        });
+    if spawned.is_err() {
+        tracing::error!("could not start a render thread");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EntrySummary, FeedId};
+
+    fn entry(html: &str) -> Entry {
+        Entry {
+            summary: EntrySummary {
+                id: EntryId(1),
+                feed_id: FeedId(1),
+                feed_title: "f".into(),
+                guid: None,
+                title: "t".into(),
+                link: None,
+                author: None,
+                published: chrono::DateTime::from_timestamp(0, 0).unwrap(),
+                read: false,
+                starred: false,
+            },
+            updated: None,
+            content_html: html.into(),
+            base_url: None,
+        }
+    }
+
+    fn recv(rx: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>) -> Msg {
+        let start = std::time::Instant::now();
+        loop {
+            if let Ok(msg) = rx.try_recv() {
+                return msg;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "no rendering arrived"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn a_quick_layout_arrives_complete() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        spawn_render(entry("<p>hello</p>"), 40, Duration::from_secs(30), tx);
+        let Msg::EntryLoaded {
+            complete, rendered, ..
+        } = recv(&mut rx)
+        else {
+            panic!("expected a rendering");
+        };
+        assert!(complete);
+        assert_eq!(rendered.lines[0].text(), "hello");
+    }
+
+    #[test]
+    fn past_the_budget_the_fallback_comes_first_then_the_full_layout() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let html = "<p>hello <a href=\"https://a.example/\">there</a></p>";
+        spawn_render(entry(html), 40, Duration::ZERO, tx);
+        let Msg::EntryLoaded {
+            complete, rendered, ..
+        } = recv(&mut rx)
+        else {
+            panic!("expected the fallback");
+        };
+        assert!(!complete);
+        assert!(rendered.links.is_empty());
+        let Msg::EntryLoaded {
+            complete, rendered, ..
+        } = recv(&mut rx)
+        else {
+            panic!("expected the full layout");
+        };
+        assert!(complete);
+        assert_eq!(rendered.links, ["https://a.example/"]);
+    }
 }

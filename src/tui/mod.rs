@@ -22,7 +22,7 @@ use crate::app::{self, AppState, Msg};
 use crate::config::ReaderConfig;
 use crate::fetch::http::Fetcher;
 use crate::fetch::refresh::{self, RefreshOptions};
-use crate::model::{RefreshCmd, RefreshScope};
+use crate::model::{RefreshCmd, RefreshEvent, RefreshScope};
 use crate::store::Store;
 
 /// What the runtime needs, built by the CLI from the config.
@@ -37,7 +37,7 @@ pub struct TuiOptions {
 
 /// Runs the interactive reader until the user quits, the terminal goes away or a signal asks.
 pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
-    let mut store = Store::open(&opts.db)?;
+    let store = Store::open(&opts.db)?;
     let writer = Arc::new(Mutex::new(Store::open(&opts.db)?));
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (event_tx, mut event_rx) = mpsc::unbounded_channel();
@@ -60,9 +60,11 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         max_width: opts.reader.max_width,
     };
     let mut state = AppState::new(options, keys::help_rows(), size.width, size.height);
+    let (render_tx, mut render_rx) = mpsc::unbounded_channel();
+    let mut executor = effects::Executor::new(store, cmd_tx.clone(), render_tx);
     let mut pending: VecDeque<Msg> = VecDeque::new();
     let start = state.start();
-    run_effects(&mut state, start, &mut store, &cmd_tx);
+    run_effects(&mut state, start, &mut executor);
     if opts.refresh_on_start {
         let _ = cmd_tx.send(RefreshCmd::Now(RefreshScope::All));
     }
@@ -71,8 +73,20 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let mut closed = false;
     loop {
         while let Some(msg) = pending.pop_front() {
+            match &msg {
+                Msg::EntryLoaded {
+                    entry,
+                    rendered,
+                    width,
+                    complete: true,
+                } => {
+                    executor.remember(entry.summary.id, *width, rendered);
+                }
+                Msg::Refresh(RefreshEvent::Finished(_)) => executor.forget_layouts(),
+                _ => {}
+            }
             let effects = app::update(&mut state, msg);
-            run_effects(&mut state, effects, &mut store, &cmd_tx);
+            run_effects(&mut state, effects, &mut executor);
             dirty = true;
         }
         if state.quit {
@@ -105,6 +119,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
                     break;
                 }
             },
+            Some(msg) = render_rx.recv() => pending.push_back(msg),
             Some(event) = event_rx.recv() => {
                 pending.push_back(Msg::Refresh(event));
                 while let Ok(event) = event_rx.try_recv() {
@@ -136,15 +151,10 @@ fn push_event(event: &Event, pending: &mut VecDeque<Msg>) {
 
 /// Executes effects and feeds their results back through `update` at once, depth first, so a
 /// key's consequences are complete before the next key is handled.
-fn run_effects(
-    state: &mut AppState,
-    effects: Vec<app::Effect>,
-    store: &mut Store,
-    refresh: &mpsc::UnboundedSender<RefreshCmd>,
-) {
+fn run_effects(state: &mut AppState, effects: Vec<app::Effect>, executor: &mut effects::Executor) {
     let mut work: VecDeque<app::Effect> = effects.into();
     while let Some(effect) = work.pop_front() {
-        if let Some(msg) = effects::execute(effect, store, refresh) {
+        if let Some(msg) = executor.execute(effect) {
             work.extend(app::update(state, msg));
         }
     }

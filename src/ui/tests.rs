@@ -72,12 +72,14 @@ fn every_view_survives_every_tiny_size() {
         );
         render(&s);
         let (e, r) = entry(1, 30);
+        s.opening = Some(e.summary.id);
         update(
             &mut s,
             Msg::EntryLoaded {
                 entry: Box::new(e),
                 rendered: r,
                 width: 10,
+                complete: true,
             },
         );
         render(&s);
@@ -148,6 +150,7 @@ fn feeds_80x24() {
 fn reader_80x24() {
     let mut s = stream_state(80, 24);
     let (mut e, r) = entry(7, 40);
+    s.opening = Some(e.summary.id);
     e.summary.title = "Seven things about terminals".into();
     e.summary.author = Some("Ann Example".into());
     update(
@@ -156,6 +159,7 @@ fn reader_80x24() {
             entry: Box::new(e),
             rendered: r,
             width: 78,
+            complete: true,
         },
     );
     update(&mut s, Msg::Action(Action::Down));
