@@ -225,6 +225,7 @@ fn a_failing_feed_is_reported_and_recorded_while_others_carry_on() {
     home.run_ok(&["import", home.path().join("urls").to_str().unwrap()]);
 
     let out = home.cmd().arg("refresh").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "some feeds failed: exit 2");
     let (stdout, stderr) = (
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr),
@@ -408,4 +409,37 @@ fn every_command_has_help() {
         let out = home.run_ok(&[cmd, "--help"]);
         assert!(out.contains("Usage:"), "{cmd}: {out}");
     }
+}
+
+#[test]
+fn add_on_a_web_page_finds_its_feed_and_names_the_others() {
+    let server = common::TestServer::start();
+    let page = "<!DOCTYPE html><html><head><title>Blog</title>\
+        <link rel=\"alternate\" type=\"application/atom+xml\" title=\"Posts\" href=\"/feed.xml\">\
+        <link rel=\"alternate\" type=\"application/rss+xml\" title=\"Comments\" href=\"/comments.xml\">\
+        </head><body>hi</body></html>";
+    server.route(
+        "/",
+        common::Response::ok(page.as_bytes().to_vec()).header("Content-Type", "text/html"),
+    );
+    server.route(
+        "/feed.xml",
+        common::Response::ok(rss("Found", &[("f1", "Found it", DAY1)]).into_bytes()),
+    );
+    let home = Home::new();
+    let out = home.run_ok(&["add", &server.url("/")]);
+    assert!(out.contains("naming 2 feeds; taking the first"), "{out}");
+    assert!(out.contains(&server.url("/comments.xml")), "{out}");
+    assert!(out.contains("Subscribed to 'Found'"), "{out}");
+    let feeds: Value = serde_json::from_str(&home.run_ok(&["feeds", "--json"])).unwrap();
+    assert_eq!(feeds[0]["url"], server.url("/feed.xml").as_str());
+
+    // A page without feed links is still a clear one-line error.
+    server.route(
+        "/plain",
+        common::Response::ok(b"<html><body>no feeds</body></html>".to_vec()),
+    );
+    let err = home.run_err(&["add", &server.url("/plain")]);
+    assert!(err.contains("not a feed"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
 }

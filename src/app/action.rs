@@ -24,11 +24,13 @@ pub enum Action {
     Feeds,
     Help,
     RefreshAll,
+    /// Refresh the feed of the entry (or the feed) under the cursor.
+    RefreshFeed,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists them.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::Down,
         Action::Up,
         Action::PageDown,
@@ -43,6 +45,7 @@ impl Action {
         Action::ToggleUnreadOnly,
         Action::Feeds,
         Action::RefreshAll,
+        Action::RefreshFeed,
         Action::Help,
         Action::Quit,
     ];
@@ -66,6 +69,7 @@ impl Action {
             Action::Feeds => "switch between the stream and the feed list",
             Action::Help => "show this help",
             Action::RefreshAll => "refresh all feeds in the background",
+            Action::RefreshFeed => "refresh the feed under the cursor, or the open entry's",
         }
     }
 }

@@ -75,14 +75,24 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             state.view = View::Stream;
             return Vec::new();
         }
-        A::ToggleRead | A::ToggleStar | A::ToggleUnreadOnly | A::Quit | A::Help | A::RefreshAll => {
+        A::ToggleRead
+        | A::ToggleStar
+        | A::ToggleUnreadOnly
+        | A::Quit
+        | A::Help
+        | A::RefreshAll
+        | A::RefreshFeed => {
             return Vec::new();
         }
     }
     // Moving onto a failing feed says why it failed.
-    state.status = state
-        .feeds
-        .selected()
-        .and_then(|f| f.last_error.as_ref().map(|e| format!("{}: {e}", f.title)));
+    state.status = state.feeds.selected().and_then(|f| {
+        let error = f.last_error.as_ref()?;
+        let next = match f.hold_until {
+            Some(t) if !f.gone => format!(" · next try {}", t.format("%Y-%m-%d %H:%M UTC")),
+            _ => String::new(),
+        };
+        Some(format!("{}: {error}{next}", f.title))
+    });
     Vec::new()
 }

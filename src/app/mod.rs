@@ -102,6 +102,8 @@ pub enum Msg {
         mark: Mark,
     },
     Refresh(RefreshEvent),
+    /// The automatic-refresh interval has passed.
+    RefreshTimer,
     /// An effect failed; the message names what and why.
     Failed(String),
 }
@@ -229,6 +231,9 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::Refresh(event) => on_refresh(state, &event),
+        // A run in progress already covers it; otherwise only the feeds that are due.
+        Msg::RefreshTimer if state.refresh.is_none() => vec![Effect::Refresh(RefreshScope::Due)],
+        Msg::RefreshTimer => Vec::new(),
         Msg::Failed(message) => {
             state.status = Some(message);
             Vec::new()
@@ -274,6 +279,25 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         (_, Action::RefreshAll) => vec![Effect::Refresh(RefreshScope::All)],
+        (view, Action::RefreshFeed) => {
+            let feed = match view {
+                View::Feeds => state.feeds.selected().map(|f| (f.id, f.title.clone())),
+                View::Reader => state
+                    .reader
+                    .as_ref()
+                    .map(|r| (r.entry.summary.feed_id, r.entry.summary.feed_title.clone())),
+                _ => state
+                    .stream
+                    .selected()
+                    .map(|r| (r.feed_id, r.feed_title.clone())),
+            };
+            feed.map(|(id, title)| {
+                state.status = Some(format!("Refreshing {title}"));
+                Effect::Refresh(RefreshScope::Feed(id))
+            })
+            .into_iter()
+            .collect()
+        }
         (View::Stream, action) => stream::on_action(state, action),
         (View::Feeds, action) => feeds::on_action(state, action),
         (View::Reader, action) => reader::on_action(state, action),
@@ -295,7 +319,7 @@ fn on_refresh(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
             });
             Vec::new()
         }
-        RefreshEvent::FeedDone { .. } => {
+        RefreshEvent::FeedDone { .. } | RefreshEvent::FeedSkipped { .. } => {
             if let Some(p) = &mut state.refresh {
                 p.done += 1;
             }

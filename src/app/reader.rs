@@ -86,7 +86,13 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             state.reader = None;
             state.view = View::Stream;
         }
-        A::Open | A::ToggleUnreadOnly | A::Feeds | A::Quit | A::Help | A::RefreshAll => {}
+        A::Open
+        | A::ToggleUnreadOnly
+        | A::Feeds
+        | A::Quit
+        | A::Help
+        | A::RefreshAll
+        | A::RefreshFeed => {}
     }
     Vec::new()
 }

@@ -288,7 +288,7 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             vec![effect, Effect::LoadFeeds]
         }
         A::Back => super::quit(state),
-        A::Cancel | A::Quit | A::Help | A::RefreshAll => Vec::new(),
+        A::Cancel | A::Quit | A::Help | A::RefreshAll | A::RefreshFeed => Vec::new(),
     }
 }
 

@@ -314,6 +314,9 @@ fn feed(id: i64, error: Option<&str>) -> crate::model::Feed {
         total: 2,
         last_ok_at: None,
         last_error: error.map(str::to_owned),
+        failures: 0,
+        hold_until: None,
+        gone: false,
     }
 }
 
@@ -401,6 +404,7 @@ fn refresh_progress_and_summary_then_reload_in_place() {
             ok: 1,
             failed: 1,
             not_modified: 0,
+            skipped: 0,
             new_entries: 2,
         })),
     );
@@ -479,4 +483,47 @@ fn the_plain_text_fallback_is_replaced_by_the_full_layout_in_place() {
     assert_eq!(reader.rendered.lines.len(), 120);
     assert_eq!(reader.scroll, 18);
     assert_eq!(s.status, None);
+}
+
+#[test]
+fn the_timer_asks_for_the_feeds_that_are_due_unless_a_run_is_going() {
+    let mut s = AppState::new(Options::default(), Vec::new(), 80, 24);
+    assert_eq!(
+        update(&mut s, Msg::RefreshTimer),
+        vec![Effect::Refresh(RefreshScope::Due)]
+    );
+    update(&mut s, Msg::Refresh(RefreshEvent::Started { total: 3 }));
+    assert!(update(&mut s, Msg::RefreshTimer).is_empty());
+}
+
+#[test]
+fn refresh_feed_takes_the_feed_under_the_cursor_in_each_view() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    // Entry 3 belongs to feed 1 + 3 % 3 = 1.
+    assert_eq!(
+        update(&mut s, act(Action::RefreshFeed)),
+        vec![Effect::Refresh(RefreshScope::Feed(FeedId(1)))]
+    );
+    assert_eq!(s.status.as_deref(), Some("Refreshing Feed 1"));
+    update(&mut s, act(Action::Feeds));
+    update(&mut s, Msg::FeedsLoaded(vec![feed(7, None)]));
+    assert_eq!(
+        update(&mut s, act(Action::RefreshFeed)),
+        vec![Effect::Refresh(RefreshScope::Feed(FeedId(7)))]
+    );
+}
+
+#[test]
+fn a_failing_feed_says_when_it_is_tried_next() {
+    let mut s = AppState::new(Options::default(), Vec::new(), 80, 24);
+    update(&mut s, act(Action::Feeds));
+    let mut failing = feed(2, Some("HTTP 500 Internal Server Error"));
+    failing.hold_until = chrono::DateTime::from_timestamp(1_800_000_000, 0);
+    update(&mut s, Msg::FeedsLoaded(vec![feed(1, None), failing]));
+    update(&mut s, act(Action::Down));
+    assert_eq!(
+        s.status.as_deref(),
+        Some("Feed 2: HTTP 500 Internal Server Error · next try 2027-01-15 08:00 UTC")
+    );
 }

@@ -1,6 +1,6 @@
 //! Subscription commands: `add`, `import`, `feeds`, `refresh`.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -11,10 +11,12 @@ use serde::Serialize;
 use super::output::Out;
 use super::{Env, RefreshArgs};
 use crate::export::parse_subscriptions;
-use crate::fetch::http::{FetchOutcome, Validators};
+use crate::fetch::discover;
+use crate::fetch::http::{FetchOutcome, Fetched, Validators};
 use crate::fetch::parse::parse_document;
 use crate::fetch::refresh::{RefreshOptions, run_once};
-use crate::model::{RefreshEvent, RefreshScope};
+use crate::model::{IncomingFeed, RefreshEvent, RefreshScope};
+use crate::store::FetchMeta;
 
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -29,29 +31,69 @@ fn check_url(url: &str) -> anyhow::Result<()> {
     }
 }
 
-pub async fn add(env: &Env, url: &str, out: &mut Out) -> anyhow::Result<ExitCode> {
-    check_url(url)?;
+/// Fetches `url` once, without validators.
+async fn fetch_body(env: &Env, url: &str) -> anyhow::Result<Fetched> {
     let fetched = env
         .fetcher()?
         .fetch(url, &Validators::default())
         .await
         .with_context(|| format!("fetching {url}"))?;
-    let FetchOutcome::Fetched(body) = fetched else {
-        anyhow::bail!("fetching {url}: the server answered 304 Not Modified to a plain request");
+    match fetched {
+        FetchOutcome::Fetched(body) => Ok(body),
+        FetchOutcome::NotModified => {
+            anyhow::bail!("fetching {url}: the server answered 304 Not Modified to a plain request")
+        }
+    }
+}
+
+fn parse_body(url: &str, body: &Fetched) -> Result<IncomingFeed, crate::fetch::parse::ParseError> {
+    parse_document(&body.bytes, url, body.content_type.as_deref())
+}
+
+pub async fn add(env: &Env, url: &str, out: &mut Out) -> anyhow::Result<ExitCode> {
+    check_url(url)?;
+    let body = fetch_body(env, url).await?;
+    let (url, body, feed) = match parse_body(url, &body) {
+        Ok(feed) => (url.to_owned(), body, feed),
+        // Not a feed: a web page may name its feeds (autodiscovery).
+        Err(parse_error) => {
+            let page =
+                url::Url::parse(&body.final_url).with_context(|| format!("reading {url}"))?;
+            let found = discover::feed_links(&body.bytes, &page);
+            let Some(first) = found.first() else {
+                return Err(anyhow::Error::new(parse_error).context(format!("reading {url}")));
+            };
+            writeln!(
+                out,
+                "{url} is a web page naming {} feed{}; taking the first: {}",
+                found.len(),
+                if found.len() == 1 { "" } else { "s" },
+                first.url
+            )?;
+            for other in &found[1..] {
+                let title = other
+                    .title
+                    .as_deref()
+                    .map(|t| format!(" ({t})"))
+                    .unwrap_or_default();
+                writeln!(out, "  also offered: {}{title}", other.url)?;
+            }
+            let body = fetch_body(env, &first.url).await?;
+            let feed =
+                parse_body(&first.url, &body).with_context(|| format!("reading {}", first.url))?;
+            (first.url.clone(), body, feed)
+        }
     };
-    let feed = parse_document(&body.bytes, url, body.content_type.as_deref())
-        .with_context(|| format!("reading {url}"))?;
     let mut store = env.open_store()?;
-    let (id, is_new) = store.add_feed(url, now())?;
-    let v = &body.validators;
-    store.record_success(
-        id,
-        &feed,
-        v.etag.as_deref(),
-        v.last_modified.as_deref(),
-        now(),
-    )?;
-    let title = feed.title.as_deref().unwrap_or(url);
+    let (id, is_new) = store.add_feed(&url, now())?;
+    let meta = FetchMeta {
+        etag: body.validators.etag.as_deref(),
+        last_modified: body.validators.last_modified.as_deref(),
+        fresh_until: None,
+        permanent_redirect: body.permanent_redirect.as_deref(),
+    };
+    store.record_success(id, &feed, &meta, now())?;
+    let title = feed.title.as_deref().unwrap_or(&url);
     let verb = if is_new {
         "Subscribed to"
     } else {
@@ -105,6 +147,11 @@ struct FeedJson<'a> {
     total: u64,
     last_ok: Option<String>,
     error: Option<&'a str>,
+    failures: u32,
+    /// Not refreshed automatically before this time (TTL, backoff, or the host's request).
+    next_try: Option<String>,
+    /// The server said 410 Gone; the feed is no longer refreshed.
+    gone: bool,
 }
 
 pub fn list(env: &Env, json: bool, out: &mut Out) -> anyhow::Result<ExitCode> {
@@ -123,6 +170,11 @@ pub fn list(env: &Env, json: bool, out: &mut Out) -> anyhow::Result<ExitCode> {
                     .last_ok_at
                     .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
                 error: f.last_error.as_deref(),
+                failures: f.failures,
+                next_try: f
+                    .hold_until
+                    .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+                gone: f.gone,
             })
             .collect();
         serde_json::to_writer_pretty(&mut *out, &rows)?;
@@ -144,6 +196,28 @@ pub fn list(env: &Env, json: bool, out: &mut Out) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+#[derive(Serialize)]
+struct RefreshJson {
+    feeds: usize,
+    ok: usize,
+    not_modified: usize,
+    failed: usize,
+    skipped: usize,
+    new_entries: usize,
+    seconds: f64,
+    failures: Vec<FailureJson>,
+}
+
+#[derive(Serialize)]
+struct FailureJson {
+    feed: i64,
+    title: String,
+    error: String,
+}
+
+/// Exit status of `tidings refresh` when some feeds failed (documented in its `--help`).
+const SOME_FAILED: u8 = 2;
+
 pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
     let mut opts: RefreshOptions = env.refresh_options();
     if let Some(jobs) = args.jobs {
@@ -152,22 +226,123 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
     if let Some(per_host) = args.per_host {
         opts.per_host = usize::from(per_host);
     }
+    let scope = if args.due {
+        RefreshScope::Due
+    } else {
+        RefreshScope::All
+    };
     let store = Arc::new(Mutex::new(env.open_store()?));
-    let summary = run_once(&store, &env.fetcher()?, RefreshScope::All, opts, |event| {
-        if let RefreshEvent::FeedFailed { title, error, .. } = event {
-            eprintln!("failed: {title}: {error}");
+    let started = std::time::Instant::now();
+    let mut progress = Progress::new(!args.json && std::io::stderr().is_terminal());
+    let mut failures = Vec::new();
+    let summary = run_once(&store, &env.fetcher()?, scope, opts, |event| {
+        progress.on(&event);
+        if let RefreshEvent::FeedFailed { feed, title, error } = event {
+            if !args.json {
+                progress.clear();
+                eprintln!("failed: {title}: {error}");
+            }
+            failures.push(FailureJson {
+                feed: feed.0,
+                title,
+                error,
+            });
         }
     })
     .await?;
-    writeln!(
-        out,
-        "Refreshed {} feeds: {} ok ({} unchanged), {} failed, {} new entries",
-        summary.ok + summary.failed,
-        summary.ok,
-        summary.not_modified,
-        summary.failed,
-        summary.new_entries
-    )?;
+    progress.clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let total = summary.ok + summary.failed + summary.skipped;
+    if args.json {
+        let json = RefreshJson {
+            feeds: total,
+            ok: summary.ok,
+            not_modified: summary.not_modified,
+            failed: summary.failed,
+            skipped: summary.skipped,
+            new_entries: summary.new_entries,
+            seconds,
+            failures,
+        };
+        serde_json::to_writer_pretty(&mut *out, &json)?;
+        writeln!(out)?;
+    } else {
+        write!(
+            out,
+            "Refreshed {total} feeds in {seconds:.1} s: {} ok ({} unchanged), {} failed",
+            summary.ok, summary.not_modified, summary.failed
+        )?;
+        if summary.skipped > 0 {
+            write!(
+                out,
+                ", {} left for later (their host asked to wait)",
+                summary.skipped
+            )?;
+        }
+        writeln!(out, ", {} new entries", summary.new_entries)?;
+    }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(if summary.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(SOME_FAILED)
+    })
+}
+
+/// A one-line progress bar on stderr, redrawn at most ten times a second; off when stderr is
+/// not a terminal (cron, pipes), where only failures and the summary are printed.
+struct Progress {
+    on: bool,
+    done: usize,
+    total: usize,
+    failed: usize,
+    drawn: Option<std::time::Instant>,
+}
+
+impl Progress {
+    fn new(on: bool) -> Self {
+        Self {
+            on,
+            done: 0,
+            total: 0,
+            failed: 0,
+            drawn: None,
+        }
+    }
+
+    fn on(&mut self, event: &RefreshEvent) {
+        match event {
+            RefreshEvent::Started { total } => self.total = *total,
+            RefreshEvent::FeedFailed { .. } => {
+                self.done += 1;
+                self.failed += 1;
+            }
+            RefreshEvent::FeedDone { .. } | RefreshEvent::FeedSkipped { .. } => self.done += 1,
+            RefreshEvent::Finished(_) => return,
+        }
+        let due = self
+            .drawn
+            .is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(100));
+        if self.on && (due || self.done == self.total) {
+            self.draw();
+        }
+    }
+
+    fn draw(&mut self) {
+        const WIDTH: usize = 30;
+        let filled = (self.done * WIDTH).checked_div(self.total).unwrap_or(WIDTH);
+        let bar: String = "#".repeat(filled) + &"-".repeat(WIDTH - filled);
+        eprint!(
+            "\r[{bar}] {}/{} feeds, {} failed",
+            self.done, self.total, self.failed
+        );
+        self.drawn = Some(std::time::Instant::now());
+    }
+
+    fn clear(&mut self) {
+        if self.on && self.drawn.is_some() {
+            eprint!("\r\x1b[2K");
+            self.drawn = None;
+        }
+    }
 }

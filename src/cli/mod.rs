@@ -54,7 +54,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Fetch every feed now and print a one-line summary (failures are listed on stderr).
+    /// Fetch every feed now and print a summary (failures are listed on stderr).
+    ///
+    /// Exit status: 0 when every feed fetched fine (or was left alone because its host asked
+    /// to wait), 2 when some feeds failed, 1 when the refresh could not run at all.
     Refresh(RefreshArgs),
     /// List entries, newest first.
     Entries(entries::EntriesArgs),
@@ -84,6 +87,13 @@ struct RefreshArgs {
     /// Requests in flight at once to one host.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     per_host: Option<u16>,
+    /// Only feeds that are due: skip those whose content is still fresh (TTL, max-age) and
+    /// those backing off after failures (for cron).
+    #[arg(long)]
+    due: bool,
+    /// Print the summary and every failure as JSON on stdout.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Runs the command line; the binary's `main` is just this.
@@ -214,6 +224,9 @@ async fn tui(ctx: &Env) -> anyhow::Result<ExitCode> {
         refresh: ctx.refresh_options(),
         fetcher: ctx.fetcher()?,
         refresh_on_start: ctx.config.refresh.on_start,
+        refresh_every: (ctx.config.refresh.interval_minutes > 0).then(|| {
+            std::time::Duration::from_secs(ctx.config.refresh.interval_minutes.saturating_mul(60))
+        }),
     })
     .await?;
     Ok(ExitCode::SUCCESS)

@@ -48,6 +48,8 @@ pub struct RefreshConfig {
     pub max_redirects: usize,
     /// Refresh every feed when the reader starts.
     pub on_start: bool,
+    /// While the reader is open, refresh the feeds that are due this often (0: never).
+    pub interval_minutes: u64,
 }
 
 impl Default for RefreshConfig {
@@ -60,6 +62,7 @@ impl Default for RefreshConfig {
             max_body_mib: 32,
             max_redirects: 5,
             on_start: false,
+            interval_minutes: 30,
         }
     }
 }

@@ -7,7 +7,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use reqwest::header::{
-    CONTENT_TYPE, ETAG, HeaderMap, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    CACHE_CONTROL, CONTENT_TYPE, ETAG, HeaderMap, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH,
+    LAST_MODIFIED, LOCATION, RETRY_AFTER,
 };
 use reqwest::{StatusCode, redirect};
 use url::Url;
@@ -57,6 +58,10 @@ pub struct Fetched {
     /// The URL after redirects.
     pub final_url: String,
     pub validators: Validators,
+    /// Set when every redirect on the way was permanent (301, 308): where the feed now lives.
+    pub permanent_redirect: Option<String>,
+    /// `Cache-Control: max-age`, in seconds: how long the server says the body stays fresh.
+    pub max_age: Option<u64>,
 }
 
 /// What a fetch came back with.
@@ -74,7 +79,12 @@ pub enum FetchError {
     #[error("unsupported URL scheme \"{0}\" (use http, https or file)")]
     UnsupportedScheme(String),
     #[error("{}", status_message(*.code, .reason))]
-    Status { code: u16, reason: String },
+    Status {
+        code: u16,
+        reason: String,
+        /// `Retry-After` on a 429 or 503: how long the host asks us to wait.
+        retry_after: Option<Duration>,
+    },
     #[error("timed out after {}", human_duration(*.0))]
     Timeout(Duration),
     #[error("response larger than {}", human_bytes(*.limit))]
@@ -144,7 +154,7 @@ impl Fetcher {
             .user_agent(opts.user_agent.clone())
             .connect_timeout(opts.connect_timeout)
             .timeout(opts.timeout)
-            .redirect(redirect::Policy::limited(opts.max_redirects))
+            .redirect(redirect::Policy::none())
             .gzip(true)
             .brotli(true)
             .deflate(true)
@@ -173,30 +183,58 @@ impl Fetcher {
         }
     }
 
+    /// Sends one GET per hop, following redirects by hand so that each hop's status is seen:
+    /// a chain of only permanent redirects is reported, so the stored URL can follow it.
     async fn fetch_http(
         &self,
         url: Url,
         validators: &Validators,
     ) -> Result<FetchOutcome, FetchError> {
-        let mut req = self.client.get(url);
-        // A stored validator that is not a valid header value is skipped rather than failing
-        // every future fetch of the feed.
-        let valid = |v: &Option<String>| v.as_deref().and_then(|v| HeaderValue::from_str(v).ok());
-        if let Some(etag) = valid(&validators.etag) {
-            req = req.header(IF_NONE_MATCH, etag);
-        }
-        if let Some(lm) = valid(&validators.last_modified) {
-            req = req.header(IF_MODIFIED_SINCE, lm);
-        }
-        let mut resp = req.send().await.map_err(|e| self.classify(&e))?;
+        let mut url = url;
+        let mut hops = 0;
+        let mut all_permanent = true;
+        let mut resp = loop {
+            let resp = self.send(url.clone(), validators).await?;
+            let status = resp.status();
+            if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
+                break resp;
+            }
+            let location = header_text(resp.headers(), LOCATION.as_str()).ok_or_else(|| {
+                FetchError::Network(format!("HTTP {} without a Location", status.as_u16()))
+            })?;
+            if hops == self.opts.max_redirects {
+                return Err(FetchError::TooManyRedirects {
+                    limit: self.opts.max_redirects,
+                });
+            }
+            hops += 1;
+            all_permanent &= matches!(
+                status,
+                StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT
+            );
+            url = url.join(&location).map_err(|e| {
+                FetchError::Network(format!("bad redirect to {} ({e})", shown(&location)))
+            })?;
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err(FetchError::UnsupportedScheme(shown(url.scheme())));
+            }
+        };
         let status = resp.status();
         if status == StatusCode::NOT_MODIFIED {
             return Ok(FetchOutcome::NotModified);
         }
         if !status.is_success() {
+            let retry_after = matches!(
+                status,
+                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+            )
+            .then(|| header_text(resp.headers(), RETRY_AFTER.as_str()))
+            .flatten()
+            .and_then(|v| parse_retry_after(&v, std::time::SystemTime::now()));
             return Err(FetchError::Status {
                 code: status.as_u16(),
                 reason: status.canonical_reason().unwrap_or_default().to_owned(),
+                retry_after,
             });
         }
         let limit = self.opts.max_body_bytes;
@@ -211,6 +249,7 @@ impl Fetcher {
             etag: header_text(headers, ETAG.as_str()),
             last_modified: header_text(headers, LAST_MODIFIED.as_str()),
         };
+        let max_age = header_text(headers, CACHE_CONTROL.as_str()).and_then(|v| max_age(&v));
         let mut bytes = Vec::new();
         // Chunks arrive already decompressed, so this also stops a gzip bomb early.
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.classify(&e))? {
@@ -222,9 +261,29 @@ impl Fetcher {
         Ok(FetchOutcome::Fetched(Fetched {
             bytes,
             content_type,
+            permanent_redirect: (hops > 0 && all_permanent).then(|| final_url.clone()),
             final_url,
             validators,
+            max_age,
         }))
+    }
+
+    async fn send(
+        &self,
+        url: Url,
+        validators: &Validators,
+    ) -> Result<reqwest::Response, FetchError> {
+        let mut req = self.client.get(url);
+        // A stored validator that is not a valid header value is skipped rather than failing
+        // every future fetch of the feed.
+        let valid = |v: &Option<String>| v.as_deref().and_then(|v| HeaderValue::from_str(v).ok());
+        if let Some(etag) = valid(&validators.etag) {
+            req = req.header(IF_NONE_MATCH, etag);
+        }
+        if let Some(lm) = valid(&validators.last_modified) {
+            req = req.header(IF_MODIFIED_SINCE, lm);
+        }
+        req.send().await.map_err(|e| self.classify(&e))
     }
 
     /// Reads a local file off the async runtime, with the same size cap. Files carry no
@@ -258,6 +317,8 @@ impl Fetcher {
             content_type: None,
             final_url: url.to_string(),
             validators: Validators::default(),
+            permanent_redirect: None,
+            max_age: None,
         }))
     }
 
@@ -384,6 +445,36 @@ fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// `Retry-After` as seconds or an HTTP date, capped at a day (a server cannot park a feed
+/// for ever); `None` when unreadable.
+pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    const DAY: u64 = 24 * 60 * 60;
+    let value = value.trim();
+    let secs = if let Ok(secs) = value.parse::<u64>() {
+        secs
+    } else {
+        let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+        let now = chrono::DateTime::<chrono::Utc>::from(now);
+        u64::try_from((when.with_timezone(&chrono::Utc) - now).num_seconds()).unwrap_or(0)
+    };
+    Some(Duration::from_secs(secs.min(DAY)))
+}
+
+/// The `max-age` of a `Cache-Control` value, unless `no-cache` or `no-store` say otherwise.
+pub fn max_age(value: &str) -> Option<u64> {
+    let mut age = None;
+    for directive in value.split(',').map(str::trim) {
+        let lower = directive.to_ascii_lowercase();
+        if lower == "no-cache" || lower == "no-store" {
+            return None;
+        }
+        if let Some(v) = lower.strip_prefix("max-age=") {
+            age = v.trim_matches('"').parse().ok();
+        }
+    }
+    age
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,11 +482,13 @@ mod tests {
     #[test]
     fn messages_are_short_and_human() {
         let status = FetchError::Status {
+            retry_after: None,
             code: 404,
             reason: "Not Found".into(),
         };
         assert_eq!(status.to_string(), "HTTP 404 Not Found");
         let bare = FetchError::Status {
+            retry_after: None,
             code: 599,
             reason: String::new(),
         };
@@ -480,5 +573,32 @@ mod tests {
             err.to_string().ends_with("missing.xml: no such file"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date_capped_at_a_day() {
+        let now = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        // 2001-09-09T01:46:40Z is 1_000_000_000; one hour later:
+        let date = "Sun, 09 Sep 2001 02:46:40 GMT";
+        assert_eq!(
+            parse_retry_after(date, now),
+            Some(Duration::from_secs(3600))
+        );
+        assert_eq!(
+            parse_retry_after("99999999", now),
+            Some(Duration::from_secs(86_400))
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn max_age_is_read_unless_caching_is_refused() {
+        assert_eq!(max_age("public, max-age=3600"), Some(3600));
+        assert_eq!(max_age("max-age=60, no-cache"), None);
+        assert_eq!(max_age("private"), None);
     }
 }

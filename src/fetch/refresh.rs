@@ -8,10 +8,10 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
-use super::http::{FetchOutcome, Fetcher, Validators};
+use super::http::{FetchError, FetchOutcome, Fetcher, Validators};
 use super::parse::parse_document;
 use crate::model::{FeedId, RefreshCmd, RefreshEvent, RefreshScope, RefreshSummary};
-use crate::store::{FeedFetchState, Store, StoreError};
+use crate::store::{Failure, FeedFetchState, FetchMeta, Hold, Store, StoreError};
 
 /// A store shared between the refresh driver and its blocking writers.
 pub type SharedStore = Arc<Mutex<Store>>;
@@ -41,10 +41,47 @@ enum FeedResult {
     Updated(usize),
     NotModified,
     Failed(String),
+    /// Not fetched: its host asked to wait.
+    Skipped(String),
+}
+
+/// The longest any hold lasts: a day.
+const MAX_HOLD_SECS: i64 = 24 * 60 * 60;
+/// The first backoff after a failure; it doubles with each further failure, up to a day.
+const FIRST_BACKOFF_SECS: i64 = 30 * 60;
+
+/// How long to leave a feed alone after its `failures`-th failure in a row.
+fn backoff_secs(failures: u32) -> i64 {
+    let doublings = failures.saturating_sub(1).min(16);
+    (FIRST_BACKOFF_SECS << doublings).min(MAX_HOLD_SECS)
 }
 
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
+}
+
+/// A time as the user reads it in messages.
+fn clock(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+}
+
+/// Hosts that asked (429/503 with `Retry-After`) not to be fetched before a time, shared by
+/// the fetches of one run so the host's other feeds wait too.
+#[derive(Debug, Default)]
+struct HostHolds(Mutex<HashMap<String, i64>>);
+
+impl HostHolds {
+    fn until(&self, host: &str) -> Option<i64> {
+        self.0.lock().ok()?.get(host).copied()
+    }
+
+    fn hold(&self, host: &str, until: i64) {
+        if let Ok(mut holds) = self.0.lock() {
+            let entry = holds.entry(host.to_owned()).or_insert(until);
+            *entry = (*entry).max(until);
+        }
+    }
 }
 
 /// Runs `f` on the store from a blocking thread.
@@ -61,36 +98,56 @@ async fn with_store<T: Send + 'static>(
     .map_err(|e| RefreshError::Join(e.to_string()))?
 }
 
-/// Fetches, parses and stores one feed. Every failure becomes that feed's recorded error.
-async fn refresh_feed(store: SharedStore, fetcher: Fetcher, feed: FeedFetchState) -> FeedResult {
+/// Fetches, parses and stores one feed. Every failure becomes that feed's recorded error, with
+/// the hold that follows from it.
+async fn refresh_feed(
+    store: SharedStore,
+    fetcher: Fetcher,
+    feed: FeedFetchState,
+    holds: Arc<HostHolds>,
+) -> FeedResult {
+    let id = feed.id;
+    let host = host_of(&feed.url);
+    let started = now();
+    if let Some(until) = holds.until(&host).filter(|&t| t > started) {
+        let _ = with_store(&store, move |s| s.record_wait(id, until)).await;
+        return FeedResult::Skipped(format!("{host} asked to wait until {}", clock(until)));
+    }
     let validators = Validators {
         etag: feed.etag.clone(),
         last_modified: feed.last_modified.clone(),
     };
     let outcome = fetcher.fetch(&feed.url, &validators).await;
-    let id = feed.id;
+    let mut failure = Failure {
+        error: "",
+        hold: Some((0, Hold::Backoff)),
+        gone: false,
+    };
     let result = match outcome {
-        Ok(FetchOutcome::NotModified) => {
-            with_store(&store, move |s| s.record_not_modified(id, now()))
-                .await
-                .map(|()| FeedResult::NotModified)
-        }
+        Ok(FetchOutcome::NotModified) => with_store(&store, move |s| {
+            s.record_not_modified(id, &FetchMeta::default(), now())
+        })
+        .await
+        .map(|()| FeedResult::NotModified),
         Ok(FetchOutcome::Fetched(body)) => {
             let url = feed.url.clone();
             let parsed = tokio::task::spawn_blocking(move || {
                 let parsed = parse_document(&body.bytes, &url, body.content_type.as_deref());
-                (parsed, body.validators)
+                (parsed, body)
             })
             .await;
             match parsed {
-                Ok((Ok(incoming), v)) => with_store(&store, move |s| {
-                    s.record_success(
-                        id,
-                        &incoming,
-                        v.etag.as_deref(),
-                        v.last_modified.as_deref(),
-                        now(),
-                    )
+                Ok((Ok(incoming), body)) => with_store(&store, move |s| {
+                    let at = now();
+                    let meta = FetchMeta {
+                        etag: body.validators.etag.as_deref(),
+                        last_modified: body.validators.last_modified.as_deref(),
+                        fresh_until: body.max_age.map(|age| {
+                            at + i64::try_from(age).unwrap_or(i64::MAX).min(MAX_HOLD_SECS)
+                        }),
+                        permanent_redirect: body.permanent_redirect.as_deref(),
+                    };
+                    s.record_success(id, &incoming, &meta, at)
                 })
                 .await
                 .map(FeedResult::Updated),
@@ -98,13 +155,44 @@ async fn refresh_feed(store: SharedStore, fetcher: Fetcher, feed: FeedFetchState
                 Err(e) => Ok(FeedResult::Failed(format!("parser crashed: {e}"))),
             }
         }
+        Err(FetchError::Status { code: 410, .. }) => {
+            failure.gone = true;
+            failure.hold = None;
+            Ok(FeedResult::Failed(
+                "HTTP 410 Gone: the feed was removed and is no longer refreshed".into(),
+            ))
+        }
+        Err(FetchError::Status {
+            code,
+            reason,
+            retry_after: Some(wait),
+        }) => {
+            let until = now() + i64::try_from(wait.as_secs()).unwrap_or(MAX_HOLD_SECS);
+            holds.hold(&host, until);
+            failure.hold = Some((until, Hold::RetryAfter));
+            Ok(FeedResult::Failed(format!(
+                "HTTP {code} {reason}: {host} asked to wait until {}",
+                clock(until)
+            )))
+        }
         Err(e) => Ok(FeedResult::Failed(e.to_string())),
     };
     match result {
         Ok(FeedResult::Failed(msg)) => {
+            let at = now();
+            if let Some((until, Hold::Backoff)) = &mut failure.hold {
+                *until = at + backoff_secs(feed.failures.saturating_add(1));
+            }
             let recorded = msg.clone();
             // If even the error cannot be written, the event still tells the user.
-            let _ = with_store(&store, move |s| s.record_failure(id, &recorded, now())).await;
+            let _ = with_store(&store, move |s| {
+                let failure = Failure {
+                    error: &recorded,
+                    ..failure
+                };
+                s.record_failure(id, &failure, at)
+            })
+            .await;
             FeedResult::Failed(msg)
         }
         Ok(done) => done,
@@ -127,15 +215,12 @@ pub async fn run_once(
     opts: RefreshOptions,
     mut on_event: impl FnMut(RefreshEvent),
 ) -> Result<RefreshSummary, RefreshError> {
-    let only = match scope {
-        RefreshScope::All => None,
-        RefreshScope::Feed(id) => Some(id),
-    };
-    let feeds = with_store(store, move |s| s.fetch_states(only)).await?;
+    let feeds = with_store(store, move |s| s.fetch_states(scope, now())).await?;
     on_event(RefreshEvent::Started { total: feeds.len() });
 
     let global = Arc::new(Semaphore::new(opts.jobs.max(1)));
     let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    let holds = Arc::new(HostHolds::default());
     let mut tasks: JoinSet<(FeedId, String, FeedResult)> = JoinSet::new();
     for feed in feeds {
         let host = Arc::clone(
@@ -146,12 +231,13 @@ pub async fn run_once(
         let global = Arc::clone(&global);
         let store = Arc::clone(store);
         let fetcher = fetcher.clone();
+        let holds = Arc::clone(&holds);
         tasks.spawn(async move {
             // The semaphores are never closed, so acquiring cannot fail.
             let _host = host.acquire_owned().await.ok();
             let _slot = global.acquire_owned().await.ok();
             let (id, title) = (feed.id, feed.title.clone());
-            (id, title, refresh_feed(store, fetcher, feed).await)
+            (id, title, refresh_feed(store, fetcher, feed, holds).await)
         });
     }
 
@@ -180,6 +266,14 @@ pub async fn run_once(
             FeedResult::Failed(error) => {
                 summary.failed += 1;
                 on_event(RefreshEvent::FeedFailed { feed, title, error });
+            }
+            FeedResult::Skipped(reason) => {
+                summary.skipped += 1;
+                on_event(RefreshEvent::FeedSkipped {
+                    feed,
+                    title,
+                    reason,
+                });
             }
         }
     }
@@ -246,6 +340,24 @@ mod tests {
         assert_eq!(merge(Some(one), one), one);
         assert_eq!(merge(Some(one), two), RefreshScope::All);
         assert_eq!(merge(Some(RefreshScope::All), one), RefreshScope::All);
+    }
+
+    #[test]
+    fn backoff_doubles_from_half_an_hour_up_to_a_day() {
+        assert_eq!(backoff_secs(1), 30 * 60);
+        assert_eq!(backoff_secs(2), 60 * 60);
+        assert_eq!(backoff_secs(3), 2 * 60 * 60);
+        assert_eq!(backoff_secs(7), 24 * 60 * 60);
+        assert_eq!(backoff_secs(u32::MAX), 24 * 60 * 60);
+    }
+
+    #[test]
+    fn a_host_hold_keeps_the_latest_time() {
+        let holds = HostHolds::default();
+        holds.hold("a.example", 100);
+        holds.hold("a.example", 50);
+        assert_eq!(holds.until("a.example"), Some(100));
+        assert_eq!(holds.until("b.example"), None);
     }
 
     #[test]

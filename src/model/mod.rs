@@ -32,6 +32,12 @@ pub struct Feed {
     pub last_ok_at: Option<DateTime<Utc>>,
     /// The last fetch or parse error, cleared by the next success.
     pub last_error: Option<String>,
+    /// Failed fetches in a row.
+    pub failures: u32,
+    /// Not fetched again before this time (a TTL, a backoff or the host's request).
+    pub hold_until: Option<DateTime<Utc>>,
+    /// The server said 410 Gone: no longer polled.
+    pub gone: bool,
 }
 
 /// One line of the stream: everything but the body.

@@ -6,7 +6,12 @@ use super::FeedId;
 /// Which feeds a refresh covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefreshScope {
+    /// Every feed the user follows, as when they ask for it: only a host's own request to wait
+    /// (`Retry-After`) and feeds gone for good are left out.
     All,
+    /// The automatic refresh: only feeds that are due (past their TTL, backoff or wait).
+    Due,
+    /// One feed, whatever its state.
     Feed(FeedId),
 }
 
@@ -33,6 +38,12 @@ pub enum RefreshEvent {
         title: String,
         error: String,
     },
+    /// Not fetched in this run (its host asked to wait); not a failure.
+    FeedSkipped {
+        feed: FeedId,
+        title: String,
+        reason: String,
+    },
     Finished(RefreshSummary),
 }
 
@@ -42,5 +53,7 @@ pub struct RefreshSummary {
     pub ok: usize,
     pub failed: usize,
     pub not_modified: usize,
+    /// Left for later because their host asked to wait.
+    pub skipped: usize,
     pub new_entries: usize,
 }

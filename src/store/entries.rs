@@ -156,8 +156,13 @@ mod tests {
                     .map(|t| entry(&t.to_string(), t))
                     .collect(),
             };
-            s.record_success(feed, &incoming, None, None, 1_000_000)
-                .unwrap();
+            s.record_success(
+                feed,
+                &incoming,
+                &crate::store::FetchMeta::default(),
+                1_000_000,
+            )
+            .unwrap();
         }
         (dir, s, a, b)
     }
@@ -248,7 +253,8 @@ mod tests {
             site_url: Some("https://blog.example/".into()),
             entries: vec![e],
         };
-        s.record_success(f, &doc, None, None, 10).unwrap();
+        s.record_success(f, &doc, &crate::store::FetchMeta::default(), 10)
+            .unwrap();
         let row = &s
             .entries_page(&EntryFilter::default(), Page::First, 1)
             .unwrap()[0];

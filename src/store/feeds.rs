@@ -2,8 +2,9 @@
 
 use rusqlite::{OptionalExtension, Row, params};
 
+use super::ingest::FetchMeta;
 use super::{Result, Store, StoreError, to_time};
-use crate::model::{Counts, Feed, FeedId};
+use crate::model::{Counts, Feed, FeedId, RefreshScope};
 
 /// What the refresh engine needs to fetch one feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,10 +14,43 @@ pub struct FeedFetchState {
     pub title: String,
     pub etag: Option<String>,
     pub last_modified: Option<String>,
+    /// Failed fetches in a row before this one.
+    pub failures: u32,
+}
+
+/// Why a feed is held back from refreshing until a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hold {
+    /// The feed or its server said how long its content stays fresh.
+    Ttl,
+    /// It keeps failing.
+    Backoff,
+    /// Its host answered 429 or 503 with `Retry-After`.
+    RetryAfter,
+}
+
+impl Hold {
+    fn as_str(self) -> &'static str {
+        match self {
+            Hold::Ttl => "ttl",
+            Hold::Backoff => "backoff",
+            Hold::RetryAfter => "retry-after",
+        }
+    }
+}
+
+/// A failed fetch to record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Failure<'a> {
+    pub error: &'a str,
+    /// Not to be tried again before this time, and why.
+    pub hold: Option<(i64, Hold)>,
+    /// The server said 410 Gone.
+    pub gone: bool,
 }
 
 const FEED_COLUMNS: &str = "f.id, f.url, COALESCE(f.title, f.url), f.site_url, f.last_ok_at, \
-     f.last_error, \
+     f.last_error, f.failures, f.hold_until, f.gone_at IS NOT NULL, \
      (SELECT count(*) FROM entries e WHERE e.feed_id = f.id AND e.read = 0), \
      (SELECT count(*) FROM entries e WHERE e.feed_id = f.id)";
 
@@ -33,8 +67,11 @@ fn feed_from_row(row: &Row<'_>) -> rusqlite::Result<Feed> {
         site_url: row.get(3)?,
         last_ok_at: row.get::<_, Option<i64>>(4)?.map(to_time),
         last_error: row.get(5)?,
-        unread: count(row, 6)?,
-        total: count(row, 7)?,
+        failures: u32::try_from(row.get::<_, i64>(6)?).unwrap_or(u32::MAX),
+        hold_until: row.get::<_, Option<i64>>(7)?.map(to_time),
+        gone: row.get(8)?,
+        unread: count(row, 9)?,
+        total: count(row, 10)?,
     })
 }
 
@@ -52,6 +89,17 @@ impl Store {
         now: i64,
     ) -> Result<(FeedId, bool)> {
         self.write(|tx| {
+            // A URL the feed was known by before a permanent redirect moved it is that feed.
+            let moved: Option<i64> = tx
+                .query_row(
+                    "SELECT feed_id FROM feed_old_urls WHERE url = ?1",
+                    [url],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(id) = moved {
+                return Ok((FeedId(id), false));
+            }
             let inserted = tx.execute(
                 "INSERT INTO feeds (url, title, added_at) VALUES (?1, ?2, ?3) \
                  ON CONFLICT (url) DO NOTHING",
@@ -90,23 +138,33 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("no feed matches '{spec}'")))
     }
 
-    /// The feeds a refresh of `feed` (or of all, when `None`) must fetch.
-    pub fn fetch_states(&self, feed: Option<FeedId>) -> Result<Vec<FeedFetchState>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id, url, COALESCE(title, url), etag, last_modified FROM feeds \
-                 WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
-            )
-            .map_err(|e| self.err(e))?;
+    /// The feeds a refresh of `scope` must fetch at `now`.
+    pub fn fetch_states(&self, scope: RefreshScope, now: i64) -> Result<Vec<FeedFetchState>> {
+        let (condition, arg) = match scope {
+            RefreshScope::All => (
+                "gone_at IS NULL AND (hold_reason IS NOT 'retry-after' OR hold_until <= ?1)",
+                now,
+            ),
+            RefreshScope::Due => (
+                "gone_at IS NULL AND (hold_until IS NULL OR hold_until <= ?1)",
+                now,
+            ),
+            RefreshScope::Feed(id) => ("id = ?1", id.0),
+        };
+        let sql = format!(
+            "SELECT id, url, COALESCE(title, url), etag, last_modified, failures FROM feeds \
+             WHERE {condition} ORDER BY id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([feed.map(|f| f.0)], |r| {
+            .query_map([arg], |r| {
                 Ok(FeedFetchState {
                     id: FeedId(r.get(0)?),
                     url: r.get(1)?,
                     title: r.get(2)?,
                     etag: r.get(3)?,
                     last_modified: r.get(4)?,
+                    failures: u32::try_from(r.get::<_, i64>(5)?).unwrap_or(u32::MAX),
                 })
             })
             .and_then(Iterator::collect)
@@ -115,23 +173,53 @@ impl Store {
     }
 
     /// Records a failed fetch or parse; the feed's entries stay as they were.
-    pub fn record_failure(&mut self, feed: FeedId, error: &str, now: i64) -> Result<()> {
+    pub fn record_failure(&mut self, feed: FeedId, failure: &Failure<'_>, now: i64) -> Result<()> {
+        let (hold_until, hold_reason) = match failure.hold {
+            Some((until, why)) => (Some(until), Some(why.as_str())),
+            None => (None, None),
+        };
         self.write(|tx| {
             tx.execute(
-                "UPDATE feeds SET last_fetch_at = ?2, last_error = ?3 WHERE id = ?1",
-                params![feed.0, now, error],
+                "UPDATE feeds SET last_fetch_at = ?2, last_error = ?3, failures = failures + 1, \
+                 hold_until = ?4, hold_reason = ?5, \
+                 gone_at = CASE WHEN ?6 THEN ?2 ELSE gone_at END WHERE id = ?1",
+                params![
+                    feed.0,
+                    now,
+                    failure.error,
+                    hold_until,
+                    hold_reason,
+                    failure.gone
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Records that a feed was left for later because its host asked to wait.
+    pub fn record_wait(&mut self, feed: FeedId, until: i64) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE feeds SET hold_until = ?2, hold_reason = 'retry-after' WHERE id = ?1",
+                params![feed.0, until],
             )?;
             Ok(())
         })
     }
 
     /// Records a `304 Not Modified`: the feed is fine and unchanged.
-    pub fn record_not_modified(&mut self, feed: FeedId, now: i64) -> Result<()> {
+    pub fn record_not_modified(
+        &mut self,
+        feed: FeedId,
+        meta: &FetchMeta<'_>,
+        now: i64,
+    ) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                "UPDATE feeds SET last_fetch_at = ?2, last_ok_at = ?2, last_error = NULL \
-                 WHERE id = ?1",
-                params![feed.0, now],
+                "UPDATE feeds SET last_fetch_at = ?2, last_ok_at = ?2, last_error = NULL, \
+                 failures = 0, gone_at = NULL, hold_until = ?3, \
+                 hold_reason = CASE WHEN ?3 IS NULL THEN NULL ELSE 'ttl' END WHERE id = ?1",
+                params![feed.0, now, meta.fresh_until],
             )?;
             Ok(())
         })
@@ -161,6 +249,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::store::test_support::temp_store;
 
     #[test]
@@ -195,15 +284,96 @@ mod tests {
     fn failure_is_recorded_and_cleared_by_success() {
         let (_d, mut s) = temp_store();
         let (id, _) = s.add_feed("https://a.example/feed", 1).unwrap();
-        s.record_failure(id, "HTTP 500 Internal Server Error", 5)
-            .unwrap();
+        let failure = Failure {
+            error: "HTTP 500 Internal Server Error",
+            hold: None,
+            gone: false,
+        };
+        s.record_failure(id, &failure, 5).unwrap();
         assert_eq!(
             s.feeds().unwrap()[0].last_error.as_deref(),
             Some("HTTP 500 Internal Server Error")
         );
-        s.record_not_modified(id, 6).unwrap();
+        s.record_not_modified(id, &FetchMeta::default(), 6).unwrap();
         let feed = &s.feeds().unwrap()[0];
         assert_eq!(feed.last_error, None);
         assert_eq!(feed.last_ok_at.map(|t| t.timestamp()), Some(6));
+    }
+
+    fn ids(states: &[FeedFetchState]) -> Vec<i64> {
+        states.iter().map(|f| f.id.0).collect()
+    }
+
+    /// Feeds 1..=5: plain, held by TTL, backing off, told to wait by their host, gone.
+    fn feeds_in_every_state() -> (tempfile::TempDir, Store) {
+        let (d, mut s) = temp_store();
+        for i in 1..=5 {
+            s.add_feed(&format!("https://f{i}.example/feed"), 0)
+                .unwrap();
+        }
+        let meta = FetchMeta {
+            fresh_until: Some(500),
+            ..FetchMeta::default()
+        };
+        s.record_not_modified(FeedId(2), &meta, 100).unwrap();
+        let fail = |hold, gone| Failure {
+            error: "x",
+            hold,
+            gone,
+        };
+        s.record_failure(FeedId(3), &fail(Some((500, Hold::Backoff)), false), 100)
+            .unwrap();
+        s.record_failure(FeedId(4), &fail(Some((500, Hold::RetryAfter)), false), 100)
+            .unwrap();
+        s.record_failure(FeedId(5), &fail(None, true), 100).unwrap();
+        (d, s)
+    }
+
+    #[test]
+    fn a_refresh_asked_for_skips_only_host_waits_and_gone_feeds() {
+        let (_d, s) = feeds_in_every_state();
+        assert_eq!(
+            ids(&s.fetch_states(RefreshScope::All, 200).unwrap()),
+            [1, 2, 3]
+        );
+        assert_eq!(
+            ids(&s.fetch_states(RefreshScope::All, 600).unwrap()),
+            [1, 2, 3, 4]
+        );
+    }
+
+    #[test]
+    fn the_automatic_refresh_takes_only_feeds_that_are_due() {
+        let (_d, s) = feeds_in_every_state();
+        assert_eq!(ids(&s.fetch_states(RefreshScope::Due, 200).unwrap()), [1]);
+        assert_eq!(
+            ids(&s.fetch_states(RefreshScope::Due, 600).unwrap()),
+            [1, 2, 3, 4]
+        );
+    }
+
+    #[test]
+    fn one_feed_is_fetched_whatever_its_state() {
+        let (_d, s) = feeds_in_every_state();
+        let one = s.fetch_states(RefreshScope::Feed(FeedId(5)), 200).unwrap();
+        assert_eq!(ids(&one), [5]);
+    }
+
+    #[test]
+    fn failures_count_up_and_a_success_clears_them_and_gone() {
+        let (_d, mut s) = feeds_in_every_state();
+        let feed = |s: &Store, id| {
+            s.feeds()
+                .unwrap()
+                .into_iter()
+                .find(|f| f.id == FeedId(id))
+                .unwrap()
+        };
+        assert_eq!(feed(&s, 3).failures, 1);
+        assert!(feed(&s, 5).gone);
+        s.record_not_modified(FeedId(5), &FetchMeta::default(), 300)
+            .unwrap();
+        let f5 = feed(&s, 5);
+        assert!(!f5.gone && f5.failures == 0 && f5.hold_until.is_none());
     }
 }

@@ -91,31 +91,89 @@ fn upsert_entry(
     }
 }
 
+/// Refreshes in a row that must see the same permanent redirect before the stored URL moves
+/// (one odd answer from a misconfigured server must not lose a subscription).
+pub const REDIRECT_CONFIRMATIONS: i64 = 3;
+
+/// What a successful fetch said besides the body.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FetchMeta<'a> {
+    pub etag: Option<&'a str>,
+    pub last_modified: Option<&'a str>,
+    /// The content stays fresh until this time (`<ttl>`, `Cache-Control: max-age`).
+    pub fresh_until: Option<i64>,
+    /// Every hop of the redirect chain was permanent, ending at this URL.
+    pub permanent_redirect: Option<&'a str>,
+}
+
+/// Counts a sighting of a permanent redirect and moves the feed's URL once it has been seen
+/// `REDIRECT_CONFIRMATIONS` times in a row, keeping the old URL known.
+fn track_redirect(
+    tx: &Transaction<'_>,
+    feed: FeedId,
+    target: Option<&str>,
+    now: i64,
+) -> rusqlite::Result<()> {
+    let Some(target) = target else {
+        tx.execute(
+            "UPDATE feeds SET redirect_to = NULL, redirect_seen = 0 WHERE id = ?1",
+            [feed.0],
+        )?;
+        return Ok(());
+    };
+    let seen: i64 = tx.query_row(
+        "UPDATE feeds SET redirect_seen = CASE WHEN redirect_to = ?2 THEN redirect_seen + 1 \
+         ELSE 1 END, redirect_to = ?2 WHERE id = ?1 RETURNING redirect_seen",
+        params![feed.0, target],
+        |r| r.get(0),
+    )?;
+    let taken: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM feeds WHERE url = ?1)",
+        [target],
+        |r| r.get(0),
+    )?;
+    if seen >= REDIRECT_CONFIRMATIONS && !taken {
+        tx.execute(
+            "INSERT OR REPLACE INTO feed_old_urls (url, feed_id, replaced_at) \
+             SELECT url, id, ?2 FROM feeds WHERE id = ?1",
+            params![feed.0, now],
+        )?;
+        tx.execute(
+            "UPDATE feeds SET url = ?2, redirect_to = NULL, redirect_seen = 0 WHERE id = ?1",
+            params![feed.0, target],
+        )?;
+        tx.execute("DELETE FROM feed_old_urls WHERE url = ?1", [target])?;
+    }
+    Ok(())
+}
+
 impl Store {
-    /// Writes a successfully fetched and parsed feed in one transaction: its title, validators
-    /// and entries. Returns how many entries were new.
+    /// Writes a successfully fetched and parsed feed in one transaction: its title, validators,
+    /// freshness, redirect sightings and entries. Returns how many entries were new.
     pub fn record_success(
         &mut self,
         feed: FeedId,
         incoming: &IncomingFeed,
-        etag: Option<&str>,
-        last_modified: Option<&str>,
+        meta: &FetchMeta<'_>,
         now: i64,
     ) -> Result<usize> {
         self.write(|tx| {
             tx.execute(
                 "UPDATE feeds SET title = COALESCE(?2, title), site_url = COALESCE(?3, site_url), \
                  etag = ?4, last_modified = ?5, last_fetch_at = ?6, last_ok_at = ?6, \
-                 last_error = NULL WHERE id = ?1",
+                 last_error = NULL, failures = 0, gone_at = NULL, hold_until = ?7, \
+                 hold_reason = CASE WHEN ?7 IS NULL THEN NULL ELSE 'ttl' END WHERE id = ?1",
                 params![
                     feed.0,
                     incoming.title,
                     incoming.site_url,
-                    etag,
-                    last_modified,
-                    now
+                    meta.etag,
+                    meta.last_modified,
+                    now,
+                    meta.fresh_until
                 ],
             )?;
+            track_redirect(tx, feed, meta.permanent_redirect, now)?;
             let mut new = 0;
             for e in &incoming.entries {
                 new += usize::from(upsert_entry(tx, feed, e, now)?);
@@ -165,11 +223,19 @@ mod tests {
             entry("1", Some(10), "<p>a</p>"),
             entry("2", Some(20), "<p>b</p>"),
         ]);
-        assert_eq!(s.record_success(f, &doc, None, None, 100).unwrap(), 2);
+        assert_eq!(
+            s.record_success(f, &doc, &FetchMeta::default(), 100)
+                .unwrap(),
+            2
+        );
         let first = stream(&s)[0].id;
         s.set_mark(&[first], Mark::Read).unwrap();
         s.set_mark(&[first], Mark::Star).unwrap();
-        assert_eq!(s.record_success(f, &doc, None, None, 200).unwrap(), 0);
+        assert_eq!(
+            s.record_success(f, &doc, &FetchMeta::default(), 200)
+                .unwrap(),
+            0
+        );
         let rows = stream(&s);
         assert_eq!(rows.len(), 2);
         assert!(rows[0].read && rows[0].starred);
@@ -183,8 +249,7 @@ mod tests {
         s.record_success(
             f,
             &incoming(vec![entry("1", Some(10), "<p>old</p>")]),
-            None,
-            None,
+            &FetchMeta::default(),
             100,
         )
         .unwrap();
@@ -193,8 +258,7 @@ mod tests {
         s.record_success(
             f,
             &incoming(vec![entry("1", Some(10), "<p>new</p>")]),
-            None,
-            None,
+            &FetchMeta::default(),
             200,
         )
         .unwrap();
@@ -208,9 +272,15 @@ mod tests {
         let (_d, mut s) = temp_store();
         let (f, _) = s.add_feed("https://a.example/feed", 0).unwrap();
         let doc = incoming(vec![entry("1", None, "x")]);
-        s.record_success(f, &doc, None, None, 500).unwrap();
-        s.record_success(f, &incoming(vec![entry("1", None, "y")]), None, None, 900)
+        s.record_success(f, &doc, &FetchMeta::default(), 500)
             .unwrap();
+        s.record_success(
+            f,
+            &incoming(vec![entry("1", None, "y")]),
+            &FetchMeta::default(),
+            900,
+        )
+        .unwrap();
         assert_eq!(stream(&s)[0].published.timestamp(), 500);
     }
 
@@ -220,7 +290,7 @@ mod tests {
         let (f, _) = s.add_feed("https://a.example/feed", 0).unwrap();
         let mut e = entry("1", None, "x");
         e.updated = chrono::DateTime::from_timestamp(300, 0);
-        s.record_success(f, &incoming(vec![e]), None, None, 1_000)
+        s.record_success(f, &incoming(vec![e]), &FetchMeta::default(), 1_000)
             .unwrap();
         assert_eq!(stream(&s)[0].published.timestamp(), 300);
     }
@@ -233,7 +303,8 @@ mod tests {
             entry("future", Some(4_000_000_000), "x"),
             entry("past", Some(50), "y"),
         ]);
-        s.record_success(f, &doc, None, None, 1_000).unwrap();
+        s.record_success(f, &doc, &FetchMeta::default(), 1_000)
+            .unwrap();
         assert_eq!(stream(&s)[0].published.timestamp(), 1_000);
     }
 
@@ -242,7 +313,11 @@ mod tests {
         let (_d, mut s) = temp_store();
         let (f, _) = s.add_feed("https://a.example/feed", 0).unwrap();
         let doc = incoming(vec![entry("1", Some(10), "a"), entry("1", Some(20), "b")]);
-        assert_eq!(s.record_success(f, &doc, None, None, 100).unwrap(), 1);
+        assert_eq!(
+            s.record_success(f, &doc, &FetchMeta::default(), 100)
+                .unwrap(),
+            1
+        );
         assert_eq!(stream(&s).len(), 1);
     }
 

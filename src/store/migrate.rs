@@ -5,7 +5,10 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// Every migration in order; migration `i` moves the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_etiquette.sql"),
+];
 
 /// The schema version this binary writes.
 #[allow(clippy::cast_possible_wrap)] // a handful of migrations, never near 2^63

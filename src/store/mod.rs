@@ -6,7 +6,8 @@ mod feeds;
 mod ingest;
 mod migrate;
 
-pub use feeds::FeedFetchState;
+pub use feeds::{Failure, FeedFetchState, Hold};
+pub use ingest::{FetchMeta, REDIRECT_CONFIRMATIONS};
 pub use migrate::SCHEMA_VERSION;
 
 use std::path::{Path, PathBuf};

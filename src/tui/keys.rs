@@ -52,6 +52,7 @@ const BINDINGS: &[Binding] = &[
     key(KeyCode::Char('f'), Action::Feeds),
     key(KeyCode::Tab, Action::Feeds),
     key(KeyCode::Char('R'), Action::RefreshAll),
+    ctrl('r', Action::RefreshFeed),
     key(KeyCode::Char('?'), Action::Help),
     key(KeyCode::Char('Q'), Action::Quit),
     ctrl('c', Action::Quit),

@@ -33,6 +33,8 @@ pub struct TuiOptions {
     pub refresh: RefreshOptions,
     pub fetcher: Fetcher,
     pub refresh_on_start: bool,
+    /// How often the feeds that are due are refreshed while the reader is open.
+    pub refresh_every: Option<std::time::Duration>,
 }
 
 /// Runs the interactive reader until the user quits, the terminal goes away or a signal asks.
@@ -71,6 +73,11 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let mut inputs = input::spawn().context("starting the input thread")?;
     let mut dirty = true;
     let mut closed = false;
+    let mut timer = opts.refresh_every.map(|every| {
+        let mut timer = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        timer
+    });
     loop {
         while let Some(msg) = pending.pop_front() {
             match &msg {
@@ -120,6 +127,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
                 }
             },
             Some(msg) = render_rx.recv() => pending.push_back(msg),
+            () = next_tick(timer.as_mut()) => pending.push_back(Msg::RefreshTimer),
             Some(event) = event_rx.recv() => {
                 pending.push_back(Msg::Refresh(event));
                 while let Ok(event) = event_rx.try_recv() {
@@ -134,6 +142,16 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let _ = cmd_tx.send(RefreshCmd::Shutdown);
     task.abort();
     Ok(())
+}
+
+/// The next automatic-refresh tick; never, when automatic refresh is off.
+async fn next_tick(timer: Option<&mut tokio::time::Interval>) {
+    match timer {
+        Some(timer) => {
+            timer.tick().await;
+        }
+        None => std::future::pending().await,
+    }
 }
 
 /// Turns a terminal event into messages (key releases and unbound keys are dropped).

@@ -128,6 +128,9 @@ fn feed(error: Option<&str>) -> crate::model::Feed {
         total: 10,
         last_ok_at: None,
         last_error: error.map(str::to_owned),
+        failures: 0,
+        hold_until: None,
+        gone: false,
     }
 }
 

@@ -1,0 +1,277 @@
+//! The refresh engine's etiquette against a real HTTP server on loopback: permanent redirects
+//! move a feed only once seen consistently, 410 Gone stops polling, Retry-After holds a host,
+//! failures back off, --due skips what is not due, and requests during a run are coalesced.
+
+// Harness code outside #[test] functions unwraps too: a failed setup should fail the test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use common::{Response, TestServer};
+use serde_json::Value;
+
+fn rss(title: &str, guid: &str) -> Vec<u8> {
+    format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title>\
+         <item><guid>{guid}</guid><title>Item {guid}</title>\
+         <pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>"
+    )
+    .into_bytes()
+}
+
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("t.db")
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        Command::cargo_bin("tidings")
+            .unwrap()
+            .env("HOME", self.dir.path())
+            .env("XDG_STATE_HOME", self.dir.path().join("state"))
+            .arg("--db")
+            .arg(self.db())
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn import(&self, urls: &[String]) {
+        let file = self.dir.path().join("urls");
+        std::fs::write(&file, urls.join("\n")).unwrap();
+        self.ok(&["import", file.to_str().unwrap()]);
+    }
+
+    fn refresh_json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["refresh", "--json"];
+        all.extend_from_slice(args);
+        let out = self.run(&all);
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    }
+
+    fn feeds(&self) -> Vec<Value> {
+        let json: Value = serde_json::from_str(&self.ok(&["feeds", "--json"])).unwrap();
+        json.as_array().unwrap().clone()
+    }
+}
+
+#[test]
+fn a_permanent_redirect_moves_the_feed_only_after_it_is_seen_three_times() {
+    let server = TestServer::start();
+    server.route("/old.xml", Response::redirect(301, "/new.xml"));
+    server.route("/new.xml", Response::ok(rss("Moved", "m1")));
+    let home = Home::new();
+    let old = server.url("/old.xml");
+    home.import(std::slice::from_ref(&old));
+    for round in 1..=2 {
+        assert_eq!(home.refresh_json(&[])["ok"], 1);
+        assert_eq!(
+            home.feeds()[0]["url"],
+            old.as_str(),
+            "moved after {round} sightings"
+        );
+    }
+    home.refresh_json(&[]);
+    assert_eq!(home.feeds()[0]["url"], server.url("/new.xml").as_str());
+    // The old URL stays known: subscribing to it again finds the same feed.
+    home.import(std::slice::from_ref(&old));
+    assert_eq!(home.feeds().len(), 1);
+    // One entry, not one per URL.
+    let entries: Value = serde_json::from_str(&home.ok(&["entries", "--json"])).unwrap();
+    assert_eq!(entries.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_temporary_redirect_never_moves_the_feed() {
+    let server = TestServer::start();
+    server.route("/feed.xml", Response::redirect(302, "/elsewhere.xml"));
+    server.route("/elsewhere.xml", Response::ok(rss("Temp", "t1")));
+    let home = Home::new();
+    home.import(&[server.url("/feed.xml")]);
+    for _ in 0..4 {
+        home.refresh_json(&[]);
+    }
+    assert_eq!(home.feeds()[0]["url"], server.url("/feed.xml").as_str());
+}
+
+#[test]
+fn gone_feeds_are_no_longer_polled_and_say_so() {
+    let server = TestServer::start();
+    server.route("/gone.xml", Response::status(410));
+    server.route("/fine.xml", Response::ok(rss("Fine", "f1")));
+    let home = Home::new();
+    home.import(&[server.url("/gone.xml"), server.url("/fine.xml")]);
+    let first = home.refresh_json(&[]);
+    assert_eq!(first["failed"], 1);
+    assert!(
+        first["failures"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("410 Gone")
+    );
+    let second = home.refresh_json(&[]);
+    assert_eq!(second["feeds"], 1, "the gone feed is not fetched again");
+    assert_eq!(server.hits("/gone.xml"), 1);
+    let gone = home
+        .feeds()
+        .into_iter()
+        .find(|f| f["gone"] == true)
+        .unwrap();
+    assert!(
+        gone["error"]
+            .as_str()
+            .unwrap()
+            .contains("no longer refreshed")
+    );
+}
+
+#[test]
+fn retry_after_holds_the_whole_host() {
+    let server = TestServer::start();
+    server.route(
+        "/a.xml",
+        Response::status(429).header("Retry-After", "3600"),
+    );
+    server.route("/b.xml", Response::ok(rss("B", "b1")));
+    let home = Home::new();
+    home.import(&[server.url("/a.xml"), server.url("/b.xml")]);
+    // One request at a time to the host, so /a.xml answers before /b.xml is tried.
+    let run = home.refresh_json(&["--per-host", "1"]);
+    assert_eq!(run["failed"], 1);
+    assert_eq!(run["skipped"], 1);
+    assert_eq!(server.hits("/b.xml"), 0, "the host asked to wait");
+    let error = run["failures"][0]["error"].as_str().unwrap();
+    assert!(
+        error.contains("429") && error.contains("asked to wait until"),
+        "{error}"
+    );
+    // Even a refresh the user asks for leaves the host alone until then.
+    let again = home.refresh_json(&[]);
+    assert_eq!(again["feeds"], 0);
+    assert_eq!(server.hits("/a.xml"), 1);
+}
+
+#[test]
+fn failures_back_off_for_the_automatic_refresh_but_not_when_asked() {
+    let server = TestServer::start();
+    server.route("/broken.xml", Response::status(500));
+    server.route("/fine.xml", Response::ok(rss("Fine", "f1")));
+    let home = Home::new();
+    home.import(&[server.url("/broken.xml"), server.url("/fine.xml")]);
+    home.refresh_json(&[]);
+    let broken = home
+        .feeds()
+        .into_iter()
+        .find(|f| f["url"] == server.url("/broken.xml").as_str())
+        .unwrap();
+    assert_eq!(broken["failures"], 1);
+    assert!(broken["next_try"].is_string(), "{broken}");
+    // --due (cron, the TUI's timer) leaves the failing feed alone; asking refreshes it.
+    let due = home.refresh_json(&["--due"]);
+    assert_eq!(due["feeds"], 1);
+    assert_eq!(server.hits("/broken.xml"), 1);
+    home.refresh_json(&[]);
+    assert_eq!(server.hits("/broken.xml"), 2);
+}
+
+#[test]
+fn max_age_keeps_a_feed_out_of_the_automatic_refresh() {
+    let server = TestServer::start();
+    server.route(
+        "/cached.xml",
+        Response::ok(rss("Cached", "c1")).header("Cache-Control", "max-age=3600"),
+    );
+    let home = Home::new();
+    home.import(&[server.url("/cached.xml")]);
+    home.refresh_json(&[]);
+    assert_eq!(home.refresh_json(&["--due"])["feeds"], 0);
+    assert_eq!(home.refresh_json(&[])["feeds"], 1);
+    assert_eq!(server.hits("/cached.xml"), 2);
+}
+
+#[test]
+fn refresh_exit_status_and_summary() {
+    let server = TestServer::start();
+    server.route("/fine.xml", Response::ok(rss("Fine", "f1")));
+    server.route("/missing.xml", Response::status(404));
+    let home = Home::new();
+    home.import(&[server.url("/fine.xml")]);
+    let out = home.run(&["refresh"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("Refreshed 1 feeds in "), "{text}");
+    home.import(&[server.url("/missing.xml")]);
+    let out = home.run(&["refresh"]);
+    assert_eq!(out.status.code(), Some(2), "some feeds failed");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("HTTP 404 Not Found"));
+}
+
+/// Requests that arrive while a refresh runs become one more run, not one each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_during_a_run_are_coalesced_into_one() {
+    use tidings::fetch::http::{FetchOptions, Fetcher};
+    use tidings::fetch::refresh::{RefreshOptions, serve};
+    use tidings::model::{RefreshCmd, RefreshEvent, RefreshScope};
+    use tidings::store::Store;
+
+    let server = TestServer::start();
+    server.route(
+        "/slow.xml",
+        Response::ok(rss("Slow", "s1")).delay(Duration::from_millis(500)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    store.add_feed(&server.url("/slow.xml"), 0).unwrap();
+    let store = Arc::new(Mutex::new(store));
+    let fetcher = Fetcher::new(FetchOptions::default()).unwrap();
+    let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (event_tx, mut event_rx) = tokio::sync::mpsc::unbounded_channel();
+    let opts = RefreshOptions {
+        jobs: 4,
+        per_host: 4,
+    };
+    let task = tokio::spawn(serve(store, fetcher, opts, cmd_rx, event_tx));
+    cmd_tx.send(RefreshCmd::Now(RefreshScope::All)).unwrap();
+    // Wait for the first run to start, then ask three more times while it runs.
+    while !matches!(event_rx.recv().await, Some(RefreshEvent::Started { .. })) {}
+    for _ in 0..3 {
+        cmd_tx.send(RefreshCmd::Now(RefreshScope::All)).unwrap();
+    }
+    let mut finished = 0;
+    while finished < 2 {
+        if let Some(RefreshEvent::Finished(_)) = event_rx.recv().await {
+            finished += 1;
+        }
+    }
+    // Give a third run the chance to start if coalescing were broken.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    cmd_tx.send(RefreshCmd::Shutdown).unwrap();
+    task.await.unwrap();
+    assert_eq!(server.hits("/slow.xml"), 2);
+}
