@@ -8,7 +8,6 @@
 mod common;
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use assert_cmd::Command;
@@ -248,7 +247,7 @@ async fn requests_during_a_run_are_coalesced_into_one() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("t.db")).unwrap();
     store.add_feed(&server.url("/slow.xml"), 0).unwrap();
-    let store = Arc::new(Mutex::new(store));
+    let store = tidings::fetch::refresh::shared_store(store);
     let fetcher = Fetcher::new(FetchOptions::default()).unwrap();
     let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel();
     let (event_tx, mut event_rx) = tokio::sync::mpsc::unbounded_channel();

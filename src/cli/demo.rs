@@ -2,7 +2,6 @@
 //! that refreshing them takes the same path as any feed, with no network.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 
@@ -64,7 +63,7 @@ pub async fn seed(env: &Env, dir: &Path) -> anyhow::Result<()> {
             .map_err(|()| anyhow::anyhow!("{} is not an absolute path", path.display()))?;
         store.add_feed(url.as_str(), now)?;
     }
-    let store = Arc::new(Mutex::new(store));
+    let store = crate::fetch::refresh::shared_store(store);
     run_once(
         &store,
         &env.fetcher()?,

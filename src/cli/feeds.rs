@@ -3,7 +3,6 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use serde::Serialize;
@@ -231,7 +230,7 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
     } else {
         RefreshScope::All
     };
-    let store = Arc::new(Mutex::new(env.open_store()?));
+    let store = crate::fetch::refresh::shared_store(env.open_store()?);
     let started = std::time::Instant::now();
     let mut progress = Progress::new(!args.json && std::io::stderr().is_terminal());
     let mut failures = Vec::new();

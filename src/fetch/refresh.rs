@@ -13,8 +13,14 @@ use super::parse::parse_document;
 use crate::model::{FeedId, RefreshCmd, RefreshEvent, RefreshScope, RefreshSummary};
 use crate::store::{Failure, FeedFetchState, FetchMeta, Hold, Store, StoreError};
 
-/// A store shared between the refresh driver and its blocking writers.
-pub type SharedStore = Arc<Mutex<Store>>;
+/// The refresh task's own connection. An async mutex: a feed waiting to be written waits as a
+/// task, not on a blocking thread (each extra blocking thread costs a malloc arena).
+pub type SharedStore = Arc<tokio::sync::Mutex<Store>>;
+
+/// Wraps the refresh task's connection.
+pub fn shared_store(store: Store) -> SharedStore {
+    Arc::new(tokio::sync::Mutex::new(store))
+}
 
 /// How wide a refresh runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,8 +36,6 @@ pub struct RefreshOptions {
 pub enum RefreshError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("the database is unavailable: a writer panicked")]
-    Poisoned,
     #[error("refresh task failed: {0}")]
     Join(String),
 }
@@ -84,18 +88,33 @@ impl HostHolds {
     }
 }
 
+/// What the fetches of one run share: the hosts' holds, and permits for parsing, which is
+/// CPU-bound: more documents parsed at once than there are cores only costs memory.
+#[derive(Debug)]
+struct RunShared {
+    holds: HostHolds,
+    parsers: Semaphore,
+}
+
+impl RunShared {
+    fn new() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        Self {
+            holds: HostHolds::default(),
+            parsers: Semaphore::new(cores),
+        }
+    }
+}
+
 /// Runs `f` on the store from a blocking thread.
 async fn with_store<T: Send + 'static>(
     store: &SharedStore,
     f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, RefreshError> {
-    let store = Arc::clone(store);
-    tokio::task::spawn_blocking(move || {
-        let mut guard = store.lock().map_err(|_| RefreshError::Poisoned)?;
-        f(&mut guard).map_err(RefreshError::from)
-    })
-    .await
-    .map_err(|e| RefreshError::Join(e.to_string()))?
+    let mut guard = Arc::clone(store).lock_owned().await;
+    tokio::task::spawn_blocking(move || f(&mut guard).map_err(RefreshError::from))
+        .await
+        .map_err(|e| RefreshError::Join(e.to_string()))?
 }
 
 /// Fetches, parses and stores one feed. Every failure becomes that feed's recorded error, with
@@ -104,8 +123,9 @@ async fn refresh_feed(
     store: SharedStore,
     fetcher: Fetcher,
     feed: FeedFetchState,
-    holds: Arc<HostHolds>,
+    shared: Arc<RunShared>,
 ) -> FeedResult {
+    let holds = &shared.holds;
     let id = feed.id;
     let host = host_of(&feed.url);
     let started = now();
@@ -131,11 +151,14 @@ async fn refresh_feed(
         .map(|()| FeedResult::NotModified),
         Ok(FetchOutcome::Fetched(body)) => {
             let url = feed.url.clone();
+            // The semaphore is never closed, so acquiring cannot fail.
+            let permit = shared.parsers.acquire().await.ok();
             let parsed = tokio::task::spawn_blocking(move || {
                 let parsed = parse_document(&body.bytes, &url, body.content_type.as_deref());
                 (parsed, body)
             })
             .await;
+            drop(permit);
             match parsed {
                 Ok((Ok(incoming), body)) => with_store(&store, move |s| {
                     let at = now();
@@ -220,7 +243,7 @@ pub async fn run_once(
 
     let global = Arc::new(Semaphore::new(opts.jobs.max(1)));
     let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
-    let holds = Arc::new(HostHolds::default());
+    let shared = Arc::new(RunShared::new());
     let mut tasks: JoinSet<(FeedId, String, FeedResult)> = JoinSet::new();
     for feed in feeds {
         let host = Arc::clone(
@@ -231,13 +254,13 @@ pub async fn run_once(
         let global = Arc::clone(&global);
         let store = Arc::clone(store);
         let fetcher = fetcher.clone();
-        let holds = Arc::clone(&holds);
+        let shared = Arc::clone(&shared);
         tasks.spawn(async move {
             // The semaphores are never closed, so acquiring cannot fail.
             let _host = host.acquire_owned().await.ok();
             let _slot = global.acquire_owned().await.ok();
             let (id, title) = (feed.id, feed.title.clone());
-            (id, title, refresh_feed(store, fetcher, feed, holds).await)
+            (id, title, refresh_feed(store, fetcher, feed, shared).await)
         });
     }
 

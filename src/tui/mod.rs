@@ -11,7 +11,6 @@ pub use terminal::install_panic_hook;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use crossterm::event::{Event, KeyEventKind};
@@ -40,7 +39,7 @@ pub struct TuiOptions {
 /// Runs the interactive reader until the user quits, the terminal goes away or a signal asks.
 pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let store = Store::open(&opts.db)?;
-    let writer = Arc::new(Mutex::new(Store::open(&opts.db)?));
+    let writer = crate::fetch::refresh::shared_store(Store::open(&opts.db)?);
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (event_tx, mut event_rx) = mpsc::unbounded_channel();
     let task = tokio::spawn(refresh::serve(
