@@ -347,3 +347,61 @@ async fn unusable_stored_validators_are_not_sent() {
     assert_eq!(req.header("if-none-match"), None);
     assert_eq!(req.header("x-evil"), None);
 }
+
+/// Regression: https:// to a server that is not speaking TLS surfaced rustls's
+/// "received corrupt message of type InvalidContentType"; now the user is told it was TLS.
+#[tokio::test]
+async fn https_to_a_server_not_speaking_tls_says_the_handshake_failed() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        if let Ok((mut conn, _)) = listener.accept() {
+            let mut hello = [0u8; 512];
+            let _ = conn.read(&mut hello);
+            let _ = conn.write_all(b"HTTP/1.0 400 Bad Request\r\n\r\nnot tls");
+        }
+    });
+    let err = failed(
+        &fetcher(opts()),
+        &format!("https://127.0.0.1:{port}/feed.xml"),
+    )
+    .await;
+    let message = err.to_string();
+    assert!(message.starts_with("TLS handshake failed"), "{message}");
+    assert!(!message.contains('\n'), "{message}");
+}
+
+#[tokio::test]
+async fn a_chain_of_permanent_redirects_is_reported_and_a_temporary_hop_is_not() {
+    let server = TestServer::start();
+    server.route("/a", Response::redirect(301, "/b"));
+    server.route("/b", Response::redirect(308, "/feed.xml"));
+    server.route("/c", Response::redirect(302, "/b"));
+    server.route("/feed.xml", Response::ok(b"<rss/>".to_vec()));
+    let f = fetcher(opts());
+    let got = fetched(&f, &server.url("/a")).await;
+    assert_eq!(got.permanent_redirect, Some(server.url("/feed.xml")));
+    let got = fetched(&f, &server.url("/c")).await;
+    assert_eq!(got.permanent_redirect, None);
+    assert_eq!(got.final_url, server.url("/feed.xml"));
+    let got = fetched(&f, &server.url("/feed.xml")).await;
+    assert_eq!(got.permanent_redirect, None);
+}
+
+#[tokio::test]
+async fn retry_after_and_max_age_are_read() {
+    let server = TestServer::start();
+    server.route("/busy", Response::status(503).header("Retry-After", "120"));
+    server.route(
+        "/fresh",
+        Response::ok(b"<rss/>".to_vec()).header("Cache-Control", "public, max-age=600"),
+    );
+    let f = fetcher(opts());
+    let err = failed(&f, &server.url("/busy")).await;
+    assert!(
+        matches!(err, FetchError::Status { code: 503, retry_after: Some(d), .. } if d == Duration::from_secs(120)),
+        "{err:?}"
+    );
+    assert_eq!(fetched(&f, &server.url("/fresh")).await.max_age, Some(600));
+}

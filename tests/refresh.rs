@@ -152,28 +152,24 @@ fn gone_feeds_are_no_longer_polled_and_say_so() {
 
 #[test]
 fn retry_after_holds_the_whole_host() {
+    // Both feeds of the host answer 429: whichever is fetched first holds the host, so (one
+    // request at a time to it) the other is left for later without a request.
     let server = TestServer::start();
-    server.route(
-        "/a.xml",
-        Response::status(429).header("Retry-After", "3600"),
-    );
-    server.route("/b.xml", Response::ok(rss("B", "b1")));
+    for path in ["/a.xml", "/b.xml"] {
+        server.route(path, Response::status(429).header("Retry-After", "3600"));
+    }
     let home = Home::new();
     home.import(&[server.url("/a.xml"), server.url("/b.xml")]);
-    // One request at a time to the host, so /a.xml answers before /b.xml is tried.
     let run = home.refresh_json(&["--per-host", "1"]);
     assert_eq!(run["failed"], 1);
     assert_eq!(run["skipped"], 1);
-    assert_eq!(server.hits("/b.xml"), 0, "the host asked to wait");
+    assert_eq!(server.hits("/a.xml") + server.hits("/b.xml"), 1, "the host asked to wait");
     let error = run["failures"][0]["error"].as_str().unwrap();
-    assert!(
-        error.contains("429") && error.contains("asked to wait until"),
-        "{error}"
-    );
+    assert!(error.contains("429") && error.contains("asked to wait until"), "{error}");
     // Even a refresh the user asks for leaves the host alone until then.
     let again = home.refresh_json(&[]);
     assert_eq!(again["feeds"], 0);
-    assert_eq!(server.hits("/a.xml"), 1);
+    assert_eq!(server.hits("/a.xml") + server.hits("/b.xml"), 1);
 }
 
 #[test]
@@ -273,4 +269,81 @@ async fn requests_during_a_run_are_coalesced_into_one() {
     cmd_tx.send(RefreshCmd::Shutdown).unwrap();
     task.await.unwrap();
     assert_eq!(server.hits("/slow.xml"), 2);
+}
+
+/// Every kind of bad server ends as that feed's own one-line error; the good feed carries on.
+#[test]
+fn bad_servers_get_clear_errors_and_never_stop_the_run() {
+    let server = TestServer::start();
+    server.route("/good.xml", Response::ok(rss("Good", "g1")));
+    server.route("/missing.xml", Response::status(404));
+    server.route("/broken.xml", Response::status(500));
+    // Slowloris: a byte at a time, slower than the 1 s timeout allows.
+    server.route(
+        "/drip.xml",
+        Response::ok(rss("Drip", "d1")).drip(1, Duration::from_millis(300)),
+    );
+    // An "endless" body: larger than the 1 MiB cap, without a Content-Length.
+    server.route(
+        "/endless.xml",
+        Response::ok(vec![b' '; 3 * 1024 * 1024]).no_length(),
+    );
+    server.route(
+        "/page.html",
+        Response::ok(b"<!DOCTYPE html><html><body>hello</body></html>".to_vec()),
+    );
+    server.route("/loop.xml", Response::redirect(302, "/loop.xml"));
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let plain_http_as_tls = server.url("/good.xml").replace("http://", "https://");
+    let home = Home::new();
+    home.import(&[
+        server.url("/good.xml"),
+        server.url("/missing.xml"),
+        server.url("/broken.xml"),
+        server.url("/drip.xml"),
+        server.url("/endless.xml"),
+        server.url("/page.html"),
+        server.url("/loop.xml"),
+        format!("http://127.0.0.1:{closed}/feed.xml"),
+        plain_http_as_tls,
+    ]);
+    let config = home.dir.path().join("config.toml");
+    std::fs::write(&config, "[refresh]\ntimeout_secs = 1\nmax_body_mib = 1\n").unwrap();
+    let out = home.run(&["--config", config.to_str().unwrap(), "refresh", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let run: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(run["ok"], 1);
+    assert_eq!(run["failed"], 8);
+    let feeds = home.feeds();
+    let error_of = |path: &str| -> String {
+        let feed = feeds
+            .iter()
+            .find(|f| f["url"].as_str().unwrap().ends_with(path))
+            .unwrap_or_else(|| panic!("no feed {path}"));
+        feed["error"].as_str().unwrap_or_default().to_owned()
+    };
+    for (path, expected) in [
+        ("/missing.xml", "HTTP 404 Not Found"),
+        ("/broken.xml", "HTTP 500"),
+        ("/drip.xml", "timed out"),
+        ("/endless.xml", "larger than 1 MiB"),
+        ("/page.html", "not a feed"),
+        ("/loop.xml", "too many redirects"),
+        (&format!(":{closed}/feed.xml"), "connection refused"),
+    ] {
+        let error = error_of(path);
+        assert!(error.contains(expected), "{path}: {error:?} lacks {expected:?}");
+        assert!(!error.contains('\n') && error.len() < 200, "{path}: {error:?}");
+    }
+    let tls = feeds
+        .iter()
+        .find(|f| f["url"].as_str().unwrap().starts_with("https://"))
+        .unwrap();
+    let tls_error = tls["error"].as_str().unwrap();
+    assert!(tls_error.to_lowercase().contains("tls handshake"), "{tls_error:?}");
+    assert!(!tls_error.contains('\n'), "{tls_error:?}");
+    assert_eq!(error_of("/good.xml"), "");
 }

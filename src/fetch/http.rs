@@ -353,6 +353,11 @@ impl Fetcher {
             return FetchError::Network(format!("cannot resolve {}", shown(host)));
         }
         match io_source(e) {
+            // rustls reports a failed handshake (not TLS at all, a bad certificate) as invalid
+            // data while connecting.
+            Some(_) if e.is_connect() && invalid_data_in_chain(e) => {
+                FetchError::Network(format!("TLS handshake failed: {}", root_cause(e)))
+            }
             Some(io) => FetchError::Network(io_cause(io)),
             None => FetchError::Network(root_cause(e)),
         }
@@ -374,6 +379,26 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
         cur = next;
     }
     shown(&cur.to_string())
+}
+
+/// Whether some I/O error in the chain is `InvalidData` (how rustls surfaces a handshake that
+/// failed: not TLS at all, a bad certificate).
+fn invalid_data_in_chain(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(e);
+    while let Some(err) = next {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::InvalidData {
+                return true;
+            }
+            // `io::Error::source` skips the error it wraps; look at that one itself.
+            if let Some(inner) = io.get_ref() {
+                next = Some(inner);
+                continue;
+            }
+        }
+        next = err.source();
+    }
+    false
 }
 
 fn chain_mentions(e: &(dyn std::error::Error + 'static), needle: &str) -> bool {
