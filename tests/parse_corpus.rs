@@ -81,6 +81,39 @@ fn is_hostile(exp: &Value) -> bool {
         .is_some_and(|f| f.starts_with("hostile/"))
 }
 
+/// Tags after which text continues on a new line (so words do not run together); inline tags
+/// (`<sup>`, `<span>`) join their neighbours, as in a browser.
+fn is_block_tag(after_lt: &str) -> bool {
+    let name: String = after_lt
+        .trim_start_matches('/')
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    after_lt.starts_with('!')
+        || matches!(
+            name.as_str(),
+            "br" | "p"
+                | "div"
+                | "li"
+                | "ul"
+                | "ol"
+                | "tr"
+                | "td"
+                | "th"
+                | "table"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "blockquote"
+                | "pre"
+                | "hr"
+        )
+}
+
 /// What an oracle title should read as once made one plain line (feedparser keeps markup in
 /// HTML-typed titles; we strip it).
 fn plain_title(s: &str) -> String {
@@ -95,7 +128,9 @@ fn plain_title(s: &str) -> String {
             .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
         match after.find('>') {
             Some(gt) if is_tag => {
-                out.push(' ');
+                if is_block_tag(after) {
+                    out.push(' ');
+                }
                 rest = &after[gt + 1..];
             }
             _ => {
@@ -266,6 +301,122 @@ fn entries_without_ids_get_distinct_synthesised_keys() {
     let atom = parsed("missing_ids_atom.xml");
     let guids: Vec<Option<&str>> = atom.entries.iter().map(|e| e.guid.as_deref()).collect();
     assert_eq!(guids, [None, Some("urn:only-id"), None, None]);
+}
+
+/// One representative fixture per class of document the ingest pipeline repairs (dialects,
+/// encodings, ill-formed XML, lenient JSON Feed): how many entries, and how the first is titled.
+#[test]
+fn repaired_classes_parse() {
+    let cases = [
+        // Atom 0.3 (namespace, `issued`/`modified`, `mode="escaped"`).
+        (
+            "rome__resources__atom_0.3.xml",
+            2,
+            "atom_0.3.feed.entry[0].title",
+        ),
+        // Undeclared KOI8-R, detected.
+        (
+            "fp__illformed__chardet__koi8r.xml",
+            1,
+            "Как пережить новогоднюю ночь",
+        ),
+        // Undeclared ISO-8859-1, detected.
+        (
+            "miniflux__no_encoding_ISO-8859-1.xml",
+            10,
+            "Perturbateurs endocriniens",
+        ),
+        // windows-1251 and the UserLand RSS 2 default namespace.
+        ("nodefp__iconv.xml", 10, "В Бузулуке"),
+        // The UserLand namespace on a prefix.
+        (
+            "fp__namespace__rss2.0NSwithModulesNoDefNS.xml",
+            1,
+            "Test Item - - RSS2.0",
+        ),
+        // RSS 0.90.
+        ("rome__resources__rss_0.9.xml", 2, "rss_0.9.item[0].title"),
+        // RSS 1.0 item without `<link>`.
+        ("fp__rdf__rdf_item_title.xml", 1, "Example title"),
+        // CDF.
+        ("fp__cdf__item_title.xml", 1, "Example item"),
+        // `<item>` straight under `<rss>`.
+        (
+            "fp__encoding__encoding_attribute_crash.xml",
+            1,
+            "(untitled)",
+        ),
+        // JSON Feed with a bare version number.
+        ("gofeed__json__version_json_10.json", 1, "title"),
+        // A bare `&` in a link.
+        ("nodefp__saxerror.xml", 3, "Good Item"),
+        // CDATA cut off at the end of the file.
+        ("fp__illformed__rss_incomplete_cdata.xml", 1, "(untitled)"),
+        // UTF-8 text with stray Latin-1 bytes, declared ISO-8859-1, and bare `&`s.
+        ("feedkit__Ampersand.xml", 20, "OB er uskarpe"),
+        // A UTF-8 BOM over a UTF-16 declaration; windows-1252 bytes declared UTF-8.
+        ("utf8_bom_declared_utf16.xml", 1, "BOM says utf-8 é"),
+        ("cp1252_declared_utf8.xml", 1, "“Smart quotes” cost €5"),
+        // JSON Feed with wrong types, items as an object, duplicate keys.
+        ("jsonfeed_wrong_types.json", 4, "(untitled)"),
+        ("jsonfeed_items_object.json", 1, "(untitled)"),
+        ("jsonfeed_duplicate_keys_and_ids.json", 3, "one"),
+    ];
+    for (name, count, title) in cases {
+        let feed = parsed(name);
+        assert_eq!(feed.entries.len(), count, "{name}: entry count");
+        assert!(
+            feed.entries[0].title.starts_with(title),
+            "{name}: {:?}",
+            feed.entries[0].title
+        );
+    }
+    let ampersand = parsed("feedkit__Ampersand.xml");
+    assert_eq!(
+        ampersand.entries[1].title,
+        "Brøndby til fans: Tag ikke til Horsens"
+    );
+    let sax = parsed("nodefp__saxerror.xml");
+    assert_eq!(
+        sax.entries[1].link.as_deref(),
+        Some("http://example.com/bad?foo=1&bar=2")
+    );
+}
+
+/// The lenient date parser reads the broken dates a reader meets, and refuses impossible ones.
+#[test]
+fn broken_dates_parse_where_they_mean_something() {
+    let feed = parsed("broken_dates_rss.xml");
+    let exp = expectation("broken_dates_rss.xml").expect("expectation");
+    let raw: Vec<&str> = exp["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["published_raw"].as_str().unwrap_or(""))
+        .collect();
+    let date = |want: &str| {
+        let i = raw.iter().position(|r| *r == want).expect(want);
+        feed.entries[i]
+            .published
+            .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+    };
+    for (raw, want) in [
+        ("Mon, 1 Jan 2024 10:00 +0000", Some("2024-01-01T10:00:00Z")),
+        ("01 Jan 2024 10:00:00 EST", Some("2024-01-01T15:00:00Z")),
+        (
+            "Saturday, 06-Jan-24 10:00:00 GMT",
+            Some("2024-01-06T10:00:00Z"),
+        ),
+        ("2024-01-09T10:00:00", Some("2024-01-09T10:00:00Z")),
+        ("2024/01/12 10:00", Some("2024-01-12T10:00:00Z")),
+        ("14 janvier 2024", Some("2024-01-14T00:00:00Z")),
+        ("1705312800", Some("2024-01-15T10:00:00Z")),
+        ("Mon, 31 Feb 2024 10:00:00 GMT", None),
+        ("yesterday", None),
+        ("2024-13-45T99:99:99Z", None),
+    ] {
+        assert_eq!(date(raw).as_deref(), want, "{raw}");
+    }
 }
 
 #[test]

@@ -163,9 +163,16 @@ fn retry_after_holds_the_whole_host() {
     let run = home.refresh_json(&["--per-host", "1"]);
     assert_eq!(run["failed"], 1);
     assert_eq!(run["skipped"], 1);
-    assert_eq!(server.hits("/a.xml") + server.hits("/b.xml"), 1, "the host asked to wait");
+    assert_eq!(
+        server.hits("/a.xml") + server.hits("/b.xml"),
+        1,
+        "the host asked to wait"
+    );
     let error = run["failures"][0]["error"].as_str().unwrap();
-    assert!(error.contains("429") && error.contains("asked to wait until"), "{error}");
+    assert!(
+        error.contains("429") && error.contains("asked to wait until"),
+        "{error}"
+    );
     // Even a refresh the user asks for leaves the host alone until then.
     let again = home.refresh_json(&[]);
     assert_eq!(again["feeds"], 0);
@@ -335,15 +342,24 @@ fn bad_servers_get_clear_errors_and_never_stop_the_run() {
         (&format!(":{closed}/feed.xml"), "connection refused"),
     ] {
         let error = error_of(path);
-        assert!(error.contains(expected), "{path}: {error:?} lacks {expected:?}");
-        assert!(!error.contains('\n') && error.len() < 200, "{path}: {error:?}");
+        assert!(
+            error.contains(expected),
+            "{path}: {error:?} lacks {expected:?}"
+        );
+        assert!(
+            !error.contains('\n') && error.len() < 200,
+            "{path}: {error:?}"
+        );
     }
     let tls = feeds
         .iter()
         .find(|f| f["url"].as_str().unwrap().starts_with("https://"))
         .unwrap();
     let tls_error = tls["error"].as_str().unwrap();
-    assert!(tls_error.to_lowercase().contains("tls handshake"), "{tls_error:?}");
+    assert!(
+        tls_error.to_lowercase().contains("tls handshake"),
+        "{tls_error:?}"
+    );
     assert!(!tls_error.contains('\n'), "{tls_error:?}");
     assert_eq!(error_of("/good.xml"), "");
 }

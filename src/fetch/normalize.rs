@@ -2,6 +2,7 @@
 //! choice and resolution, author fallback and stable entry keys. Pure functions over strings and
 //! feed-rs types; uses `model::sanitize` and nothing else in the crate.
 
+mod dates;
 mod entities;
 
 use std::borrow::Cow;
@@ -10,7 +11,8 @@ use feed_rs::model::{Link, Person, Text};
 use url::Url;
 
 use crate::model::sanitize;
-pub use entities::decode_entities;
+pub use dates::parse_date;
+pub use entities::{decode_entities, named as named_entity};
 
 /// FNV-1a, 64-bit: tiny, and its output never changes between Rust versions (unlike `Hasher`s).
 pub fn fnv1a64(bytes: &[u8]) -> u64 {
@@ -53,35 +55,100 @@ pub fn plain_line(raw: &str, kind: TextKind) -> Option<String> {
     (!line.is_empty()).then_some(line)
 }
 
+/// Tags that break a line, and so separate words; inline tags (`<sup>`, `<span>`) do not.
+fn is_block_tag(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "br" | "p"
+            | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "tr"
+            | "td"
+            | "th"
+            | "table"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "pre"
+            | "hr"
+            | "dd"
+            | "dt"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+    )
+}
+
 /// Drops anything that looks like a tag, comment or declaration (`<a ...>`, `</p>`, `<!-- -->`),
-/// keeping a `<` that does not start one (`1 < 2`). An unterminated tag is kept as text.
+/// keeping a `<` that does not start one (`1 < 2`). An unterminated tag is kept as text; the
+/// contents of `<script>` and `<style>` go with their tags.
 pub fn strip_tags(s: &str) -> Cow<'_, str> {
     if !s.contains('<') {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        let after = &rest[lt + 1..];
+    let mut pos = 0;
+    // The next `>` at or after `pos`, found once and reused: rescanning for every `<` would
+    // be quadratic on text full of lone `<`.
+    let mut next_gt: Option<usize> = None;
+    while let Some(lt) = s[pos..].find('<').map(|i| pos + i) {
+        out.push_str(&s[pos..lt]);
+        let after = &s[lt + 1..];
         let starts_tag = after
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
-        match after.find('>') {
-            Some(gt) if starts_tag => {
-                // Block-level tags separate words; `sanitize::line` collapses the extra spaces.
-                out.push(' ');
-                rest = &after[gt + 1..];
-            }
-            _ => {
-                out.push('<');
-                rest = after;
-            }
+        if next_gt.is_none_or(|g| g <= lt) {
+            next_gt = s[lt..].find('>').map(|i| lt + i);
+        }
+        let Some(gt) = next_gt else {
+            // No tag can close any more: the rest is text.
+            out.push_str(&s[lt..]);
+            return Cow::Owned(out);
+        };
+        if !starts_tag {
+            out.push('<');
+            pos = lt + 1;
+            continue;
+        }
+        let name: String = after
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        // Block-level tags separate words; `sanitize::line` collapses the extra spaces.
+        if after.starts_with('!') || is_block_tag(&name) {
+            out.push(' ');
+        }
+        pos = gt + 1;
+        let raw = name.to_ascii_lowercase();
+        if !after.starts_with('/') && (raw == "script" || raw == "style") {
+            pos = s.len() - after_closing_tag(&s[pos..], &raw).len();
         }
     }
-    out.push_str(rest);
+    out.push_str(&s[pos..]);
     Cow::Owned(out)
+}
+
+/// What follows `</name ...>` in `s` (ASCII case-insensitive), or `""` when it never closes.
+fn after_closing_tag<'s>(s: &'s str, name: &str) -> &'s str {
+    let mut from = 0;
+    while let Some(i) = s[from..].find("</") {
+        let at = from + i + 2;
+        let candidate = s.as_bytes().get(at..at + name.len());
+        if candidate.is_some_and(|c| c.eq_ignore_ascii_case(name.as_bytes())) {
+            return s[at..].find('>').map_or("", |g| &s[at + g + 1..]);
+        }
+        from = at;
+    }
+    ""
 }
 
 /// Escapes plain text so that it can be stored where HTML is expected (entry bodies).
@@ -101,7 +168,9 @@ pub fn text_to_html(s: &str) -> String {
 }
 
 /// `href` resolved against `base`, kept only if it is an http(s) URL (no `javascript:`,
-/// `data:` or `file:` link ever leaves the parser).
+/// `data:` or `file:` link ever leaves the parser). Without a base (a local file, a test), a
+/// relative reference stays as written: it has no scheme, so it cannot be a dangerous one, and
+/// it is what the document says. Feeds fetched over HTTP always have a base.
 pub fn resolve_http(href: &str, base: Option<&Url>) -> Option<String> {
     let href = href.trim();
     if href.is_empty() {
@@ -109,7 +178,14 @@ pub fn resolve_http(href: &str, base: Option<&Url>) -> Option<String> {
     }
     let url = match base {
         Some(base) => base.join(href).ok()?,
-        None => Url::parse(href).ok()?,
+        None => match Url::parse(href) {
+            Ok(url) => url,
+            Err(url::ParseError::RelativeUrlWithoutBase) => {
+                let out = sanitize::line(href);
+                return (!out.is_empty()).then_some(out);
+            }
+            Err(_) => return None,
+        },
     };
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
         return None;
@@ -117,6 +193,13 @@ pub fn resolve_http(href: &str, base: Option<&Url>) -> Option<String> {
     // `Url` percent-encodes controls already; the sanitiser is a second belt.
     let out = sanitize::line(url.as_str());
     (!out.is_empty()).then_some(out)
+}
+
+/// `href` as an absolute http(s) URL, or `None`.
+pub fn absolute_http(href: &str) -> Option<String> {
+    Url::parse(href.trim())
+        .ok()
+        .and_then(|_| resolve_http(href, None))
 }
 
 /// Relations that never name the page an entry is about.
@@ -165,8 +248,10 @@ pub fn first_author(people: &[Person]) -> Option<String> {
     })
 }
 
-/// The stable identity of an entry: its guid, else its link, else a hash of what it says.
-/// Never random: the same document always yields the same keys.
+/// The stable identity of an entry: its guid, else its link, else a hash of its date and body.
+/// Never random: the same document always yields the same keys. The title is left out of the
+/// hash when there is a date or a body: publishers fix typos in titles, and an edited title must
+/// not turn one entry into two. An entry with neither has only its title to go by.
 pub fn entry_key(
     guid: Option<&str>,
     link: Option<&str>,
@@ -177,9 +262,14 @@ pub fn entry_key(
     if let Some(key) = guid.or(link) {
         return key.to_owned();
     }
+    let title = if published.is_empty() && content.trim().is_empty() {
+        title
+    } else {
+        ""
+    };
     // The unit separator keeps ("ab", "c") and ("a", "bc") apart.
-    let mut bytes = Vec::with_capacity(title.len() + published.len() + content.len() + 2);
-    for part in [title, published, content] {
+    let mut bytes = Vec::with_capacity(title.len() + published.len() + content.len() + 3);
+    for part in [published, content, title] {
         bytes.extend_from_slice(part.as_bytes());
         bytes.push(0x1f);
     }
@@ -235,6 +325,20 @@ mod tests {
     }
 
     #[test]
+    fn inline_tags_do_not_split_words() {
+        assert_eq!(strip_tags("1930ft<sup>2</sup> <b>x</b>y"), "1930ft2 xy");
+        assert_eq!(strip_tags("a<p>b</p>c"), "a b c");
+    }
+
+    #[test]
+    fn script_and_style_contents_are_dropped() {
+        assert_eq!(
+            strip_tags("safe <script>location.href='x'</script>description<style>p{}</STYLE>!"),
+            "safe description!"
+        );
+    }
+
+    #[test]
     fn plain_text_bodies_are_escaped() {
         assert_eq!(
             text_to_html("a<b & \"c\"\nd"),
@@ -257,7 +361,12 @@ mod tests {
         assert_eq!(resolve_http("javascript:alert(1)", base), None);
         assert_eq!(resolve_http("data:text/html,x", base), None);
         assert_eq!(resolve_http("file:///etc/passwd", base), None);
-        assert_eq!(resolve_http("relative", None), None);
+        assert_eq!(resolve_http("relative", None).as_deref(), Some("relative"));
+        assert_eq!(absolute_http("relative"), None);
+        assert_eq!(
+            absolute_http(" https://e.com/a ").as_deref(),
+            Some("https://e.com/a")
+        );
         assert_eq!(resolve_http("  ", base), None);
     }
 
@@ -321,8 +430,28 @@ mod tests {
         );
         assert!(a.starts_with("fnv1a:") && a.len() == 6 + 16, "{a}");
         assert_ne!(
-            entry_key(None, None, "ab", "c", ""),
-            entry_key(None, None, "a", "bc", "")
+            entry_key(None, None, "", "ab", "c"),
+            entry_key(None, None, "", "a", "bc")
+        );
+    }
+
+    #[test]
+    fn an_edited_title_keeps_the_hash_key() {
+        assert_eq!(
+            entry_key(None, None, "Typo", "2024-01-01T00:00:00Z", "body"),
+            entry_key(None, None, "Fixed", "2024-01-01T00:00:00Z", "body")
+        );
+        assert_eq!(
+            entry_key(None, None, "Typo", "", "body"),
+            entry_key(None, None, "Fixed", "", "body")
+        );
+    }
+
+    #[test]
+    fn a_title_is_the_key_only_when_nothing_else_is_there() {
+        assert_ne!(
+            entry_key(None, None, "a", "", ""),
+            entry_key(None, None, "b", "", "")
         );
     }
 }

@@ -1,23 +1,35 @@
-//! Feed documents (RSS, Atom, JSON Feed) → `IncomingFeed`, through feed-rs, normalised:
-//! stable keys, link and author fallbacks, relative links resolved, text sanitised. Uses
-//! `model` (types and `sanitize`) and feed-rs.
+//! Feed documents (RSS, Atom, RDF, CDF, JSON Feed) → `IncomingFeed`. The pipeline, each stage
+//! in its own module: `decode` (bytes → UTF-8 by BOM, HTTP charset, declaration, detection),
+//! `repair` with `lex` and `dialect` (one linear pass to well-formed XML in a dialect feed-rs
+//! reads), feed-rs itself (with our lenient date parser and no invented ids), then `assemble`
+//! (stable keys, link and author fallbacks, sanitised text). JSON Feed goes through `json`
+//! instead of feed-rs. Uses `model` and feed-rs.
 //!
 //! feed-rs invents an id for every entry that has none (a hash of link and title, or a random
 //! UUID). We register an id generator that returns the empty string instead, so an empty id
 //! after parsing means "the document gave none" and our own, deterministic key takes over.
+//!
+//! Bounds: documents over `MAX_DOCUMENT_BYTES` are refused, nesting is cut at
+//! `repair::MAX_DEPTH` (XML) and `json::MAX_JSON_DEPTH`, no DTD or entity definition survives
+//! the repair pass, every stage is linear, and the whole parse runs under `catch_unwind`.
 
+mod assemble;
+mod decode;
+mod dialect;
+mod escape;
+mod json;
+mod lex;
 mod prelude;
+mod repair;
 
 use std::panic::{self, AssertUnwindSafe};
 
-use feed_rs::model::{Entry, Feed, FeedType};
+use feed_rs::model::Feed;
 use feed_rs::parser::{ParseErrorKind, ParseFeedError};
 use url::Url;
 
-use super::normalize::{
-    TextKind, entry_key, first_author, pick_link, plain_line, resolve_http, text_to_html,
-};
-use crate::model::{IncomingEntry, IncomingFeed, sanitize};
+use super::normalize::parse_date;
+use crate::model::{IncomingFeed, sanitize};
 
 /// Why a document could not be read as a feed (one line, shown to the user).
 #[derive(Debug, thiserror::Error)]
@@ -26,15 +38,19 @@ pub enum ParseError {
     Empty,
     #[error("not a feed: {0}")]
     NotAFeed(String),
-    /// The document looked like a feed but feed-rs rejected it; the message is one short line.
+    /// The document looked like a feed but could not be read; the message is one short line.
     #[error("could not parse feed: {0}")]
     Invalid(String),
+    #[error("document too large ({0} bytes)")]
+    TooLarge(usize),
     #[error("the feed parser crashed on this document")]
     Panicked,
 }
 
 /// The title given to entries that have none.
 pub const UNTITLED: &str = "(untitled)";
+/// The largest document we parse; the HTTP layer caps bodies well below this.
+pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;
 
 const HTML_PAGE: &str = "looks like an HTML page, not a feed";
 /// Longest error detail we pass on; parser messages can quote whole chunks of the document.
@@ -52,51 +68,61 @@ pub fn parse_document(
     feed_url: &str,
     content_type: Option<&str>,
 ) -> Result<IncomingFeed, ParseError> {
-    let _ = content_type;
-    let doc = prelude::prepare(bytes).ok_or(ParseError::Empty)?;
-    let doc = doc.as_ref();
-    if looks_like_html(doc) {
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(ParseError::TooLarge(bytes.len()));
+    }
+    // feed-rs and quick-xml have panicked on hostile input before, and our own passes are new;
+    // one bad feed must not take the refresh down. The default hook still prints the panic.
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        parse_guarded(bytes, feed_url, content_type)
+    }))
+    .map_err(|_| ParseError::Panicked)?
+}
+
+fn parse_guarded(
+    bytes: &[u8],
+    feed_url: &str,
+    content_type: Option<&str>,
+) -> Result<IncomingFeed, ParseError> {
+    let text = decode::decode(bytes, content_type);
+    let doc = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if doc.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    // Only a web address is a base: a `file:` URL would turn every relative link into one we
+    // refuse, where the document's own relative reference says more.
+    let base = Url::parse(feed_url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"));
+    if doc.starts_with('{') {
+        return json::parse_json(doc, base.as_ref())
+            .ok_or_else(|| ParseError::Invalid("not valid JSON".to_owned()));
+    }
+    if prelude::looks_like_html(doc) {
         return Err(ParseError::NotAFeed(HTML_PAGE.to_owned()));
     }
-    let base = Url::parse(feed_url).ok();
-    let feed = run_feed_rs(doc, base.as_ref()).map_err(|e| match e {
-        ParseError::NotAFeed(_) if mentions_html(doc) => ParseError::NotAFeed(HTML_PAGE.to_owned()),
-        e => e,
-    })?;
-    Ok(normalize_feed(&feed, base.as_ref()))
+    let Some(repaired) = repair::repair(doc) else {
+        return Err(ParseError::NotAFeed(if prelude::mentions_html(doc) {
+            HTML_PAGE.to_owned()
+        } else {
+            "no RSS, Atom or JSON Feed root element".to_owned()
+        }));
+    };
+    let feed = run_feed_rs(repaired.as_bytes(), base.as_ref())?;
+    Ok(assemble::normalize_feed(&feed, base.as_ref()))
 }
 
-/// The document declares itself HTML, or its root element is `<html>`.
-fn looks_like_html(doc: &[u8]) -> bool {
-    let head: Vec<u8> = doc.iter().take(1024).map(u8::to_ascii_lowercase).collect();
-    prelude::find(&head, b"<!doctype html").is_some()
-        || prelude::root_element(doc)
-            .is_some_and(|root| root.len() >= 5 && root[..5].eq_ignore_ascii_case(b"<html"))
-}
-
-/// A weaker hint, used only once feed-rs found no feed root: an `<html` tag near the start.
-fn mentions_html(doc: &[u8]) -> bool {
-    let head: Vec<u8> = doc.iter().take(4096).map(u8::to_ascii_lowercase).collect();
-    prelude::find(&head, b"<html").is_some()
-}
-
-/// Runs feed-rs, turning its panics and errors into our one-line errors.
+/// Runs feed-rs over a repaired document, turning its errors into our one-line errors.
 fn run_feed_rs(doc: &[u8], base: Option<&Url>) -> Result<Feed, ParseError> {
     let parser = feed_rs::parser::Builder::new()
         .base_uri(base.map(Url::as_str))
         // An empty id marks "none in the document" (see the module docs).
         .id_generator(|_, _, _| String::new())
+        .timestamp_parser(parse_date)
         .build();
-    // feed-rs and quick-xml have panicked on hostile input before; one bad feed must not take
-    // the refresh down. The default hook still prints the panic to stderr.
-    let result = panic::catch_unwind(AssertUnwindSafe(|| parser.parse(doc)))
-        .map_err(|_| ParseError::Panicked)?;
-    result.map_err(|e| match e {
+    parser.parse(doc).map_err(|e| match e {
         ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => {
             ParseError::NotAFeed("no RSS, Atom or JSON Feed root element".to_owned())
-        }
-        ParseFeedError::JsonUnsupportedVersion(v) => {
-            ParseError::Invalid(shorten(&format!("unsupported JSON Feed version {v}")))
         }
         other => ParseError::Invalid(shorten(&other.to_string())),
     })
@@ -111,91 +137,6 @@ fn shorten(msg: &str) -> String {
     }
 }
 
-fn normalize_feed(feed: &Feed, base: Option<&Url>) -> IncomingFeed {
-    let rss = matches!(
-        feed.feed_type,
-        FeedType::RSS0 | FeedType::RSS1 | FeedType::RSS2
-    );
-    IncomingFeed {
-        title: feed
-            .title
-            .as_ref()
-            .and_then(|t| plain_line(&t.content, TextKind::of(t, rss))),
-        site_url: pick_link(&feed.links, base, false),
-        entries: feed
-            .entries
-            .iter()
-            .map(|e| normalize_entry(e, base, rss))
-            .collect(),
-    }
-}
-
-fn normalize_entry(entry: &Entry, base: Option<&Url>, rss: bool) -> IncomingEntry {
-    let guid = plain_line(&entry.id, TextKind::Plain);
-    let link = pick_link(&entry.links, base, true).or_else(|| {
-        // RSS readers have long treated an http(s) guid as the permalink when there is no <link>.
-        guid.as_deref()
-            .filter(|_| rss)
-            .and_then(|g| resolve_http(g, None))
-    });
-    // Podcast and video feeds sometimes title an item only through `media:title`.
-    let media_title = entry.media.iter().filter_map(|m| m.title.as_ref());
-    let title = entry
-        .title
-        .iter()
-        .chain(media_title)
-        .find_map(|t| plain_line(&t.content, TextKind::of(t, rss)))
-        .unwrap_or_else(|| UNTITLED.to_owned());
-    let content_html = content_html(entry);
-    let dated = entry.published.or(entry.updated);
-    let key = entry_key(
-        guid.as_deref(),
-        link.as_deref(),
-        &title,
-        &dated.map(|d| d.to_rfc3339()).unwrap_or_default(),
-        &content_html,
-    );
-    IncomingEntry {
-        key,
-        guid,
-        title,
-        link,
-        author: first_author(&entry.authors),
-        published: entry.published,
-        updated: entry.updated,
-        content_html,
-    }
-}
-
-/// The body as HTML: the content, else the summary, else a media description (`YouTube`).
-fn content_html(entry: &Entry) -> String {
-    let content = entry
-        .content
-        .as_ref()
-        .and_then(|c| c.body.as_deref().map(|b| (b, c.content_type.as_str())));
-    let summary = entry
-        .summary
-        .as_ref()
-        .map(|s| (s.content.as_str(), s.content_type.as_str()));
-    let media = entry
-        .media
-        .iter()
-        .find_map(|m| m.description.as_ref())
-        .map(|d| (d.content.as_str(), d.content_type.as_str()));
-    [content, summary, media]
-        .into_iter()
-        .flatten()
-        .find(|(body, _)| !body.trim().is_empty())
-        .map(|(body, ty)| {
-            if ty.starts_with("text/plain") {
-                text_to_html(body)
-            } else {
-                body.to_owned()
-            }
-        })
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +149,8 @@ mod tests {
             <link>https://example.com/</link>{items}</channel></rss>"#
         )
     }
+
+    use crate::model::IncomingEntry;
 
     fn parse(doc: &str) -> IncomingFeed {
         parse_feed(doc.as_bytes(), URL).expect("parses")
@@ -254,15 +197,21 @@ mod tests {
     }
 
     #[test]
-    fn broken_xml_gives_one_short_line() {
-        let err = parse_feed(
-            b"<rss version=\"2.0\"><channel><item><title>x</tit></item>",
-            URL,
-        )
-        .expect_err("bad");
-        let msg = err.to_string();
-        assert!(matches!(err, ParseError::Invalid(_)), "{msg}");
-        assert!(!msg.contains('\n') && msg.chars().count() < 200, "{msg}");
+    fn broken_xml_is_recovered() {
+        let feed = parse("<rss version=\"2.0\"><channel><item><title>x</tit></item>");
+        assert_eq!(feed.entries.len(), 1);
+        assert_eq!(feed.entries[0].title, "x");
+    }
+
+    #[test]
+    fn errors_are_one_short_line() {
+        let err = parse_feed(b"{\"items\": [", URL).expect_err("bad");
+        assert!(matches!(err, ParseError::Invalid(_)), "{err}");
+        let long = shorten(&format!("a\nb {}", "x".repeat(500)));
+        assert!(
+            !long.contains('\n') && long.chars().count() <= MAX_MESSAGE_CHARS + 1,
+            "{long}"
+        );
     }
 
     #[test]
@@ -342,7 +291,9 @@ mod tests {
         let e = one(&rss("<item><guid>https://example.com/p/1</guid></item>"));
         assert_eq!(e.link.as_deref(), Some("https://example.com/p/1"));
         let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>https://example.com/id</id></entry></feed>"#;
-        assert_eq!(one(atom).link, None);
+        assert_eq!(one(atom).link.as_deref(), Some("https://example.com/id"));
+        let atom = atom.replace("https://example.com/id", "urn:uuid:1");
+        assert_eq!(one(&atom).link, None);
     }
 
     #[test]
@@ -432,5 +383,90 @@ mod tests {
         );
         assert_eq!(e.link.as_deref(), Some("https://example.com/p/1"));
         assert_eq!(e.content_html, "x&lt;y");
+    }
+
+    #[test]
+    fn editing_a_title_keeps_the_key_of_an_item_with_a_link() {
+        let item = |t: &str| {
+            rss(&format!(
+                "<item><title>{t}</title><link>https://example.com/1</link></item>"
+            ))
+        };
+        assert_eq!(one(&item("Typo")).key, one(&item("Fixed")).key);
+    }
+
+    #[test]
+    fn editing_a_title_keeps_the_key_of_an_item_without_guid_or_link() {
+        let item = |t: &str| {
+            rss(&format!(
+                "<item><title>{t}</title><description>body</description>\
+                 <pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate></item>"
+            ))
+        };
+        let key = one(&item("Typo")).key;
+        assert!(key.starts_with("fnv1a:"), "{key}");
+        assert_eq!(key, one(&item("Fixed")).key);
+    }
+
+    #[test]
+    fn the_http_charset_counts() {
+        let doc = rss("<item><guid>g</guid><title>Привет</title></item>");
+        let bytes = encoding_rs::WINDOWS_1251.encode(&doc).0.into_owned();
+        let feed = parse_document(
+            &bytes,
+            URL,
+            Some("application/rss+xml; charset=windows-1251"),
+        )
+        .expect("parses");
+        assert_eq!(feed.entries[0].title, "Привет");
+    }
+
+    #[test]
+    fn atom_0_3_reads_like_atom_1_0() {
+        let doc = r#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old</title>
+            <entry><title type="text/html" mode="escaped">A &amp;lt;b&amp;gt;</title>
+            <link rel="alternate" type="text/html" href="https://example.com/a"/>
+            <id>tag:a</id><issued>2004-01-01T19:48:21Z</issued><modified>2004-01-02T00:00:00Z</modified>
+            </entry></feed>"#;
+        let feed = parse(doc);
+        assert_eq!(feed.title.as_deref(), Some("Old"));
+        let e = &feed.entries[0];
+        assert_eq!(e.title, "A <b>");
+        assert_eq!(e.link.as_deref(), Some("https://example.com/a"));
+        assert_eq!(
+            e.published.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2004-01-01T19:48:21+00:00")
+        );
+        assert_eq!(
+            e.updated.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2004-01-02T00:00:00+00:00")
+        );
+    }
+
+    #[test]
+    fn lenient_dates_reach_entries() {
+        let e = one(&rss(
+            "<item><guid>g</guid><pubDate>Tue 11 Jan 2011 01:30:00 GMT</pubDate></item>",
+        ));
+        assert_eq!(
+            e.published.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2011-01-11T01:30:00+00:00")
+        );
+    }
+
+    #[test]
+    fn documents_over_the_cap_are_refused() {
+        let big = vec![b' '; MAX_DOCUMENT_BYTES + 1];
+        assert!(matches!(
+            parse_feed(&big, URL),
+            Err(ParseError::TooLarge(_))
+        ));
+    }
+
+    #[test]
+    fn relative_links_stay_relative_without_a_web_base() {
+        let doc = rss("<item><guid>g</guid><link>/posts/1</link></item>");
+        let feed = parse_feed(doc.as_bytes(), "file:///tmp/feed.xml").expect("parses");
+        assert_eq!(feed.entries[0].link.as_deref(), Some("/posts/1"));
     }
 }

@@ -71,12 +71,69 @@ const OTHERS: [(&str, char); 47] = [
 /// The longest reference body we look at (`#x10FFFF`, `thinsp`, ...).
 const MAX_REF_LEN: usize = 10;
 
-fn named(name: &str) -> Option<char> {
+/// HTML 4's Greek letter names, in code point order from U+0391 (`""` for the gaps).
+const GREEK: [&str; 57] = [
+    "Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota", "Kappa",
+    "Lambda", "Mu", "Nu", "Xi", "Omicron", "Pi", "Rho", "", "Sigma", "Tau", "Upsilon", "Phi",
+    "Chi", "Psi", "Omega", "", "", "", "", "", "", "", "alpha", "beta", "gamma", "delta",
+    "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron",
+    "pi", "rho", "sigmaf", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega",
+];
+
+/// HTML 4's mathematical and other symbols not covered above.
+const SYMBOLS: [(&str, char); 34] = [
+    ("forall", '∀'),
+    ("part", '∂'),
+    ("exist", '∃'),
+    ("empty", '∅'),
+    ("nabla", '∇'),
+    ("isin", '∈'),
+    ("notin", '∉'),
+    ("prod", '∏'),
+    ("sum", '∑'),
+    ("radic", '√'),
+    ("prop", '∝'),
+    ("infin", '∞'),
+    ("and", '∧'),
+    ("or", '∨'),
+    ("cap", '∩'),
+    ("cup", '∪'),
+    ("int", '∫'),
+    ("there4", '∴'),
+    ("sim", '∼'),
+    ("cong", '≅'),
+    ("asymp", '≈'),
+    ("ne", '≠'),
+    ("equiv", '≡'),
+    ("le", '≤'),
+    ("ge", '≥'),
+    ("sdot", '⋅'),
+    ("loz", '◊'),
+    ("spades", '♠'),
+    ("clubs", '♣'),
+    ("diams", '♦'),
+    ("frasl", '⁄'),
+    ("crarr", '↵'),
+    ("rArr", '⇒'),
+    ("hArr", '⇔'),
+];
+
+/// The character an HTML named reference (`nbsp`, `eacute`, `rsquo`, `alpha` ...) stands for.
+pub fn named(name: &str) -> Option<char> {
     if let Some(i) = LATIN1.iter().position(|n| *n == name) {
         // `i` < 96, so this stays in U+00A0..=U+00FF.
         return char::from_u32(0xA0 + u32::try_from(i).ok()?);
     }
-    OTHERS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
+    if !name.is_empty()
+        && let Some(i) = GREEK.iter().position(|n| *n == name)
+    {
+        return char::from_u32(0x391 + u32::try_from(i).ok()?);
+    }
+    OTHERS
+        .iter()
+        .chain(SYMBOLS.iter())
+        .find(|(n, _)| *n == name)
+        .map(|(_, c)| *c)
 }
 
 fn numeric(body: &str) -> Option<char> {
@@ -103,8 +160,12 @@ pub fn decode_entities(s: &str) -> Cow<'_, str> {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let after = &rest[amp + 1..];
+        // Only the next few bytes can hold the `;`: looking further would make a run of bare
+        // `&`s quadratic.
         let decoded = after
-            .find(';')
+            .bytes()
+            .take(MAX_REF_LEN + 1)
+            .position(|b| b == b';')
             .filter(|end| *end > 0 && *end <= MAX_REF_LEN)
             .and_then(|end| {
                 let body = &after[..end];
@@ -129,6 +190,14 @@ pub fn decode_entities(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn greek_and_symbol_names_decode() {
+        assert_eq!(
+            decode_entities("&Alpha;&Omega;&sigmaf;&omega;&ne;"),
+            "ΑΩςω≠"
+        );
+    }
 
     #[test]
     fn numeric_references_decode() {

@@ -1,0 +1,236 @@
+//! JSON Feed, read leniently straight into `IncomingFeed` (not through feed-rs, whose typed
+//! reader rejects a whole feed for one wrong field). Every item that is an object is kept;
+//! fields of the wrong type are ignored; `items` may be one object; any `version` is accepted;
+//! duplicate keys keep the last value. Nesting deeper than `MAX_JSON_DEPTH` is replaced by
+//! `null` before `serde_json` sees it (its own limit of 128 would reject the whole document).
+//! Uses `serde_json` and the `normalize` rules.
+
+use serde_json::{Map, Value};
+use url::Url;
+
+use super::UNTITLED;
+use crate::fetch::normalize::{
+    TextKind, entry_key, parse_date, plain_line, resolve_http, text_to_html,
+};
+use crate::model::{IncomingEntry, IncomingFeed};
+
+/// Deeper arrays and objects become `null`; JSON Feed itself needs four levels.
+pub const MAX_JSON_DEPTH: usize = 64;
+
+/// The feed in `text`, or `None` when it is not a JSON object.
+pub fn parse_json(text: &str, base: Option<&Url>) -> Option<IncomingFeed> {
+    let flat = flatten(text, MAX_JSON_DEPTH);
+    let value: Value = serde_json::from_str(&flat).ok()?;
+    let feed = value.as_object()?;
+    let feed_author = author(feed);
+    let items: Vec<&Map<String, Value>> = match feed.get("items") {
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_object).collect(),
+        Some(Value::Object(item)) => vec![item],
+        _ => Vec::new(),
+    };
+    Some(IncomingFeed {
+        title: string(feed, "title").and_then(|t| plain_line(t, TextKind::Plain)),
+        site_url: string(feed, "home_page_url").and_then(|u| resolve_http(u, base)),
+        entries: items
+            .into_iter()
+            .map(|item| entry(item, base, feed_author.as_deref()))
+            .collect(),
+    })
+}
+
+fn string<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v str> {
+    map.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// `author.name`, else the first of `authors` with a name.
+fn author(map: &Map<String, Value>) -> Option<String> {
+    let single = map.get("author").and_then(Value::as_object);
+    let many = map
+        .get("authors")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    single
+        .into_iter()
+        .chain(many.filter_map(Value::as_object))
+        .find_map(|a| string(a, "name").and_then(|n| plain_line(n, TextKind::Plain)))
+}
+
+fn entry(
+    item: &Map<String, Value>,
+    base: Option<&Url>,
+    feed_author: Option<&str>,
+) -> IncomingEntry {
+    let guid = match item.get("id") {
+        Some(Value::String(s)) => plain_line(s, TextKind::Plain),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let link = ["url", "external_url"]
+        .into_iter()
+        .find_map(|k| string(item, k).and_then(|u| resolve_http(u, base)));
+    let title = string(item, "title")
+        .and_then(|t| plain_line(t, TextKind::Plain))
+        .unwrap_or_else(|| UNTITLED.to_owned());
+    let content_html = string(item, "content_html")
+        .map(str::to_owned)
+        .or_else(|| string(item, "content_text").map(text_to_html))
+        .or_else(|| string(item, "summary").map(text_to_html))
+        .unwrap_or_default();
+    let published = string(item, "date_published").and_then(parse_date);
+    let updated = string(item, "date_modified").and_then(parse_date);
+    let date = published
+        .or(updated)
+        .map(|d| d.to_rfc3339())
+        .unwrap_or_default();
+    IncomingEntry {
+        key: entry_key(
+            guid.as_deref(),
+            link.as_deref(),
+            &title,
+            &date,
+            &content_html,
+        ),
+        guid,
+        title,
+        link,
+        author: author(item).or_else(|| feed_author.map(str::to_owned)),
+        published,
+        updated,
+        content_html,
+    }
+}
+
+/// `text` with every array or object nested deeper than `max` replaced by `null`; strings are
+/// skipped over so brackets inside them do not count. Linear; leaves invalid JSON invalid.
+fn flatten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let (mut depth, mut i, mut copied) = (0usize, 0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => i = skip_string(bytes, i),
+            b'[' | b'{' if depth >= max => {
+                let end = skip_value(bytes, i);
+                let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                o.push_str(&text[copied..i]);
+                o.push_str("null");
+                copied = end;
+                i = end;
+                continue;
+            }
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&text[copied..]);
+            std::borrow::Cow::Owned(o)
+        }
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+/// The index of the closing quote of the string starting at `at`.
+fn skip_string(bytes: &[u8], at: usize) -> usize {
+    let mut i = at + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The index just past the array or object starting at `at`.
+fn skip_value(bytes: &[u8], at: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = at;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => i = skip_string(bytes, i),
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> IncomingFeed {
+        parse_json(text, None).expect("a JSON object")
+    }
+
+    #[test]
+    fn wrong_field_types_keep_the_valid_items() {
+        let feed = parse(
+            r#"{"version":"https://jsonfeed.org/version/9.9","title":["x"],"home_page_url":42,
+            "items":[{"id":12345,"title":null,"url":{"x":1},"content_html":7},"str",null,[],
+            {"id":"ok","title":"T","url":"https://e.com/1"}]}"#,
+        );
+        assert_eq!(feed.title, None);
+        assert_eq!(feed.entries.len(), 2);
+        assert_eq!(feed.entries[0].guid.as_deref(), Some("12345"));
+        assert_eq!(feed.entries[1].link.as_deref(), Some("https://e.com/1"));
+    }
+
+    #[test]
+    fn items_as_one_object_is_one_item() {
+        let feed = parse(r#"{"version":"1","items":{"id":"1","content_text":"x"}}"#);
+        assert_eq!(feed.entries.len(), 1);
+        assert_eq!(feed.entries[0].content_html, "x");
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_last() {
+        let feed = parse(r#"{"title":"first","title":"second","items":[]}"#);
+        assert_eq!(feed.title.as_deref(), Some("second"));
+    }
+
+    #[test]
+    fn deep_nesting_is_cut_not_fatal() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let text = format!(r#"{{"x":{deep},"items":[{{"id":"1","title":"\"[[[ ok"}}]}}"#);
+        let feed = parse(&text);
+        assert_eq!(feed.entries.len(), 1);
+        assert_eq!(feed.entries[0].title, "\"[[[ ok");
+    }
+
+    #[test]
+    fn authors_fall_back_to_the_feed() {
+        let feed = parse(
+            r#"{"authors":[{"name":"F"}],"items":[{"id":"1"},{"id":"2","author":{"name":"A"}}]}"#,
+        );
+        assert_eq!(feed.entries[0].author.as_deref(), Some("F"));
+        assert_eq!(feed.entries[1].author.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn dates_use_the_lenient_parser() {
+        let feed = parse(r#"{"items":[{"id":"1","date_published":"2024-01-02 03:04:05"}]}"#);
+        assert!(feed.entries[0].published.is_some());
+    }
+
+    #[test]
+    fn non_objects_are_none() {
+        assert!(parse_json("[1,2]", None).is_none());
+        assert!(parse_json("{oops", None).is_none());
+    }
+}
