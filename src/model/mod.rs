@@ -1,6 +1,7 @@
 //! Domain types shared by every layer: ids, feeds, entries, what a parse produces, filters and
 //! the refresh vocabulary. Uses nothing else in the crate; every other module may use it.
 
+pub mod hash;
 mod refresh;
 pub mod sanitize;
 
