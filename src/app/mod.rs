@@ -32,7 +32,13 @@ pub struct Progress {
     pub done: usize,
     pub total: usize,
     pub failed: usize,
+    /// Feeds with new entries since the stream was last reloaded during this run.
+    pub news_unshown: usize,
 }
+
+/// During a run, the stream is reloaded in place after this many feeds brought news (at once
+/// while it is empty), so a long refresh fills the screen as it goes.
+const RELOAD_EVERY: usize = 50;
 
 /// Options the runtime passes in from the config.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -316,10 +322,28 @@ fn on_refresh(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
                 done: 0,
                 total,
                 failed: 0,
+                news_unshown: 0,
             });
             Vec::new()
         }
-        RefreshEvent::FeedDone { .. } | RefreshEvent::FeedSkipped { .. } => {
+        RefreshEvent::FeedDone { new_entries, .. } => {
+            let Some(p) = &mut state.refresh else {
+                return Vec::new();
+            };
+            p.done += 1;
+            if new_entries == 0 {
+                return Vec::new();
+            }
+            p.news_unshown += 1;
+            if p.news_unshown < RELOAD_EVERY && !state.stream.rows.is_empty() {
+                return Vec::new();
+            }
+            p.news_unshown = 0;
+            let mut effects = vec![Effect::LoadCounts];
+            effects.extend(state.stream.refresh_in_place());
+            effects
+        }
+        RefreshEvent::FeedSkipped { .. } => {
             if let Some(p) = &mut state.refresh {
                 p.done += 1;
             }

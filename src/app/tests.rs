@@ -392,7 +392,8 @@ fn refresh_progress_and_summary_then_reload_in_place() {
         Some(Progress {
             done: 1,
             total: 2,
-            failed: 1
+            failed: 1,
+            news_unshown: 0,
         })
     );
     // Two new entries arrive at the top while the user reads entry 4.
@@ -526,4 +527,35 @@ fn a_failing_feed_says_when_it_is_tried_next() {
         s.status.as_deref(),
         Some("Feed 2: HTTP 500 Internal Server Error · next try 2027-01-15 08:00 UTC")
     );
+}
+
+fn feed_done(feed: i64, new_entries: usize) -> Msg {
+    Msg::Refresh(RefreshEvent::FeedDone {
+        feed: FeedId(feed),
+        title: format!("Feed {feed}"),
+        new_entries,
+    })
+}
+
+#[test]
+fn a_long_refresh_fills_an_empty_stream_as_it_goes() {
+    let mut db = FakeDb::new(0);
+    let mut s = db.started(80, 24);
+    update(&mut s, Msg::Refresh(RefreshEvent::Started { total: 500 }));
+    assert!(update(&mut s, feed_done(1, 0)).is_empty());
+    db.rows.insert(0, row(1, 2));
+    let effects = db.send(&mut s, feed_done(2, 1));
+    assert!(effects.contains(&Effect::LoadCounts));
+    assert_eq!(s.stream.rows.len(), 1, "news shown before the run ends");
+}
+
+#[test]
+fn during_a_run_a_filled_stream_is_reloaded_every_fifty_feeds_with_news() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    update(&mut s, Msg::Refresh(RefreshEvent::Started { total: 500 }));
+    let reloads = (1..=100)
+        .filter(|&i| !update(&mut s, feed_done(i, 2)).is_empty())
+        .count();
+    assert_eq!(reloads, 2);
 }
