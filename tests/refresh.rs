@@ -363,3 +363,17 @@ fn bad_servers_get_clear_errors_and_never_stop_the_run() {
     assert!(!tls_error.contains('\n'), "{tls_error:?}");
     assert_eq!(error_of("/good.xml"), "");
 }
+
+#[test]
+fn an_rss_ttl_keeps_a_feed_out_of_the_automatic_refresh() {
+    let server = TestServer::start();
+    let body = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Slow news</title>\
+        <ttl>120</ttl><item><guid>s1</guid><title>One</title></item></channel></rss>";
+    server.route("/ttl.xml", Response::ok(body.as_bytes().to_vec()));
+    let home = Home::new();
+    home.import(&[server.url("/ttl.xml")]);
+    home.refresh_json(&[]);
+    assert!(home.feeds()[0]["next_try"].is_string());
+    assert_eq!(home.refresh_json(&["--due"])["feeds"], 0);
+    assert_eq!(server.hits("/ttl.xml"), 1);
+}

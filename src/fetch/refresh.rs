@@ -88,6 +88,18 @@ impl HostHolds {
     }
 }
 
+/// Until when a fetched feed is fresh: the longer of the server's `max-age` and the feed's
+/// `<ttl>`, never more than a day.
+fn fresh_until(max_age_secs: Option<u64>, ttl_minutes: Option<u32>, now: i64) -> Option<i64> {
+    let ttl_secs = ttl_minutes.map(|m| u64::from(m) * 60);
+    let secs = max_age_secs.max(ttl_secs).filter(|&s| s > 0)?;
+    Some(
+        now + i64::try_from(secs)
+            .unwrap_or(MAX_HOLD_SECS)
+            .min(MAX_HOLD_SECS),
+    )
+}
+
 /// What the fetches of one run share: the hosts' holds, and permits for parsing, which is
 /// CPU-bound: more documents parsed at once than there are cores only costs memory.
 #[derive(Debug)]
@@ -165,9 +177,7 @@ async fn refresh_feed(
                     let meta = FetchMeta {
                         etag: body.validators.etag.as_deref(),
                         last_modified: body.validators.last_modified.as_deref(),
-                        fresh_until: body.max_age.map(|age| {
-                            at + i64::try_from(age).unwrap_or(i64::MAX).min(MAX_HOLD_SECS)
-                        }),
+                        fresh_until: fresh_until(body.max_age, incoming.ttl_minutes, at),
                         permanent_redirect: body.permanent_redirect.as_deref(),
                     };
                     s.record_success(id, &incoming, &meta, at)
@@ -372,6 +382,15 @@ mod tests {
         assert_eq!(backoff_secs(3), 2 * 60 * 60);
         assert_eq!(backoff_secs(7), 24 * 60 * 60);
         assert_eq!(backoff_secs(u32::MAX), 24 * 60 * 60);
+    }
+
+    #[test]
+    fn freshness_is_the_longer_of_max_age_and_ttl_capped_at_a_day() {
+        assert_eq!(fresh_until(None, None, 100), None);
+        assert_eq!(fresh_until(Some(600), Some(5), 100), Some(700));
+        assert_eq!(fresh_until(Some(60), Some(60), 100), Some(3700));
+        assert_eq!(fresh_until(None, Some(100_000), 0), Some(86_400));
+        assert_eq!(fresh_until(Some(0), None, 100), None);
     }
 
     #[test]

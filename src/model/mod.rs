@@ -83,6 +83,8 @@ pub struct Entry {
 pub struct IncomingFeed {
     pub title: Option<String>,
     pub site_url: Option<String>,
+    /// RSS `<ttl>`: minutes the feed asks readers to wait between fetches.
+    pub ttl_minutes: Option<u32>,
     pub entries: Vec<IncomingEntry>,
 }
 

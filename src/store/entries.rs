@@ -151,6 +151,7 @@ mod tests {
             let incoming = IncomingFeed {
                 title: Some(format!("feed {}", feed.0)),
                 site_url: None,
+                ttl_minutes: None,
                 entries: (1..=n)
                     .filter(|t| t % 2 == parity)
                     .map(|t| entry(&t.to_string(), t))
@@ -251,6 +252,7 @@ mod tests {
         let doc = IncomingFeed {
             title: None,
             site_url: Some("https://blog.example/".into()),
+            ttl_minutes: None,
             entries: vec![e],
         };
         s.record_success(f, &doc, &crate::store::FetchMeta::default(), 10)

@@ -187,6 +187,7 @@ mod tests {
         IncomingFeed {
             title: Some("A feed".into()),
             site_url: Some("https://a.example/".into()),
+            ttl_minutes: None,
             entries,
         }
     }

@@ -23,6 +23,7 @@ pub fn normalize_feed(feed: &Feed, base: Option<&Url>) -> IncomingFeed {
             .as_ref()
             .and_then(|t| plain_line(&t.content, TextKind::of(t, rss))),
         site_url: pick_link(&feed.links, base, false),
+        ttl_minutes: feed.ttl,
         entries: feed
             .entries
             .iter()

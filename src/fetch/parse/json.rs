@@ -31,6 +31,7 @@ pub fn parse_json(text: &str, base: Option<&Url>) -> Option<IncomingFeed> {
     Some(IncomingFeed {
         title: string(feed, "title").and_then(|t| plain_line(t, TextKind::Plain)),
         site_url: string(feed, "home_page_url").and_then(|u| resolve_http(u, base)),
+        ttl_minutes: None,
         entries: items
             .into_iter()
             .map(|item| entry(item, base, feed_author.as_deref()))
