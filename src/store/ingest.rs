@@ -39,13 +39,19 @@ fn upsert_entry(
     // A date from the future would pin the entry to the top of the stream for ever.
     let published = e.published.or(e.updated).map(|t| t.timestamp().min(now));
     let updated = e.updated.map(|t| t.timestamp());
-    let existing: Option<(i64, i64)> = tx
-        .prepare_cached("SELECT id, content_hash FROM entries WHERE feed_id = ?1 AND key = ?2")?
-        .query_row(params![feed.0, e.key], |r| Ok((r.get(0)?, r.get(1)?)))
+    let existing: Option<(i64, i64, Option<i64>)> = tx
+        .prepare_cached(
+            "SELECT id, content_hash, updated FROM entries WHERE feed_id = ?1 AND key = ?2",
+        )?
+        .query_row(params![feed.0, e.key], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
     match existing {
-        Some((_, old_hash)) if old_hash == hash => Ok(false),
-        Some((id, _)) => {
+        Some((_, old_hash, _)) if old_hash == hash => Ok(false),
+        // Several revisions of one entry (a shared id): the newest wins, whatever their order.
+        Some((_, _, Some(stored))) if updated.is_some_and(|new| new < stored) => Ok(false),
+        Some((id, _, _)) => {
             tx.prepare_cached(
                 "UPDATE entries SET guid = ?2, title = ?3, link = ?4, author = ?5, \
                  published = COALESCE(?6, published), updated = ?7, content_hash = ?8 \
@@ -288,6 +294,32 @@ mod tests {
         s.record_success(f, &incoming(vec![e]), &FetchMeta::default(), 1_000)
             .unwrap();
         assert_eq!(stream(&s)[0].published.timestamp(), 300);
+    }
+
+    /// Found by the hostile suite (duplicate_ids_atom): revisions sharing an id arrive in any
+    /// order, and the last one in the document used to win.
+    #[test]
+    fn an_older_revision_never_overwrites_a_newer_one() {
+        let (_d, mut s) = temp_store();
+        let (f, _) = s.add_feed("https://a.example/feed", 0).unwrap();
+        let revision = |body: &str, updated: i64| IncomingEntry {
+            updated: chrono::DateTime::from_timestamp(updated, 0),
+            ..entry("dup", Some(10), body)
+        };
+        let doc = incoming(vec![
+            revision("rev 2", 300),
+            revision("rev 0", 100),
+            revision("rev 1", 200),
+        ]);
+        s.record_success(f, &doc, &FetchMeta::default(), 1_000)
+            .unwrap();
+        let id = stream(&s)[0].id;
+        assert_eq!(s.entry(id).unwrap().unwrap().content_html, "rev 2");
+        // A later fetch with a newer revision still updates it.
+        let doc = incoming(vec![revision("rev 3", 400)]);
+        s.record_success(f, &doc, &FetchMeta::default(), 2_000)
+            .unwrap();
+        assert_eq!(s.entry(id).unwrap().unwrap().content_html, "rev 3");
     }
 
     #[test]
