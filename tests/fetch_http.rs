@@ -349,7 +349,7 @@ async fn unusable_stored_validators_are_not_sent() {
 }
 
 /// Regression: https:// to a server that is not speaking TLS surfaced rustls's
-/// "received corrupt message of type InvalidContentType"; now the user is told it was TLS.
+/// "received corrupt message of type `InvalidContentType`"; now the user is told it was TLS.
 #[tokio::test]
 async fn https_to_a_server_not_speaking_tls_says_the_handshake_failed() {
     use std::io::{Read, Write};

@@ -296,7 +296,7 @@ mod tests {
         assert_eq!(stream(&s)[0].published.timestamp(), 300);
     }
 
-    /// Found by the hostile suite (duplicate_ids_atom): revisions sharing an id arrive in any
+    /// Found by the hostile suite (`duplicate_ids_atom`): revisions sharing an id arrive in any
     /// order, and the last one in the document used to win.
     #[test]
     fn an_older_revision_never_overwrites_a_newer_one() {
