@@ -36,6 +36,14 @@ pub fn push_escaped(out: &mut String, text: &str, raw_refs: bool) {
             i += 1;
             continue;
         }
+        // The references XML itself defines stay as they are: step over them inside the run
+        // instead of flushing it (escaped HTML bodies are full of `&lt;` and `&gt;`).
+        if b == b'&' && raw_refs {
+            if let Some(len) = predefined_reference(&bytes[i..]) {
+                i += len;
+                continue;
+            }
+        }
         out.push_str(&text[start..i]);
         i += special;
         match b {
@@ -49,6 +57,16 @@ pub fn push_escaped(out: &mut String, text: &str, raw_refs: bool) {
         start = i;
     }
     out.push_str(&text[start..]);
+}
+
+/// The length of the XML predefined reference (`&lt;`, `&gt;`, `&amp;`, `&quot;`, `&apos;`)
+/// at the start of `bytes`, if there is one.
+fn predefined_reference(bytes: &[u8]) -> Option<usize> {
+    const PREDEFINED: [&[u8]; 5] = [b"&lt;", b"&gt;", b"&amp;", b"&quot;", b"&apos;"];
+    PREDEFINED
+        .iter()
+        .find(|r| bytes.starts_with(r))
+        .map(|r| r.len())
 }
 
 /// After a `&` whose source continues with `rest`: writes the reference that follows (or
@@ -110,6 +128,15 @@ mod tests {
             escaped("AT&T & co &amp; &#38;"),
             "AT&amp;T &amp; co &amp; &#38;"
         );
+    }
+
+    #[test]
+    fn predefined_references_pass_through_untouched() {
+        assert_eq!(
+            escaped("&lt;p&gt;a &amp; b &quot;c&quot; &apos;d&apos;&lt;/p&gt;"),
+            "&lt;p&gt;a &amp; b &quot;c&quot; &apos;d&apos;&lt;/p&gt;"
+        );
+        assert_eq!(escaped("&lt"), "&amp;lt");
     }
 
     #[test]
