@@ -443,3 +443,164 @@ fn add_on_a_web_page_finds_its_feed_and_names_the_others() {
     assert!(err.contains("not a feed"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// An RSS document whose items have the given bodies (escaped HTML).
+fn rss_bodies(title: &str, items: &[(&str, &str, &str)]) -> String {
+    use std::fmt::Write as _;
+    let items = items
+        .iter()
+        .fold(String::new(), |mut out, (guid, title, body)| {
+            let _ = write!(
+                out,
+                "<item><guid>{guid}</guid><title>{title}</title><pubDate>{DAY1}</pubDate>\
+             <description>{body}</description></item>"
+            );
+            out
+        });
+    format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title>\
+         <link>https://example.org/</link>{items}</channel></rss>"
+    )
+}
+
+fn titles(entries: &[Value]) -> Vec<&str> {
+    entries
+        .iter()
+        .map(|e| e["title"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_query_finds_a_word_that_is_only_in_a_body() {
+    let home = Home::new();
+    let a = home.feed_file(
+        "a.xml",
+        &rss_bodies(
+            "Alpha",
+            &[
+                ("a1", "Plain", "&lt;p&gt;Nothing to see&lt;/p&gt;"),
+                (
+                    "a2",
+                    "Also plain",
+                    "&lt;p&gt;A &lt;em&gt;zanzibar&lt;/em&gt; sighting&lt;/p&gt;",
+                ),
+                ("a3", "Script", "&lt;script&gt;zanzibar()&lt;/script&gt;"),
+            ],
+        ),
+    );
+    home.run_ok(&["add", &a]);
+    let found = home.entries(&["--query", "zanzibar"]);
+    assert_eq!(titles(&found), ["Also plain"]);
+    assert_eq!(titles(&home.entries(&["--query", "ZANZ*"])), ["Also plain"]);
+    assert_eq!(
+        titles(&home.entries(&["--query", "\"zanzibar sighting\""])),
+        ["Also plain"]
+    );
+    assert_eq!(home.entries(&["--query", "-zanzibar"]).len(), 2);
+    assert_eq!(
+        titles(&home.entries(&["--query", "plain -zanzibar", "--unread"])),
+        ["Plain"]
+    );
+    let text = home.run_ok(&["entries", "-q", "zanzibar"]);
+    assert_eq!(text.lines().count(), 1, "{text}");
+}
+
+#[test]
+fn imported_folders_become_tags_to_filter_by() {
+    let home = Home::new();
+    let a = home.feed_file("a.xml", &rss("Alpha", &[("a1", "From alpha", DAY1)]));
+    let b = home.feed_file("b.xml", &rss("Beta", &[("b1", "From beta", DAY2)]));
+    let c = home.feed_file("c.xml", &rss("Gamma", &[("c1", "From gamma", DAY3)]));
+    let opml = format!(
+        "<?xml version=\"1.0\"?><opml version=\"2.0\"><body>\
+         <outline text=\"Tech\"><outline title=\"Rust\">\
+           <outline text=\"A\" xmlUrl=\"{a}\"/></outline>\
+           <outline text=\"B\" xmlUrl=\"{b}\" category=\"/Misc/Weekly\"/></outline>\
+         <outline text=\"C\" xmlUrl=\"{c}\"/>\
+         </body></opml>"
+    );
+    std::fs::write(home.path().join("subs.opml"), opml).unwrap();
+    home.run_ok(&["import", home.path().join("subs.opml").to_str().unwrap()]);
+    // A urls file adds tags to a feed already known.
+    std::fs::write(
+        home.path().join("urls"),
+        format!("{c} daily \"~Renamed\"\n"),
+    )
+    .unwrap();
+    home.run_ok(&["import", home.path().join("urls").to_str().unwrap()]);
+    home.run_ok(&["refresh"]);
+
+    assert_eq!(
+        titles(&home.entries(&["--query", "tag:rust"])),
+        ["From alpha"]
+    );
+    assert_eq!(
+        titles(&home.entries(&["--query", "tag:TECH"])),
+        ["From beta", "From alpha"]
+    );
+    assert_eq!(
+        titles(&home.entries(&["--query", "-tag:tech"])),
+        ["From gamma"]
+    );
+    assert_eq!(
+        titles(&home.entries(&["--query", "tag:weekly"])),
+        ["From beta"]
+    );
+    assert_eq!(
+        titles(&home.entries(&["--query", "tag:daily"])),
+        ["From gamma"]
+    );
+
+    let feeds: Value = serde_json::from_str(&home.run_ok(&["feeds", "--json"])).unwrap();
+    let tags: Vec<(&str, Vec<&str>)> = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let tags = f["tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap())
+                .collect();
+            (f["title"].as_str().unwrap(), tags)
+        })
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            ("Alpha", vec!["Rust", "Tech"]),
+            ("Beta", vec!["Tech", "Weekly"]),
+            ("Gamma", vec!["daily"]),
+        ]
+    );
+    let text = home.run_ok(&["feeds"]);
+    assert!(
+        text.contains("Alpha  <") && text.contains("[tags: Rust, Tech]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_bad_query_is_one_line_naming_the_column() {
+    let home = Home::new();
+    for (query, message) in [
+        ("unread foo:bar", "unknown field 'foo:'"),
+        ("since:yesterday", "not an age"),
+        ("\"open", "unclosed quote"),
+    ] {
+        let out = home
+            .cmd()
+            .args(["entries", "--query", query])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{query}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("tidings: --query: "), "{err}");
+        assert!(err.contains(message), "{err}");
+    }
+    let err = home.run_err(&["entries", "--query", "unread foo:bar"]);
+    assert!(err.contains("(at column 8)"), "{err}");
+    assert!(err.contains("feed, tag, author, since, before"), "{err}");
+}

@@ -374,3 +374,111 @@ fn keys_after_a_burst_are_still_handled() {
     s.keys("Q");
     assert!(s.wait_exit());
 }
+
+/// The demo entries of one feed, as `tidings entries --json` lists them.
+fn feed_entries(db: &Path, feed_title: &str) -> Vec<Value> {
+    entries(db)
+        .into_iter()
+        .filter(|e| e["feed"] == feed_title)
+        .collect()
+}
+
+#[test]
+fn filter_then_mark_all_read_then_undo() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let mut s = Session::start(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--demo"],
+        80,
+        24,
+    );
+    ready(&s);
+    s.keys("/feed:allotment");
+    s.wait_text("/feed:allotment");
+    s.keys("\r");
+    s.wait_for("the filtered stream", |s| {
+        s.row(0).contains("/ feed:allotment") && !s.contents().contains("Crate Digest")
+    });
+    s.keys("A");
+    s.wait_text("read? (y/n)");
+    s.keys("y");
+    s.wait_text("Marked 7 entries read (u undoes)");
+    let diary = feed_entries(&db, "The Allotment Diary");
+    assert_eq!(diary.len(), 7);
+    assert!(diary.iter().all(|e| e["read"] == true));
+    assert!(
+        entries(&db).iter().any(|e| e["read"] == false),
+        "other feeds untouched"
+    );
+
+    s.keys("u");
+    s.wait_text("Undone: 7 entries unread again");
+    assert!(
+        feed_entries(&db, "The Allotment Diary")
+            .iter()
+            .all(|e| e["read"] == false)
+    );
+    // Esc clears the filter: the whole stream again.
+    s.keys("\x1b");
+    s.wait_for("the whole stream", |s| !s.row(0).contains("feed:allotment"));
+    s.keys("q");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn select_three_entries_across_a_scroll_and_mark_them() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let mut s = Session::start(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--demo"],
+        80,
+        12,
+    );
+    ready(&s);
+    let before = entries(&db);
+    // Row 1 and 2 (Space moves on), then 15 rows further down, past the first screen.
+    s.keys("  ");
+    s.keys(&"j".repeat(14));
+    s.keys(" ");
+    s.wait_text("3 selected");
+    s.keys("s");
+    s.wait_for("stars stored", |_| {
+        entries(&db).iter().filter(|e| e["starred"] == true).count() == 3
+    });
+    let stored = entries(&db);
+    let starred: Vec<&Value> = stored.iter().filter(|e| e["starred"] == true).collect();
+    let ids: Vec<&Value> = starred.iter().map(|e| &e["id"]).collect();
+    assert_eq!(
+        ids,
+        vec![&before[0]["id"], &before[1]["id"], &before[16]["id"]],
+        "{stored:?}"
+    );
+    s.keys("q");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn search_finds_a_word_only_in_a_body_and_the_reader_shows_it() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let mut s = Session::start(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--demo"],
+        100,
+        30,
+    );
+    ready(&s);
+    s.keys("/brine\r");
+    s.wait_for("one result", |s| {
+        s.row(1).contains("Sauerkraut") && s.row(2).trim().is_empty()
+    });
+    s.keys("\r");
+    s.wait_text("[unread]");
+    s.wait_text("brine");
+    s.keys("qq");
+    s.wait_for("unfiltered", |s| !s.row(0).contains("brine"));
+    s.keys("q");
+    assert!(s.wait_exit());
+}

@@ -1,33 +1,127 @@
-//! The feed list: every subscription with unread counts and error markers; opening one shows
-//! that feed's stream.
+//! The feed list: saved views at the top, then the feeds grouped by tag (a feed with several
+//! tags is under each; untagged feeds last), with unread counts, error markers and the last
+//! successful fetch. Opening a view, a tag or a feed shows that part of the stream.
 
-use super::{AppState, Effect, View};
-use crate::model::{EntryFilter, Feed};
+use super::{AppState, Confirm, Effect, PromptKind, View, prompt};
+use crate::model::query::{Term, TermKind};
+use crate::model::{EntryFilter, Feed, Query};
 
-/// The feed list as a scrolling list.
+/// A named filter from the config, like newsboat's query feeds or elfeed's bookmarks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedView {
+    pub name: String,
+    pub query: Query,
+}
+
+/// One line of the feed list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// A saved view (index into `views`).
+    View(usize),
+    /// A tag heading, with the unread entries and feeds under it.
+    Tag {
+        name: String,
+        unread: u64,
+        feeds: usize,
+    },
+    /// The heading above the untagged feeds, when other feeds have tags.
+    Untagged,
+    /// A feed (index into `feeds`), indented under a heading.
+    Feed { index: usize, indented: bool },
+}
+
+/// The feed list as a scrolling list of items.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FeedsView {
     pub feeds: Vec<Feed>,
+    pub views: Vec<SavedView>,
+    pub items: Vec<Item>,
     pub cursor: usize,
     pub offset: usize,
     pub loaded: bool,
 }
 
 impl FeedsView {
-    /// Takes in a fresh list, keeping the cursor on the same feed.
+    /// Takes in a fresh list, keeping the cursor on the same line.
     pub fn loaded(&mut self, feeds: Vec<Feed>, height: usize) {
-        let keep = self.selected().map(|f| f.id);
+        let keep = self.items.get(self.cursor).map(|i| self.identity(i));
         self.feeds = feeds;
+        self.items = self.build();
         self.loaded = true;
         self.cursor = keep
-            .and_then(|id| self.feeds.iter().position(|f| f.id == id))
+            .and_then(|k| self.items.iter().position(|i| self.identity(i) == k))
             .unwrap_or(self.cursor)
-            .min(self.feeds.len().saturating_sub(1));
+            .min(self.items.len().saturating_sub(1));
         self.scroll_into_view(height);
     }
 
+    /// What stays the same about an item across reloads.
+    fn identity(&self, item: &Item) -> String {
+        match item {
+            Item::View(i) => format!("v{i}"),
+            Item::Tag { name, .. } => format!("t{name}"),
+            Item::Untagged => "u".into(),
+            // A feed under two tags: the first line it is on.
+            Item::Feed { index, .. } => {
+                format!("f{}", self.feeds.get(*index).map_or(0, |f| f.id.0))
+            }
+        }
+    }
+
+    fn build(&self) -> Vec<Item> {
+        let mut items: Vec<Item> = (0..self.views.len()).map(Item::View).collect();
+        let mut tags: Vec<&str> = self
+            .feeds
+            .iter()
+            .flat_map(|f| f.tags.iter().map(String::as_str))
+            .collect();
+        tags.sort_by_key(|t| t.to_lowercase());
+        tags.dedup_by_key(|t| t.to_lowercase());
+        if tags.is_empty() {
+            items.extend((0..self.feeds.len()).map(|index| Item::Feed {
+                index,
+                indented: false,
+            }));
+            return items;
+        }
+        for tag in tags {
+            let under: Vec<usize> = (0..self.feeds.len())
+                .filter(|&i| {
+                    self.feeds[i]
+                        .tags
+                        .iter()
+                        .any(|t| t.eq_ignore_ascii_case(tag))
+                })
+                .collect();
+            items.push(Item::Tag {
+                name: tag.to_owned(),
+                unread: under.iter().map(|&i| self.feeds[i].unread).sum(),
+                feeds: under.len(),
+            });
+            items.extend(under.into_iter().map(|index| Item::Feed {
+                index,
+                indented: true,
+            }));
+        }
+        let untagged: Vec<usize> = (0..self.feeds.len())
+            .filter(|&i| self.feeds[i].tags.is_empty())
+            .collect();
+        if !untagged.is_empty() {
+            items.push(Item::Untagged);
+            items.extend(untagged.into_iter().map(|index| Item::Feed {
+                index,
+                indented: true,
+            }));
+        }
+        items
+    }
+
+    /// The feed under the cursor, if the cursor is on a feed.
     pub fn selected(&self) -> Option<&Feed> {
-        self.feeds.get(self.cursor)
+        match self.items.get(self.cursor)? {
+            Item::Feed { index, .. } => self.feeds.get(*index),
+            _ => None,
+        }
     }
 
     pub fn scroll_into_view(&mut self, height: usize) {
@@ -40,10 +134,47 @@ impl FeedsView {
     }
 
     fn move_by(&mut self, delta: isize, height: usize) {
-        let last = self.feeds.len().saturating_sub(1);
+        let last = self.items.len().saturating_sub(1);
         self.cursor = self.cursor.saturating_add_signed(delta).min(last);
         self.scroll_into_view(height);
     }
+}
+
+/// The filter and title for the item under the cursor, if it opens anything.
+fn target(state: &AppState) -> Option<(EntryFilter, String)> {
+    let feeds = &state.feeds;
+    let base = EntryFilter {
+        unread_only: state.stream.filter.unread_only,
+        ..EntryFilter::default()
+    };
+    Some(match feeds.items.get(feeds.cursor)? {
+        Item::View(i) => {
+            let view = feeds.views.get(*i)?;
+            let filter = EntryFilter {
+                query: view.query.clone(),
+                ..base
+            };
+            (filter, view.name.clone())
+        }
+        Item::Tag { name, .. } => {
+            let query = Query {
+                terms: vec![Term {
+                    negated: false,
+                    kind: TermKind::Tag(name.clone()),
+                }],
+            };
+            (EntryFilter { query, ..base }, format!("Tag: {name}"))
+        }
+        Item::Untagged => return None,
+        Item::Feed { index, .. } => {
+            let feed = feeds.feeds.get(*index)?;
+            let filter = EntryFilter {
+                feed: Some(feed.id),
+                ..base
+            };
+            (filter, feed.title.clone())
+        }
+    })
 }
 
 /// Keys on the feed list.
@@ -60,19 +191,35 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         A::Top => feeds.move_by(isize::MIN / 2, h),
         A::Bottom => feeds.move_by(isize::MAX / 2, h),
         A::Open => {
-            let Some(feed) = feeds.selected() else {
+            let Some((filter, title)) = target(state) else {
                 return Vec::new();
             };
-            let filter = EntryFilter {
-                feed: Some(feed.id),
-                ..state.stream.filter.clone()
-            };
-            let title = feed.title.clone();
             state.view = View::Stream;
+            state.stream.from_feeds = true;
             return vec![state.stream.refilter(filter, title)];
         }
         A::Back | A::Cancel | A::Feeds => {
             state.view = View::Stream;
+            return Vec::new();
+        }
+        A::AddFeed => {
+            prompt::ask(state, PromptKind::AddFeed, String::new());
+            return Vec::new();
+        }
+        A::RemoveFeed | A::RenameFeed | A::EditTags => {
+            let Some(feed) = feeds.selected() else {
+                state.status = Some("Move the cursor onto a feed first".into());
+                return Vec::new();
+            };
+            let (id, title) = (feed.id, feed.title.clone());
+            match action {
+                A::RemoveFeed => state.confirm = Some(Confirm::RemoveFeed { id, title }),
+                A::RenameFeed => prompt::ask(state, PromptKind::Rename(id), title),
+                _ => {
+                    let tags = feed.tags.join(" ");
+                    prompt::ask(state, PromptKind::Tags(id), tags);
+                }
+            }
             return Vec::new();
         }
         A::ToggleRead
@@ -81,7 +228,19 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         | A::Quit
         | A::Help
         | A::RefreshAll
-        | A::RefreshFeed => {
+        | A::RefreshFeed
+        | A::ToggleSelect
+        | A::SelectRange
+        | A::SelectAll
+        | A::MarkAllRead
+        | A::MarkAboveRead
+        | A::Undo
+        | A::Filter
+        | A::NextEntry
+        | A::PrevEntry
+        | A::NextUnread
+        | A::NextMatch
+        | A::PrevMatch => {
             return Vec::new();
         }
     }

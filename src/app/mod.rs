@@ -2,20 +2,33 @@
 //! `Effect`s it asks the runtime to perform, and the pure `update`. No I/O, no clock, no
 //! terminal: uses only `model` and `render` types.
 
-mod action;
 mod feeds;
+mod marks;
+mod prompt;
 mod reader;
 mod stream;
 
-pub use action::{Action, HelpRow};
-pub use feeds::FeedsView;
+pub use crate::model::Action;
+pub use feeds::{FeedsView, Item as FeedsItem, SavedView};
+pub use marks::{Confirm, MarkChange, Selection, UNDO_DEPTH};
+pub use prompt::{Prompt, PromptKind, TextKey};
 pub use reader::ReaderView;
 pub use stream::{PAGE_SIZE, StreamView};
 
+use chrono::{DateTime, Utc};
+
 use crate::model::{
-    Counts, Entry, EntryFilter, EntryId, EntrySummary, Feed, Mark, Page, RefreshEvent, RefreshScope,
+    Counts, Cursor, Entry, EntryFilter, EntryId, EntrySummary, Feed, FeedId, Mark, Page,
+    RefreshEvent, RefreshScope,
 };
 use crate::render::Rendered;
+
+/// One line of the help screen: the keys bound to an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpRow {
+    pub keys: String,
+    pub action: Action,
+}
 
 /// Which screen is in front.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +59,10 @@ pub struct Options {
     pub mark_read_on_open: bool,
     /// Widest the reader lays text out.
     pub max_width: u16,
+    /// When the previous session ended (entries first seen after it are new).
+    pub last_visit: Option<DateTime<Utc>>,
+    /// Saved views from the config, listed at the top of the feed list.
+    pub views: Vec<SavedView>,
 }
 
 impl Default for Options {
@@ -53,6 +70,8 @@ impl Default for Options {
         Self {
             mark_read_on_open: true,
             max_width: 100,
+            last_visit: None,
+            views: Vec::new(),
         }
     }
 }
@@ -63,6 +82,8 @@ pub struct AppState {
     pub view: View,
     /// Where `Back` from the help screen returns to.
     pub help_return: View,
+    /// The first help line on screen.
+    pub help_scroll: usize,
     pub stream: StreamView,
     pub feeds: FeedsView,
     pub reader: Option<ReaderView>,
@@ -73,6 +94,14 @@ pub struct AppState {
     pub refresh: Option<Progress>,
     /// A one-line message for the status line (errors, results); cleared by the next key.
     pub status: Option<String>,
+    /// The filter line, while it is being typed.
+    pub prompt: Option<Prompt>,
+    /// A question waiting for `y`.
+    pub confirm: Option<Confirm>,
+    /// Mark changes that `u` takes back, the latest last.
+    pub undo: Vec<MarkChange>,
+    /// The time of the last `Msg::Tick`, for relative dates.
+    pub now: Option<DateTime<Utc>>,
     pub help: Vec<HelpRow>,
     pub width: u16,
     pub height: u16,
@@ -102,14 +131,22 @@ pub enum Msg {
         /// False for the plain-text fallback shown while a slow layout is still being made.
         complete: bool,
     },
-    /// A mark was written to the database; only now is it shown.
+    /// A key while the filter line or a question is open.
+    Text(TextKey),
+    /// A mark was written to the database (these entries changed); only now is it shown.
     MarkApplied {
         ids: Vec<EntryId>,
         mark: Mark,
+        /// False when this was an undo.
+        undoable: bool,
     },
     Refresh(RefreshEvent),
+    /// The clock, from the runtime (at start and every minute).
+    Tick(DateTime<Utc>),
     /// The automatic-refresh interval has passed.
     RefreshTimer,
+    /// Subscriptions changed (added, removed, renamed, tagged); the message says how.
+    FeedsChanged(String),
     /// An effect failed; the message names what and why.
     Failed(String),
 }
@@ -134,23 +171,60 @@ pub enum Effect {
         ids: Vec<EntryId>,
         mark: Mark,
     },
+    /// Mark every entry `filter` matches (only those at or above `above` in stream order).
+    MarkMatching {
+        filter: EntryFilter,
+        mark: Mark,
+        above: Option<Cursor>,
+    },
+    /// Put back a mark change (answered with a `MarkApplied` that is not undoable).
+    UndoMark {
+        ids: Vec<EntryId>,
+        mark: Mark,
+    },
     Refresh(RefreshScope),
+    /// Subscribe to `url` (a feed, or a page that names one); answered by `FeedsChanged`.
+    AddFeed {
+        url: String,
+    },
+    RemoveFeed {
+        id: FeedId,
+    },
+    RenameFeed {
+        id: FeedId,
+        title: Option<String>,
+    },
+    SetTags {
+        id: FeedId,
+        tags: Vec<String>,
+    },
     Quit,
 }
 
 impl AppState {
     /// The state before anything is loaded; `start` gives the effects that load it.
     pub fn new(options: Options, help: Vec<HelpRow>, width: u16, height: u16) -> Self {
+        let mut stream = StreamView::new(EntryFilter::default(), "All entries".into());
+        stream.last_visit = options.last_visit;
+        let feeds = FeedsView {
+            views: options.views.clone(),
+            ..FeedsView::default()
+        };
         Self {
             view: View::Stream,
             help_return: View::Stream,
-            stream: StreamView::new(EntryFilter::default(), "All entries".into()),
-            feeds: FeedsView::default(),
+            help_scroll: 0,
+            stream,
+            feeds,
             reader: None,
             opening: None,
             counts: Counts::default(),
             refresh: None,
             status: None,
+            prompt: None,
+            confirm: None,
+            undo: Vec::new(),
+            now: None,
             help,
             width,
             height,
@@ -161,12 +235,17 @@ impl AppState {
 
     /// The effects that fill a fresh state.
     pub fn start(&mut self) -> Vec<Effect> {
-        vec![self.stream.reload(), Effect::LoadCounts]
+        vec![self.stream.start_at_first_new(), Effect::LoadCounts]
     }
 
     /// Rows available to a list view (the title and status lines take one each).
     pub fn list_height(&self) -> usize {
         usize::from(self.height.saturating_sub(2)).max(1)
+    }
+
+    /// Whether keys are text for the filter line or a question, not actions.
+    pub fn takes_text(&self) -> bool {
+        self.prompt.is_some() || self.confirm.is_some()
     }
 
     /// The column width the reader lays text out at.
@@ -223,23 +302,36 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             reader::loaded(state, *entry, rendered, width, complete);
             Vec::new()
         }
-        Msg::MarkApplied { ids, mark } => {
-            state.stream.apply_mark(&ids, mark);
-            if let Some(r) = &mut state.reader {
-                if ids.contains(&r.entry.summary.id) {
-                    apply_mark(&mut r.entry.summary, mark);
-                }
-            }
+        Msg::Text(key) => {
+            state.status = None;
+            prompt::on_text(state, key)
+        }
+        Msg::MarkApplied {
+            ids,
+            mark,
+            undoable,
+        } => {
+            marks::applied(state, &ids, mark, undoable);
             let mut effects = vec![Effect::LoadCounts];
             if state.view == View::Feeds {
                 effects.push(Effect::LoadFeeds);
             }
             effects
         }
+        Msg::Tick(now) => {
+            state.now = Some(now);
+            Vec::new()
+        }
         Msg::Refresh(event) => on_refresh(state, &event),
         // A run in progress already covers it; otherwise only the feeds that are due.
         Msg::RefreshTimer if state.refresh.is_none() => vec![Effect::Refresh(RefreshScope::Due)],
         Msg::RefreshTimer => Vec::new(),
+        Msg::FeedsChanged(message) => {
+            state.status = Some(message);
+            let mut effects = vec![Effect::LoadFeeds, Effect::LoadCounts];
+            effects.extend(state.stream.refresh_in_place());
+            effects
+        }
         Msg::Failed(message) => {
             state.status = Some(message);
             Vec::new()
@@ -257,20 +349,6 @@ pub fn apply_mark(row: &mut EntrySummary, mark: Mark) {
     }
 }
 
-/// The effect that toggles `mark` on `row`.
-fn toggle(row: &EntrySummary, read: bool) -> Effect {
-    let mark = match (read, row.read, row.starred) {
-        (true, false, _) => Mark::Read,
-        (true, true, _) => Mark::Unread,
-        (false, _, false) => Mark::Star,
-        (false, _, true) => Mark::Unstar,
-    };
-    Effect::SetMark {
-        ids: vec![row.id],
-        mark,
-    }
-}
-
 fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     match (state.view, action) {
         (_, Action::Quit) => quit(state),
@@ -278,12 +356,29 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.view = state.help_return;
             Vec::new()
         }
-        (View::Help, _) => Vec::new(),
+        (View::Help, action) => {
+            let page = state.list_height();
+            let max = state.help.len().saturating_sub(page);
+            let s = &mut state.help_scroll;
+            *s = match action {
+                Action::Down => *s + 1,
+                Action::Up => s.saturating_sub(1),
+                Action::PageDown => *s + page,
+                Action::PageUp => s.saturating_sub(page),
+                Action::Top => 0,
+                Action::Bottom => max,
+                _ => *s,
+            }
+            .min(max);
+            Vec::new()
+        }
         (view, Action::Help) => {
             state.help_return = view;
+            state.help_scroll = 0;
             state.view = View::Help;
             Vec::new()
         }
+        (_, Action::Undo) => marks::undo(state),
         (_, Action::RefreshAll) => vec![Effect::Refresh(RefreshScope::All)],
         (view, Action::RefreshFeed) => {
             let feed = match view {
@@ -386,3 +481,9 @@ pub(crate) mod test_support;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod tests_feeds;
+
+#[cfg(test)]
+mod tests_marks;

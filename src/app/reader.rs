@@ -1,6 +1,6 @@
 //! The reader view: one entry's header and its rendered body, scrolled by line and page.
 
-use super::{AppState, Effect, View, toggle};
+use super::{AppState, Effect, View, marks, stream};
 use crate::model::Entry;
 use crate::render::Rendered;
 
@@ -16,6 +16,10 @@ pub struct ReaderView {
     pub width: u16,
     /// The first body line on screen.
     pub scroll: usize,
+    /// Body lines holding a word or phrase the stream's filter searches for.
+    pub matches: Vec<usize>,
+    /// The words and phrases searched for (lowercase), for highlighting.
+    pub search: Vec<String>,
 }
 
 impl ReaderView {
@@ -52,15 +56,83 @@ pub fn loaded(state: &mut AppState, entry: Entry, rendered: Rendered, width: u16
     };
     state.status =
         (!complete).then(|| "A long entry: plain text until its full layout is ready".to_owned());
+    let search: Vec<String> = state
+        .stream
+        .filter
+        .query
+        .search_terms()
+        .into_iter()
+        .map(str::to_lowercase)
+        .collect();
+    let matches = matching_lines(&rendered, &search);
     let mut reader = ReaderView {
         entry,
         rendered,
         width,
         scroll: 0,
+        matches,
+        search,
     };
     reader.scroll = scroll.min(reader.max_scroll(state.height));
+    // A search opened the entry: start at the first match below the header.
+    if !on_screen && let Some(&first) = reader.matches.first() {
+        reader.scroll = first
+            .saturating_sub(MATCH_CONTEXT)
+            .min(reader.max_scroll(state.height));
+    }
     state.reader = Some(reader);
     state.view = View::Reader;
+}
+
+/// Lines kept above a match the reader jumps to.
+const MATCH_CONTEXT: usize = 2;
+
+/// The indices of the lines that contain any of `terms` (lowercase), ignoring case.
+fn matching_lines(rendered: &Rendered, terms: &[String]) -> Vec<usize> {
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    rendered
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| {
+            let text: String = line.spans.iter().map(|s| s.text.as_str()).collect();
+            let text = text.to_lowercase();
+            terms.iter().any(|t| text.contains(t.as_str()))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Scrolls to the next (or previous) match, or says there is none.
+fn jump_to_match(state: &mut AppState, forward: bool) {
+    let height = state.height;
+    let Some(reader) = &mut state.reader else {
+        return;
+    };
+    let here = reader.scroll + MATCH_CONTEXT;
+    let next = if forward {
+        reader.matches.iter().find(|&&m| m > here)
+    } else {
+        reader.matches.iter().rev().find(|&&m| m < here)
+    };
+    match next {
+        Some(&m) => {
+            reader.scroll = m
+                .saturating_sub(MATCH_CONTEXT)
+                .min(reader.max_scroll(height));
+        }
+        None => {
+            state.status = Some(if reader.matches.is_empty() {
+                "No search in the filter to find (/ to search)".into()
+            } else if forward {
+                "No more matches below".into()
+            } else {
+                "No more matches above".into()
+            });
+        }
+    }
 }
 
 /// Keys in the reader.
@@ -80,11 +152,30 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         A::PageUp => reader.scroll = reader.scroll.saturating_sub(page),
         A::Top => reader.scroll = 0,
         A::Bottom => reader.scroll = max,
-        A::ToggleRead => return vec![toggle(&reader.entry.summary, true)],
-        A::ToggleStar => return vec![toggle(&reader.entry.summary, false)],
+        A::ToggleRead => {
+            return vec![marks::toggle(
+                std::slice::from_ref(&reader.entry.summary),
+                true,
+            )];
+        }
+        A::ToggleStar => {
+            return vec![marks::toggle(
+                std::slice::from_ref(&reader.entry.summary),
+                false,
+            )];
+        }
         A::Back | A::Cancel => {
             state.reader = None;
             state.view = View::Stream;
+        }
+        A::NextEntry => return stream::step_and_open(state, 1),
+        A::PrevEntry => return stream::step_and_open(state, -1),
+        A::NextUnread => return stream::next_unread_and_open(state),
+        A::NextMatch => jump_to_match(state, true),
+        A::PrevMatch => jump_to_match(state, false),
+        A::Filter => {
+            state.reader = None;
+            super::prompt::open(state);
         }
         A::Open
         | A::ToggleUnreadOnly
@@ -92,7 +183,17 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         | A::Quit
         | A::Help
         | A::RefreshAll
-        | A::RefreshFeed => {}
+        | A::RefreshFeed
+        | A::ToggleSelect
+        | A::SelectRange
+        | A::SelectAll
+        | A::MarkAllRead
+        | A::MarkAboveRead
+        | A::Undo
+        | A::AddFeed
+        | A::RemoveFeed
+        | A::RenameFeed
+        | A::EditTags => {}
     }
     Vec::new()
 }

@@ -1,8 +1,10 @@
 //! The stream view: a window of rows over the filtered stream, filled by keyset pages in both
 //! directions and trimmed at the far end, so memory stays flat however long the stream is.
 
-use super::{AppState, Effect, View, toggle};
-use crate::model::{EntryFilter, EntryId, EntrySummary, Mark, Page};
+use chrono::{DateTime, Utc};
+
+use super::{AppState, Effect, Selection, View, marks, prompt};
+use crate::model::{EntryFilter, EntryId, EntrySummary, Mark, Page, Query};
 
 /// Rows asked for per page.
 pub const PAGE_SIZE: usize = 200;
@@ -16,6 +18,8 @@ enum Anchor {
     Bottom,
     /// Stay on this entry if it is still there, else at this index.
     Entry(EntryId, usize),
+    /// The oldest entry that is new since the last visit (at launch).
+    FirstNew,
 }
 
 /// The stream (or one feed's stream) as a scrolling list.
@@ -36,6 +40,12 @@ pub struct StreamView {
     pub generation: u64,
     /// The first page has arrived.
     pub loaded: bool,
+    pub selection: Selection,
+    /// Opened from the feed list (a feed, a tag, a saved view): `q` goes back there.
+    pub from_feeds: bool,
+    /// When the previous visit ended: entries first seen after it are new, and a divider
+    /// separates them from the rest.
+    pub last_visit: Option<DateTime<Utc>>,
     pending: Option<(Page, usize)>,
     anchor: Anchor,
 }
@@ -52,6 +62,9 @@ impl StreamView {
             offset: 0,
             generation: 0,
             loaded: false,
+            selection: Selection::default(),
+            from_feeds: false,
+            last_visit: None,
             pending: None,
             anchor: Anchor::Top,
         }
@@ -96,8 +109,12 @@ impl StreamView {
     }
 
     /// Reloads with a changed filter, keeping the cursor on the same entry if it still matches.
+    /// Explicitly selected entries stay selected; "everything" and a range being drawn were
+    /// about the old filter and end.
     pub fn refilter(&mut self, filter: EntryFilter, title: String) -> Effect {
         let anchor = self.keep_anchor();
+        self.selection.all = false;
+        self.selection.range_from = None;
         self.filter = filter;
         self.title = title;
         let effect = self.reload();
@@ -136,7 +153,9 @@ impl StreamView {
                     Anchor::Entry(id, index) => {
                         self.rows.iter().position(|r| r.id == id).unwrap_or(index)
                     }
+                    Anchor::FirstNew => self.divider().map_or(0, |d| d.saturating_sub(1)),
                 };
+                self.anchor = Anchor::Top;
                 self.offset = self.offset.min(self.cursor);
             }
             Page::Older(_) => {
@@ -224,12 +243,71 @@ impl StreamView {
         }
     }
 
-    /// Shows a mark the database has accepted.
-    pub fn apply_mark(&mut self, ids: &[EntryId], mark: Mark) {
-        for row in self.rows.iter_mut().filter(|r| ids.contains(&r.id)) {
-            super::apply_mark(row, mark);
+    /// Starts the stream at the first entry that is new since the last visit.
+    pub fn start_at_first_new(&mut self) -> Effect {
+        let effect = self.reload();
+        if self.last_visit.is_some() {
+            self.anchor = Anchor::FirstNew;
         }
+        effect
     }
+
+    /// The index of the first row that is not new, when new rows come before it: the divider
+    /// "new since your last visit" is drawn above this row.
+    pub fn divider(&self) -> Option<usize> {
+        let visit = self.last_visit?;
+        let at = self.rows.iter().position(|r| r.first_seen <= visit)?;
+        (at > 0 || !self.at_top).then_some(at)
+    }
+
+    /// Moves to the next unread row below the cursor among those loaded.
+    fn next_unread(&mut self, height: usize) -> Option<Vec<Effect>> {
+        let from = self.cursor + 1;
+        let at = self.rows.get(from..)?.iter().position(|r| !r.read)? + from;
+        let delta = isize::try_from(at - self.cursor).unwrap_or(isize::MAX);
+        Some(self.move_by(delta, height))
+    }
+}
+
+/// In the reader: moves the stream's cursor by `delta` and opens that entry.
+pub fn step_and_open(state: &mut AppState, delta: isize) -> Vec<Effect> {
+    let h = state.list_height();
+    let before = state.stream.cursor;
+    let mut effects = state.stream.move_by(delta, h);
+    if state.stream.cursor == before {
+        state.status = Some(if delta > 0 {
+            "This is the last entry loaded".into()
+        } else {
+            "This is the first entry".into()
+        });
+        return effects;
+    }
+    effects.extend(open(state));
+    effects
+}
+
+/// In the reader: opens the next unread entry of the stream.
+pub fn next_unread_and_open(state: &mut AppState) -> Vec<Effect> {
+    let before = state.stream.cursor;
+    let mut effects = next_unread(state);
+    if state.stream.cursor != before {
+        effects.extend(open(state));
+    }
+    effects
+}
+
+/// `n`: the next unread entry, or why there is none.
+pub fn next_unread(state: &mut AppState) -> Vec<Effect> {
+    let h = state.list_height();
+    if let Some(effects) = state.stream.next_unread(h) {
+        return effects;
+    }
+    state.status = Some(if state.stream.at_bottom {
+        "No unread entries below".into()
+    } else {
+        "No unread entries in the rows loaded; scroll down for more".into()
+    });
+    Vec::new()
 }
 
 fn page_delta(height: usize) -> isize {
@@ -249,16 +327,27 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         A::Top => stream.top(h),
         A::Bottom => stream.bottom(h),
         A::Open => open(state),
-        A::ToggleRead => stream
-            .selected()
-            .map(|r| toggle(r, true))
-            .into_iter()
-            .collect(),
-        A::ToggleStar => stream
-            .selected()
-            .map(|r| toggle(r, false))
-            .into_iter()
-            .collect(),
+        A::ToggleRead => marks::toggle_on_stream(state, true),
+        A::ToggleStar => marks::toggle_on_stream(state, false),
+        A::ToggleSelect => marks::toggle_select(state),
+        A::SelectRange => {
+            marks::select_range(state);
+            Vec::new()
+        }
+        A::SelectAll => {
+            marks::select_all(state);
+            Vec::new()
+        }
+        A::MarkAllRead => {
+            marks::ask_mark_all(state);
+            Vec::new()
+        }
+        A::MarkAboveRead => marks::mark_above(state),
+        A::Filter => {
+            prompt::open(state);
+            Vec::new()
+        }
+        A::NextUnread => next_unread(state),
         A::ToggleUnreadOnly => {
             let mut filter = stream.filter.clone();
             filter.unread_only = !filter.unread_only;
@@ -278,17 +367,38 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             state.view = View::Feeds;
             vec![Effect::LoadFeeds]
         }
-        A::Back | A::Cancel if stream.filter.feed.is_some() => {
+        A::Cancel if !stream.selection.is_empty() => {
+            marks::clear_selection(state);
+            Vec::new()
+        }
+        A::Back | A::Cancel if stream.from_feeds => {
             let filter = EntryFilter {
-                feed: None,
-                ..stream.filter.clone()
+                unread_only: stream.filter.unread_only,
+                ..EntryFilter::default()
             };
+            stream.from_feeds = false;
             let effect = stream.refilter(filter, "All entries".into());
             state.view = View::Feeds;
             vec![effect, Effect::LoadFeeds]
         }
+        A::Back | A::Cancel if !stream.filter.query.is_empty() => {
+            prompt::set_query(state, Query::default())
+        }
         A::Back => super::quit(state),
-        A::Cancel | A::Quit | A::Help | A::RefreshAll | A::RefreshFeed => Vec::new(),
+        A::Cancel
+        | A::Quit
+        | A::Help
+        | A::RefreshAll
+        | A::RefreshFeed
+        | A::Undo
+        | A::NextEntry
+        | A::PrevEntry
+        | A::NextMatch
+        | A::PrevMatch
+        | A::AddFeed
+        | A::RemoveFeed
+        | A::RenameFeed
+        | A::EditTags => Vec::new(),
     }
 }
 

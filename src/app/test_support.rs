@@ -2,7 +2,7 @@
 //! an in-memory list the way the store would (newest first, keyset pages).
 
 use super::{AppState, Effect, HelpRow, Msg, Options, update};
-use crate::model::{Cursor, Entry, EntryId, EntrySummary, FeedId, Page};
+use crate::model::{Cursor, Entry, EntryId, EntrySummary, FeedId, Mark, Page};
 use crate::render::Rendered;
 
 pub fn row(id: i64, feed: i64) -> EntrySummary {
@@ -16,6 +16,7 @@ pub fn row(id: i64, feed: i64) -> EntrySummary {
         author: None,
         // Newer ids are newer entries.
         published: chrono::DateTime::from_timestamp(1_700_000_000 + id * 60, 0).unwrap(),
+        first_seen: chrono::DateTime::from_timestamp(1_700_000_000 + id * 60, 0).unwrap(),
         read: false,
         starred: false,
     }
@@ -83,6 +84,19 @@ impl FakeDb {
         out
     }
 
+    /// Applies `mark` where `pick` says, as the store does; returns the ids that changed.
+    fn mark(&mut self, pick: impl Fn(&EntrySummary) -> bool, mark: Mark) -> Vec<EntryId> {
+        let mut changed = Vec::new();
+        for r in self.rows.iter_mut().filter(|r| pick(r)) {
+            let before = r.clone();
+            super::apply_mark(r, mark);
+            if *r != before {
+                changed.push(r.id);
+            }
+        }
+        changed
+    }
+
     /// Runs effects as the runtime would (store reads only), feeding results back.
     pub fn run(&mut self, state: &mut AppState, effects: Vec<Effect>) {
         let mut queue = effects;
@@ -101,11 +115,35 @@ impl FakeDb {
                         rows: self.page(page, limit, filter.unread_only),
                     }
                 }
-                Effect::SetMark { ids, mark } => {
-                    for r in self.rows.iter_mut().filter(|r| ids.contains(&r.id)) {
-                        super::apply_mark(r, mark);
+                Effect::SetMark { ids, mark } => Msg::MarkApplied {
+                    ids: self.mark(|r| ids.contains(&r.id), mark),
+                    mark,
+                    undoable: true,
+                },
+                Effect::UndoMark { ids, mark } => Msg::MarkApplied {
+                    ids: self.mark(|r| ids.contains(&r.id), mark),
+                    mark,
+                    undoable: false,
+                },
+                Effect::MarkMatching {
+                    filter,
+                    mark,
+                    above,
+                } => {
+                    let above = above.map(|c| (c.published, c.id));
+                    let ids = self.mark(
+                        |r| {
+                            (!filter.unread_only || !r.read)
+                                && filter.feed.is_none_or(|f| f == r.feed_id)
+                                && above.is_none_or(|a| (r.published.timestamp(), r.id) >= a)
+                        },
+                        mark,
+                    );
+                    Msg::MarkApplied {
+                        ids,
+                        mark,
+                        undoable: true,
                     }
-                    Msg::MarkApplied { ids, mark }
                 }
                 _ => continue,
             };

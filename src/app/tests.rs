@@ -129,6 +129,7 @@ fn toggling_read_writes_first_and_shows_after() {
         Msg::MarkApplied {
             ids: vec![EntryId(3)],
             mark: Mark::Read,
+            undoable: true,
         },
     );
     assert!(s.stream.selected().unwrap().read);
@@ -317,6 +318,7 @@ fn feed(id: i64, error: Option<&str>) -> crate::model::Feed {
         failures: 0,
         hold_until: None,
         gone: false,
+        tags: Vec::new(),
     }
 }
 
@@ -558,4 +560,26 @@ fn during_a_run_a_filled_stream_is_reloaded_every_fifty_feeds_with_news() {
         .filter(|&i| !update(&mut s, feed_done(i, 2)).is_empty())
         .count();
     assert_eq!(reloads, 2);
+}
+
+#[test]
+fn help_scrolls_and_stops_at_its_end() {
+    let help: Vec<HelpRow> = Action::ALL
+        .iter()
+        .map(|&action| HelpRow {
+            keys: "x".into(),
+            action,
+        })
+        .collect();
+    let mut s = AppState::new(Options::default(), help, 80, 12);
+    update(&mut s, act(Action::Help));
+    update(&mut s, act(Action::PageDown));
+    assert_eq!(s.help_scroll, 10);
+    update(&mut s, act(Action::Bottom));
+    assert_eq!(s.help_scroll, Action::ALL.len() - 10);
+    update(&mut s, act(Action::Down));
+    assert_eq!(s.help_scroll, Action::ALL.len() - 10);
+    update(&mut s, act(Action::Back));
+    update(&mut s, act(Action::Help));
+    assert_eq!(s.help_scroll, 0, "help opens at its top");
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::Env;
 use super::output::Out;
-use crate::model::{EntryFilter, EntryId, EntrySummary, Mark, Page, sanitize};
+use crate::model::{EntryFilter, EntryId, EntrySummary, Mark, Page, query, sanitize};
 use crate::render;
 
 /// `tidings entries` filters.
@@ -23,6 +23,13 @@ pub struct EntriesArgs {
     /// Only this feed (its id, URL or title).
     #[arg(long, value_name = "FEED")]
     feed: Option<String>,
+    /// Only entries matching this filter, in the reader's filter language: `unread`, `read`,
+    /// `starred`, `feed:NAME`, `tag:NAME`, `author:NAME`, `since:7d` (m, h, d, w) or
+    /// `since:2024-05-01`, `before:…`, words (`word*` for a prefix) and "phrases" searched in
+    /// titles, authors and bodies; `-` before a term negates it; every term must hold. A
+    /// filter that cannot be read exits with status 2.
+    #[arg(long, short = 'q', value_name = "FILTER", allow_hyphen_values = true)]
+    query: Option<String>,
     /// At most N entries.
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
@@ -65,8 +72,18 @@ fn iso(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// Exit status of `tidings entries` when `--query` cannot be read (a usage error, like clap's).
+const BAD_QUERY: u8 = 2;
+
 /// Streams the matching entries page by page, so memory stays flat and output starts at once.
 pub fn list(env: &Env, args: &EntriesArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
+    let query = match args.query.as_deref().map(query::parse).transpose() {
+        Ok(query) => query.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("tidings: --query: {e}");
+            return Ok(ExitCode::from(BAD_QUERY));
+        }
+    };
     let store = env.open_store()?;
     let feed = match &args.feed {
         Some(spec) => Some(store.find_feed(spec)?.id),
@@ -76,6 +93,7 @@ pub fn list(env: &Env, args: &EntriesArgs, out: &mut Out) -> anyhow::Result<Exit
         unread_only: args.unread,
         starred_only: args.starred,
         feed,
+        query,
     };
     let mut left = args.limit.unwrap_or(usize::MAX);
     let mut page = Page::First;
@@ -183,8 +201,12 @@ pub fn mark(env: &Env, args: &MarkArgs, out: &mut Out) -> anyhow::Result<ExitCod
             None => missing.push(id.to_string()),
         }
     }
-    let done = store.set_mark(&ids, mark)?;
-    writeln!(out, "Marked {done} entries {word}")?;
+    let changed = store.set_mark(&ids, mark)?.len();
+    write!(out, "Marked {changed} entries {word}")?;
+    if changed < ids.len() {
+        write!(out, " ({} already were)", ids.len() - changed)?;
+    }
+    writeln!(out)?;
     out.flush()?;
     if missing.is_empty() {
         Ok(ExitCode::SUCCESS)

@@ -120,7 +120,10 @@ pub fn import(env: &Env, file: &Path, out: &mut Out) -> anyhow::Result<ExitCode>
             eprintln!("skipped: {e}");
             continue;
         }
-        let (_, is_new) = store.add_feed_titled(&sub.url, sub.title.as_deref(), now())?;
+        let (id, is_new) = store.add_feed_titled(&sub.url, sub.title.as_deref(), now())?;
+        if !sub.tags.is_empty() {
+            store.add_feed_tags(id, &sub.tags)?;
+        }
         if is_new { added += 1 } else { known += 1 }
     }
     for line in &skipped {
@@ -151,6 +154,7 @@ struct FeedJson<'a> {
     next_try: Option<String>,
     /// The server said 410 Gone; the feed is no longer refreshed.
     gone: bool,
+    tags: &'a [String],
 }
 
 pub fn list(env: &Env, json: bool, out: &mut Out) -> anyhow::Result<ExitCode> {
@@ -174,6 +178,7 @@ pub fn list(env: &Env, json: bool, out: &mut Out) -> anyhow::Result<ExitCode> {
                     .hold_until
                     .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
                 gone: f.gone,
+                tags: &f.tags,
             })
             .collect();
         serde_json::to_writer_pretty(&mut *out, &rows)?;
@@ -185,6 +190,9 @@ pub fn list(env: &Env, json: bool, out: &mut Out) -> anyhow::Result<ExitCode> {
                 "{:>5}  {:>5}/{:<5}  {}  <{}>",
                 f.id.0, f.unread, f.total, f.title, f.url
             )?;
+            if !f.tags.is_empty() {
+                write!(out, "  [tags: {}]", f.tags.join(", "))?;
+            }
             if let Some(error) = &f.last_error {
                 write!(out, "  [error: {error}]")?;
             }

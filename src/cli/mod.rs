@@ -224,6 +224,16 @@ async fn tui(ctx: &Env) -> anyhow::Result<ExitCode> {
         refresh: ctx.refresh_options(),
         fetcher: ctx.fetcher()?,
         refresh_on_start: ctx.config.refresh.on_start,
+        keymap: ctx.config.keymap.clone(),
+        views: ctx
+            .config
+            .views
+            .iter()
+            .map(|v| crate::tui::SavedView {
+                name: v.name.clone(),
+                query: v.query.clone(),
+            })
+            .collect(),
         refresh_every: (ctx.config.refresh.interval_minutes > 0).then(|| {
             std::time::Duration::from_secs(ctx.config.refresh.interval_minutes.saturating_mul(60))
         }),

@@ -1,10 +1,13 @@
 //! The TOML config file with defaults, and where files live (XDG). Errors name the file and
 //! the key. Uses only `model`; leaf modules get plain option structs built from this.
 
+mod keymap;
 mod paths;
 
+pub use keymap::{Keymap, Scope};
 pub use paths::Paths;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -28,6 +31,31 @@ pub enum ConfigError {
 pub struct Config {
     pub refresh: RefreshConfig,
     pub reader: ReaderConfig,
+    /// `[keys]` as written; `keymap` is what it means.
+    keys: BTreeMap<String, KeyEntry>,
+    #[serde(skip)]
+    pub keymap: Keymap,
+    /// `[[views]]`: saved filters, in the order written.
+    pub views: Vec<ViewConfig>,
+}
+
+/// One `[[views]]` entry: a name for the feed list and a filter in the filter language.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewConfig {
+    pub name: String,
+    pub filter: String,
+    /// The parsed filter.
+    #[serde(skip)]
+    pub query: crate::model::Query,
+}
+
+/// One line of `[keys]`: a key bound in every view, or a view's own table.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+enum KeyEntry {
+    Action(String),
+    View(BTreeMap<String, String>),
 }
 
 /// `[refresh]`: how feeds are fetched.
@@ -106,7 +134,23 @@ impl Config {
             path: path.to_owned(),
             message,
         };
-        let config: Self = toml::from_str(text).map_err(|e| invalid(one_line(&e)))?;
+        let mut config: Self = toml::from_str(text).map_err(|e| invalid(one_line(text, &e)))?;
+        config.keymap = keymap(&config.keys).map_err(|(key, e)| {
+            invalid(match line_of(text, &key) {
+                Some(line) => format!("line {line}: {e}"),
+                None => e,
+            })
+        })?;
+        for view in &mut config.views {
+            view.query = crate::model::query::parse(&view.filter).map_err(|e| {
+                let at = text
+                    .find(&format!("\"{}\"", view.filter))
+                    .map_or(String::new(), |at| {
+                        format!("line {}: ", text[..at].matches('\n').count() + 1)
+                    });
+                invalid(format!("{at}views.filter of \"{}\": {e}", view.name))
+            })?;
+        }
         for (key, value) in [
             ("refresh.jobs", config.refresh.jobs),
             ("refresh.per_host", config.refresh.per_host),
@@ -134,13 +178,62 @@ impl Config {
     }
 }
 
-/// toml's messages span several lines with a source excerpt; keep the position and the reason.
-fn one_line(e: &toml::de::Error) -> String {
+/// toml's messages span several lines with a source excerpt; keep the line and the reason.
+fn one_line(text: &str, e: &toml::de::Error) -> String {
     let reason = e.message().trim().trim_end_matches('.').to_owned();
     match e.span() {
-        Some(span) => format!("{reason} (at byte {})", span.start),
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: {reason}")
+        }
         None => reason,
     }
+}
+
+/// The keymap the `[keys]` tables make; an error comes with the key it is about.
+fn keymap(keys: &BTreeMap<String, KeyEntry>) -> Result<Keymap, (String, String)> {
+    let mut map = Keymap::default();
+    for (name, entry) in keys {
+        match entry {
+            KeyEntry::Action(action) => map
+                .apply([(None, name.as_str(), action.as_str())])
+                .map_err(|e| (name.clone(), e))?,
+            KeyEntry::View(table) => {
+                let scope = Scope::ALL
+                    .into_iter()
+                    .find(|s| s.name() == name)
+                    .ok_or_else(|| {
+                        (
+                            name.clone(),
+                            format!("[keys.{name}]: no such view (stream, feeds, reader or help)"),
+                        )
+                    })?;
+                for (key, action) in table {
+                    map.apply([(Some(scope), key.as_str(), action.as_str())])
+                        .map_err(|e| (key.clone(), format!("[keys.{name}] {e}")))?;
+                }
+            }
+        }
+    }
+    Ok(map)
+}
+
+/// The line (from 1) where `key` is assigned, for messages about its value.
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    let quoted = format!("\"{key}\"");
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            (l.starts_with(&quoted) || l.starts_with(key))
+                && l[if l.starts_with('"') {
+                    quoted.len()
+                } else {
+                    key.len()
+                }..]
+                    .trim_start()
+                    .starts_with('=')
+        })
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]
@@ -179,6 +272,57 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("config.toml"), "{err}");
+    }
+
+    #[test]
+    fn keys_rebind_per_view_and_errors_name_the_line() {
+        let c = parse("[keys]\nx = \"toggle-read\"\n[keys.reader]\n\"Space\" = \"next-entry\"\n")
+            .unwrap();
+        assert_eq!(
+            c.keymap
+                .action(Scope::Stream, crate::model::key::Key::char('x')),
+            Some(crate::model::Action::ToggleRead)
+        );
+        assert_eq!(
+            c.keymap
+                .action(Scope::Reader, crate::model::key::Key::char(' ')),
+            Some(crate::model::Action::NextEntry)
+        );
+        let err = parse("[reader]\nmax_width = 80\n\n[keys]\n\"x\" = \"fly\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("config.toml: line 5: unknown action \"fly\""),
+            "{err}"
+        );
+        let err = parse("[keys.sidebar]\nx = \"quit\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no such view"), "{err}");
+    }
+
+    #[test]
+    fn saved_views_keep_their_order_and_bad_filters_name_the_line() {
+        let c = parse(
+            "[[views]]\nname = \"Rust\"\nfilter = \"tag:rust unread\"\n\n\
+             [[views]]\nname = \"Recent\"\nfilter = \"since:2d\"\n",
+        )
+        .unwrap();
+        let names: Vec<&str> = c.views.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["Rust", "Recent"]);
+        assert_eq!(c.views[0].query.to_string(), "tag:rust unread");
+        let err = parse("[[views]]\nname = \"Bad\"\nfilter = \"colour:red\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3: views.filter of \"Bad\""), "{err}");
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let err = parse("[refresh]\njobs = 4\ninterval_minutes = \"soon\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3:"), "{err}");
     }
 
     #[test]

@@ -1,5 +1,10 @@
 //! Reading subscription lists: OPML 1.0/2.0 (every `outline` with an `xmlUrl`, at any depth)
 //! and newsboat's `urls` format (one URL a line, then optional "tags"; `#` comments).
+//!
+//! Tags: in OPML, the titles of the folders (outlines without a feed) a feed sits in, and the
+//! OPML 2.0 `category` attribute (comma-separated; of a `/`-path, the last part). In a `urls`
+//! file, the words and "quoted words" after the URL, except newsboat's `"~Title"` renames and
+//! `!` hidden markers, which are not tags.
 
 use std::borrow::Cow;
 
@@ -14,6 +19,32 @@ use crate::model::sanitize;
 pub struct Subscription {
     pub url: String,
     pub title: Option<String>,
+    /// Sanitised, none blank, no two equal ignoring case.
+    pub tags: Vec<String>,
+}
+
+/// Cleans tags: sanitised, blank ones dropped, the first of those equal ignoring case kept.
+fn clean_tags(tags: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags {
+        let tag = sanitize::line(&tag);
+        let folded = tag.to_lowercase();
+        if !tag.is_empty() && !out.iter().any(|t| t.to_lowercase() == folded) {
+            out.push(tag);
+        }
+    }
+    out
+}
+
+/// The tags an OPML 2.0 `category` attribute gives: comma-separated, each the last part of a
+/// `/`-path (`/Boston/Weather` is `Weather`).
+fn categories(value: &str) -> impl Iterator<Item = String> + '_ {
+    value.split(',').filter_map(|c| {
+        c.split('/')
+            .map(str::trim)
+            .rfind(|part| !part.is_empty())
+            .map(str::to_owned)
+    })
 }
 
 /// Why a subscription list could not be read.
@@ -34,48 +65,82 @@ pub fn parse_subscriptions(text: &str) -> Result<(Vec<Subscription>, Vec<String>
     }
 }
 
+/// One `outline` element's attributes that matter here.
+#[derive(Default)]
+struct Outline {
+    url: Option<String>,
+    title: Option<String>,
+    text: Option<String>,
+    category: Option<String>,
+}
+
+fn outline(e: &quick_xml::events::BytesStart<'_>) -> Outline {
+    let mut o = Outline::default();
+    for attr in e.attributes().flatten() {
+        let value = attr
+            .normalized_value(XmlVersion::Implicit1_0)
+            .map_or_else(|_| attr.value.clone().into_owned(), Cow::into_owned);
+        match attr.key.local_name().as_ref() {
+            k if k.eq_ignore_ascii_case("xmlurl") => o.url = Some(value),
+            "title" => o.title = Some(value),
+            "text" => o.text = Some(value),
+            "category" => o.category = Some(value),
+            _ => {}
+        }
+    }
+    o
+}
+
 fn opml(text: &str) -> Result<Vec<Subscription>, ImportError> {
     let mut reader = Reader::from_str(text);
     let mut out = Vec::new();
     let mut saw_opml = false;
+    // The titles of the open outlines around the current one (None: a feed, or untitled).
+    let mut folders: Vec<Option<String>> = Vec::new();
     loop {
-        match reader.read_event() {
-            Ok(Event::Start(e) | Event::Empty(e)) => {
-                let name = e.local_name();
-                if name.as_ref().eq_ignore_ascii_case("opml") {
-                    saw_opml = true;
+        let (e, open) = match reader.read_event() {
+            Ok(Event::Start(e)) => (e, true),
+            Ok(Event::Empty(e)) => (e, false),
+            Ok(Event::End(e)) => {
+                if e.local_name().as_ref().eq_ignore_ascii_case("outline") {
+                    folders.pop();
                 }
-                if !name.as_ref().eq_ignore_ascii_case("outline") {
-                    continue;
-                }
-                let mut url = None;
-                let mut title = None;
-                let mut text_attr = None;
-                for attr in e.attributes().flatten() {
-                    let value = attr
-                        .normalized_value(XmlVersion::Implicit1_0)
-                        .map_or_else(|_| attr.value.clone().into_owned(), Cow::into_owned);
-                    match attr.key.local_name().as_ref() {
-                        k if k.eq_ignore_ascii_case("xmlurl") => url = Some(value),
-                        "title" => title = Some(value),
-                        "text" => text_attr = Some(value),
-                        _ => {}
-                    }
-                }
-                if let Some(url) = url.map(|u| sanitize::line(&u)).filter(|u| !u.is_empty()) {
-                    let title = title
-                        .or(text_attr)
-                        .map(|t| sanitize::line(&t))
-                        .filter(|t| !t.is_empty());
-                    out.push(Subscription { url, title });
-                }
+                continue;
             }
             Ok(Event::Eof) => break,
-            Ok(_) => {}
+            Ok(_) => continue,
             Err(e) => {
                 let position = reader.buffer_position();
                 return Err(ImportError::Opml(format!("{e} (at byte {position})")));
             }
+        };
+        let name = e.local_name();
+        if name.as_ref().eq_ignore_ascii_case("opml") {
+            saw_opml = true;
+        }
+        if !name.as_ref().eq_ignore_ascii_case("outline") {
+            continue;
+        }
+        let o = outline(&e);
+        let url = o.url.map(|u| sanitize::line(&u)).filter(|u| !u.is_empty());
+        let title = o.title.or(o.text);
+        if let Some(url) = &url {
+            let tags = folders
+                .iter()
+                .flatten()
+                .cloned()
+                .chain(o.category.as_deref().into_iter().flat_map(categories));
+            out.push(Subscription {
+                url: url.clone(),
+                title: title
+                    .as_deref()
+                    .map(sanitize::line)
+                    .filter(|t| !t.is_empty()),
+                tags: clean_tags(tags),
+            });
+        }
+        if open {
+            folders.push(if url.is_none() { title } else { None });
         }
     }
     if saw_opml {
@@ -83,6 +148,29 @@ fn opml(text: &str) -> Result<Vec<Subscription>, ImportError> {
     } else {
         Err(ImportError::Opml("no <opml> element".into()))
     }
+}
+
+/// The tags after the URL on a `urls` line: words and "quoted words", without newsboat's
+/// `"~Title"` renames and `!` hidden markers (for now neither is kept).
+fn urls_tags(rest: &str) -> Vec<String> {
+    let mut tags = Vec::new();
+    let mut rest = rest.trim_start();
+    while !rest.is_empty() {
+        let (token, after) = if let Some(quoted) = rest.strip_prefix('"') {
+            match quoted.find('"') {
+                Some(end) => (&quoted[..end], &quoted[end + 1..]),
+                None => (quoted, ""),
+            }
+        } else {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            (&rest[..end], &rest[end..])
+        };
+        if !token.starts_with('~') && !token.starts_with('!') {
+            tags.push(token.to_owned());
+        }
+        rest = after.trim_start();
+    }
+    clean_tags(tags)
 }
 
 fn urls(text: &str) -> (Vec<Subscription>, Vec<String>) {
@@ -94,6 +182,7 @@ fn urls(text: &str) -> (Vec<Subscription>, Vec<String>) {
             continue;
         }
         let url = line.split_whitespace().next().unwrap_or_default();
+        let rest = &line[url.len()..];
         let lower = url.to_ascii_lowercase();
         if lower.starts_with("http://")
             || lower.starts_with("https://")
@@ -102,6 +191,7 @@ fn urls(text: &str) -> (Vec<Subscription>, Vec<String>) {
             subs.push(Subscription {
                 url: sanitize::line(url),
                 title: None,
+                tags: urls_tags(rest),
             });
         } else {
             skipped.push(format!(
@@ -135,11 +225,13 @@ mod tests {
             vec![
                 Subscription {
                     url: "https://a.example/feed?x=1&y=2".into(),
-                    title: Some("A & B".into())
+                    title: Some("A & B".into()),
+                    tags: vec!["Tech".into()],
                 },
                 Subscription {
                     url: "https://c.example/rss".into(),
-                    title: Some("C".into())
+                    title: Some("C".into()),
+                    tags: vec!["Tech".into(), "Deeper".into()],
                 },
             ]
         );
@@ -171,6 +263,50 @@ mod tests {
         );
         assert_eq!(skipped.len(), 1);
         assert!(skipped[0].starts_with("line 5:"), "{skipped:?}");
+    }
+
+    #[test]
+    fn opml_folders_and_categories_become_tags() {
+        let text = r#"<opml version="2.0"><body>
+  <outline title="News" text="ignored when a title is given">
+    <outline text="Local &#27;[2J">
+      <outline text="A" xmlUrl="https://a.example/" category="/Boston/Weather, /Harvard/Food/,news"/>
+    </outline>
+    <outline text="B" xmlUrl="https://b.example/"/>
+  </outline>
+  <outline text="C" xmlUrl="https://c.example/"><outline text="D" xmlUrl="https://d.example/"/></outline>
+  <outline text="E" xmlUrl="https://e.example/" category=""/>
+</body></opml>"#;
+        let (subs, _) = parse_subscriptions(text).unwrap();
+        let tags: Vec<(&str, Vec<&str>)> = subs
+            .iter()
+            .map(|s| {
+                let tags = s.tags.iter().map(String::as_str).collect();
+                (s.title.as_deref().unwrap(), tags)
+            })
+            .collect();
+        assert_eq!(
+            tags,
+            [
+                ("A", vec!["News", "Local [2J", "Weather", "Food"]),
+                ("B", vec!["News"]),
+                // A feed outline is not a folder for what it holds.
+                ("C", vec![]),
+                ("D", vec![]),
+                ("E", vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn newsboat_tags_skip_renames_and_hidden_markers() {
+        let text = "https://a.example/ tech \"long tag\" \"~A title\" ! \"!\" Tech news\n\
+                    https://b.example/\n\
+                    https://c.example/ \"unclosed tag\n";
+        let (subs, _) = parse_subscriptions(text).unwrap();
+        assert_eq!(subs[0].tags, ["tech", "long tag", "news"]);
+        assert!(subs[1].tags.is_empty());
+        assert_eq!(subs[2].tags, ["unclosed tag"]);
     }
 
     #[test]

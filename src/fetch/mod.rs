@@ -6,3 +6,4 @@ pub mod http;
 mod normalize;
 pub mod parse;
 pub mod refresh;
+pub mod subscribe;

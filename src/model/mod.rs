@@ -1,10 +1,15 @@
 //! Domain types shared by every layer: ids, feeds, entries, what a parse produces, filters and
 //! the refresh vocabulary. Uses nothing else in the crate; every other module may use it.
 
+mod action;
 pub mod hash;
+pub mod key;
+pub mod query;
 mod refresh;
 pub mod sanitize;
 
+pub use action::Action;
+pub use query::Query;
 pub use refresh::{RefreshCmd, RefreshEvent, RefreshScope, RefreshSummary};
 
 use chrono::{DateTime, Utc};
@@ -39,6 +44,8 @@ pub struct Feed {
     pub hold_until: Option<DateTime<Utc>>,
     /// The server said 410 Gone: no longer polled.
     pub gone: bool,
+    /// The user's tags for this feed, sorted.
+    pub tags: Vec<String>,
 }
 
 /// One line of the stream: everything but the body.
@@ -53,6 +60,8 @@ pub struct EntrySummary {
     pub author: Option<String>,
     /// The entry's date, or when it was first seen if the feed gave none (never in the future).
     pub published: DateTime<Utc>,
+    /// When tidings first stored the entry.
+    pub first_seen: DateTime<Utc>,
     pub read: bool,
     pub starred: bool,
 }
@@ -131,6 +140,8 @@ pub struct EntryFilter {
     pub unread_only: bool,
     pub starred_only: bool,
     pub feed: Option<FeedId>,
+    /// A filter-line query on top of the above (empty: no further filtering).
+    pub query: Query,
 }
 
 /// A change of an entry's state.

@@ -3,6 +3,7 @@
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::ingest::FetchMeta;
+use super::organize::{tags_by_feed, tags_of};
 use super::{Result, Store, StoreError, to_time};
 use crate::model::{Counts, Feed, FeedId, RefreshScope};
 
@@ -49,8 +50,8 @@ pub struct Failure<'a> {
     pub gone: bool,
 }
 
-const FEED_COLUMNS: &str = "f.id, f.url, COALESCE(f.title, f.url), f.site_url, f.last_ok_at, \
-     f.last_error, f.failures, f.hold_until, f.gone_at IS NOT NULL, \
+const FEED_COLUMNS: &str = "f.id, f.url, COALESCE(f.user_title, f.title, f.url), f.site_url, \
+     f.last_ok_at, f.last_error, f.failures, f.hold_until, f.gone_at IS NOT NULL, \
      (SELECT count(*) FROM entries e WHERE e.feed_id = f.id AND e.read = 0), \
      (SELECT count(*) FROM entries e WHERE e.feed_id = f.id)";
 
@@ -72,6 +73,7 @@ fn feed_from_row(row: &Row<'_>) -> rusqlite::Result<Feed> {
         gone: row.get(8)?,
         unread: count(row, 9)?,
         total: count(row, 10)?,
+        tags: Vec::new(),
     })
 }
 
@@ -110,32 +112,41 @@ impl Store {
         })
     }
 
-    /// Every feed with its counts, by title.
+    /// Every feed with its counts and tags, by title.
     pub fn feeds(&self) -> Result<Vec<Feed>> {
         let sql = format!(
-            "SELECT {FEED_COLUMNS} FROM feeds f ORDER BY lower(COALESCE(f.title, f.url)), f.id"
+            "SELECT {FEED_COLUMNS} FROM feeds f \
+             ORDER BY lower(COALESCE(f.user_title, f.title, f.url)), f.id"
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt
+        let mut rows: Vec<Feed> = stmt
             .query_map([], feed_from_row)
             .and_then(Iterator::collect)
             .map_err(|e| self.err(e))?;
+        let mut tags = tags_by_feed(&self.conn).map_err(|e| self.err(e))?;
+        for feed in &mut rows {
+            feed.tags = tags.remove(&feed.id.0).unwrap_or_default();
+        }
         Ok(rows)
     }
 
-    /// Finds a feed by id number, exact URL, or title (case-insensitive).
+    /// Finds a feed by id number, exact URL, or title (the user's or its own, ignoring case).
     pub fn find_feed(&self, spec: &str) -> Result<Feed> {
         let sql = format!(
             "SELECT {FEED_COLUMNS} FROM feeds f \
              WHERE f.id = ?1 OR f.url = ?2 OR lower(COALESCE(f.title, f.url)) = lower(?2) \
+             OR lower(f.user_title) = lower(?2) \
              ORDER BY f.id != ?1, f.id LIMIT 1"
         );
         let id = spec.parse::<i64>().unwrap_or(-1);
-        self.conn
+        let mut feed = self
+            .conn
             .query_row(&sql, params![id, spec], feed_from_row)
             .optional()
             .map_err(|e| self.err(e))?
-            .ok_or_else(|| StoreError::NotFound(format!("no feed matches '{spec}'")))
+            .ok_or_else(|| StoreError::NotFound(format!("no feed matches '{spec}'")))?;
+        feed.tags = tags_of(&self.conn, feed.id).map_err(|e| self.err(e))?;
+        Ok(feed)
     }
 
     /// The feeds a refresh of `scope` must fetch at `now`.
@@ -152,7 +163,8 @@ impl Store {
             RefreshScope::Feed(id) => ("id = ?1", id.0),
         };
         let sql = format!(
-            "SELECT id, url, COALESCE(title, url), etag, last_modified, failures FROM feeds \
+            "SELECT id, url, COALESCE(user_title, title, url), etag, last_modified, failures \
+             FROM feeds \
              WHERE {condition} ORDER BY id"
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;

@@ -1,9 +1,10 @@
 //! Writing one fetched feed: its entries upserted and its state updated, in one transaction.
-//! An upsert keeps read and starred state; an unchanged entry costs one indexed lookup.
+//! An upsert keeps read and starred state; an unchanged entry costs one indexed lookup. New and
+//! changed entries are (re)indexed for search in the same transaction.
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Result, Store};
+use super::{Result, Store, search};
 use crate::model::hash::Fnv1a;
 use crate::model::{FeedId, IncomingEntry, IncomingFeed};
 
@@ -64,6 +65,7 @@ fn upsert_entry(
                 "INSERT OR REPLACE INTO entry_bodies (entry_id, html) VALUES (?1, ?2)",
             )?
             .execute(params![id, e.content_html])?;
+            search::index_entry(tx, id, &e.title, e.author.as_deref(), &e.content_html, true)?;
             Ok(false)
         }
         None => {
@@ -86,6 +88,14 @@ fn upsert_entry(
             let id = tx.last_insert_rowid();
             tx.prepare_cached("INSERT INTO entry_bodies (entry_id, html) VALUES (?1, ?2)")?
                 .execute(params![id, e.content_html])?;
+            search::index_entry(
+                tx,
+                id,
+                &e.title,
+                e.author.as_deref(),
+                &e.content_html,
+                false,
+            )?;
             Ok(true)
         }
     }

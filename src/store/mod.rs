@@ -3,8 +3,13 @@
 
 mod entries;
 mod feeds;
+mod filter;
 mod ingest;
+mod meta;
 mod migrate;
+mod organize;
+mod search;
+mod text;
 
 pub use feeds::{Failure, FeedFetchState, Hold};
 pub use ingest::{FetchMeta, REDIRECT_CONFIRMATIONS};
@@ -109,6 +114,9 @@ impl Store {
 fn to_time(secs: i64) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod query_tests;
 
 #[cfg(test)]
 pub(crate) mod test_support {

@@ -9,6 +9,8 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Effect, Msg};
+use crate::fetch::http::Fetcher;
+use crate::fetch::subscribe::subscribe;
 use crate::model::{Entry, EntryId, RefreshCmd};
 use crate::render::{self, Rendered};
 use crate::store::Store;
@@ -22,7 +24,9 @@ const CACHE_SIZE: usize = 32;
 pub struct Executor {
     pub store: Store,
     refresh: UnboundedSender<RefreshCmd>,
+    /// Messages from work done off the UI thread (layouts, subscribing).
     renders: UnboundedSender<Msg>,
+    fetcher: Fetcher,
     cache: HashMap<(EntryId, u16), Rendered>,
     order: VecDeque<(EntryId, u16)>,
 }
@@ -32,11 +36,13 @@ impl Executor {
         store: Store,
         refresh: UnboundedSender<RefreshCmd>,
         renders: UnboundedSender<Msg>,
+        fetcher: Fetcher,
     ) -> Self {
         Self {
             store,
             refresh,
             renders,
+            fetcher,
             cache: HashMap::new(),
             order: VecDeque::new(),
         }
@@ -94,9 +100,31 @@ impl Executor {
                 Ok(None) => Ok(Msg::Failed(format!("entry {} is gone", id.0))),
                 Err(e) => Err(e),
             },
-            Effect::SetMark { ids, mark } => store
-                .set_mark(&ids, mark)
-                .map(|_| Msg::MarkApplied { ids, mark }),
+            Effect::SetMark { ids, mark } => {
+                store.set_mark(&ids, mark).map(|ids| Msg::MarkApplied {
+                    ids,
+                    mark,
+                    undoable: true,
+                })
+            }
+            Effect::UndoMark { ids, mark } => {
+                store.set_mark(&ids, mark).map(|ids| Msg::MarkApplied {
+                    ids,
+                    mark,
+                    undoable: false,
+                })
+            }
+            Effect::MarkMatching {
+                filter,
+                mark,
+                above,
+            } => store
+                .mark_matching(&filter, mark, above)
+                .map(|ids| Msg::MarkApplied {
+                    ids,
+                    mark,
+                    undoable: true,
+                }),
             Effect::Refresh(scope) => {
                 if self.refresh.send(RefreshCmd::Now(scope)).is_err() {
                     return Some(Msg::Failed(
@@ -105,12 +133,59 @@ impl Executor {
                 }
                 return None;
             }
+            Effect::AddFeed { url } => {
+                self.spawn_subscribe(url);
+                return None;
+            }
+            Effect::RemoveFeed { id } => store
+                .remove_feed(id)
+                .map(|()| Msg::FeedsChanged("Unsubscribed; its entries are gone".into())),
+            Effect::RenameFeed { id, title } => store
+                .rename_feed(id, title.as_deref())
+                .map(|()| Msg::FeedsChanged("Renamed".into())),
+            Effect::SetTags { id, tags } => store.set_feed_tags(id, &tags).map(|()| {
+                Msg::FeedsChanged(if tags.is_empty() {
+                    "Tags removed".into()
+                } else {
+                    format!("Tagged {}", tags.join(", "))
+                })
+            }),
             Effect::Quit => return None,
         };
         Some(msg.unwrap_or_else(|e| {
             tracing::error!("{e}");
             Msg::Failed(e.to_string())
         }))
+    }
+}
+
+impl Executor {
+    /// Subscribes on a task of its own (fetching may take as long as the timeout); the result
+    /// comes back as a message.
+    fn spawn_subscribe(&self, url: String) {
+        let fetcher = self.fetcher.clone();
+        let db = self.store.path().to_owned();
+        let out = self.renders.clone();
+        tokio::spawn(async move {
+            let now = chrono::Utc::now().timestamp();
+            let msg = match subscribe(&fetcher, &db, &url, now).await {
+                Ok(s) => {
+                    let via = if s.discovered.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (found on the page: {})", s.url)
+                    };
+                    let verb = if s.is_new {
+                        "Subscribed to"
+                    } else {
+                        "Already subscribed to"
+                    };
+                    Msg::FeedsChanged(format!("{verb} {}: {} entries{via}", s.title, s.entries))
+                }
+                Err(e) => Msg::Failed(e.to_string()),
+            };
+            let _ = out.send(msg);
+        });
     }
 }
 
@@ -177,6 +252,7 @@ mod tests {
                 link: None,
                 author: None,
                 published: chrono::DateTime::from_timestamp(0, 0).unwrap(),
+                first_seen: chrono::DateTime::from_timestamp(0, 0).unwrap(),
                 read: false,
                 starred: false,
             },

@@ -1,100 +1,109 @@
-//! The default key bindings: key → `Action`, and the help rows generated from them.
+//! Terminal keys → the keymap's keys, and to `Action`s in the view in front (or to text while
+//! the filter line or a question is open); the help rows generated from the active keymap.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode as Code, KeyEvent, KeyModifiers};
 
-use crate::app::{Action, HelpRow};
+use crate::app::{AppState, HelpRow, Msg, TextKey, View};
+use crate::config::{Keymap, Scope};
+use crate::model::Action;
+use crate::model::key::{Key, KeyCode};
 
-/// One binding: a key, with Control or not, and what it does.
-struct Binding {
-    code: KeyCode,
-    ctrl: bool,
-    action: Action,
-}
-
-const fn key(code: KeyCode, action: Action) -> Binding {
-    Binding {
-        code,
-        ctrl: false,
-        action,
-    }
-}
-
-const fn ctrl(c: char, action: Action) -> Binding {
-    Binding {
-        code: KeyCode::Char(c),
-        ctrl: true,
-        action,
-    }
-}
-
-const BINDINGS: &[Binding] = &[
-    key(KeyCode::Char('j'), Action::Down),
-    key(KeyCode::Down, Action::Down),
-    key(KeyCode::Char('k'), Action::Up),
-    key(KeyCode::Up, Action::Up),
-    key(KeyCode::PageDown, Action::PageDown),
-    key(KeyCode::Char(' '), Action::PageDown),
-    ctrl('f', Action::PageDown),
-    ctrl('d', Action::PageDown),
-    key(KeyCode::PageUp, Action::PageUp),
-    ctrl('b', Action::PageUp),
-    ctrl('u', Action::PageUp),
-    key(KeyCode::Char('g'), Action::Top),
-    key(KeyCode::Home, Action::Top),
-    key(KeyCode::Char('G'), Action::Bottom),
-    key(KeyCode::End, Action::Bottom),
-    key(KeyCode::Enter, Action::Open),
-    key(KeyCode::Char('q'), Action::Back),
-    key(KeyCode::Esc, Action::Cancel),
-    key(KeyCode::Char('r'), Action::ToggleRead),
-    key(KeyCode::Char('s'), Action::ToggleStar),
-    key(KeyCode::Char('U'), Action::ToggleUnreadOnly),
-    key(KeyCode::Char('f'), Action::Feeds),
-    key(KeyCode::Tab, Action::Feeds),
-    key(KeyCode::Char('R'), Action::RefreshAll),
-    ctrl('r', Action::RefreshFeed),
-    key(KeyCode::Char('?'), Action::Help),
-    key(KeyCode::Char('Q'), Action::Quit),
-    ctrl('c', Action::Quit),
-];
-
-/// The action bound to `event`, if any.
-pub fn action_for(event: &KeyEvent) -> Option<Action> {
-    let ctrl_held = event.modifiers.contains(KeyModifiers::CONTROL);
-    BINDINGS
-        .iter()
-        .find(|b| b.code == event.code && b.ctrl == ctrl_held)
-        .map(|b| b.action)
-}
-
-fn name(b: &Binding) -> String {
-    let base = match b.code {
-        KeyCode::Char(' ') => "Space".to_owned(),
-        KeyCode::Char(c) => c.to_string(),
-        KeyCode::Down => "Down".to_owned(),
-        KeyCode::Up => "Up".to_owned(),
-        KeyCode::PageDown => "PgDn".to_owned(),
-        KeyCode::PageUp => "PgUp".to_owned(),
-        KeyCode::Home => "Home".to_owned(),
-        KeyCode::End => "End".to_owned(),
-        KeyCode::Enter => "Enter".to_owned(),
-        KeyCode::Esc => "Esc".to_owned(),
-        KeyCode::Tab => "Tab".to_owned(),
-        other => format!("{other:?}"),
+/// The keymap's name for a terminal key, if it has one.
+pub fn key_of(event: &KeyEvent) -> Option<Key> {
+    let code = match event.code {
+        Code::Char(c) => KeyCode::Char(c),
+        Code::Enter => KeyCode::Enter,
+        Code::Esc => KeyCode::Esc,
+        Code::Tab => KeyCode::Tab,
+        Code::BackTab => KeyCode::BackTab,
+        Code::Backspace => KeyCode::Backspace,
+        Code::Delete => KeyCode::Delete,
+        Code::Insert => KeyCode::Insert,
+        Code::Up => KeyCode::Up,
+        Code::Down => KeyCode::Down,
+        Code::Left => KeyCode::Left,
+        Code::Right => KeyCode::Right,
+        Code::Home => KeyCode::Home,
+        Code::End => KeyCode::End,
+        Code::PageUp => KeyCode::PageUp,
+        Code::PageDown => KeyCode::PageDown,
+        Code::F(n) => KeyCode::F(n),
+        _ => return None,
     };
-    if b.ctrl { format!("Ctrl-{base}") } else { base }
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    let code = match code {
+        // Terminals send Ctrl-R and Ctrl-r alike; the keymap names the lowercase one.
+        KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+        other => other,
+    };
+    Some(Key {
+        code,
+        ctrl,
+        alt: event.modifiers.contains(KeyModifiers::ALT),
+    })
 }
 
-/// The help screen's rows: every action with the keys bound to it.
-pub fn help_rows() -> Vec<HelpRow> {
+fn scope(view: View) -> Scope {
+    match view {
+        View::Stream => Scope::Stream,
+        View::Feeds => Scope::Feeds,
+        View::Reader => Scope::Reader,
+        View::Help => Scope::Help,
+    }
+}
+
+/// The messages a key press means in `state`: usually one, none for unbound keys. Two quick
+/// presses of Esc reach us as one Alt-Esc (the terminal's escape prefix): they are two Escs.
+pub fn messages_for(keymap: &Keymap, state: &AppState, event: &KeyEvent) -> Vec<Msg> {
+    let twice = event.code == Code::Esc && event.modifiers.contains(KeyModifiers::ALT);
+    if !twice {
+        return message_for(keymap, state, event).into_iter().collect();
+    }
+    let esc = KeyEvent::new(Code::Esc, KeyModifiers::NONE);
+    let times = if state.takes_text() { 1 } else { 2 };
+    (0..times)
+        .filter_map(|_| message_for(keymap, state, &esc))
+        .collect()
+}
+
+/// The message a key press means in `state` (none for unbound keys).
+pub fn message_for(keymap: &Keymap, state: &AppState, event: &KeyEvent) -> Option<Msg> {
+    if state.takes_text() {
+        return text_key(event).map(Msg::Text);
+    }
+    let key = key_of(event)?;
+    keymap.action(scope(state.view), key).map(Msg::Action)
+}
+
+/// A key while text is typed: editing keys, Ctrl-U / Ctrl-W, and Ctrl-C as Esc.
+fn text_key(event: &KeyEvent) -> Option<TextKey> {
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match event.code {
+        Code::Char('u') if ctrl => TextKey::Clear,
+        Code::Char('w') if ctrl => TextKey::DeleteWord,
+        Code::Char('c' | 'g') if ctrl => TextKey::Esc,
+        Code::Char('a') if ctrl => TextKey::Home,
+        Code::Char('e') if ctrl => TextKey::End,
+        Code::Char(_) if ctrl => return None,
+        Code::Char(c) => TextKey::Char(c),
+        Code::Backspace => TextKey::Backspace,
+        Code::Delete => TextKey::Delete,
+        Code::Left => TextKey::Left,
+        Code::Right => TextKey::Right,
+        Code::Home => TextKey::Home,
+        Code::End => TextKey::End,
+        Code::Enter => TextKey::Enter,
+        Code::Esc => TextKey::Esc,
+        _ => return None,
+    })
+}
+
+/// The help screen's rows: every bound action with its keys.
+pub fn help_rows(keymap: &Keymap) -> Vec<HelpRow> {
     Action::ALL
         .iter()
         .filter_map(|&action| {
-            let keys: Vec<String> = BINDINGS
-                .iter()
-                .filter(|b| b.action == action)
-                .map(name)
-                .collect();
+            let keys = keymap.keys_for(action);
             (!keys.is_empty()).then(|| HelpRow {
                 keys: keys.join(", "),
                 action,
@@ -106,48 +115,100 @@ pub fn help_rows() -> Vec<HelpRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::Options;
 
-    fn press(code: KeyCode, modifiers: KeyModifiers) -> Option<Action> {
-        action_for(&KeyEvent::new(code, modifiers))
+    fn state(view: View) -> AppState {
+        let mut s = AppState::new(Options::default(), Vec::new(), 80, 24);
+        s.view = view;
+        s
     }
 
-    #[test]
-    fn vi_keys_and_arrows_move() {
-        assert_eq!(
-            press(KeyCode::Char('j'), KeyModifiers::NONE),
-            Some(Action::Down)
-        );
-        assert_eq!(press(KeyCode::Down, KeyModifiers::NONE), Some(Action::Down));
-        assert_eq!(
-            press(KeyCode::Char('k'), KeyModifiers::NONE),
-            Some(Action::Up)
-        );
+    fn press(view: View, code: Code, modifiers: KeyModifiers) -> Option<Msg> {
+        message_for(
+            &Keymap::default(),
+            &state(view),
+            &KeyEvent::new(code, modifiers),
+        )
     }
 
     #[test]
     fn shifted_letters_arrive_as_capitals() {
+        let none = KeyModifiers::SHIFT;
         assert_eq!(
-            press(KeyCode::Char('G'), KeyModifiers::SHIFT),
-            Some(Action::Bottom)
+            press(View::Stream, Code::Char('G'), none),
+            Some(Msg::Action(Action::Bottom))
         );
         assert_eq!(
-            press(KeyCode::Char('R'), KeyModifiers::SHIFT),
-            Some(Action::RefreshAll)
+            press(View::Stream, Code::Char('R'), none),
+            Some(Msg::Action(Action::RefreshAll))
         );
     }
 
     #[test]
     fn control_changes_the_meaning() {
+        let ctrl = KeyModifiers::CONTROL;
         assert_eq!(
-            press(KeyCode::Char('c'), KeyModifiers::CONTROL),
-            Some(Action::Quit)
+            press(View::Stream, Code::Char('c'), ctrl),
+            Some(Msg::Action(Action::Quit))
         );
-        assert_eq!(press(KeyCode::Char('c'), KeyModifiers::NONE), None);
+        assert_eq!(
+            press(View::Stream, Code::Char('c'), KeyModifiers::NONE),
+            None
+        );
+        // Some terminals report Ctrl with the capital letter.
+        assert_eq!(
+            press(View::Stream, Code::Char('R'), ctrl),
+            Some(Msg::Action(Action::RefreshFeed))
+        );
+    }
+
+    #[test]
+    fn space_depends_on_the_view() {
+        let none = KeyModifiers::NONE;
+        assert_eq!(
+            press(View::Stream, Code::Char(' '), none),
+            Some(Msg::Action(Action::ToggleSelect))
+        );
+        assert_eq!(
+            press(View::Reader, Code::Char(' '), none),
+            Some(Msg::Action(Action::PageDown))
+        );
+    }
+
+    #[test]
+    fn keys_are_text_while_the_filter_line_is_open() {
+        let mut s = state(View::Stream);
+        s.prompt = Some(crate::app::Prompt::default());
+        let keymap = Keymap::default();
+        let msg = |code, m| message_for(&keymap, &s, &KeyEvent::new(code, m));
+        assert_eq!(
+            msg(Code::Char('q'), KeyModifiers::NONE),
+            Some(Msg::Text(TextKey::Char('q')))
+        );
+        assert_eq!(
+            msg(Code::Char('w'), KeyModifiers::CONTROL),
+            Some(Msg::Text(TextKey::DeleteWord))
+        );
+        assert_eq!(
+            msg(Code::Esc, KeyModifiers::NONE),
+            Some(Msg::Text(TextKey::Esc))
+        );
+    }
+
+    /// Esc Esc sent quickly (tmux send-keys, a fast hand) arrived as Alt-Esc and did nothing.
+    #[test]
+    fn two_quick_escapes_are_two_cancels() {
+        let s = state(View::Stream);
+        let event = KeyEvent::new(Code::Esc, KeyModifiers::ALT);
+        assert_eq!(
+            messages_for(&Keymap::default(), &s, &event),
+            vec![Msg::Action(Action::Cancel), Msg::Action(Action::Cancel)]
+        );
     }
 
     #[test]
     fn every_action_has_a_key_in_the_help() {
-        let rows = help_rows();
+        let rows = help_rows(&Keymap::default());
         assert_eq!(rows.len(), Action::ALL.len());
         let down = rows.iter().find(|r| r.action == Action::Down).unwrap();
         assert_eq!(down.keys, "j, Down");

@@ -7,6 +7,7 @@ mod input;
 mod keys;
 mod terminal;
 
+pub use crate::app::SavedView;
 pub use terminal::install_panic_hook;
 
 use std::collections::VecDeque;
@@ -18,7 +19,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use crate::app::{self, AppState, Msg};
-use crate::config::ReaderConfig;
+use crate::config::{Keymap, ReaderConfig};
 use crate::fetch::http::Fetcher;
 use crate::fetch::refresh::{self, RefreshOptions};
 use crate::model::{RefreshCmd, RefreshEvent, RefreshScope};
@@ -34,11 +35,13 @@ pub struct TuiOptions {
     pub refresh_on_start: bool,
     /// How often the feeds that are due are refreshed while the reader is open.
     pub refresh_every: Option<std::time::Duration>,
+    pub keymap: Keymap,
+    pub views: Vec<app::SavedView>,
 }
 
 /// Runs the interactive reader until the user quits, the terminal goes away or a signal asks.
 pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
-    let store = Store::open(&opts.db)?;
+    let (store, last_visit) = open_store(&opts.db)?;
     let writer = crate::fetch::refresh::shared_store(Store::open(&opts.db)?);
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (event_tx, mut event_rx) = mpsc::unbounded_channel();
@@ -59,11 +62,17 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let options = app::Options {
         mark_read_on_open: opts.reader.mark_read_on_open,
         max_width: opts.reader.max_width,
+        last_visit,
+        views: opts.views.clone(),
     };
-    let mut state = AppState::new(options, keys::help_rows(), size.width, size.height);
+    let help = keys::help_rows(&opts.keymap);
+    let mut state = AppState::new(options, help, size.width, size.height);
     let (render_tx, mut render_rx) = mpsc::unbounded_channel();
-    let mut executor = effects::Executor::new(store, cmd_tx.clone(), render_tx);
-    let mut pending: VecDeque<Msg> = VecDeque::new();
+    let mut executor =
+        effects::Executor::new(store, cmd_tx.clone(), render_tx, opts.fetcher.clone());
+    let mut pending: VecDeque<Msg> = VecDeque::from([Msg::Tick(chrono::Utc::now())]);
+    let mut clock = tokio::time::interval(std::time::Duration::from_secs(60));
+    clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let start = state.start();
     run_effects(&mut state, start, &mut executor);
     if opts.refresh_on_start {
@@ -78,23 +87,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         timer
     });
     loop {
-        while let Some(msg) = pending.pop_front() {
-            match &msg {
-                Msg::EntryLoaded {
-                    entry,
-                    rendered,
-                    width,
-                    complete: true,
-                } => {
-                    executor.remember(entry.summary.id, *width, rendered);
-                }
-                Msg::Refresh(RefreshEvent::Finished(_)) => executor.forget_layouts(),
-                _ => {}
-            }
-            let effects = app::update(&mut state, msg);
-            run_effects(&mut state, effects, &mut executor);
-            dirty = true;
-        }
+        dirty |= run_pending(&mut state, &mut pending, &mut executor);
         if state.quit {
             break;
         }
@@ -112,7 +105,12 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
                 // Take the whole burst (held keys, pastes) before the next draw.
                 while let Some(input) = next {
                     match input {
-                        input::Input::Event(event) => push_event(&event, &mut pending),
+                        input::Input::Event(event) => {
+                            // Earlier keys of the burst may open the filter line: decide
+                            // what this one means after them.
+                            dirty |= run_pending(&mut state, &mut pending, &mut executor);
+                            push_event(&opts.keymap, &state, &event, &mut pending);
+                        }
                         // End of input or a dead terminal: leave instead of spinning.
                         input::Input::Closed(why) => {
                             tracing::info!("terminal input closed: {why}");
@@ -127,6 +125,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
             },
             Some(msg) = render_rx.recv() => pending.push_back(msg),
             () = next_tick(timer.as_mut()) => pending.push_back(Msg::RefreshTimer),
+            _ = clock.tick() => pending.push_back(Msg::Tick(chrono::Utc::now())),
             Some(event) = event_rx.recv() => {
                 pending.push_back(Msg::Refresh(event));
                 while let Ok(event) = event_rx.try_recv() {
@@ -140,7 +139,26 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     }
     let _ = cmd_tx.send(RefreshCmd::Shutdown);
     task.abort();
+    if let Err(e) = executor
+        .store
+        .set_last_visit(chrono::Utc::now().timestamp())
+    {
+        tracing::warn!("could not record the end of this visit: {e}");
+    }
     Ok(())
+}
+
+/// The UI's connection, and when the previous visit ended (this one starts now: written at
+/// once, so a visit that ends by a kill still counts as one).
+fn open_store(
+    db: &std::path::Path,
+) -> anyhow::Result<(Store, Option<chrono::DateTime<chrono::Utc>>)> {
+    let mut store = Store::open(db)?;
+    let last_visit = store
+        .last_visit()?
+        .and_then(|t| chrono::DateTime::from_timestamp(t, 0));
+    store.set_last_visit(chrono::Utc::now().timestamp())?;
+    Ok((store, last_visit))
 }
 
 /// The next automatic-refresh tick; never, when automatic refresh is off.
@@ -154,16 +172,40 @@ async fn next_tick(timer: Option<&mut tokio::time::Interval>) {
 }
 
 /// Turns a terminal event into messages (key releases and unbound keys are dropped).
-fn push_event(event: &Event, pending: &mut VecDeque<Msg>) {
+fn push_event(keymap: &Keymap, state: &AppState, event: &Event, pending: &mut VecDeque<Msg>) {
     match *event {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
-            if let Some(action) = keys::action_for(&key) {
-                pending.push_back(Msg::Action(action));
-            }
+            pending.extend(keys::messages_for(keymap, state, &key));
         }
         Event::Resize(width, height) => pending.push_back(Msg::Resize { width, height }),
         _ => {}
     }
+}
+
+/// Runs every pending message through `update` and its effects; true if there were any.
+fn run_pending(
+    state: &mut AppState,
+    pending: &mut VecDeque<Msg>,
+    executor: &mut effects::Executor,
+) -> bool {
+    let any = !pending.is_empty();
+    while let Some(msg) = pending.pop_front() {
+        match &msg {
+            Msg::EntryLoaded {
+                entry,
+                rendered,
+                width,
+                complete: true,
+            } => {
+                executor.remember(entry.summary.id, *width, rendered);
+            }
+            Msg::Refresh(RefreshEvent::Finished(_)) => executor.forget_layouts(),
+            _ => {}
+        }
+        let effects = app::update(state, msg);
+        run_effects(state, effects, executor);
+    }
+    any
 }
 
 /// Executes effects and feeds their results back through `update` at once, depth first, so a

@@ -1,4 +1,5 @@
-//! The feed list: unread/total counts, title, and a marker with the error for failing feeds.
+//! The feed list: saved views, tag headings, and feeds with unread/total counts, title, the
+//! last successful fetch, and a marker with the error for failing feeds.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -6,12 +7,12 @@ use ratatui::style::Style;
 
 use super::text::pad;
 use super::{list, theme};
-use crate::app::AppState;
+use crate::app::{AppState, FeedsItem};
 use crate::model::Feed;
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
     let feeds = &state.feeds;
-    if feeds.feeds.is_empty() {
+    if feeds.items.is_empty() {
         let message = if feeds.loaded {
             "No feeds. Subscribe with `tidings add URL` or `tidings import FILE`."
         } else {
@@ -28,14 +29,57 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
     list(
         buf,
         area,
-        &feeds.feeds,
+        &feeds.items,
         feeds.offset,
         feeds.cursor,
-        feed_line,
+        |item, width, _| item_line(state, item, width),
     );
 }
 
-fn feed_line(feed: &Feed, width: usize, _selected: bool) -> Vec<(String, Style)> {
+fn item_line(state: &AppState, item: &FeedsItem, width: usize) -> Vec<(String, Style)> {
+    let feeds = &state.feeds;
+    match item {
+        FeedsItem::View(i) => {
+            let Some(view) = feeds.views.get(*i) else {
+                return Vec::new();
+            };
+            let name_cols = (width / 2).clamp(1, 40);
+            vec![
+                ("  view  ".to_owned(), theme::dim()),
+                (pad(&view.name, name_cols), theme::heading()),
+                (
+                    pad(
+                        &format!(" {}", view.query),
+                        width.saturating_sub(name_cols + 8),
+                    ),
+                    theme::dim(),
+                ),
+            ]
+        }
+        FeedsItem::Tag {
+            name,
+            unread,
+            feeds,
+        } => {
+            let plural = if *feeds == 1 { "feed" } else { "feeds" };
+            vec![(
+                pad(
+                    &format!("{name}  ({feeds} {plural}, {unread} unread)"),
+                    width,
+                ),
+                theme::heading(),
+            )]
+        }
+        FeedsItem::Untagged => vec![(pad("(no tag)", width), theme::heading())],
+        FeedsItem::Feed { index, indented } => feeds
+            .feeds
+            .get(*index)
+            .map(|f| feed_line(f, width, *indented, state))
+            .unwrap_or_default(),
+    }
+}
+
+fn feed_line(feed: &Feed, width: usize, indented: bool, state: &AppState) -> Vec<(String, Style)> {
     let style = if feed.unread > 0 {
         theme::unread()
     } else {
@@ -47,9 +91,19 @@ fn feed_line(feed: &Feed, width: usize, _selected: bool) -> Vec<(String, Style)>
     } else {
         "  "
     };
-    let title_cols = width.saturating_sub(counts.len() + 3);
+    let indent = if indented { "  " } else { "" };
+    let fetched = if width >= 60 {
+        let when = feed.last_ok_at.map_or_else(
+            || "never".to_owned(),
+            |t| super::stream::date_label(t, state.now, 10),
+        );
+        pad(&format!(" {when}"), 12)
+    } else {
+        String::new()
+    };
+    let title_cols = width.saturating_sub(counts.len() + 3 + indent.len() + fetched.len());
     let mut cells = vec![
-        (mark.to_owned(), theme::error()),
+        (format!("{indent}{mark}"), theme::error()),
         (counts, theme::dim()),
         (" ".to_owned(), style),
     ];
@@ -64,5 +118,6 @@ fn feed_line(feed: &Feed, width: usize, _selected: bool) -> Vec<(String, Style)>
         }
         _ => cells.push((pad(&feed.title, title_cols), style)),
     }
+    cells.push((fetched, theme::dim()));
     cells
 }

@@ -15,8 +15,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
         .map(|h| super::text::width(&h.keys))
         .max()
         .unwrap_or(0)
-        .min(width / 3);
-    for (i, row) in state.help.iter().enumerate().take(usize::from(area.height)) {
+        .min(width / 2);
+    let rows = state.help.iter().skip(state.help_scroll);
+    for (i, row) in rows.enumerate().take(usize::from(area.height)) {
         let y = area.y + u16::try_from(i).unwrap_or(0);
         let keys = pad(&row.keys, key_cols);
         buf.set_string(area.x + 1, y, &keys, theme::heading());

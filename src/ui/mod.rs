@@ -64,11 +64,16 @@ fn title_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
             .map_or_else(String::new, |r| r.entry.summary.feed_title.clone()),
         View::Help => "Keys".to_owned(),
     };
-    let filter = if state.view == View::Stream && state.stream.filter.unread_only {
-        "  [unread only]"
-    } else {
-        ""
-    };
+    let mut filter = String::new();
+    if state.view == View::Stream {
+        if state.stream.filter.unread_only {
+            filter.push_str("  [unread only]");
+        }
+        if !state.stream.filter.query.is_empty() {
+            filter.push_str("  / ");
+            filter.push_str(&state.stream.filter.query.to_string());
+        }
+    }
     let text = format!(" tidings · {view}{filter}");
     buf.set_style(area, theme::bar());
     buf.set_string(
@@ -82,6 +87,15 @@ fn title_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
 fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
     buf.set_style(area, theme::bar());
     let width = usize::from(area.width);
+    if let Some(question) = &state.confirm {
+        let text = format!(" {}", question.question());
+        buf.set_string(area.x, area.y, fit(&text, width), theme::bar());
+        return;
+    }
+    if let Some(prompt) = &state.prompt {
+        prompt_line(buf, area, prompt);
+        return;
+    }
     let hint = "? help  q quit ";
     let left = if let Some(message) = &state.status {
         format!(" {message}")
@@ -100,6 +114,12 @@ fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
         Some(p) => format!(" Refreshing {}/{} ·{left}", p.done, p.total),
         None => left,
     };
+    let left = match state.stream.selection_label() {
+        Some(label) if state.view == View::Stream && state.status.is_none() => {
+            format!(" {label} ·{left}")
+        }
+        _ => left,
+    };
     let hint_width = text::width(hint);
     if width >= hint_width + 20 {
         buf.set_string(
@@ -113,6 +133,35 @@ fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
     } else {
         buf.set_string(area.x, area.y, fit(&left, width), theme::bar());
     }
+}
+
+/// The filter line: `/`, the text with a block cursor, or the error of the last `Enter`.
+fn prompt_line(buf: &mut Buffer, area: Rect, prompt: &crate::app::Prompt) {
+    let width = usize::from(area.width);
+    buf.set_style(area, theme::plain());
+    if let Some(error) = &prompt.error {
+        let text = format!(" {error}  (Esc clears)");
+        buf.set_string(area.x, area.y, fit(&text, width), theme::error());
+        return;
+    }
+    // Keep the cursor in view: show the tail of a line too long for the screen.
+    let before = &prompt.text[..prompt.cursor];
+    let after = &prompt.text[prompt.cursor..];
+    let room = width.saturating_sub(3 + text::width(prompt.kind.label()));
+    let mut shown_before: String = before.to_owned();
+    while text::width(&shown_before) > room && !shown_before.is_empty() {
+        shown_before.remove(0);
+    }
+    let head = format!("{}{shown_before}", prompt.kind.label());
+    let (x, _) = buf.set_stringn(area.x, area.y, fit(&head, width), width, theme::plain());
+    let mut rest = after.chars();
+    let under = rest
+        .next()
+        .map_or_else(|| " ".to_owned(), |c| c.to_string());
+    let left = usize::from(area.right().saturating_sub(x));
+    let (x, _) = buf.set_stringn(x, area.y, fit(&under, left), left, theme::selected());
+    let left = usize::from(area.right().saturating_sub(x));
+    buf.set_stringn(x, area.y, fit(rest.as_str(), left), left, theme::plain());
 }
 
 /// Draws `rows` in `area`, one line each, from `offset`; `line(row, width, selected)` makes one.

@@ -60,10 +60,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
         y += 1;
     }
     y += 1;
-    for line in reader.rendered.lines.iter().skip(reader.scroll) {
+    for (i, line) in reader.rendered.lines.iter().enumerate().skip(reader.scroll) {
         if y >= area.bottom() {
             break;
         }
+        let is_match = reader.matches.binary_search(&i).is_ok();
         let mut x = left;
         for span in &line.spans {
             let remaining = usize::from(area.right().saturating_sub(x + 1));
@@ -76,6 +77,33 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
             );
             x = next;
         }
+        if is_match {
+            highlight(
+                buf,
+                Rect::new(left, y, area.width.saturating_sub(2), 1),
+                &reader.search,
+            );
+        }
         y += 1;
+    }
+}
+
+/// Highlights the cells of `area` (one line) where a search term appears, ignoring case.
+fn highlight(buf: &mut Buffer, area: Rect, terms: &[String]) {
+    let cells: Vec<(u16, String)> = (area.x..area.right())
+        .map(|x| (x, buf[(x, area.y)].symbol().to_lowercase()))
+        .collect();
+    let text: String = cells.iter().map(|(_, s)| s.as_str()).collect();
+    // Byte offset in `text` → the cell it came from.
+    let mut owner = Vec::with_capacity(text.len());
+    for (x, s) in &cells {
+        owner.extend(std::iter::repeat_n(*x, s.len()));
+    }
+    for term in terms.iter().filter(|t| !t.is_empty()) {
+        for (at, _) in text.match_indices(term.as_str()) {
+            for &x in owner.get(at..at + term.len()).unwrap_or(&[]) {
+                buf[(x, area.y)].set_style(theme::found());
+            }
+        }
     }
 }

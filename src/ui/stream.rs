@@ -1,19 +1,25 @@
-//! The stream: one line per entry — marks, date, feed, title — unread in bold.
+//! The stream: one line per entry — marks, date, feed, title — unread in bold, selected rows
+//! marked `+`, and a divider above the entries that were already there at the last visit.
 
+use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::text::pad;
-use super::{list, theme};
+use super::{fit, theme};
 use crate::app::AppState;
 use crate::model::EntrySummary;
+
+const DIVIDER: &str = " new since your last visit ";
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
     let stream = &state.stream;
     if stream.rows.is_empty() {
         let message = if !stream.loaded {
             "Loading…"
+        } else if !stream.filter.query.is_empty() {
+            "Nothing matches this filter. / changes it; Esc clears it."
         } else if stream.filter.unread_only {
             "No unread entries. U shows everything; R refreshes."
         } else {
@@ -22,38 +28,81 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
         buf.set_string(
             area.x + 1,
             area.y,
-            super::fit(message, usize::from(area.width) - 1),
+            fit(message, usize::from(area.width) - 1),
             theme::dim(),
         );
         return;
     }
-    list(
-        buf,
-        area,
-        &stream.rows,
-        stream.offset,
-        stream.cursor,
-        row_line,
+    let width = usize::from(area.width);
+    let divider = stream.divider();
+    let mut y = area.y;
+    for (i, row) in stream.rows.iter().enumerate().skip(stream.offset) {
+        if divider == Some(i) && i > stream.offset && y < area.bottom() {
+            divider_line(buf, Rect::new(area.x, y, area.width, 1));
+            y += 1;
+        }
+        if y >= area.bottom() {
+            break;
+        }
+        let line = Rect::new(area.x, y, area.width, 1);
+        let cursor = i == stream.cursor;
+        if cursor {
+            buf.set_style(line, theme::selected());
+        }
+        let cells = row_cells(row, width, stream.is_selected(row), state);
+        let mut x = area.x;
+        for (text, style) in cells {
+            let style = if cursor {
+                style.patch(theme::selected())
+            } else {
+                style
+            };
+            let left = usize::from(area.right().saturating_sub(x));
+            let (next, _) = buf.set_stringn(x, y, &text, left, style);
+            x = next;
+        }
+        y += 1;
+    }
+}
+
+fn divider_line(buf: &mut Buffer, area: Rect) {
+    let width = usize::from(area.width);
+    let label = fit(DIVIDER, width);
+    let side = width.saturating_sub(super::text::width(&label)) / 2;
+    let text = format!(
+        "{}{label}{}",
+        "─".repeat(side),
+        "─".repeat(width.saturating_sub(side + super::text::width(&label)))
     );
+    buf.set_string(area.x, area.y, text, theme::dim());
 }
 
 /// The cells of one stream row at `width` columns.
-fn row_line(row: &EntrySummary, width: usize, _selected: bool) -> Vec<(String, Style)> {
-    let style = if row.read {
-        theme::plain()
-    } else {
+fn row_cells(
+    row: &EntrySummary,
+    width: usize,
+    selected: bool,
+    state: &AppState,
+) -> Vec<(String, Style)> {
+    let style = if !row.read {
         theme::unread()
+    } else if state.stream.filter.unread_only {
+        // Read during this visit: it stays, dimmed, until the view is reloaded.
+        theme::dim()
+    } else {
+        theme::plain()
     };
     let marks = format!(
-        "{}{} ",
+        "{}{}{} ",
         if row.read { ' ' } else { 'N' },
-        if row.starred { '*' } else { ' ' }
+        if row.starred { '*' } else { ' ' },
+        if selected { '+' } else { ' ' },
     );
-    let date = if width >= 60 {
-        row.published.format("%Y-%m-%d ").to_string()
-    } else {
-        row.published.format("%m-%d ").to_string()
-    };
+    let date_cols = if width >= 60 { 11 } else { 6 };
+    let date = pad(
+        &date_label(row.published, state.now, date_cols - 1),
+        date_cols,
+    );
     let feed_cols = if width >= 40 {
         (width / 5).clamp(8, 24)
     } else {
@@ -63,7 +112,61 @@ fn row_line(row: &EntrySummary, width: usize, _selected: bool) -> Vec<(String, S
     if feed_cols > 0 {
         cells.push((pad(&row.feed_title, feed_cols) + " ", theme::dim()));
     }
-    let used: usize = 3 + if width >= 60 { 11 } else { 6 } + feed_cols + usize::from(feed_cols > 0);
+    let used = 4 + date_cols + feed_cols + usize::from(feed_cols > 0);
     cells.push((pad(&row.title, width.saturating_sub(used)), style));
     cells
+}
+
+/// A date in at most `cols` columns: relative when recent ("12m ago", "5h ago", "Tue 14:05"),
+/// else the day.
+pub(super) fn date_label(t: DateTime<Utc>, now: Option<DateTime<Utc>>, cols: usize) -> String {
+    let age = now.map(|now| (now - t).num_seconds());
+    let ago = if cols >= 9 { " ago" } else { "" };
+    let relative = match age {
+        // Up to an hour ahead: something that happened after the last clock tick.
+        Some(s) if (-3600..60).contains(&s) => Some("now".to_owned()),
+        Some(s) if (0..3600).contains(&s) => Some(format!("{}m{ago}", s / 60)),
+        Some(s) if (0..86_400).contains(&s) => Some(format!("{}h{ago}", s / 3600)),
+        Some(s) if (0..6 * 86_400).contains(&s) && cols >= 9 => {
+            Some(t.format("%a %H:%M").to_string())
+        }
+        _ => None,
+    };
+    relative.unwrap_or_else(|| {
+        if cols >= 10 {
+            t.format("%Y-%m-%d").to_string()
+        } else {
+            t.format("%m-%d").to_string()
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(s, 0).unwrap()
+    }
+
+    #[test]
+    fn recent_dates_are_relative_and_old_ones_are_days() {
+        let now = Some(at(1_700_000_000));
+        assert_eq!(date_label(at(1_700_000_000 - 30), now, 10), "now");
+        assert_eq!(date_label(at(1_700_000_000 - 720), now, 10), "12m ago");
+        assert_eq!(date_label(at(1_700_000_000 - 5 * 3600), now, 5), "5h");
+        assert_eq!(
+            date_label(at(1_700_000_000 - 3 * 86_400), now, 10),
+            "Sat 22:13"
+        );
+        assert_eq!(
+            date_label(at(1_700_000_000 - 30 * 86_400), now, 10),
+            "2023-10-15"
+        );
+        assert_eq!(date_label(at(1_700_000_000 - 30 * 86_400), now, 5), "10-15");
+        // No clock yet, or a date well in the future: the day.
+        assert_eq!(date_label(at(1_700_000_000), None, 10), "2023-11-14");
+        assert_eq!(date_label(at(1_700_000_000 + 99), now, 10), "now");
+        assert_eq!(date_label(at(1_700_000_000 + 7200), now, 10), "2023-11-15");
+    }
 }

@@ -131,6 +131,7 @@ fn feed(error: Option<&str>) -> crate::model::Feed {
         failures: 0,
         hold_until: None,
         gone: false,
+        tags: Vec::new(),
     }
 }
 
@@ -195,4 +196,133 @@ fn refresh_progress_shows_in_the_status_line() {
         .map(|x| terminal.backend().buffer()[(x, 23)].symbol().to_owned())
         .collect();
     assert!(last.contains("Refreshing 0/12"), "{last}");
+}
+
+/// The stream with a filter in force, two entries selected, a divider and a clock.
+fn busy_state(width: u16, height: u16) -> AppState {
+    let mut db = FakeDb::new(40);
+    let visit = db.rows[3].first_seen;
+    let options = crate::app::Options {
+        last_visit: Some(visit),
+        ..crate::app::Options::default()
+    };
+    let mut s = AppState::new(options, Vec::new(), width, height);
+    let effects = s.start();
+    db.run(&mut s, effects);
+    let now = db.rows[0].published + chrono::Duration::minutes(90);
+    update(&mut s, Msg::Tick(now));
+    s.stream.filter.query = crate::model::query::parse("unread feed:\"Feed 2\"").unwrap();
+    db.send(&mut s, Msg::Action(Action::ToggleSelect));
+    db.send(&mut s, Msg::Action(Action::ToggleSelect));
+    s
+}
+
+#[test]
+fn stream_with_selection_divider_and_filter_80x24() {
+    insta::assert_snapshot!(render(&busy_state(80, 24)).backend());
+}
+
+#[test]
+fn stream_40x12() {
+    insta::assert_snapshot!(render(&busy_state(40, 12)).backend());
+}
+
+#[test]
+fn selected_rows_are_marked_without_colour() {
+    let s = busy_state(80, 24);
+    let terminal = render(&s);
+    let buf = terminal.backend().buffer();
+    // The cursor started on the oldest new entry (row 3), and Space twice selected it and
+    // the one below the divider (row 5): a `+` in the third column, whatever the colours.
+    assert_eq!(buf[(2, 3)].symbol(), "+");
+    assert_eq!(buf[(2, 5)].symbol(), "+");
+    assert_eq!(buf[(2, 2)].symbol(), " ");
+    assert_eq!(buf[(2, 6)].symbol(), " ");
+    assert!(buf[(0, 4)].symbol() == "─", "the divider is on row 4");
+}
+
+#[test]
+fn the_filter_line_and_its_error_120x40() {
+    let mut db = FakeDb::new(5);
+    let mut s = db.started(120, 40);
+    update(&mut s, Msg::Action(Action::Filter));
+    for c in "unread tag:rust since:2x".chars() {
+        update(&mut s, Msg::Text(crate::app::TextKey::Char(c)));
+    }
+    update(&mut s, Msg::Text(crate::app::TextKey::Left));
+    let typing = render(&s);
+    update(&mut s, Msg::Text(crate::app::TextKey::Enter));
+    let refused = render(&s);
+    insta::assert_snapshot!("typing", typing.backend());
+    insta::assert_snapshot!("refused", refused.backend());
+}
+
+#[test]
+fn a_question_takes_the_status_line_40x12() {
+    let mut db = FakeDb::new(5);
+    let mut s = db.started(40, 12);
+    update(&mut s, Msg::Action(Action::MarkAllRead));
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
+fn reader_highlights_search_matches_40x12() {
+    let mut db = FakeDb::new(5);
+    let mut s = db.started(40, 12);
+    s.stream.filter.query = crate::model::query::parse("\"line 2\"").unwrap();
+    let (e, r) = entry(5, 30);
+    s.opening = Some(e.summary.id);
+    update(
+        &mut s,
+        Msg::EntryLoaded {
+            entry: Box::new(e),
+            rendered: r,
+            width: 38,
+            complete: true,
+        },
+    );
+    let terminal = render(&s);
+    let buf = terminal.backend().buffer();
+    // The body starts on row 5; "line 2" is the third body line, at scroll 0.
+    let row = 5 + 2 - u16::try_from(s.reader.as_ref().unwrap().scroll).unwrap();
+    assert!(buf[(1, row)].modifier.contains(Modifier::REVERSED));
+    assert!(!buf[(1, row - 1)].modifier.contains(Modifier::REVERSED));
+    insta::assert_snapshot!(terminal.backend());
+}
+
+fn grouped_feeds(width: u16, height: u16) -> AppState {
+    let options = crate::app::Options {
+        views: vec![crate::app::SavedView {
+            name: "Rust, unread".into(),
+            query: crate::model::query::parse("tag:rust unread").unwrap(),
+        }],
+        ..crate::app::Options::default()
+    };
+    let mut s = AppState::new(options, Vec::new(), width, height);
+    let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+    update(&mut s, Msg::Tick(now));
+    update(&mut s, Msg::Action(Action::Feeds));
+    let mut a = feed(None);
+    a.title = "Crate Digest".into();
+    a.tags = vec!["rust".into(), "weekly".into()];
+    a.last_ok_at = Some(now - chrono::Duration::hours(3));
+    let mut b = feed(Some("HTTP 404 Not Found"));
+    b.id = FeedId(2);
+    b.tags = vec!["rust".into()];
+    b.last_ok_at = Some(now - chrono::Duration::days(40));
+    let mut c = feed(None);
+    c.id = FeedId(3);
+    c.title = "The Millbrook Gazette".into();
+    update(&mut s, Msg::FeedsLoaded(vec![a, b, c]));
+    s
+}
+
+#[test]
+fn feeds_grouped_by_tag_with_views_80x24() {
+    insta::assert_snapshot!(render(&grouped_feeds(80, 24)).backend());
+}
+
+#[test]
+fn feeds_grouped_by_tag_with_views_40x12() {
+    insta::assert_snapshot!(render(&grouped_feeds(40, 12)).backend());
 }

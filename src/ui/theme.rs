@@ -44,3 +44,10 @@ pub fn code() -> Style {
 pub fn quote() -> Style {
     Style::default().add_modifier(Modifier::ITALIC)
 }
+
+/// A search match in the reader: reverse video, so it shows without colour too.
+pub fn found() -> Style {
+    Style::default()
+        .fg(Color::Yellow)
+        .add_modifier(Modifier::REVERSED)
+}

@@ -1,0 +1,234 @@
+//! `update` tests for the feed list: saved views, tag groups, opening each and coming back.
+
+use super::*;
+use crate::model::FeedId;
+use crate::model::query::parse;
+
+fn act(a: Action) -> Msg {
+    Msg::Action(a)
+}
+
+fn feed(id: i64, tags: &[&str], unread: u64) -> Feed {
+    Feed {
+        id: FeedId(id),
+        url: format!("https://f{id}.example/"),
+        title: format!("Feed {id}"),
+        site_url: None,
+        unread,
+        total: 10,
+        last_ok_at: None,
+        last_error: None,
+        failures: 0,
+        hold_until: None,
+        gone: false,
+        tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+    }
+}
+
+fn with_views() -> AppState {
+    let options = Options {
+        views: vec![SavedView {
+            name: "Rust, unread".into(),
+            query: parse("tag:rust unread").unwrap(),
+        }],
+        ..Options::default()
+    };
+    let mut s = AppState::new(options, Vec::new(), 80, 24);
+    update(&mut s, act(Action::Feeds));
+    update(
+        &mut s,
+        Msg::FeedsLoaded(vec![
+            feed(1, &["rust", "news"], 3),
+            feed(2, &[], 1),
+            feed(3, &["rust"], 4),
+        ]),
+    );
+    s
+}
+
+#[test]
+fn views_come_first_then_tags_with_their_feeds_then_untagged_ones() {
+    let s = with_views();
+    let items = &s.feeds.items;
+    assert_eq!(items[0], FeedsItem::View(0));
+    assert_eq!(
+        items[1],
+        FeedsItem::Tag {
+            name: "news".into(),
+            unread: 3,
+            feeds: 1
+        }
+    );
+    assert_eq!(
+        items[3],
+        FeedsItem::Tag {
+            name: "rust".into(),
+            unread: 7,
+            feeds: 2
+        }
+    );
+    assert_eq!(items[6], FeedsItem::Untagged);
+    assert_eq!(
+        items[7],
+        FeedsItem::Feed {
+            index: 1,
+            indented: true
+        }
+    );
+    assert_eq!(items.len(), 8);
+}
+
+#[test]
+fn without_tags_the_list_is_flat() {
+    let mut s = AppState::new(Options::default(), Vec::new(), 80, 24);
+    update(&mut s, act(Action::Feeds));
+    update(
+        &mut s,
+        Msg::FeedsLoaded(vec![feed(1, &[], 0), feed(2, &[], 0)]),
+    );
+    assert_eq!(
+        s.feeds.items,
+        vec![
+            FeedsItem::Feed {
+                index: 0,
+                indented: false
+            },
+            FeedsItem::Feed {
+                index: 1,
+                indented: false
+            }
+        ]
+    );
+}
+
+#[test]
+fn a_saved_view_opens_its_filter_and_q_comes_back_to_the_list() {
+    let mut s = with_views();
+    let effects = update(&mut s, act(Action::Open));
+    assert_eq!(s.view, View::Stream);
+    assert_eq!(s.stream.title, "Rust, unread");
+    let Some(Effect::LoadPage { filter, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(filter.query.to_string(), "tag:rust unread");
+    let effects = update(&mut s, act(Action::Back));
+    assert_eq!(s.view, View::Feeds);
+    assert!(s.stream.filter.query.is_empty() && !s.quit);
+    assert!(effects.contains(&Effect::LoadFeeds));
+}
+
+#[test]
+fn a_tag_heading_opens_every_feed_with_that_tag() {
+    let mut s = with_views();
+    update(&mut s, act(Action::Down));
+    update(&mut s, act(Action::Down));
+    update(&mut s, act(Action::Down));
+    update(&mut s, act(Action::Open));
+    assert_eq!(s.stream.title, "Tag: rust");
+    assert_eq!(s.stream.filter.query.to_string(), "tag:rust");
+}
+
+#[test]
+fn the_cursor_stays_on_its_feed_when_the_list_reloads() {
+    let mut s = with_views();
+    for _ in 0..5 {
+        update(&mut s, act(Action::Down));
+    }
+    assert_eq!(s.feeds.selected().unwrap().id, FeedId(3));
+    // Feed 1 loses its tag: lines above move, the cursor follows feed 3.
+    update(
+        &mut s,
+        Msg::FeedsLoaded(vec![
+            feed(1, &[], 3),
+            feed(2, &[], 1),
+            feed(3, &["rust"], 4),
+        ]),
+    );
+    assert_eq!(s.feeds.selected().unwrap().id, FeedId(3));
+}
+
+fn type_text(s: &mut AppState, text: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in text.chars() {
+        effects.extend(update(s, Msg::Text(TextKey::Char(c))));
+    }
+    effects
+}
+
+#[test]
+fn add_asks_for_a_url_and_subscribes_in_the_background() {
+    let mut s = with_views();
+    update(&mut s, act(Action::AddFeed));
+    assert_eq!(s.prompt.as_ref().unwrap().kind, PromptKind::AddFeed);
+    // An empty line is refused with a hint.
+    assert!(update(&mut s, Msg::Text(TextKey::Enter)).is_empty());
+    assert!(s.prompt.as_ref().unwrap().error.is_some());
+    type_text(&mut s, " https://blog.example/ ");
+    let effects = update(&mut s, Msg::Text(TextKey::Enter));
+    assert_eq!(
+        effects,
+        vec![Effect::AddFeed {
+            url: "https://blog.example/".into()
+        }]
+    );
+    assert!(s.prompt.is_none());
+    assert_eq!(
+        s.status.as_deref(),
+        Some("Subscribing to https://blog.example/…")
+    );
+    // The answer reloads the list, the counts and the stream.
+    let effects = update(
+        &mut s,
+        Msg::FeedsChanged("Subscribed to Blog: 3 entries".into()),
+    );
+    assert!(effects.contains(&Effect::LoadFeeds) && effects.contains(&Effect::LoadCounts));
+    assert_eq!(s.status.as_deref(), Some("Subscribed to Blog: 3 entries"));
+}
+
+#[test]
+fn remove_asks_first_and_esc_on_a_prompt_changes_nothing() {
+    let mut s = with_views();
+    update(&mut s, act(Action::RemoveFeed));
+    assert_eq!(
+        s.status.as_deref(),
+        Some("Move the cursor onto a feed first")
+    );
+    update(&mut s, act(Action::Down));
+    update(&mut s, act(Action::Down));
+    update(&mut s, act(Action::RemoveFeed));
+    assert!(s.confirm.is_some());
+    assert_eq!(
+        update(&mut s, Msg::Text(TextKey::Char('y'))),
+        vec![Effect::RemoveFeed { id: FeedId(1) }]
+    );
+    update(&mut s, act(Action::RenameFeed));
+    assert_eq!(s.prompt.as_ref().unwrap().text, "Feed 1");
+    assert!(update(&mut s, Msg::Text(TextKey::Esc)).is_empty());
+    assert!(s.prompt.is_none());
+}
+
+#[test]
+fn rename_and_tags_take_the_typed_line() {
+    let mut s = with_views();
+    update(&mut s, act(Action::Down));
+    update(&mut s, act(Action::Down));
+    update(&mut s, act(Action::RenameFeed));
+    update(&mut s, Msg::Text(TextKey::Clear));
+    assert_eq!(
+        update(&mut s, Msg::Text(TextKey::Enter)),
+        vec![Effect::RenameFeed {
+            id: FeedId(1),
+            title: None
+        }]
+    );
+    update(&mut s, act(Action::EditTags));
+    assert_eq!(s.prompt.as_ref().unwrap().text, "rust news");
+    type_text(&mut s, ", Weekly rust");
+    assert_eq!(
+        update(&mut s, Msg::Text(TextKey::Enter)),
+        vec![Effect::SetTags {
+            id: FeedId(1),
+            tags: vec!["news".into(), "rust".into(), "Weekly".into()]
+        }]
+    );
+}

@@ -1,0 +1,332 @@
+//! `update` tests for selection, bulk marks, undo, the filter line, the "new since" divider and
+//! moving between entries in the reader.
+
+use super::test_support::{FakeDb, entry};
+use super::*;
+use crate::model::query::{Term, TermKind};
+
+fn act(a: Action) -> Msg {
+    Msg::Action(a)
+}
+
+fn text(db: &mut FakeDb, s: &mut AppState, typed: &str) {
+    for c in typed.chars() {
+        db.send(s, Msg::Text(TextKey::Char(c)));
+    }
+}
+
+fn read_ids(db: &FakeDb) -> Vec<i64> {
+    db.rows.iter().filter(|r| r.read).map(|r| r.id.0).collect()
+}
+
+#[test]
+fn space_selects_and_moves_on_and_marks_apply_to_the_selection() {
+    let mut db = FakeDb::new(10);
+    let mut s = db.started(80, 24);
+    db.send(&mut s, act(Action::ToggleSelect));
+    db.send(&mut s, act(Action::Down));
+    db.send(&mut s, act(Action::ToggleSelect));
+    assert_eq!(s.stream.selection_label().as_deref(), Some("2 selected"));
+    assert_eq!(s.stream.cursor, 3);
+    db.send(&mut s, act(Action::ToggleRead));
+    assert_eq!(read_ids(&db), vec![10, 8]);
+    assert!(s.stream.rows[0].read && s.stream.rows[2].read && !s.stream.rows[1].read);
+    // Space again takes an entry out of the selection.
+    db.send(&mut s, act(Action::Top));
+    db.send(&mut s, act(Action::ToggleSelect));
+    assert_eq!(s.stream.selection_label().as_deref(), Some("1 selected"));
+    // Esc clears the selection; r is back to the row under the cursor.
+    db.send(&mut s, act(Action::Cancel));
+    assert!(s.stream.selection.is_empty());
+}
+
+#[test]
+fn a_range_selects_every_row_between_its_ends_even_across_a_scroll() {
+    let mut db = FakeDb::new(100);
+    let mut s = db.started(80, 12);
+    db.send(&mut s, act(Action::Down));
+    db.send(&mut s, act(Action::SelectRange));
+    for _ in 0..14 {
+        db.send(&mut s, act(Action::Down));
+    }
+    assert_eq!(s.stream.selection_label().as_deref(), Some("15 selected"));
+    assert!(s.stream.offset > 0, "the range went past the first screen");
+    db.send(&mut s, act(Action::SelectRange));
+    assert_eq!(s.stream.selection.ids.len(), 15);
+    db.send(&mut s, act(Action::ToggleStar));
+    let starred: Vec<i64> = db
+        .rows
+        .iter()
+        .filter(|r| r.starred)
+        .map(|r| r.id.0)
+        .collect();
+    assert_eq!(starred, (85..=99).rev().collect::<Vec<_>>());
+}
+
+#[test]
+fn select_all_marks_the_whole_view_through_its_filter() {
+    let mut db = FakeDb::new(700);
+    let mut s = db.started(80, 24);
+    db.send(&mut s, act(Action::SelectAll));
+    assert_eq!(s.stream.selection_label().as_deref(), Some("all selected"));
+    let effects = update(&mut s, act(Action::ToggleRead));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::MarkMatching {
+            mark: Mark::Read,
+            above: None,
+            ..
+        }]
+    ));
+    db.run(&mut s, effects);
+    // Every entry, not only the rows loaded.
+    assert_eq!(read_ids(&db).len(), 700);
+    db.send(&mut s, act(Action::SelectAll));
+    assert!(s.stream.selection.is_empty());
+}
+
+#[test]
+fn mark_all_read_asks_first_and_undo_puts_back_only_what_it_changed() {
+    let mut db = FakeDb::new(20);
+    let mut s = db.started(80, 24);
+    // Two entries were read already.
+    db.send(&mut s, act(Action::Down));
+    db.send(&mut s, act(Action::ToggleRead));
+    db.send(&mut s, act(Action::Down));
+    db.send(&mut s, act(Action::ToggleRead));
+    assert_eq!(read_ids(&db), vec![19, 18]);
+
+    let effects = db.send(&mut s, act(Action::MarkAllRead));
+    assert!(effects.is_empty(), "nothing happens before the answer");
+    assert!(s.confirm.is_some() && s.takes_text());
+    db.send(&mut s, Msg::Text(TextKey::Char('n')));
+    assert!(s.confirm.is_none());
+    assert_eq!(read_ids(&db).len(), 2);
+
+    db.send(&mut s, act(Action::MarkAllRead));
+    db.send(&mut s, Msg::Text(TextKey::Char('y')));
+    assert_eq!(read_ids(&db).len(), 20);
+    assert!(s.stream.rows.iter().all(|r| r.read));
+    assert_eq!(
+        s.status.as_deref(),
+        Some("Marked 18 entries read (u undoes)")
+    );
+
+    let effects = db.send(&mut s, act(Action::Undo));
+    assert!(
+        matches!(&effects[..], [Effect::UndoMark { ids, mark: Mark::Unread }] if ids.len() == 18)
+    );
+    assert_eq!(read_ids(&db), vec![19, 18], "the two read before stay read");
+    assert!(!s.stream.rows[0].read && s.stream.rows[1].read);
+    // Then the two single marks, one level each.
+    db.send(&mut s, act(Action::Undo));
+    db.send(&mut s, act(Action::Undo));
+    assert!(read_ids(&db).is_empty());
+    db.send(&mut s, act(Action::Undo));
+    assert_eq!(s.status.as_deref(), Some("Nothing to undo"));
+}
+
+#[test]
+fn an_undo_is_not_itself_undone_and_the_stack_is_bounded() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    for _ in 0..(UNDO_DEPTH + 5) {
+        db.send(&mut s, act(Action::ToggleStar));
+    }
+    assert_eq!(s.undo.len(), UNDO_DEPTH);
+    db.send(&mut s, act(Action::Undo));
+    assert_eq!(s.undo.len(), UNDO_DEPTH - 1);
+}
+
+#[test]
+fn mark_above_reads_everything_above_the_cursor_but_not_it() {
+    let mut db = FakeDb::new(10);
+    let mut s = db.started(80, 24);
+    for _ in 0..3 {
+        db.send(&mut s, act(Action::Down));
+    }
+    db.send(&mut s, act(Action::MarkAboveRead));
+    assert_eq!(read_ids(&db), vec![10, 9, 8]);
+    db.send(&mut s, act(Action::Top));
+    db.send(&mut s, act(Action::MarkAboveRead));
+    assert_eq!(s.status.as_deref(), Some("Nothing above the cursor"));
+}
+
+#[test]
+fn the_filter_line_edits_applies_and_clears() {
+    let mut db = FakeDb::new(10);
+    let mut s = db.started(80, 24);
+    db.send(&mut s, act(Action::Filter));
+    assert!(s.takes_text());
+    text(&mut db, &mut s, "unread rust");
+    db.send(&mut s, Msg::Text(TextKey::DeleteWord));
+    text(&mut db, &mut s, "feeds");
+    assert_eq!(s.prompt.as_ref().unwrap().text, "unread feeds");
+    let effects = db.send(&mut s, Msg::Text(TextKey::Enter));
+    assert!(s.prompt.is_none());
+    let Some(Effect::LoadPage { filter, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        filter.query.terms,
+        vec![
+            Term {
+                negated: false,
+                kind: TermKind::Unread
+            },
+            Term {
+                negated: false,
+                kind: TermKind::Word("feeds".into())
+            }
+        ]
+    );
+    // `/` again starts from the filter in force, ready for one more term.
+    db.send(&mut s, act(Action::Filter));
+    assert_eq!(s.prompt.as_ref().unwrap().text, "unread feeds ");
+    // Esc clears it.
+    let effects = db.send(&mut s, Msg::Text(TextKey::Esc));
+    assert!(s.prompt.is_none() && s.stream.filter.query.is_empty());
+    assert!(matches!(effects.first(), Some(Effect::LoadPage { .. })));
+}
+
+#[test]
+fn a_bad_filter_says_why_and_keeps_the_line() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    db.send(&mut s, act(Action::Filter));
+    text(&mut db, &mut s, "colour:red");
+    let effects = db.send(&mut s, Msg::Text(TextKey::Enter));
+    assert!(effects.is_empty());
+    let prompt = s.prompt.as_ref().unwrap();
+    assert!(
+        prompt.error.as_ref().unwrap().contains("colour"),
+        "{prompt:?}"
+    );
+    assert_eq!(prompt.text, "colour:red");
+    // Typing goes on from where it was.
+    db.send(&mut s, Msg::Text(TextKey::Backspace));
+    assert!(s.prompt.as_ref().unwrap().error.is_none());
+}
+
+#[test]
+fn q_and_esc_leave_a_filter_before_anything_else() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    db.send(&mut s, act(Action::Filter));
+    text(&mut db, &mut s, "starred");
+    db.send(&mut s, Msg::Text(TextKey::Enter));
+    db.send(&mut s, act(Action::Back));
+    assert!(!s.quit && s.stream.filter.query.is_empty());
+    db.send(&mut s, act(Action::Back));
+    assert!(s.quit);
+}
+
+#[test]
+fn a_filter_change_keeps_chosen_entries_but_not_select_all() {
+    let mut db = FakeDb::new(10);
+    let mut s = db.started(80, 24);
+    db.send(&mut s, act(Action::ToggleSelect));
+    db.send(&mut s, act(Action::ToggleUnreadOnly));
+    assert_eq!(s.stream.selection.ids.len(), 1);
+    db.send(&mut s, act(Action::SelectAll));
+    db.send(&mut s, act(Action::ToggleUnreadOnly));
+    assert!(!s.stream.selection.all);
+}
+
+#[test]
+fn the_divider_stands_above_what_was_there_last_time_and_the_cursor_below_the_news() {
+    let mut db = FakeDb::new(10);
+    let visit = db.rows.iter().find(|r| r.id.0 == 7).unwrap().first_seen;
+    let options = Options {
+        last_visit: Some(visit),
+        ..Options::default()
+    };
+    let mut s = AppState::new(options, Vec::new(), 80, 24);
+    let effects = s.start();
+    db.run(&mut s, effects);
+    assert_eq!(s.stream.divider(), Some(3));
+    // The oldest of the new entries: reading on goes up the stream.
+    assert_eq!(s.stream.selected().unwrap().id.0, 8);
+    // Nothing new: no divider, and the cursor at the top.
+    let mut s = AppState::new(
+        Options {
+            last_visit: Some(db.rows[0].first_seen),
+            ..Options::default()
+        },
+        Vec::new(),
+        80,
+        24,
+    );
+    let effects = s.start();
+    db.run(&mut s, effects);
+    assert_eq!(s.stream.divider(), None);
+    assert_eq!(s.stream.cursor, 0);
+}
+
+fn open_reader(db: &mut FakeDb, s: &mut AppState) {
+    let effects = db.send(s, act(Action::Open));
+    let Some(Effect::OpenEntry { id, width }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    let (mut e, rendered) = entry(id.0, 40);
+    e.summary = s.stream.selected().unwrap().clone();
+    db.send(
+        s,
+        Msg::EntryLoaded {
+            entry: Box::new(e),
+            rendered,
+            width: *width,
+            complete: true,
+        },
+    );
+}
+
+#[test]
+fn the_reader_steps_to_the_next_and_previous_entry_and_the_next_unread() {
+    let mut db = FakeDb::new(10);
+    let mut s = db.started(80, 24);
+    db.rows[2].read = true; // id 8
+    s.stream.rows[2].read = true;
+    open_reader(&mut db, &mut s);
+    assert_eq!(s.view, View::Reader);
+    let effects = db.send(&mut s, act(Action::NextEntry));
+    assert!(effects.contains(&Effect::OpenEntry {
+        id: EntryId(9),
+        width: s.reader_width()
+    }));
+    assert_eq!(s.opening, Some(EntryId(9)));
+    let effects = db.send(&mut s, act(Action::NextUnread));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::OpenEntry { id: EntryId(7), .. })),
+        "skips the read entry 8: {effects:?}"
+    );
+    let effects = db.send(&mut s, act(Action::PrevEntry));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::OpenEntry { id: EntryId(8), .. }))
+    );
+}
+
+#[test]
+fn a_search_opens_entries_at_the_first_match_and_jumps_between_matches() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    s.stream.filter.query = crate::model::query::parse("\"line 3\" \"line 2\"").unwrap();
+    open_reader(&mut db, &mut s);
+    let reader = s.reader.as_ref().unwrap();
+    assert_eq!(reader.matches[..2], [2, 3]);
+    assert_eq!(
+        reader.scroll, 0,
+        "match 2 is on screen with two lines above it"
+    );
+    db.send(&mut s, act(Action::NextMatch));
+    assert_eq!(s.reader.as_ref().unwrap().scroll, 1);
+    db.send(&mut s, act(Action::NextMatch));
+    // "line 2" also matches "line 20".."line 29".
+    assert_eq!(s.reader.as_ref().unwrap().scroll, 18);
+    db.send(&mut s, act(Action::PrevMatch));
+    assert_eq!(s.reader.as_ref().unwrap().scroll, 1);
+}

@@ -1,0 +1,110 @@
+//! Subscribing to a URL: fetch it, read it as a feed, or else as a web page naming feeds
+//! (autodiscovery, taking the first), then store the feed and its entries. Shared by
+//! `tidings add` and the TUI's add key. Uses `model` and `store`.
+
+use std::path::Path;
+
+use super::discover::{self, Discovered};
+use super::http::{FetchError, FetchOutcome, Fetched, Fetcher, Validators};
+use super::parse::{ParseError, parse_document};
+use crate::model::{FeedId, IncomingFeed};
+use crate::store::{FetchMeta, Store, StoreError};
+
+/// What subscribing did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscribed {
+    pub id: FeedId,
+    /// The feed's URL (the discovered one when a page was given).
+    pub url: String,
+    pub title: String,
+    pub entries: usize,
+    /// False when the feed was already subscribed (its entries are refreshed all the same).
+    pub is_new: bool,
+    /// When a page was given: every feed it named (the first was taken).
+    pub discovered: Vec<Discovered>,
+}
+
+/// Why subscribing failed: one line, naming the URL.
+#[derive(Debug, thiserror::Error)]
+pub enum SubscribeError {
+    #[error("fetching {url}: {source}")]
+    Fetch {
+        url: String,
+        #[source]
+        source: FetchError,
+    },
+    #[error("fetching {0}: the server answered 304 Not Modified to a plain request")]
+    NotModified(String),
+    #[error("reading {url}: {source}")]
+    Parse {
+        url: String,
+        #[source]
+        source: ParseError,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+async fn fetch_body(fetcher: &Fetcher, url: &str) -> Result<Fetched, SubscribeError> {
+    match fetcher.fetch(url, &Validators::default()).await {
+        Ok(FetchOutcome::Fetched(body)) => Ok(body),
+        Ok(FetchOutcome::NotModified) => Err(SubscribeError::NotModified(url.to_owned())),
+        Err(source) => Err(SubscribeError::Fetch {
+            url: url.to_owned(),
+            source,
+        }),
+    }
+}
+
+fn parse(url: &str, body: &Fetched) -> Result<IncomingFeed, ParseError> {
+    parse_document(&body.bytes, url, body.content_type.as_deref())
+}
+
+/// Subscribes to `url` in the database at `db`, at time `now` (Unix seconds).
+pub async fn subscribe(
+    fetcher: &Fetcher,
+    db: &Path,
+    url: &str,
+    now: i64,
+) -> Result<Subscribed, SubscribeError> {
+    let url = url.trim();
+    let body = fetch_body(fetcher, url).await?;
+    let (url, body, feed, discovered) = match parse(url, &body) {
+        Ok(feed) => (url.to_owned(), body, feed, Vec::new()),
+        Err(source) => {
+            let found = url::Url::parse(&body.final_url)
+                .map(|page| discover::feed_links(&body.bytes, &page))
+                .unwrap_or_default();
+            let Some(first) = found.first() else {
+                return Err(SubscribeError::Parse {
+                    url: url.to_owned(),
+                    source,
+                });
+            };
+            let first_url = first.url.clone();
+            let body = fetch_body(fetcher, &first_url).await?;
+            let feed = parse(&first_url, &body).map_err(|source| SubscribeError::Parse {
+                url: first_url.clone(),
+                source,
+            })?;
+            (first_url, body, feed, found)
+        }
+    };
+    let mut store = Store::open(db)?;
+    let (id, is_new) = store.add_feed(&url, now)?;
+    let meta = FetchMeta {
+        etag: body.validators.etag.as_deref(),
+        last_modified: body.validators.last_modified.as_deref(),
+        fresh_until: None,
+        permanent_redirect: body.permanent_redirect.as_deref(),
+    };
+    store.record_success(id, &feed, &meta, now)?;
+    Ok(Subscribed {
+        id,
+        title: feed.title.clone().unwrap_or_else(|| url.clone()),
+        url,
+        entries: feed.entries.len(),
+        is_new,
+        discovered,
+    })
+}

@@ -1,0 +1,197 @@
+//! The vocabulary of user intent. The runtime maps keys to these (the keymap in the config
+//! names them by `Action::name`); `app::update` gives them meaning in the view in front.
+
+/// What a key asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    /// Open the entry or feed under the cursor.
+    Open,
+    /// Back to the previous view; quits from the unfiltered stream.
+    Back,
+    /// Back to the previous view, clear the selection or the filter; never quits.
+    Cancel,
+    ToggleRead,
+    ToggleStar,
+    /// Add the entry under the cursor to the selection, or take it out.
+    ToggleSelect,
+    /// Start or end a range selection at the cursor.
+    SelectRange,
+    /// Select everything in the view (or clear the selection if everything is selected).
+    SelectAll,
+    /// Mark everything in the view read (asks first).
+    MarkAllRead,
+    /// Mark the entries from the top of the view down to the cursor read.
+    MarkAboveRead,
+    /// Take back the last mark change.
+    Undo,
+    /// Type a filter (or search) for the stream.
+    Filter,
+    ToggleUnreadOnly,
+    /// In the reader: the next or previous entry of the stream.
+    NextEntry,
+    PrevEntry,
+    /// The next unread entry after the cursor (or the open entry).
+    NextUnread,
+    /// In the reader: the next or previous line matching the search.
+    NextMatch,
+    PrevMatch,
+    /// Switch between the stream and the feed list.
+    Feeds,
+    RefreshAll,
+    /// Refresh the feed of the entry (or the feed) under the cursor.
+    RefreshFeed,
+    /// Subscribe to a feed (asks for its URL, or a web page that names it).
+    AddFeed,
+    /// Unsubscribe from the feed under the cursor (asks first).
+    RemoveFeed,
+    /// Give the feed under the cursor a title of your own.
+    RenameFeed,
+    /// Edit the tags of the feed under the cursor.
+    EditTags,
+    Help,
+    Quit,
+}
+
+impl Action {
+    /// Every action, in the order the help screen lists them.
+    pub const ALL: [Action; 33] = [
+        Action::Down,
+        Action::Up,
+        Action::PageDown,
+        Action::PageUp,
+        Action::Top,
+        Action::Bottom,
+        Action::Open,
+        Action::Back,
+        Action::Cancel,
+        Action::ToggleRead,
+        Action::ToggleStar,
+        Action::ToggleSelect,
+        Action::SelectRange,
+        Action::SelectAll,
+        Action::MarkAllRead,
+        Action::MarkAboveRead,
+        Action::Undo,
+        Action::Filter,
+        Action::ToggleUnreadOnly,
+        Action::NextEntry,
+        Action::PrevEntry,
+        Action::NextUnread,
+        Action::NextMatch,
+        Action::PrevMatch,
+        Action::Feeds,
+        Action::RefreshAll,
+        Action::RefreshFeed,
+        Action::AddFeed,
+        Action::RemoveFeed,
+        Action::RenameFeed,
+        Action::EditTags,
+        Action::Help,
+        Action::Quit,
+    ];
+
+    /// The name the config file uses for this action.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Down => "down",
+            Action::Up => "up",
+            Action::PageDown => "page-down",
+            Action::PageUp => "page-up",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::Open => "open",
+            Action::Back => "back",
+            Action::Cancel => "cancel",
+            Action::ToggleRead => "toggle-read",
+            Action::ToggleStar => "toggle-star",
+            Action::ToggleSelect => "toggle-select",
+            Action::SelectRange => "select-range",
+            Action::SelectAll => "select-all",
+            Action::MarkAllRead => "mark-all-read",
+            Action::MarkAboveRead => "mark-above-read",
+            Action::Undo => "undo",
+            Action::Filter => "filter",
+            Action::ToggleUnreadOnly => "toggle-unread-only",
+            Action::NextEntry => "next-entry",
+            Action::PrevEntry => "prev-entry",
+            Action::NextUnread => "next-unread",
+            Action::NextMatch => "next-match",
+            Action::PrevMatch => "prev-match",
+            Action::Feeds => "feeds",
+            Action::RefreshAll => "refresh-all",
+            Action::RefreshFeed => "refresh-feed",
+            Action::AddFeed => "add-feed",
+            Action::RemoveFeed => "remove-feed",
+            Action::RenameFeed => "rename-feed",
+            Action::EditTags => "edit-tags",
+            Action::Help => "help",
+            Action::Quit => "quit",
+        }
+    }
+
+    /// The action a config file names, if any.
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// One line for the help screen.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Up => "move up (scroll up in the reader)",
+            Action::Down => "move down (scroll down in the reader)",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::Top => "go to the top",
+            Action::Bottom => "go to the bottom",
+            Action::Open => "open the entry (stream) or show the feed's entries (feed list)",
+            Action::Back => "back; on the stream, quit",
+            Action::Cancel => "clear the selection, then the filter; back (never quits)",
+            Action::ToggleRead => "toggle read (the selection, if any)",
+            Action::ToggleStar => "toggle starred (the selection, if any)",
+            Action::ToggleSelect => "select the entry / unselect it",
+            Action::SelectRange => "start or end a range selection",
+            Action::SelectAll => "select everything in the view / clear",
+            Action::MarkAllRead => "mark everything in the view read (asks)",
+            Action::MarkAboveRead => "mark the entries above the cursor read",
+            Action::Undo => "undo the last mark change",
+            Action::Filter => "filter and search: unread starred feed: tag: author: since: …",
+            Action::ToggleUnreadOnly => "show unread only / everything",
+            Action::NextEntry => "next entry (reader)",
+            Action::PrevEntry => "previous entry (reader)",
+            Action::NextUnread => "next unread entry",
+            Action::NextMatch => "next search match (reader)",
+            Action::PrevMatch => "previous search match (reader)",
+            Action::Feeds => "switch between the stream and the feed list",
+            Action::RefreshAll => "refresh all feeds in the background",
+            Action::RefreshFeed => "refresh the feed under the cursor, or the open entry's",
+            Action::AddFeed => "subscribe to a feed (a feed's URL or a page naming it)",
+            Action::RemoveFeed => "unsubscribe from the feed under the cursor (asks)",
+            Action::RenameFeed => "rename the feed under the cursor (empty: its own title)",
+            Action::EditTags => "edit the tags of the feed under the cursor",
+            Action::Help => "show this help",
+            Action::Quit => "quit from anywhere",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_a_unique_name_that_reads_back() {
+        let mut names = std::collections::HashSet::new();
+        for a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(a));
+            names.insert(a.name());
+        }
+        assert_eq!(names.len(), Action::ALL.len());
+        assert_eq!(Action::from_name("fly"), None);
+    }
+}

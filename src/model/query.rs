@@ -1,0 +1,142 @@
+//! The filter language typed on the filter line (`/`), given to `tidings entries --query` and
+//! kept in saved views: `unread`, `starred`, `feed:NAME`, `tag:NAME`, `author:NAME`,
+//! `since:7d`, `before:2024-05-01`, free words and `"phrases"` (searched in titles, authors and
+//! bodies), `-` before any term to negate it. Every term must hold. Pure; uses nothing else.
+
+use std::fmt;
+
+mod parse;
+
+pub use parse::parse;
+
+/// A parsed filter: every term must hold. The empty query matches everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Query {
+    pub terms: Vec<Term>,
+}
+
+/// One term of a query.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Term {
+    pub negated: bool,
+    pub kind: TermKind,
+}
+
+/// What a term asks for. Names match case-insensitively as substrings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TermKind {
+    Unread,
+    Starred,
+    /// The feed's title or URL contains this.
+    Feed(String),
+    /// The feed carries this tag (exactly, ignoring case).
+    Tag(String),
+    /// The entry's author contains this.
+    Author(String),
+    /// Published at or after.
+    Since(When),
+    /// Published before.
+    Before(When),
+    /// A word (or prefix with a trailing `*`) in the title, author or body.
+    Word(String),
+    /// Words in this order in the title, author or body.
+    Phrase(String),
+}
+
+/// A point in time as written in a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum When {
+    /// This many seconds before the moment the query runs (`7d`, `12h`, `2w`, `30m`).
+    Ago(i64),
+    /// A Unix time (`2024-05-01`, midnight UTC).
+    At(i64),
+}
+
+impl When {
+    /// Unix seconds, with `now` for relative times.
+    pub fn resolve(self, now: i64) -> i64 {
+        match self {
+            When::Ago(secs) => now.saturating_sub(secs),
+            When::At(t) => t,
+        }
+    }
+}
+
+/// Why a query could not be read: the message, and the byte offset it is about.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} (at column {})", at + 1)]
+pub struct QueryError {
+    pub message: String,
+    pub at: usize,
+}
+
+impl Query {
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The words and phrases searched for (not negated), for highlighting matches.
+    pub fn search_terms(&self) -> Vec<&str> {
+        self.terms
+            .iter()
+            .filter(|t| !t.negated)
+            .filter_map(|t| match &t.kind {
+                TermKind::Word(w) => Some(w.trim_end_matches('*')),
+                TermKind::Phrase(p) => Some(p.as_str()),
+                _ => None,
+            })
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+}
+
+impl fmt::Display for Query {
+    /// The canonical text of the query; parsing it gives the same query back.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, term) in self.terms.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{term}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.negated {
+            f.write_str("-")?;
+        }
+        match &self.kind {
+            TermKind::Unread => f.write_str("unread"),
+            TermKind::Starred => f.write_str("starred"),
+            TermKind::Feed(s) => write!(f, "feed:{}", quoted(s)),
+            TermKind::Tag(s) => write!(f, "tag:{}", quoted(s)),
+            TermKind::Author(s) => write!(f, "author:{}", quoted(s)),
+            TermKind::Since(w) => write!(f, "since:{}", when(*w)),
+            TermKind::Before(w) => write!(f, "before:{}", when(*w)),
+            TermKind::Word(s) => f.write_str(s),
+            TermKind::Phrase(s) => write!(f, "\"{s}\""),
+        }
+    }
+}
+
+fn quoted(s: &str) -> String {
+    if s.contains(char::is_whitespace) {
+        format!("\"{s}\"")
+    } else {
+        s.to_owned()
+    }
+}
+
+fn when(w: When) -> String {
+    match w {
+        When::Ago(secs) if secs % (7 * 86_400) == 0 => format!("{}w", secs / (7 * 86_400)),
+        When::Ago(secs) if secs % 86_400 == 0 => format!("{}d", secs / 86_400),
+        When::Ago(secs) if secs % 3600 == 0 => format!("{}h", secs / 3600),
+        When::Ago(secs) => format!("{}m", secs / 60),
+        When::At(t) => chrono::DateTime::from_timestamp(t, 0)
+            .map_or_else(|| t.to_string(), |d| d.format("%Y-%m-%d").to_string()),
+    }
+}

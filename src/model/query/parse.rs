@@ -1,0 +1,427 @@
+//! Reading the filter language. Byte offsets in errors point into the text as typed.
+//!
+//! ```text
+//! query   = { space } [ term { space { space } term } ] { space }
+//! term    = [ "-" ] ( phrase | field | token )
+//! phrase  = '"' { any char but '"' } '"'
+//! field   = name ":" ( '"' { any char but '"' } '"' | { any char but space } )
+//! name    = "feed" | "tag" | "author" | "since" | "before"     (any case)
+//! token   = { any char but space }      a keyword ("unread", "read", "starred", any case)
+//!                                        or a free word
+//! age     = digits ( "m" | "h" | "d" | "w" )                    (since:, before:)
+//! date    = digit{4} "-" digit{2} "-" digit{2}                  midnight UTC
+//! ```
+//!
+//! A free word loses every `"` and `*` and the characters that are neither letters nor digits
+//! at either end (they are separators to the index and would defeat highlighting); a trailing
+//! `*` on the word as typed makes it a prefix search. A word or phrase left with no letter or
+//! digit is ignored: the index has nothing to find it by. `read` is `-unread`.
+
+use super::{Query, QueryError, Term, TermKind, When};
+use crate::model::sanitize;
+
+/// The field names, as error messages list them.
+const FIELDS: &str = "feed, tag, author, since, before";
+
+/// Reads a query as typed.
+pub fn parse(input: &str) -> Result<Query, QueryError> {
+    let mut terms = Vec::new();
+    let mut pos = 0;
+    loop {
+        pos += input[pos..].len() - input[pos..].trim_start().len();
+        if pos >= input.len() {
+            break;
+        }
+        let (term, end) = term(input, pos)?;
+        terms.extend(term);
+        pos = end;
+    }
+    Ok(Query { terms })
+}
+
+fn error(message: impl Into<String>, at: usize) -> QueryError {
+    QueryError {
+        message: message.into(),
+        at,
+    }
+}
+
+/// The byte offset where the unquoted run starting at `from` ends (at whitespace or the end).
+fn run_end(input: &str, from: usize) -> usize {
+    input[from..]
+        .find(char::is_whitespace)
+        .map_or(input.len(), |i| from + i)
+}
+
+/// The text between the quote at `open` and the next quote, and the offset after that quote.
+fn quoted(input: &str, open: usize) -> Result<(&str, usize), QueryError> {
+    let start = open + 1;
+    match input[start..].find('"') {
+        Some(len) => Ok((&input[start..start + len], start + len + 1)),
+        None => Err(error("unclosed quote", open)),
+    }
+}
+
+/// One term starting at `start` (not whitespace): the term, or `None` for a word that is
+/// ignored, and the offset just after it.
+fn term(input: &str, start: usize) -> Result<(Option<Term>, usize), QueryError> {
+    let negated = input[start..].starts_with('-');
+    let at = start + usize::from(negated);
+    if negated && input[at..].chars().next().is_none_or(char::is_whitespace) {
+        return Err(error(
+            "'-' must be followed by a term, as in -unread",
+            start,
+        ));
+    }
+    let make = |kind: Option<TermKind>| kind.map(|kind| Term { negated, kind });
+    if input[at..].starts_with('"') {
+        let (text, end) = quoted(input, at)?;
+        return Ok((make(phrase(text)), end));
+    }
+    if let Some(name_len) = field_name_len(&input[at..]) {
+        let (kind, end) = field(input, at, name_len)?;
+        return Ok((make(Some(kind)), end));
+    }
+    let end = run_end(input, at);
+    let word = clean_word(&input[at..end]);
+    if field_name_len(&word).is_some() {
+        // A field behind stripped punctuation, as in `(feed:x)`: read it as the field it is,
+        // so that the canonical text reads back the same.
+        let (kind, _) = field(&word, 0, field_name_len(&word).unwrap_or_default())
+            .map_err(|e| error(e.message, at))?;
+        return Ok((make(Some(kind)), end));
+    }
+    if word.eq_ignore_ascii_case("read") {
+        let unread = Term {
+            negated: !negated,
+            kind: TermKind::Unread,
+        };
+        return Ok((Some(unread), end));
+    }
+    Ok((make(keyword_or_word(word)), end))
+}
+
+/// The length of `name` in a term that starts `name:`, if it does (ASCII letters only).
+fn field_name_len(s: &str) -> Option<usize> {
+    let len = s.bytes().take_while(u8::is_ascii_alphabetic).count();
+    (len > 0 && s.as_bytes().get(len) == Some(&b':')).then_some(len)
+}
+
+/// A `name:value` term whose name starts at `at` and is `name_len` bytes long.
+fn field(input: &str, at: usize, name_len: usize) -> Result<(TermKind, usize), QueryError> {
+    let name = input[at..at + name_len].to_ascii_lowercase();
+    if !matches!(
+        name.as_str(),
+        "feed" | "tag" | "author" | "since" | "before"
+    ) {
+        return Err(error(
+            format!(
+                "unknown field '{}:' (the fields are {FIELDS}; put text with a colon in \
+                 quotes to search for it)",
+                &input[at..at + name_len]
+            ),
+            at,
+        ));
+    }
+    let value_at = at + name_len + 1;
+    let (raw, end) = if input[value_at..].starts_with('"') {
+        quoted(input, value_at)?
+    } else {
+        let end = run_end(input, value_at);
+        (&input[value_at..end], end)
+    };
+    let value = sanitize::line(raw);
+    if value.is_empty() {
+        return Err(error(
+            format!("{name}: needs a value, as in {}", example(&name)),
+            value_at,
+        ));
+    }
+    let kind = match name.as_str() {
+        "feed" => TermKind::Feed(value),
+        "tag" => TermKind::Tag(value),
+        "author" => TermKind::Author(value),
+        "since" => TermKind::Since(when(&name, &value, value_at)?),
+        _ => TermKind::Before(when(&name, &value, value_at)?),
+    };
+    Ok((kind, end))
+}
+
+fn example(name: &str) -> &'static str {
+    match name {
+        "feed" => "feed:lwn or feed:\"Some Blog\"",
+        "tag" => "tag:linux",
+        "author" => "author:ann",
+        "since" => "since:7d or since:2024-05-01",
+        _ => "before:2w or before:2024-05-01",
+    }
+}
+
+/// An age (`7d`, `12h`, `2w`, `30m`) or a date (`2024-05-01`, midnight UTC).
+fn when(name: &str, value: &str, at: usize) -> Result<When, QueryError> {
+    let bad = || {
+        error(
+            format!(
+                "{name}:{value}: not an age (like 30m, 12h, 7d, 2w) or a date (like 2024-05-01)"
+            ),
+            at,
+        )
+    };
+    let bytes = value.as_bytes();
+    if bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-' {
+        let date = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| bad())?;
+        let midnight = date.and_hms_opt(0, 0, 0).ok_or_else(bad)?;
+        return Ok(When::At(midnight.and_utc().timestamp()));
+    }
+    let (digits, unit) =
+        value.split_at(value.len() - value.chars().last().map_or(0, char::len_utf8));
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let unit_secs: i64 = match unit.to_ascii_lowercase().as_str() {
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => return Err(bad()),
+    };
+    digits
+        .parse::<i64>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit_secs))
+        // Beyond this no date is representable anyway.
+        .filter(|secs| *secs <= 1_000_000 * 366 * 86_400)
+        .map(When::Ago)
+        .ok_or_else(|| error(format!("{name}:{value}: too far back"), at))
+}
+
+/// A phrase, or `None` if it has nothing to search for.
+fn phrase(text: &str) -> Option<TermKind> {
+    let text = sanitize::line(text);
+    text.chars()
+        .any(char::is_alphanumeric)
+        .then_some(TermKind::Phrase(text))
+}
+
+/// A free word without the characters the index cannot use (see the module docs).
+fn clean_word(raw: &str) -> String {
+    let prefix = raw.ends_with('*');
+    let kept: String = raw.chars().filter(|c| !matches!(c, '"' | '*')).collect();
+    let mut word = kept.trim_matches(|c: char| !c.is_alphanumeric()).to_owned();
+    word = sanitize::line(&word);
+    if prefix && !word.is_empty() {
+        word.push('*');
+    }
+    word
+}
+
+fn keyword_or_word(word: String) -> Option<TermKind> {
+    if word.eq_ignore_ascii_case("unread") {
+        Some(TermKind::Unread)
+    } else if word.eq_ignore_ascii_case("starred") {
+        Some(TermKind::Starred)
+    } else if word.is_empty() {
+        None
+    } else {
+        Some(TermKind::Word(word))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(negated: bool, kind: TermKind) -> Term {
+        Term { negated, kind }
+    }
+
+    fn word(s: &str) -> TermKind {
+        TermKind::Word(s.into())
+    }
+
+    #[test]
+    fn terms_parse_as_the_table_says() {
+        use TermKind as K;
+        let day = 86_400;
+        let cases: Vec<(&str, Vec<Term>)> = vec![
+            ("", vec![]),
+            ("   ", vec![]),
+            ("unread", vec![t(false, K::Unread)]),
+            (
+                "UNREAD Starred",
+                vec![t(false, K::Unread), t(false, K::Starred)],
+            ),
+            ("read", vec![t(true, K::Unread)]),
+            ("-read", vec![t(false, K::Unread)]),
+            ("-starred", vec![t(true, K::Starred)]),
+            ("feed:lwn", vec![t(false, K::Feed("lwn".into()))]),
+            (
+                "FEED:\"Some  Blog\"",
+                vec![t(false, K::Feed("Some Blog".into()))],
+            ),
+            ("-tag:linux", vec![t(true, K::Tag("linux".into()))]),
+            (
+                "author:o'brien",
+                vec![t(false, K::Author("o'brien".into()))],
+            ),
+            ("feed:a:b", vec![t(false, K::Feed("a:b".into()))]),
+            ("since:7d", vec![t(false, K::Since(When::Ago(7 * day)))]),
+            ("since:12H", vec![t(false, K::Since(When::Ago(12 * 3600)))]),
+            ("before:2w", vec![t(false, K::Before(When::Ago(14 * day)))]),
+            ("since:30m", vec![t(false, K::Since(When::Ago(1800)))]),
+            (
+                "before:2024-05-01",
+                vec![t(false, K::Before(When::At(1_714_521_600)))],
+            ),
+            ("-since:\"1d\"", vec![t(true, K::Since(When::Ago(day)))]),
+            (
+                "\"hello   world\"",
+                vec![t(false, K::Phrase("hello world".into()))],
+            ),
+            ("-\"x y\"", vec![t(true, K::Phrase("x y".into()))]),
+            ("rust", vec![t(false, word("rust"))]),
+            ("-rust", vec![t(true, word("rust"))]),
+            ("--rust", vec![t(true, word("rust"))]),
+            ("tok*", vec![t(false, word("tok*"))]),
+            ("to*k**", vec![t(false, word("tok*"))]),
+            ("(node.js),", vec![t(false, word("node.js"))]),
+            ("12:30", vec![t(false, word("12:30"))]),
+            (
+                "c++ café",
+                vec![t(false, word("c")), t(false, word("café"))],
+            ),
+            ("unread*", vec![t(false, word("unread*"))]),
+            ("(unread)", vec![t(false, K::Unread)]),
+            ("(feed:x)", vec![t(false, K::Feed("x".into()))]),
+            ("\"unread\"", vec![t(false, K::Phrase("unread".into()))]),
+            (
+                "\"a\"b",
+                vec![t(false, K::Phrase("a".into())), t(false, word("b"))],
+            ),
+            // Nothing the index could find: ignored.
+            ("* -- — \"\" \"...\"", vec![]),
+            (
+                "\tunread  feed:\"x y\"\n-foo ",
+                vec![
+                    t(false, K::Unread),
+                    t(false, K::Feed("x y".into())),
+                    t(true, word("foo")),
+                ],
+            ),
+        ];
+        for (input, terms) in cases {
+            assert_eq!(parse(input), Ok(Query { terms }), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn errors_say_what_and_where() {
+        let cases = [
+            ("foo:bar", 0, "unknown field 'foo:'"),
+            (
+                "unread Foo:bar",
+                7,
+                "the fields are feed, tag, author, since, before",
+            ),
+            ("(foo:bar)", 0, "unknown field 'foo:'"),
+            ("feed:", 5, "feed: needs a value"),
+            ("tag:\"  \" x", 4, "tag: needs a value"),
+            ("x \"open phrase", 2, "unclosed quote"),
+            ("feed:\"open", 5, "unclosed quote"),
+            ("since:7x", 6, "since:7x: not an age"),
+            (
+                "before:2024-13-01",
+                7,
+                "not an age (like 30m, 12h, 7d, 2w) or a date",
+            ),
+            ("since:d", 6, "not an age"),
+            ("since:-3d", 6, "not an age"),
+            ("since:99999999999999999w", 6, "too far back"),
+            ("a - b", 2, "'-' must be followed by a term"),
+            ("a -", 2, "'-' must be followed by a term"),
+        ];
+        for (input, at, message) in cases {
+            let err = parse(input).unwrap_err();
+            assert_eq!(err.at, at, "{input:?}: {err}");
+            assert!(err.message.contains(message), "{input:?}: {err}");
+        }
+        assert_eq!(
+            parse("feed:").unwrap_err().to_string(),
+            "feed: needs a value, as in feed:lwn or feed:\"Some Blog\" (at column 6)"
+        );
+    }
+
+    /// The canonical text reads back as the same query.
+    fn round_trips(input: &str) {
+        if let Ok(q) = parse(input) {
+            let text = q.to_string();
+            assert_eq!(parse(&text), Ok(q), "{input:?} → {text:?}");
+        }
+    }
+
+    #[test]
+    fn canonical_text_round_trips() {
+        for input in [
+            "unread -read starred feed:\"A  b\" tag:x author:y since:60m before:14d",
+            "since:2024-05-01 -before:1970-01-01 since:1d since:90m since:0m",
+            "\"a b\" -\"c\" w* (unread) (feed:x) --z node.js 12:30",
+            "feed:a\"b tag:\"q\"r",
+        ] {
+            round_trips(input);
+        }
+    }
+
+    /// Random soups of the language's pieces: never a panic, always a round trip.
+    #[test]
+    fn random_inputs_never_panic_and_round_trip() {
+        const PIECES: &[&str] = &[
+            " ",
+            "  ",
+            "\t",
+            "-",
+            "\"",
+            "*",
+            ":",
+            "(",
+            ")",
+            "unread",
+            "read",
+            "STARRED",
+            "feed",
+            "tag",
+            "author",
+            "since",
+            "before",
+            "foo",
+            "7d",
+            "2w",
+            "2024-05-01",
+            "é",
+            "日本",
+            "—",
+            "x",
+            "\u{1b}",
+            "1",
+            "h",
+            "m",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let len = next() % 12;
+            let input: String = (0..len)
+                .map(|_| PIECES[usize::try_from(next() % PIECES.len() as u64).unwrap()])
+                .collect();
+            if let Err(e) = parse(&input) {
+                assert!(e.at <= input.len(), "{input:?}: {e}");
+                assert!(input.is_char_boundary(e.at), "{input:?}: {e}");
+            }
+            round_trips(&input);
+        }
+    }
+}

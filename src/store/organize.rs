@@ -1,0 +1,113 @@
+//! Organising subscriptions: tags, the user's own titles, and removing a feed with everything
+//! it brought. Names from users and OPML files are sanitised like feed text.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{Connection, Transaction, params};
+
+use super::filter::fold;
+use super::{Result, Store, StoreError};
+use crate::model::{FeedId, sanitize};
+
+/// Every feed's tags, sorted (ignoring case).
+pub(super) fn tags_by_feed(conn: &Connection) -> rusqlite::Result<HashMap<i64, Vec<String>>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT feed_id, tag FROM feed_tags ORDER BY feed_id, folded, tag")?;
+    let mut rows = stmt.query([])?;
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    while let Some(row) = rows.next()? {
+        out.entry(row.get(0)?).or_default().push(row.get(1)?);
+    }
+    Ok(out)
+}
+
+/// One feed's tags, sorted (ignoring case).
+pub(super) fn tags_of(conn: &Connection, feed: FeedId) -> rusqlite::Result<Vec<String>> {
+    conn.prepare_cached("SELECT tag FROM feed_tags WHERE feed_id = ?1 ORDER BY folded, tag")?
+        .query_map([feed.0], |r| r.get(0))?
+        .collect()
+}
+
+fn feed_exists(tx: &Transaction<'_>, feed: FeedId) -> rusqlite::Result<bool> {
+    tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM feeds WHERE id = ?1)",
+        [feed.0],
+        |r| r.get(0),
+    )
+}
+
+fn insert_tags(tx: &Transaction<'_>, feed: FeedId, tags: &[String]) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO feed_tags (feed_id, tag, folded) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (feed_id, folded) DO NOTHING",
+    )?;
+    let mut seen = HashSet::new();
+    for tag in tags {
+        let tag = sanitize::line(tag);
+        let folded = fold(&tag);
+        if !tag.is_empty() && seen.insert(folded.clone()) {
+            stmt.execute(params![feed.0, tag, folded])?;
+        }
+    }
+    Ok(())
+}
+
+fn no_feed(feed: FeedId) -> StoreError {
+    StoreError::NotFound(format!("no feed {}", feed.0))
+}
+
+impl Store {
+    /// Replaces a feed's tags (blank ones are dropped; of tags that differ only in case, the
+    /// first is kept).
+    pub fn set_feed_tags(&mut self, feed: FeedId, tags: &[String]) -> Result<()> {
+        let found = self.write(|tx| {
+            if !feed_exists(tx, feed)? {
+                return Ok(false);
+            }
+            tx.execute("DELETE FROM feed_tags WHERE feed_id = ?1", [feed.0])?;
+            insert_tags(tx, feed, tags)?;
+            Ok(true)
+        })?;
+        if found { Ok(()) } else { Err(no_feed(feed)) }
+    }
+
+    /// Adds tags to a feed's own (an import of a list that tags a known feed).
+    pub fn add_feed_tags(&mut self, feed: FeedId, tags: &[String]) -> Result<()> {
+        let found = self.write(|tx| {
+            if !feed_exists(tx, feed)? {
+                return Ok(false);
+            }
+            insert_tags(tx, feed, tags)?;
+            Ok(true)
+        })?;
+        if found { Ok(()) } else { Err(no_feed(feed)) }
+    }
+
+    /// Gives a feed the user's own title, shown in the feed list and the stream instead of the
+    /// feed's; `None` (or a blank title) goes back to the feed's own.
+    pub fn rename_feed(&mut self, feed: FeedId, title: Option<&str>) -> Result<()> {
+        let title = title.map(sanitize::line).filter(|t| !t.is_empty());
+        let changed = self.write(|tx| {
+            tx.execute(
+                "UPDATE feeds SET user_title = ?2 WHERE id = ?1",
+                params![feed.0, title],
+            )
+        })?;
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(no_feed(feed))
+        }
+    }
+
+    /// Unsubscribes: the feed goes, and with it its entries, their bodies, their search index
+    /// rows, its tags and the URLs it was known by.
+    pub fn remove_feed(&mut self, feed: FeedId) -> Result<()> {
+        let removed = self.write(|tx| tx.execute("DELETE FROM feeds WHERE id = ?1", [feed.0]))?;
+        if removed == 1 {
+            Ok(())
+        } else {
+            Err(no_feed(feed))
+        }
+    }
+}

@@ -1,0 +1,503 @@
+//! Store tests for the filter language, search, bulk marks and organising feeds, on real
+//! temp files: every term kind (and its negation) against a small known database.
+
+use rusqlite::params;
+
+use super::Store;
+use super::test_support::temp_store;
+use crate::model::query::parse;
+use crate::model::{
+    Cursor, EntryFilter, EntryId, EntrySummary, FeedId, IncomingEntry, IncomingFeed, Mark, Page,
+};
+use crate::store::FetchMeta;
+
+const DAY: i64 = 86_400;
+/// The clock the tests run the queries at.
+const NOW: i64 = 1_800_000_000;
+
+fn entry(key: &str, days_ago: i64, author: Option<&str>, body: &str) -> IncomingEntry {
+    IncomingEntry {
+        key: key.into(),
+        guid: None,
+        title: format!("Title {key}"),
+        link: None,
+        author: author.map(Into::into),
+        published: chrono::DateTime::from_timestamp(NOW - days_ago * DAY, 0),
+        updated: None,
+        content_html: body.into(),
+    }
+}
+
+fn feed(s: &mut Store, url: &str, title: &str, entries: Vec<IncomingEntry>) -> FeedId {
+    let (id, _) = s.add_feed(url, 0).unwrap();
+    let doc = IncomingFeed {
+        title: Some(title.into()),
+        site_url: None,
+        ttl_minutes: None,
+        entries,
+    };
+    s.record_success(id, &doc, &FetchMeta::default(), NOW)
+        .unwrap();
+    id
+}
+
+/// Two feeds, six entries with known words, authors, dates and marks:
+///
+/// | key | feed       | days ago | author     | body                               | marks   |
+/// | a1  | Über Tech  | 1        | Ann Smith  | rustacean gathering                | read    |
+/// | a2  | Über Tech  | 3        | Bob        | the borrow checker, in a `<pre>`   | starred |
+/// | a3  | Über Tech  | 10       | —          | script content hidden, café        |         |
+/// | b1  | Cooking    | 2        | ann lee    | a slow-cooked stew                 | read    |
+/// | b2  | Cooking    | 20       | Chef 50%   | bread & butter                     |         |
+/// | b3  | Cooking    | 40       | —          | borrowed flour                     |         |
+fn sample() -> (tempfile::TempDir, Store, FeedId, FeedId) {
+    let (dir, mut s) = temp_store();
+    let a = feed(
+        &mut s,
+        "https://tech.example/feed",
+        "Über Tech",
+        vec![
+            entry(
+                "a1",
+                1,
+                Some("Ann Smith"),
+                "<p>A <b>rust</b>acean gathering</p>",
+            ),
+            entry(
+                "a2",
+                3,
+                Some("Bob"),
+                "<pre>the borrow checker</pre><a href=\"https://hidden.example/\">x</a>",
+            ),
+            entry(
+                "a3",
+                10,
+                None,
+                "<script>secretword()</script><p>Caf&eacute; opening</p>",
+            ),
+        ],
+    );
+    let b = feed(
+        &mut s,
+        "https://food.example/rss",
+        "Cooking",
+        vec![
+            entry("b1", 2, Some("ann lee"), "a slow-cooked stew"),
+            entry("b2", 20, Some("Chef 50%"), "bread &amp; butter"),
+            entry("b3", 40, None, "borrowed flour"),
+        ],
+    );
+    let ids = keys_to_ids(&s);
+    s.set_mark(&[ids("a1"), ids("b1")], Mark::Read).unwrap();
+    s.set_mark(&[ids("a2")], Mark::Star).unwrap();
+    (dir, s, a, b)
+}
+
+fn keys_to_ids(s: &Store) -> impl Fn(&str) -> EntryId + use<> {
+    let rows = all(s, &EntryFilter::default());
+    move |key: &str| {
+        rows.iter()
+            .find(|r| r.title == format!("Title {key}"))
+            .unwrap()
+            .id
+    }
+}
+
+fn all(s: &Store, filter: &EntryFilter) -> Vec<EntrySummary> {
+    s.entries_page_at(filter, Page::First, 100, NOW).unwrap()
+}
+
+fn keys(rows: &[EntrySummary]) -> Vec<String> {
+    rows.iter()
+        .map(|r| r.title.trim_start_matches("Title ").to_owned())
+        .collect()
+}
+
+fn query(text: &str) -> EntryFilter {
+    EntryFilter {
+        query: parse(text).unwrap(),
+        ..EntryFilter::default()
+    }
+}
+
+/// The keys a query matches, newest first.
+fn matching(s: &Store, text: &str) -> Vec<String> {
+    keys(&all(s, &query(text)))
+}
+
+#[test]
+fn every_term_kind_and_its_negation() {
+    let (_d, mut s, a, _) = sample();
+    s.set_feed_tags(a, &["Tech".into(), "été".into()]).unwrap();
+    let cases: &[(&str, &[&str])] = &[
+        ("", &["a1", "b1", "a2", "a3", "b2", "b3"]),
+        ("unread", &["a2", "a3", "b2", "b3"]),
+        ("read", &["a1", "b1"]),
+        ("-unread", &["a1", "b1"]),
+        ("starred", &["a2"]),
+        ("-starred", &["a1", "b1", "a3", "b2", "b3"]),
+        // Feed names: title or URL, any case (Unicode too), as substrings.
+        ("feed:über", &["a1", "a2", "a3"]),
+        ("feed:ÜBER", &["a1", "a2", "a3"]),
+        ("feed:food.example", &["b1", "b2", "b3"]),
+        ("feed:example", &["a1", "b1", "a2", "a3", "b2", "b3"]),
+        ("-feed:tech", &["b1", "b2", "b3"]),
+        ("feed:nowhere", &[]),
+        ("-feed:nowhere", &["a1", "b1", "a2", "a3", "b2", "b3"]),
+        ("feed:tech feed:cooking", &[]),
+        // Tags: exactly, any case.
+        ("tag:tech", &["a1", "a2", "a3"]),
+        ("tag:ÉTÉ", &["a1", "a2", "a3"]),
+        ("tag:te", &[]),
+        ("-tag:tech", &["b1", "b2", "b3"]),
+        // Authors: substrings, LIKE's wildcards taken literally.
+        ("author:ann", &["a1", "b1"]),
+        ("-author:ann", &["a2", "a3", "b2", "b3"]),
+        ("author:50%", &["b2"]),
+        ("author:5_", &[]),
+        // Dates: relative to the clock, or a day (midnight UTC).
+        ("since:3d", &["a1", "b1", "a2"]),
+        ("-since:3d", &["a3", "b2", "b3"]),
+        ("before:3d", &["a3", "b2", "b3"]),
+        ("-before:3d", &["a1", "b1", "a2"]),
+        ("since:1w before:2d", &["a2"]),
+        ("since:2026-01-01", &["a1", "b1", "a2", "a3", "b2", "b3"]),
+        ("before:2026-01-01", &[]),
+        ("since:2027-01-01", &["a1", "b1", "a2", "a3"]),
+        // Words in titles, authors and bodies (text, not markup); prefixes; phrases.
+        ("rust", &[]),
+        ("rustacean", &["a1"]),
+        ("RUST*", &["a1"]),
+        ("borrow", &["a2"]),
+        ("borrow*", &["a2", "b3"]),
+        ("-borrow*", &["a1", "b1", "a3", "b2"]),
+        ("cafe", &["a3"]),
+        ("café", &["a3"]),
+        ("secretword", &[]),
+        ("hidden", &[]),
+        ("href", &[]),
+        ("smith", &["a1"]),
+        ("a2", &["a2"]),
+        ("\"borrow checker\"", &["a2"]),
+        ("\"checker borrow\"", &[]),
+        ("-\"slow cooked\"", &["a1", "a2", "a3", "b2", "b3"]),
+        ("bread butter", &["b2"]),
+        ("bread -butter", &[]),
+        ("slow-cooked", &["b1"]),
+        // Everything together.
+        ("unread feed:tech -starred since:2w cafe", &["a3"]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(matching(&s, text), *want, "{text:?}");
+    }
+}
+
+#[test]
+fn the_filter_and_its_query_hold_together() {
+    let (_d, s, a, b) = sample();
+    let both = |feed, unread_only, text| EntryFilter {
+        feed: Some(feed),
+        unread_only,
+        query: parse(text).unwrap(),
+        ..EntryFilter::default()
+    };
+    assert_eq!(keys(&all(&s, &both(a, true, ""))), ["a2", "a3"]);
+    assert_eq!(
+        keys(&all(&s, &both(a, false, "feed:cooking"))),
+        [] as [&str; 0]
+    );
+    assert_eq!(
+        keys(&all(&s, &both(b, false, "-feed:tech"))),
+        ["b1", "b2", "b3"]
+    );
+    assert_eq!(keys(&all(&s, &both(b, true, "borrow*"))), ["b3"]);
+}
+
+/// No text a user types reaches FTS5 as syntax.
+#[test]
+fn search_text_is_never_fts_syntax() {
+    let (_d, s, _, _) = sample();
+    for text in [
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR(a b)",
+        "a OR",
+        "title:x",
+        "\"a\" +",
+        "^x",
+        "{a b}",
+        "a*b*",
+        "x'); DROP TABLE entries; --",
+        "-*",
+        "\"\"",
+        "( )",
+        "body:borrow",
+        "'",
+        "\\",
+        // Letters to Rust that the FTS5 tokenizer drops (combining marks): empty phrases.
+        "\u{0903}",
+        "\u{0902}*",
+        "a \"\u{0903}\"",
+        "-\u{0903}",
+    ] {
+        let filter = match parse(text) {
+            Ok(q) => EntryFilter {
+                query: q,
+                ..EntryFilter::default()
+            },
+            Err(_) => continue,
+        };
+        s.entries_page_at(&filter, Page::First, 10, NOW)
+            .unwrap_or_else(|e| panic!("{text:?}: {e}"));
+    }
+    assert_eq!(matching(&s, "(borrow)"), ["a2"]);
+    assert_eq!(matching(&s, "\"borrow OR bread\""), [] as [&str; 0]);
+}
+
+#[test]
+fn filtered_pages_walk_without_gaps() {
+    let (_d, mut s) = temp_store();
+    let entries = (0..25)
+        .map(|i| {
+            let word = if i % 3 == 0 { "apple" } else { "pear" };
+            entry(&i.to_string(), i, None, word)
+        })
+        .collect();
+    feed(&mut s, "https://a.example/", "A", entries);
+    let filter = query("apple");
+    let mut seen = Vec::new();
+    let mut page = s.entries_page_at(&filter, Page::First, 2, NOW).unwrap();
+    while let Some(last) = page.last() {
+        let cursor = last.cursor();
+        seen.extend(keys(&page));
+        page = s
+            .entries_page_at(&filter, Page::Older(cursor), 2, NOW)
+            .unwrap();
+    }
+    let want: Vec<String> = (0..25)
+        .filter(|i| i % 3 == 0)
+        .map(|i| i.to_string())
+        .collect();
+    assert_eq!(seen, want);
+    let last = s.entries_page_at(&filter, Page::Last, 2, NOW).unwrap();
+    assert_eq!(keys(&last), ["21", "24"]);
+    let newer = s
+        .entries_page_at(&filter, Page::Newer(last[0].cursor()), 2, NOW)
+        .unwrap();
+    assert_eq!(keys(&newer), ["15", "18"]);
+}
+
+#[test]
+fn content_updates_and_removals_keep_the_index_in_step() {
+    let (_d, mut s) = temp_store();
+    let a = feed(
+        &mut s,
+        "https://a.example/",
+        "A",
+        vec![entry("1", 1, None, "<p>original wording</p>")],
+    );
+    assert_eq!(matching(&s, "original"), ["1"]);
+    feed(
+        &mut s,
+        "https://a.example/",
+        "A",
+        vec![entry("1", 1, None, "<p>revised wording</p>")],
+    );
+    assert_eq!(matching(&s, "original"), [] as [&str; 0]);
+    assert_eq!(matching(&s, "revised"), ["1"]);
+    let b = feed(
+        &mut s,
+        "https://b.example/",
+        "B",
+        vec![entry("2", 1, None, "revised too")],
+    );
+    s.remove_feed(a).unwrap();
+    assert_eq!(matching(&s, "revised"), ["2"]);
+    let indexed = |s: &Store| -> i64 {
+        s.conn
+            .query_row("SELECT count(*) FROM entries_fts", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(indexed(&s), 1);
+    s.remove_feed(b).unwrap();
+    assert_eq!(indexed(&s), 0);
+}
+
+#[test]
+fn mark_matching_marks_what_the_filter_shows_and_returns_the_changes() {
+    let (_d, mut s, _, _) = sample();
+    let id = keys_to_ids(&s);
+    let changed = s
+        .mark_matching(&query("borrow*"), Mark::Read, None)
+        .unwrap();
+    assert_eq!(changed, [id("a2"), id("b3")]);
+    assert_eq!(
+        s.mark_matching(&query("borrow*"), Mark::Read, None)
+            .unwrap(),
+        []
+    );
+    // Everything at or above a2 in the stream: a1 and b1 were read already.
+    let a2 = all(&s, &EntryFilter::default())[2].cursor();
+    let changed = s
+        .mark_matching(&EntryFilter::default(), Mark::Unread, Some(a2))
+        .unwrap();
+    assert_eq!(changed, [id("a1"), id("b1"), id("a2")]);
+    assert_eq!(matching(&s, "read"), ["b3"]);
+    // Undo is a set_mark of what changed.
+    assert_eq!(s.set_mark(&changed, Mark::Read).unwrap(), changed);
+    assert_eq!(matching(&s, "read"), ["a1", "b1", "a2", "b3"]);
+    let starred = s
+        .mark_matching(&query("feed:cooking"), Mark::Star, None)
+        .unwrap();
+    assert_eq!(starred, [id("b1"), id("b2"), id("b3")]);
+    assert_eq!(
+        s.mark_matching(&query("feed:nothing"), Mark::Star, None)
+            .unwrap(),
+        []
+    );
+    let cursor = Cursor {
+        published: NOW,
+        id: EntryId(i64::MAX),
+    };
+    assert_eq!(
+        s.mark_matching(&EntryFilter::default(), Mark::Unstar, Some(cursor))
+            .unwrap(),
+        []
+    );
+}
+
+#[test]
+fn tags_are_cleaned_sorted_and_replaced() {
+    let (_d, mut s, a, b) = sample();
+    s.set_feed_tags(
+        a,
+        &[
+            "zeta".into(),
+            " Al\u{1b}pha ".into(),
+            "alpha".into(),
+            String::new(),
+        ],
+    )
+    .unwrap();
+    s.add_feed_tags(a, &["beta".into(), "ZETA".into()]).unwrap();
+    let tags = |s: &Store, id| {
+        s.feeds()
+            .unwrap()
+            .into_iter()
+            .find(|f| f.id == id)
+            .unwrap()
+            .tags
+    };
+    assert_eq!(tags(&s, a), ["Alpha", "beta", "zeta"]);
+    assert!(tags(&s, b).is_empty());
+    assert_eq!(s.find_feed("Cooking").unwrap().tags, [] as [&str; 0]);
+    s.set_feed_tags(a, &["one".into()]).unwrap();
+    assert_eq!(tags(&s, a), ["one"]);
+    assert_eq!(s.find_feed("Über Tech").unwrap().tags, ["one"]);
+    let err = s.set_feed_tags(FeedId(99), &[]).unwrap_err().to_string();
+    assert!(err.contains("no feed 99"), "{err}");
+    assert!(s.add_feed_tags(FeedId(99), &[]).is_err());
+}
+
+#[test]
+fn a_feed_renamed_shows_and_matches_its_new_title() {
+    let (_d, mut s, a, _) = sample();
+    s.rename_feed(a, Some("  My \u{1b}Rust\n news ")).unwrap();
+    let f = s.find_feed("my rust news").unwrap();
+    assert_eq!((f.id, f.title.as_str()), (a, "My Rust news"));
+    // The feed's own title still finds it.
+    assert_eq!(s.find_feed("Über TECH").unwrap().id, a);
+    assert_eq!(
+        all(&s, &query("feed:\"rust news\""))[0].feed_title,
+        "My Rust news"
+    );
+    assert_eq!(s.feeds().unwrap()[1].title, "My Rust news");
+    let own = s
+        .fetch_states(crate::model::RefreshScope::Feed(a), NOW)
+        .unwrap();
+    assert_eq!(own[0].title, "My Rust news");
+    s.rename_feed(a, None).unwrap();
+    assert_eq!(s.find_feed(&a.0.to_string()).unwrap().title, "Über Tech");
+    s.rename_feed(a, Some("   ")).unwrap();
+    assert_eq!(s.find_feed(&a.0.to_string()).unwrap().title, "Über Tech");
+    assert!(s.rename_feed(FeedId(99), Some("x")).is_err());
+}
+
+#[test]
+fn removing_a_feed_takes_everything_it_brought() {
+    let (_d, mut s, a, b) = sample();
+    s.set_feed_tags(a, &["t".into()]).unwrap();
+    s.remove_feed(a).unwrap();
+    assert_eq!(s.feeds().unwrap().len(), 1);
+    assert_eq!(matching(&s, ""), ["b1", "b2", "b3"]);
+    let left = |table: &str| -> i64 {
+        s.conn
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(
+        (
+            left("entries"),
+            left("entry_bodies"),
+            left("entries_fts"),
+            left("feed_tags")
+        ),
+        (3, 3, 3, 0)
+    );
+    let err = s.remove_feed(a).unwrap_err().to_string();
+    assert!(err.contains(&format!("no feed {}", a.0)), "{err}");
+    let _ = b;
+}
+
+/// A database from before search (schema 2) with entries in it is searchable once opened.
+#[test]
+fn migrating_a_version_2_database_indexes_its_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    super::migrate::migrate_to(&mut conn, "old.db", 2).unwrap();
+    conn.execute(
+        "INSERT INTO feeds (id, url, title, added_at) VALUES (1, 'https://a.example/', 'A', 0)",
+        [],
+    )
+    .unwrap();
+    for (id, title, author, body) in [
+        (
+            1,
+            "First post",
+            Some("Ann"),
+            Some("<p>an <em>unusual</em> word</p>"),
+        ),
+        (2, "Second", None, None),
+        (3, "Third", None, Some("plain body text")),
+    ] {
+        conn.execute(
+            "INSERT INTO entries (id, feed_id, key, title, author, published, first_seen, \
+             content_hash) VALUES (?1, 1, ?1, ?2, ?3, ?1, 0, 0)",
+            params![id, title, author],
+        )
+        .unwrap();
+        if let Some(body) = body {
+            conn.execute(
+                "INSERT INTO entry_bodies (entry_id, html) VALUES (?1, ?2)",
+                params![id, body],
+            )
+            .unwrap();
+        }
+    }
+    drop(conn);
+    let s = Store::open(&path).unwrap();
+    let version: i64 = s
+        .conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, super::SCHEMA_VERSION);
+    assert_eq!(matching(&s, "unusual"), ["First post"]);
+    assert_eq!(matching(&s, "ann"), ["First post"]);
+    assert_eq!(matching(&s, "second"), ["Second"]);
+    assert_eq!(matching(&s, "body"), ["Third"]);
+    assert_eq!(matching(&s, "em"), [] as [&str; 0]);
+    assert_eq!(s.feeds().unwrap()[0].tags, [] as [&str; 0]);
+    assert_eq!(s.last_visit().unwrap(), None);
+}
