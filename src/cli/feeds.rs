@@ -10,12 +10,9 @@ use serde::Serialize;
 use super::output::Out;
 use super::{Env, RefreshArgs};
 use crate::export::parse_subscriptions;
-use crate::fetch::discover;
-use crate::fetch::http::{FetchOutcome, Fetched, Validators};
-use crate::fetch::parse::parse_document;
 use crate::fetch::refresh::{RefreshOptions, run_once};
-use crate::model::{IncomingFeed, RefreshEvent, RefreshScope};
-use crate::store::FetchMeta;
+use crate::fetch::subscribe::subscribe;
+use crate::model::{RefreshEvent, RefreshScope};
 
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -30,79 +27,37 @@ fn check_url(url: &str) -> anyhow::Result<()> {
     }
 }
 
-/// Fetches `url` once, without validators.
-async fn fetch_body(env: &Env, url: &str) -> anyhow::Result<Fetched> {
-    let fetched = env
-        .fetcher()?
-        .fetch(url, &Validators::default())
-        .await
-        .with_context(|| format!("fetching {url}"))?;
-    match fetched {
-        FetchOutcome::Fetched(body) => Ok(body),
-        FetchOutcome::NotModified => {
-            anyhow::bail!("fetching {url}: the server answered 304 Not Modified to a plain request")
-        }
-    }
-}
-
-fn parse_body(url: &str, body: &Fetched) -> Result<IncomingFeed, crate::fetch::parse::ParseError> {
-    parse_document(&body.bytes, url, body.content_type.as_deref())
-}
-
 pub async fn add(env: &Env, url: &str, out: &mut Out) -> anyhow::Result<ExitCode> {
     check_url(url)?;
-    let body = fetch_body(env, url).await?;
-    let (url, body, feed) = match parse_body(url, &body) {
-        Ok(feed) => (url.to_owned(), body, feed),
-        // Not a feed: a web page may name its feeds (autodiscovery).
-        Err(parse_error) => {
-            let page =
-                url::Url::parse(&body.final_url).with_context(|| format!("reading {url}"))?;
-            let found = discover::feed_links(&body.bytes, &page);
-            let Some(first) = found.first() else {
-                return Err(anyhow::Error::new(parse_error).context(format!("reading {url}")));
-            };
-            writeln!(
-                out,
-                "{url} is a web page naming {} feed{}; taking the first: {}",
-                found.len(),
-                if found.len() == 1 { "" } else { "s" },
-                first.url
-            )?;
-            for other in &found[1..] {
-                let title = other
-                    .title
-                    .as_deref()
-                    .map(|t| format!(" ({t})"))
-                    .unwrap_or_default();
-                writeln!(out, "  also offered: {}{title}", other.url)?;
-            }
-            let body = fetch_body(env, &first.url).await?;
-            let feed =
-                parse_body(&first.url, &body).with_context(|| format!("reading {}", first.url))?;
-            (first.url.clone(), body, feed)
+    // Creates the data directory (and the database) before fetching, as before.
+    drop(env.open_store()?);
+    let s = subscribe(&env.fetcher()?, &env.db, url, now()).await?;
+    if let Some((first, others)) = s.discovered.split_first() {
+        writeln!(
+            out,
+            "{url} is a web page naming {} feed{}; taking the first: {}",
+            s.discovered.len(),
+            if s.discovered.len() == 1 { "" } else { "s" },
+            first.url
+        )?;
+        for other in others {
+            let title = other
+                .title
+                .as_deref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default();
+            writeln!(out, "  also offered: {}{title}", other.url)?;
         }
-    };
-    let mut store = env.open_store()?;
-    let (id, is_new) = store.add_feed(&url, now())?;
-    let meta = FetchMeta {
-        etag: body.validators.etag.as_deref(),
-        last_modified: body.validators.last_modified.as_deref(),
-        fresh_until: None,
-        permanent_redirect: body.permanent_redirect.as_deref(),
-    };
-    store.record_success(id, &feed, &meta, now())?;
-    let title = feed.title.as_deref().unwrap_or(&url);
-    let verb = if is_new {
+    }
+    let verb = if s.is_new {
         "Subscribed to"
     } else {
         "Already subscribed to"
     };
     writeln!(
         out,
-        "{verb} '{title}' (feed {}): {} entries",
-        id.0,
-        feed.entries.len()
+        "{verb} '{}' (feed {}): {} entries",
+        s.title, s.id.0, s.entries
     )?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)

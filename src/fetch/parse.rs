@@ -463,6 +463,42 @@ mod tests {
         ));
     }
 
+    /// TEMPORARY (equivalence check while optimising): writes the repaired form of every
+    /// file under `TIDINGS_REPAIR_DUMP_SRC` into `TIDINGS_REPAIR_DUMP`.
+    #[test]
+    #[ignore = "temporary"]
+    fn zz_dump_repaired() {
+        fn walk(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).expect("dir") {
+                let p = e.expect("entry").path();
+                if p.is_dir() {
+                    walk(&p, files);
+                } else {
+                    files.push(p);
+                }
+            }
+        }
+        let src = std::path::PathBuf::from(std::env::var("TIDINGS_REPAIR_DUMP_SRC").expect("src"));
+        let out = std::path::PathBuf::from(std::env::var("TIDINGS_REPAIR_DUMP").expect("out"));
+        let mut files = Vec::new();
+        walk(&src, &mut files);
+        files.sort();
+        for f in files {
+            let bytes = std::fs::read(&f).expect("read");
+            let text = decode::decode(&bytes, None);
+            let doc = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+            let repaired = repair::repair(doc).unwrap_or_else(|| "<<NONE>>".to_owned());
+            let name = f
+                .strip_prefix(&src)
+                .expect("prefix")
+                .to_string_lossy()
+                .replace('/', "__");
+            std::fs::write(out.join(&name), repaired).expect("write");
+            let parsed = parse_feed(&bytes, URL);
+            std::fs::write(out.join(name + ".parsed"), format!("{parsed:#?}")).expect("write");
+        }
+    }
+
     #[test]
     fn relative_links_stay_relative_without_a_web_base() {
         let doc = rss("<item><guid>g</guid><link>/posts/1</link></item>");
