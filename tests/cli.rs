@@ -604,3 +604,39 @@ fn a_bad_query_is_one_line_naming_the_column() {
     assert!(err.contains("(at column 8)"), "{err}");
     assert!(err.contains("feed, tag, author, since, before"), "{err}");
 }
+
+/// The README shows the default config exactly as `tidings config --default` prints it, and
+/// it is a valid config.
+#[test]
+fn config_default_is_in_the_readme_and_valid() {
+    let home = Home::new();
+    let text = home.run_ok(&["config", "--default"]);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(
+        readme.contains(&text),
+        "README's config block differs from the default"
+    );
+    let path = home.path().join("c.toml");
+    std::fs::write(&path, &text).unwrap();
+    let out = home
+        .cmd()
+        .args(["--config", path.to_str().unwrap(), "config"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("valid"));
+    std::fs::write(&path, "[ui]\nmouse = \"yes\"\n").unwrap();
+    let out = home
+        .cmd()
+        .args(["--config", path.to_str().unwrap(), "config"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("c.toml") && err.contains("line 2"), "{err}");
+}

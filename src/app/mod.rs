@@ -4,6 +4,7 @@
 
 mod feeds;
 mod marks;
+mod mouse;
 mod prompt;
 mod reader;
 mod stream;
@@ -63,6 +64,10 @@ pub struct Options {
     pub last_visit: Option<DateTime<Utc>>,
     /// Saved views from the config, listed at the top of the feed list.
     pub views: Vec<SavedView>,
+    /// How the stream writes dates older than a few days (strftime).
+    pub date_format: String,
+    /// Recent dates as "12m ago", "Tue 14:05".
+    pub relative_dates: bool,
 }
 
 impl Default for Options {
@@ -72,6 +77,8 @@ impl Default for Options {
             max_width: 100,
             last_visit: None,
             views: Vec::new(),
+            date_format: "%Y-%m-%d".into(),
+            relative_dates: true,
         }
     }
 }
@@ -141,6 +148,14 @@ pub enum Msg {
         undoable: bool,
     },
     Refresh(RefreshEvent),
+    /// The mouse wheel turned.
+    Wheel {
+        down: bool,
+    },
+    /// A left click on this screen row.
+    Click {
+        row: u16,
+    },
     /// The clock, from the runtime (at start and every minute).
     Tick(DateTime<Utc>),
     /// The automatic-refresh interval has passed.
@@ -318,6 +333,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             effects
         }
+        Msg::Wheel { down } => mouse::wheel(state, down),
+        Msg::Click { row } => mouse::click(state, row),
         Msg::Tick(now) => {
             state.now = Some(now);
             Vec::new()

@@ -8,6 +8,7 @@ mod feeds;
 mod output;
 mod parse;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -75,6 +76,12 @@ enum Command {
     Parse {
         /// The feed file.
         file: PathBuf,
+    },
+    /// Check the config file and say where it is; `--default` prints every option, commented.
+    Config {
+        /// Print the default config with every option and what it does.
+        #[arg(long)]
+        default: bool,
     },
 }
 
@@ -160,6 +167,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             anyhow::bail!("no home directory to keep the database in; pass --db PATH")
         }
     };
+    if let Some(Command::Config { default }) = &cli.command {
+        return config_command(*default, cli.config.as_deref(), paths.as_ref());
+    }
     let config = match (&cli.config, &paths) {
         (Some(path), _) => Config::load(path, true)?,
         (None, Some(p)) => Config::load(&p.config, false)?,
@@ -207,7 +217,35 @@ async fn dispatch(cli: Cli, ctx: &Env, demo_dir: Option<&Path>) -> anyhow::Resul
         Command::Show { entry, width } => entries::show(ctx, entry, width, &mut out),
         Command::Mark(args) => entries::mark(ctx, &args, &mut out),
         Command::Parse { file } => parse::parse(&file, &mut out),
+        Command::Config { .. } => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// `tidings config`: the default config, or where the config is and whether it is valid.
+fn config_command(
+    default: bool,
+    named: Option<&Path>,
+    paths: Option<&Paths>,
+) -> anyhow::Result<ExitCode> {
+    let mut out = output::stdout();
+    if default {
+        write!(out, "{}", crate::config::DEFAULT_TOML)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(path) = named.or(paths.map(|p| p.config.as_path())) else {
+        anyhow::bail!("no home directory, so no config file; pass --config PATH");
+    };
+    if !path.exists() && named.is_none() {
+        writeln!(
+            out,
+            "{}: not there, the defaults are in use (`tidings config --default` prints them)",
+            path.display()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    Config::load(path, true)?;
+    writeln!(out, "{}: valid", path.display())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn tui(ctx: &Env) -> anyhow::Result<ExitCode> {
@@ -225,6 +263,7 @@ async fn tui(ctx: &Env) -> anyhow::Result<ExitCode> {
         fetcher: ctx.fetcher()?,
         refresh_on_start: ctx.config.refresh.on_start,
         keymap: ctx.config.keymap.clone(),
+        ui: ctx.config.ui.clone(),
         views: ctx
             .config
             .views

@@ -12,6 +12,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+/// The commented default config that `tidings config --default` prints (the README shows it
+/// too; a test keeps both true).
+pub const DEFAULT_TOML: &str = include_str!("default.toml");
+
 /// Why the config could not be used. One line, naming the file.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -31,6 +35,7 @@ pub enum ConfigError {
 pub struct Config {
     pub refresh: RefreshConfig,
     pub reader: ReaderConfig,
+    pub ui: UiConfig,
     /// `[keys]` as written; `keymap` is what it means.
     keys: BTreeMap<String, KeyEntry>,
     #[serde(skip)]
@@ -91,6 +96,28 @@ impl Default for RefreshConfig {
             max_redirects: 5,
             on_start: false,
             interval_minutes: 30,
+        }
+    }
+}
+
+/// `[ui]`: how the lists look and what the mouse does.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    /// The wheel scrolls and a click picks a line (off: the terminal keeps the mouse, for
+    /// selecting text without Shift).
+    pub mouse: bool,
+    /// Dates in the stream (strftime); recent ones are relative unless `relative_dates` is off.
+    pub date_format: String,
+    pub relative_dates: bool,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        Self {
+            mouse: true,
+            date_format: "%Y-%m-%d".into(),
+            relative_dates: true,
         }
     }
 }
@@ -170,6 +197,14 @@ impl Config {
             if value == 0 {
                 return Err(invalid(format!("{key} must be at least 1")));
             }
+        }
+        if chrono::format::StrftimeItems::new(&config.ui.date_format)
+            .any(|item| matches!(item, chrono::format::Item::Error))
+        {
+            return Err(invalid(format!(
+                "ui.date_format \"{}\" is not a strftime format (like %Y-%m-%d)",
+                config.ui.date_format
+            )));
         }
         if config.reader.max_width < 20 {
             return Err(invalid("reader.max_width must be at least 20".into()));
@@ -315,6 +350,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("line 3: views.filter of \"Bad\""), "{err}");
+    }
+
+    #[test]
+    fn the_commented_default_is_the_default() {
+        let mut c = parse(DEFAULT_TOML).unwrap();
+        // The file has (empty) key tables; what they mean is the default keymap.
+        c.keys.clear();
+        assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn a_bad_date_format_is_named() {
+        let err = parse("[ui]\ndate_format = \"%Q\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ui.date_format"), "{err}");
     }
 
     #[test]

@@ -98,6 +98,17 @@ fn text_key(event: &KeyEvent) -> Option<TextKey> {
     })
 }
 
+/// What a mouse event means: the wheel scrolls, a left click picks a line.
+pub fn mouse_message(event: crossterm::event::MouseEvent) -> Option<Msg> {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    match event.kind {
+        MouseEventKind::ScrollDown => Some(Msg::Wheel { down: true }),
+        MouseEventKind::ScrollUp => Some(Msg::Wheel { down: false }),
+        MouseEventKind::Down(MouseButton::Left) => Some(Msg::Click { row: event.row }),
+        _ => None,
+    }
+}
+
 /// The help screen's rows: every bound action with its keys.
 pub fn help_rows(keymap: &Keymap) -> Vec<HelpRow> {
     Action::ALL

@@ -37,6 +37,7 @@ pub struct TuiOptions {
     pub refresh_every: Option<std::time::Duration>,
     pub keymap: Keymap,
     pub views: Vec<app::SavedView>,
+    pub ui: crate::config::UiConfig,
 }
 
 /// Runs the interactive reader until the user quits, the terminal goes away or a signal asks.
@@ -57,16 +58,15 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
     let mut interrupt = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
 
-    let (_guard, mut terminal) = terminal::Guard::enter().context("setting up the terminal")?;
+    let (_guard, mut terminal) =
+        terminal::Guard::enter(opts.ui.mouse).context("setting up the terminal")?;
     let size = terminal.size().context("reading the terminal size")?;
-    let options = app::Options {
-        mark_read_on_open: opts.reader.mark_read_on_open,
-        max_width: opts.reader.max_width,
-        last_visit,
-        views: opts.views.clone(),
-    };
-    let help = keys::help_rows(&opts.keymap);
-    let mut state = AppState::new(options, help, size.width, size.height);
+    let mut state = AppState::new(
+        app_options(&opts, last_visit),
+        keys::help_rows(&opts.keymap),
+        size.width,
+        size.height,
+    );
     let (render_tx, mut render_rx) = mpsc::unbounded_channel();
     let mut executor =
         effects::Executor::new(store, cmd_tx.clone(), render_tx, opts.fetcher.clone());
@@ -148,6 +148,21 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What the interactive model needs from the config.
+fn app_options(
+    opts: &TuiOptions,
+    last_visit: Option<chrono::DateTime<chrono::Utc>>,
+) -> app::Options {
+    app::Options {
+        mark_read_on_open: opts.reader.mark_read_on_open,
+        max_width: opts.reader.max_width,
+        last_visit,
+        views: opts.views.clone(),
+        date_format: opts.ui.date_format.clone(),
+        relative_dates: opts.ui.relative_dates,
+    }
+}
+
 /// The UI's connection, and when the previous visit ended (this one starts now: written at
 /// once, so a visit that ends by a kill still counts as one).
 fn open_store(
@@ -178,6 +193,7 @@ fn push_event(keymap: &Keymap, state: &AppState, event: &Event, pending: &mut Ve
             pending.extend(keys::messages_for(keymap, state, &key));
         }
         Event::Resize(width, height) => pending.push_back(Msg::Resize { width, height }),
+        Event::Mouse(mouse) => pending.extend(keys::mouse_message(mouse)),
         _ => {}
     }
 }

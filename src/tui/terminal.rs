@@ -12,17 +12,24 @@ pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
 /// Whether the terminal is ours (raw mode, alternate screen) and must be given back.
 static TAKEN: AtomicBool = AtomicBool::new(false);
+/// Whether mouse reporting is on and must be turned off.
+static MOUSE: AtomicBool = AtomicBool::new(false);
 
 /// Restores the terminal when dropped.
 pub struct Guard;
 
 impl Guard {
-    /// Enters raw mode and the alternate screen; the guard undoes both.
-    pub fn enter() -> io::Result<(Self, Term)> {
+    /// Enters raw mode and the alternate screen (with mouse reporting if `mouse`); the guard
+    /// undoes it all.
+    pub fn enter(mouse: bool) -> io::Result<(Self, Term)> {
         terminal::enable_raw_mode()?;
         TAKEN.store(true, Ordering::SeqCst);
         let guard = Self;
         execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
+        if mouse {
+            MOUSE.store(true, Ordering::SeqCst);
+            execute!(io::stdout(), crossterm::event::EnableMouseCapture)?;
+        }
         let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
         Ok((guard, terminal))
     }
@@ -39,6 +46,9 @@ impl Drop for Guard {
 pub fn restore() {
     if !TAKEN.swap(false, Ordering::SeqCst) {
         return;
+    }
+    if MOUSE.swap(false, Ordering::SeqCst) {
+        let _ = execute!(io::stdout(), crossterm::event::DisableMouseCapture);
     }
     let _ = terminal::disable_raw_mode();
     let _ = execute!(io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);

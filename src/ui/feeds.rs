@@ -95,7 +95,10 @@ fn feed_line(feed: &Feed, width: usize, indented: bool, state: &AppState) -> Vec
     let fetched = if width >= 60 {
         let when = feed.last_ok_at.map_or_else(
             || "never".to_owned(),
-            |t| super::stream::date_label(t, state.now, 10),
+            |t| {
+                let now = super::stream::clock(state);
+                super::stream::date_label(t, now, "%Y-%m-%d", 10)
+            },
         );
         pad(&format!(" {when}"), 12)
     } else {

@@ -98,9 +98,18 @@ fn row_cells(
         if row.starred { '*' } else { ' ' },
         if selected { '+' } else { ' ' },
     );
-    let date_cols = if width >= 60 { 11 } else { 6 };
+    let date_cols = if width >= 60 {
+        date_width(state) + 1
+    } else {
+        6
+    };
     let date = pad(
-        &date_label(row.published, state.now, date_cols - 1),
+        &date_label(
+            row.published,
+            clock(state),
+            &state.options.date_format,
+            date_cols - 1,
+        ),
         date_cols,
     );
     let feed_cols = if width >= 40 {
@@ -117,9 +126,26 @@ fn row_cells(
     cells
 }
 
+/// The clock for relative dates, unless the config turned them off.
+pub(super) fn clock(state: &AppState) -> Option<DateTime<Utc>> {
+    state.now.filter(|_| state.options.relative_dates)
+}
+
+/// Columns the date column needs for the configured format (at least a relative date's 9).
+fn date_width(state: &AppState) -> usize {
+    let sample = DateTime::from_timestamp(1_798_761_599, 0).unwrap_or_default();
+    let shown = sample.format(&state.options.date_format).to_string();
+    super::text::width(&shown).clamp(9, 24)
+}
+
 /// A date in at most `cols` columns: relative when recent ("12m ago", "5h ago", "Tue 14:05"),
-/// else the day.
-pub(super) fn date_label(t: DateTime<Utc>, now: Option<DateTime<Utc>>, cols: usize) -> String {
+/// else the day in `format` (in a narrow column, month and day).
+pub(super) fn date_label(
+    t: DateTime<Utc>,
+    now: Option<DateTime<Utc>>,
+    format: &str,
+    cols: usize,
+) -> String {
     let age = now.map(|now| (now - t).num_seconds());
     let ago = if cols >= 9 { " ago" } else { "" };
     let relative = match age {
@@ -133,8 +159,8 @@ pub(super) fn date_label(t: DateTime<Utc>, now: Option<DateTime<Utc>>, cols: usi
         _ => None,
     };
     relative.unwrap_or_else(|| {
-        if cols >= 10 {
-            t.format("%Y-%m-%d").to_string()
+        if cols >= 9 {
+            t.format(format).to_string()
         } else {
             t.format("%m-%d").to_string()
         }
@@ -152,21 +178,46 @@ mod tests {
     #[test]
     fn recent_dates_are_relative_and_old_ones_are_days() {
         let now = Some(at(1_700_000_000));
-        assert_eq!(date_label(at(1_700_000_000 - 30), now, 10), "now");
-        assert_eq!(date_label(at(1_700_000_000 - 720), now, 10), "12m ago");
-        assert_eq!(date_label(at(1_700_000_000 - 5 * 3600), now, 5), "5h");
         assert_eq!(
-            date_label(at(1_700_000_000 - 3 * 86_400), now, 10),
+            date_label(at(1_700_000_000 - 30), now, "%Y-%m-%d", 10),
+            "now"
+        );
+        assert_eq!(
+            date_label(at(1_700_000_000 - 720), now, "%Y-%m-%d", 10),
+            "12m ago"
+        );
+        assert_eq!(
+            date_label(at(1_700_000_000 - 5 * 3600), now, "%Y-%m-%d", 5),
+            "5h"
+        );
+        assert_eq!(
+            date_label(at(1_700_000_000 - 3 * 86_400), now, "%Y-%m-%d", 10),
             "Sat 22:13"
         );
         assert_eq!(
-            date_label(at(1_700_000_000 - 30 * 86_400), now, 10),
+            date_label(at(1_700_000_000 - 30 * 86_400), now, "%Y-%m-%d", 10),
             "2023-10-15"
         );
-        assert_eq!(date_label(at(1_700_000_000 - 30 * 86_400), now, 5), "10-15");
+        assert_eq!(
+            date_label(at(1_700_000_000 - 30 * 86_400), now, "%Y-%m-%d", 5),
+            "10-15"
+        );
         // No clock yet, or a date well in the future: the day.
-        assert_eq!(date_label(at(1_700_000_000), None, 10), "2023-11-14");
-        assert_eq!(date_label(at(1_700_000_000 + 99), now, 10), "now");
-        assert_eq!(date_label(at(1_700_000_000 + 7200), now, 10), "2023-11-15");
+        assert_eq!(
+            date_label(at(1_700_000_000), None, "%Y-%m-%d", 10),
+            "2023-11-14"
+        );
+        assert_eq!(
+            date_label(at(1_700_000_000 + 99), now, "%Y-%m-%d", 10),
+            "now"
+        );
+        assert_eq!(
+            date_label(at(1_700_000_000 + 7200), now, "%Y-%m-%d", 10),
+            "2023-11-15"
+        );
+        assert_eq!(
+            date_label(at(1_700_000_000 - 30 * 86_400), now, "%d %b %Y", 11),
+            "15 Oct 2023"
+        );
     }
 }
