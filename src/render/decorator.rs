@@ -110,8 +110,21 @@ impl TextDecorator for Decorator {
         Ann::Preformat
     }
 
-    fn decorate_image(&mut self, _src: &str, title: &str) -> (String, Ann) {
-        (format!("[image: {}]", sanitize::line(title)), Ann::Image)
+    /// `[image: alt]`, numbered like a link when its address is one we would open (inside a
+    /// link, the link's number is the one that counts).
+    fn decorate_image(&mut self, src: &str, title: &str) -> (String, Ann) {
+        let alt = sanitize::line(title);
+        let inside_link = self.open.borrow().iter().any(Option::is_some);
+        let number = if inside_link {
+            None
+        } else {
+            self.links.borrow_mut().number(src)
+        };
+        let text = match number {
+            Some(n) => format!("[image: {alt}]{}", link_marker(n)),
+            None => format!("[image: {alt}]"),
+        };
+        (text, Ann::Image)
     }
 
     fn header_prefix(&self, level: usize) -> String {

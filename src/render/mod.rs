@@ -272,6 +272,20 @@ mod tests {
     }
 
     #[test]
+    fn an_image_carries_its_link_unless_it_is_inside_one() {
+        let r = article(
+            r#"<p><img src="/img/cat.png" alt="A cat"></p><p><a href="https://example.com/big"><img src="/t.png" alt="thumb"></a></p>"#,
+            Some("https://example.com/post/"),
+            60,
+        );
+        let text = texts(&r).join("\n");
+        assert!(text.contains("[image: A cat][1]"), "{text}");
+        assert!(text.contains("[image: thumb][2]"), "{text}");
+        let urls: Vec<&str> = r.links.iter().map(String::as_str).collect();
+        assert_eq!(urls, ["https://example.com/img/cat.png", "https://example.com/big"]);
+    }
+
+    #[test]
     fn links_are_numbered_and_listed_absolute() {
         let r = article(
             r#"<p>See <a href="https://example.com/a">docs</a> and <a href="mailto:x@example.com">mail</a>.</p>"#,
