@@ -640,3 +640,49 @@ fn config_default_is_in_the_readme_and_valid() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("c.toml") && err.contains("line 2"), "{err}");
 }
+
+/// Upgrading an existing database says so first (the search index is built then), and the
+/// upgraded database answers searches.
+#[test]
+fn an_older_database_is_upgraded_with_a_notice() {
+    let home = Home::new();
+    std::fs::create_dir_all(home.db().parent().unwrap()).unwrap();
+    {
+        let conn = rusqlite::Connection::open(home.db()).unwrap();
+        conn.execute_batch(include_str!("../src/store/migrations/0001_init.sql"))
+            .unwrap();
+        conn.execute_batch(include_str!("../src/store/migrations/0002_etiquette.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO feeds (id, url, title, added_at) VALUES (1, 'https://a.example/', 'A', 0);
+             INSERT INTO entries (id, feed_id, key, title, published, first_seen, content_hash)
+                 VALUES (1, 1, 'k', 'Old entry', 10, 10, 0);
+             INSERT INTO entry_bodies (entry_id, html) VALUES (1, '<p>a word: quokka</p>');
+             PRAGMA user_version = 2;",
+        )
+        .unwrap();
+    }
+    let out = home
+        .cmd()
+        .args(["entries", "--query", "quokka"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("upgrading") && err.contains("schema 2 →"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Old entry"));
+    // Once upgraded, nothing more is said.
+    let out = home.cmd().args(["entries"]).output().unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -123,8 +123,24 @@ struct Env {
     config: Config,
 }
 
+/// Says so on stderr before an existing database is upgraded (indexing a big one for search
+/// takes a while).
+fn announce_upgrade(db: &Path) {
+    if let Ok(Some(found)) = Store::schema_version(db)
+        && found > 0
+        && found < crate::store::SCHEMA_VERSION
+    {
+        eprintln!(
+            "tidings: upgrading {} (schema {found} → {}); on a big database this takes a while…",
+            db.display(),
+            crate::store::SCHEMA_VERSION
+        );
+    }
+}
+
 impl Env {
     fn open_store(&self) -> anyhow::Result<Store> {
+        announce_upgrade(&self.db);
         if let Some(dir) = self.db.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("creating the data directory {}", dir.display()))?;

@@ -88,6 +88,20 @@ impl Store {
         })
     }
 
+    /// The schema version of the database at `path` without changing it: `None` when there is
+    /// no database there yet. Lets a caller say "upgrading…" before a slow migration.
+    pub fn schema_version(path: &Path) -> Result<Option<i64>> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let shown = path.display().to_string();
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| StoreError::sqlite(&shown, e))?;
+        conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map(Some)
+            .map_err(|e| StoreError::sqlite(&shown, e))
+    }
+
     /// The database file this store was opened on.
     pub fn path(&self) -> &Path {
         &self.path
