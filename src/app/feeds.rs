@@ -240,7 +240,8 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         | A::PrevEntry
         | A::NextUnread
         | A::NextMatch
-        | A::PrevMatch => {
+        | A::PrevMatch
+        | A::Links => {
             return Vec::new();
         }
     }

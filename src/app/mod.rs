@@ -3,6 +3,7 @@
 //! terminal: uses only `model` and `render` types.
 
 mod feeds;
+mod links;
 mod marks;
 mod mouse;
 mod prompt;
@@ -11,6 +12,7 @@ mod stream;
 
 pub use crate::model::Action;
 pub use feeds::{FeedsView, Item as FeedsItem, SavedView};
+pub use links::{LinkRow, LinksView, rows as link_rows};
 pub use marks::{Confirm, MarkChange, Selection, UNDO_DEPTH};
 pub use prompt::{Prompt, PromptKind, TextKey};
 pub use reader::ReaderView;
@@ -37,6 +39,8 @@ pub enum View {
     Stream,
     Feeds,
     Reader,
+    /// The open entry's links, to pick one.
+    Links,
     Help,
 }
 
@@ -94,6 +98,7 @@ pub struct AppState {
     pub stream: StreamView,
     pub feeds: FeedsView,
     pub reader: Option<ReaderView>,
+    pub links: LinksView,
     /// The entry the user asked to open, until its rendering arrives (a late rendering of
     /// anything else is dropped).
     pub opening: Option<EntryId>,
@@ -232,6 +237,7 @@ impl AppState {
             stream,
             feeds,
             reader: None,
+            links: LinksView::default(),
             opening: None,
             counts: Counts::default(),
             refresh: None,
@@ -400,7 +406,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         (view, Action::RefreshFeed) => {
             let feed = match view {
                 View::Feeds => state.feeds.selected().map(|f| (f.id, f.title.clone())),
-                View::Reader => state
+                View::Reader | View::Links => state
                     .reader
                     .as_ref()
                     .map(|r| (r.entry.summary.feed_id, r.entry.summary.feed_title.clone())),
@@ -418,7 +424,12 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         (View::Stream, action) => stream::on_action(state, action),
         (View::Feeds, action) => feeds::on_action(state, action),
+        (View::Reader, Action::Links) => {
+            links::open(state);
+            Vec::new()
+        }
         (View::Reader, action) => reader::on_action(state, action),
+        (View::Links, action) => links::on_action(state, action),
     }
 }
 

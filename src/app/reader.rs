@@ -193,7 +193,8 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         | A::AddFeed
         | A::RemoveFeed
         | A::RenameFeed
-        | A::EditTags => {}
+        | A::EditTags
+        | A::Links => {}
     }
     Vec::new()
 }

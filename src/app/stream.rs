@@ -398,7 +398,8 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         | A::AddFeed
         | A::RemoveFeed
         | A::RenameFeed
-        | A::EditTags => Vec::new(),
+        | A::EditTags
+        | A::Links => Vec::new(),
     }
 }
 

@@ -89,6 +89,7 @@ const SCOPED: &[(Scope, Key, Action)] = &[
     (Scope::Reader, k('K'), Action::PrevEntry),
     (Scope::Reader, k(']'), Action::NextMatch),
     (Scope::Reader, k('['), Action::PrevMatch),
+    (Scope::Reader, k('l'), Action::Links),
     (Scope::Feeds, k(' '), Action::PageDown),
     (Scope::Feeds, k('a'), Action::AddFeed),
     (Scope::Feeds, k('D'), Action::RemoveFeed),

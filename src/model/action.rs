@@ -41,6 +41,8 @@ pub enum Action {
     /// In the reader: the next or previous line matching the search.
     NextMatch,
     PrevMatch,
+    /// In the reader: the entry's links, to pick one.
+    Links,
     /// Switch between the stream and the feed list.
     Feeds,
     RefreshAll,
@@ -60,7 +62,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help screen lists them.
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Action::Down,
         Action::Up,
         Action::PageDown,
@@ -85,6 +87,7 @@ impl Action {
         Action::NextUnread,
         Action::NextMatch,
         Action::PrevMatch,
+        Action::Links,
         Action::Feeds,
         Action::RefreshAll,
         Action::RefreshFeed,
@@ -123,6 +126,7 @@ impl Action {
             Action::NextUnread => "next-unread",
             Action::NextMatch => "next-match",
             Action::PrevMatch => "prev-match",
+            Action::Links => "links",
             Action::Feeds => "feeds",
             Action::RefreshAll => "refresh-all",
             Action::RefreshFeed => "refresh-feed",
@@ -167,6 +171,7 @@ impl Action {
             Action::NextUnread => "next unread entry",
             Action::NextMatch => "next search match (reader)",
             Action::PrevMatch => "previous search match (reader)",
+            Action::Links => "the entry's links, to pick one (reader)",
             Action::Feeds => "switch between the stream and the feed list",
             Action::RefreshAll => "refresh all feeds in the background",
             Action::RefreshFeed => "refresh the feed under the cursor, or the open entry's",

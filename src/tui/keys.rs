@@ -47,7 +47,7 @@ fn scope(view: View) -> Scope {
     match view {
         View::Stream => Scope::Stream,
         View::Feeds => Scope::Feeds,
-        View::Reader => Scope::Reader,
+        View::Reader | View::Links => Scope::Reader,
         View::Help => Scope::Help,
     }
 }

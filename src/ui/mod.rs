@@ -4,6 +4,7 @@
 
 mod feeds;
 mod help;
+mod links;
 mod reader;
 mod stream;
 mod text;
@@ -36,6 +37,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
         View::Stream => stream::draw(buf, body, state),
         View::Feeds => feeds::draw(buf, body, state),
         View::Reader => reader::draw(buf, body, state),
+        View::Links => links::draw(buf, body, state),
         View::Help => help::draw(buf, body, state),
     }
     status_bar(buf, status, state);
@@ -62,6 +64,7 @@ fn title_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
             .reader
             .as_ref()
             .map_or_else(String::new, |r| r.entry.summary.feed_title.clone()),
+        View::Links => "Links".to_owned(),
         View::Help => "Keys".to_owned(),
     };
     let mut filter = String::new();

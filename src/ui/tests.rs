@@ -326,3 +326,27 @@ fn feeds_grouped_by_tag_with_views_80x24() {
 fn feeds_grouped_by_tag_with_views_40x12() {
     insta::assert_snapshot!(render(&grouped_feeds(40, 12)).backend());
 }
+
+#[test]
+fn links_view_40x12() {
+    let mut s = stream_state(40, 12);
+    let (mut e, mut r) = entry(7, 5);
+    e.summary.link = Some("https://example.org/7".into());
+    r.links = vec![
+        "https://a.example/one".into(),
+        "https://b.example/a/very/long/path/that/does/not/fit".into(),
+    ];
+    s.opening = Some(e.summary.id);
+    update(
+        &mut s,
+        Msg::EntryLoaded {
+            entry: Box::new(e),
+            rendered: r,
+            width: 38,
+            complete: true,
+        },
+    );
+    update(&mut s, Msg::Action(Action::Links));
+    update(&mut s, Msg::Action(Action::Down));
+    insta::assert_snapshot!(render(&s).backend());
+}

@@ -1,0 +1,25 @@
+//! The links view: the open entry's links, one per line, `[n]` and the address.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::text::pad;
+use super::{list, theme};
+use crate::app::{AppState, link_rows};
+
+pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
+    let rows = link_rows(state);
+    list(
+        buf,
+        area,
+        &rows,
+        state.links.offset,
+        state.links.cursor,
+        |row, width, _| {
+            vec![
+                (pad(&format!(" {}", row.label), 7), theme::dim()),
+                (pad(&row.url, width.saturating_sub(7)), theme::link()),
+            ]
+        },
+    );
+}
