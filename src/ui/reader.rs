@@ -32,8 +32,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
         return;
     };
     let width = usize::from(area.width);
-    let left = area.x + 1;
-    let room = width.saturating_sub(2);
+    // On a wide screen the text column (at most `max_width`) stands in the middle.
+    let margin = width.saturating_sub(2 + usize::from(reader.width)) / 2;
+    let left = area.x + 1 + u16::try_from(margin).unwrap_or(0);
+    let room = width.saturating_sub(2 + margin);
     let e = &reader.entry.summary;
     let mut meta = vec![e.feed_title.clone()];
     if let Some(author) = &e.author {

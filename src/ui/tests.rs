@@ -350,3 +350,25 @@ fn links_view_40x12() {
     update(&mut s, Msg::Action(Action::Down));
     insta::assert_snapshot!(render(&s).backend());
 }
+
+#[test]
+fn the_reader_stands_in_the_middle_of_a_wide_screen() {
+    let mut s = stream_state(200, 60);
+    let (e, r) = entry(7, 5);
+    s.opening = Some(e.summary.id);
+    update(
+        &mut s,
+        Msg::EntryLoaded {
+            entry: Box::new(e),
+            rendered: r,
+            width: s.reader_width(),
+            complete: true,
+        },
+    );
+    let terminal = render(&s);
+    let buf = terminal.backend().buffer();
+    // 100 columns of text in 200: 49 blank columns each side of the frame's own margin.
+    assert_eq!(buf[(50, 5)].symbol(), "l", "body line 'line 0' starts at column 50");
+    assert_eq!(buf[(49, 5)].symbol(), " ");
+    assert_eq!(buf[(50, 1)].symbol(), "E", "the title is in the same column");
+}
