@@ -356,12 +356,13 @@ fn the_reader_stands_in_the_middle_of_a_wide_screen() {
     let mut s = stream_state(200, 60);
     let (e, r) = entry(7, 5);
     s.opening = Some(e.summary.id);
+    let width = s.reader_width();
     update(
         &mut s,
         Msg::EntryLoaded {
             entry: Box::new(e),
             rendered: r,
-            width: s.reader_width(),
+            width,
             complete: true,
         },
     );
