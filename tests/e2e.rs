@@ -25,10 +25,17 @@ struct Session {
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     screen: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote, for checks the screen cannot show (OSC sequences).
+    raw: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Session {
     fn start(home: &Path, args: &[&str], cols: u16, rows: u16) -> Self {
+        Self::start_with(home, args, cols, rows, &[])
+    }
+
+    /// Starts with extra environment variables (`SSH_CONNECTION`, `TMUX`, `NO_COLOR` ...).
+    fn start_with(home: &Path, args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -47,12 +54,30 @@ impl Session {
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("TIDINGS_DB");
         cmd.env_remove("TIDINGS_CONFIG");
+        for var in [
+            "SSH_CONNECTION",
+            "SSH_TTY",
+            "SSH_CLIENT",
+            "TMUX",
+            "STY",
+            "NO_COLOR",
+            "BROWSER",
+        ] {
+            cmd.env_remove(var);
+        }
+        // A display, so that `o` would start a browser unless the session is remote.
+        cmd.env("DISPLAY", ":99");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
         let writer = pair.master.take_writer().unwrap();
         let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let sink = Arc::clone(&screen);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let raw_sink = Arc::clone(&raw);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -60,6 +85,7 @@ impl Session {
                     break;
                 }
                 sink.lock().unwrap().process(&buf[..n]);
+                raw_sink.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
         Self {
@@ -67,7 +93,17 @@ impl Session {
             writer,
             child,
             screen,
+            raw,
         }
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
+    }
+
+    /// Waits until the raw output contains `bytes`.
+    fn wait_raw(&self, what: &str, bytes: &[u8]) {
+        self.wait_for(what, |s| s.raw().windows(bytes.len()).any(|w| w == bytes));
     }
 
     fn contents(&self) -> String {
@@ -479,6 +515,146 @@ fn search_finds_a_word_only_in_a_body_and_the_reader_shows_it() {
     s.wait_text("brine");
     s.keys("qq");
     s.wait_for("unfiltered", |s| !s.row(0).contains("brine"));
+    s.keys("q");
+    assert!(s.wait_exit());
+}
+
+/// The OSC 52 sequence that puts `text` on the clipboard (base64 by the standard alphabet).
+fn osc52(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut b64 = String::new();
+    for chunk in text.as_bytes().chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            b64.push(if i <= chunk.len() {
+                char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63])
+            } else {
+                '='
+            });
+        }
+    }
+    format!("\x1b]52;c;{b64}\x07").into_bytes()
+}
+
+#[test]
+fn y_copies_the_link_with_osc52() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let mut s = Session::start(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--demo"],
+        100,
+        30,
+    );
+    ready(&s);
+    let link = entries(&db)[0]["link"].as_str().unwrap().to_owned();
+    s.keys("y");
+    s.wait_text("Copied https://");
+    s.wait_raw("the OSC 52 sequence", &osc52(&link));
+    s.keys("q");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn inside_tmux_the_copy_is_also_wrapped_for_passthrough() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let mut s = Session::start_with(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--demo"],
+        100,
+        30,
+        &[("TMUX", "/tmp/tmux-1000/default,1234,0")],
+    );
+    ready(&s);
+    let link = entries(&db)[0]["link"].as_str().unwrap().to_owned();
+    s.keys("y");
+    let inner = String::from_utf8(osc52(&link))
+        .unwrap()
+        .replace('\x1b', "\x1b\x1b");
+    let wrapped = format!("\x1bPtmux;{inner}\x1b\\");
+    s.wait_raw("the tmux-wrapped OSC 52", wrapped.as_bytes());
+    s.keys("q");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn over_ssh_o_copies_instead_of_starting_a_browser() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    // A browser that would leave a trace if it were ever started.
+    let trace = home.path().join("browser-was-started");
+    let browser = home.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\ntouch '{}'\n", trace.display()),
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&browser)
+        .status()
+        .unwrap();
+    let mut s = Session::start_with(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--demo"],
+        100,
+        30,
+        &[
+            ("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22"),
+            ("BROWSER", browser.to_str().unwrap()),
+        ],
+    );
+    ready(&s);
+    let link = entries(&db)[0]["link"].as_str().unwrap().to_owned();
+    s.keys("o");
+    s.wait_text("Copied (no browser over SSH)");
+    s.wait_raw("the OSC 52 sequence", &osc52(&link));
+    s.keys("q");
+    assert!(s.wait_exit());
+    assert!(!trace.exists(), "a browser was started over SSH");
+}
+
+#[test]
+fn locally_o_starts_the_browser_with_the_url_as_one_argument() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let args_file = home.path().join("browser-args");
+    let browser = home.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$#\" \"$@\" > '{}'\n",
+            args_file.display()
+        ),
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&browser)
+        .status()
+        .unwrap();
+    let mut s = Session::start_with(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--demo"],
+        100,
+        30,
+        &[("BROWSER", browser.to_str().unwrap())],
+    );
+    ready(&s);
+    let link = entries(&db)[0]["link"].as_str().unwrap().to_owned();
+    s.keys("o");
+    s.wait_text("Opening https://");
+    s.wait_for("the browser to run", |_| {
+        std::fs::read_to_string(&args_file).is_ok_and(|t| t.lines().count() == 2)
+    });
+    assert_eq!(
+        std::fs::read_to_string(&args_file).unwrap(),
+        format!("1\n{link}\n")
+    );
     s.keys("q");
     assert!(s.wait_exit());
 }

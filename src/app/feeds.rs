@@ -241,7 +241,9 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         | A::NextUnread
         | A::NextMatch
         | A::PrevMatch
-        | A::Links => {
+        | A::Links
+        | A::OpenLink
+        | A::CopyLink => {
             return Vec::new();
         }
     }

@@ -1,6 +1,7 @@
-//! The links view: the open entry's own link and every numbered link of its body, to pick
-//! one. `Enter` shows the chosen address whole in the status line (opening and copying it
-//! come with issue #6).
+//! Links: the links view (the open entry's own link and every numbered link of its body, to
+//! pick one), and opening or copying the link in front: the picked one, the open entry's, or
+//! the one of the entry under the cursor. Over SSH (or with no display) opening copies
+//! instead, since a browser would start on the server.
 
 use super::{Action, AppState, Effect, View};
 
@@ -63,12 +64,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::PageUp => -page,
         Action::Top => isize::MIN / 2,
         Action::Bottom => isize::MAX / 2,
-        Action::Open => {
-            if let Some(row) = rows.get(links.cursor) {
-                state.status = Some(format!("{} {}", row.label, row.url));
-            }
-            return Vec::new();
-        }
+        Action::Open => return open_link(state),
         Action::Back | Action::Cancel | Action::Links => {
             state.view = View::Reader;
             return Vec::new();
@@ -82,6 +78,59 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         links.offset = links.cursor + 1 - h;
     }
     Vec::new()
+}
+
+/// The link `o` and `y` act on in the view in front.
+fn link_in_front(state: &AppState) -> Option<String> {
+    match state.view {
+        View::Links => rows(state)
+            .into_iter()
+            .nth(state.links.cursor)
+            .map(|r| r.url),
+        View::Reader => state.reader.as_ref()?.entry.summary.link.clone(),
+        View::Stream => state.stream.selected()?.link.clone(),
+        View::Feeds => {
+            let feed = state.feeds.selected()?;
+            Some(feed.site_url.clone().unwrap_or_else(|| feed.url.clone()))
+        }
+        View::Help => None,
+    }
+}
+
+/// Whether a browser may be given this link: http and https only.
+fn openable(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// `o`: open the link in a browser; over SSH, copy it and show it.
+pub fn open_link(state: &mut AppState) -> Vec<Effect> {
+    let Some(url) = link_in_front(state) else {
+        state.status = Some("No link here".into());
+        return Vec::new();
+    };
+    if !openable(&url) {
+        state.status = Some(format!(
+            "Only http and https links open in a browser; y copies it: {url}"
+        ));
+        return Vec::new();
+    }
+    if state.options.remote {
+        state.status = Some(format!("Copied (no browser over SSH): {url}"));
+        return vec![Effect::Copy { text: url }];
+    }
+    state.status = Some(format!("Opening {url}"));
+    vec![Effect::OpenUrl { url }]
+}
+
+/// `y`: copy the link.
+pub fn copy_link(state: &mut AppState) -> Vec<Effect> {
+    let Some(url) = link_in_front(state) else {
+        state.status = Some("No link here".into());
+        return Vec::new();
+    };
+    state.status = Some(format!("Copied {url}"));
+    vec![Effect::Copy { text: url }]
 }
 
 #[cfg(test)]
@@ -119,10 +168,62 @@ mod tests {
         let labels: Vec<&str> = rows.iter().map(|r| r.label.as_str()).collect();
         assert_eq!(labels, ["entry", "[1]", "[2]"]);
         update(&mut s, Msg::Action(Action::Bottom));
-        update(&mut s, Msg::Action(Action::Open));
-        assert_eq!(s.status.as_deref(), Some("[2] https://b.example/two"));
+        let effects = update(&mut s, Msg::Action(Action::Open));
+        assert_eq!(
+            effects,
+            vec![Effect::OpenUrl {
+                url: "https://b.example/two".into()
+            }]
+        );
         update(&mut s, Msg::Action(Action::Back));
         assert_eq!(s.view, View::Reader);
+    }
+
+    #[test]
+    fn over_ssh_open_copies_and_shows_the_link() {
+        let mut s = reader_with_links();
+        s.options.remote = true;
+        let effects = update(&mut s, Msg::Action(Action::OpenLink));
+        assert_eq!(
+            effects,
+            vec![Effect::Copy {
+                text: "https://example.org/3".into()
+            }]
+        );
+        assert_eq!(
+            s.status.as_deref(),
+            Some("Copied (no browser over SSH): https://example.org/3")
+        );
+    }
+
+    #[test]
+    fn y_copies_the_link_of_the_entry_under_the_cursor() {
+        let mut db = FakeDb::new(3);
+        let mut s = db.started(80, 24);
+        let effects = update(&mut s, Msg::Action(Action::CopyLink));
+        assert_eq!(
+            effects,
+            vec![Effect::Copy {
+                text: "https://example.org/3".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn only_web_links_go_to_a_browser() {
+        let mut s = reader_with_links();
+        if let Some(r) = &mut s.reader {
+            r.entry.summary.link = Some("javascript:alert(1)".into());
+        }
+        assert!(update(&mut s, Msg::Action(Action::OpenLink)).is_empty());
+        assert!(
+            s.status
+                .as_deref()
+                .unwrap()
+                .starts_with("Only http and https")
+        );
+        // It can still be copied, to look at.
+        assert_eq!(update(&mut s, Msg::Action(Action::CopyLink)).len(), 1);
     }
 
     #[test]

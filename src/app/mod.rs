@@ -68,6 +68,8 @@ pub struct Options {
     pub last_visit: Option<DateTime<Utc>>,
     /// Saved views from the config, listed at the top of the feed list.
     pub views: Vec<SavedView>,
+    /// Over SSH or without a display: `o` copies links instead of starting a browser.
+    pub remote: bool,
     /// How the stream writes dates older than a few days (strftime).
     pub date_format: String,
     /// Recent dates as "12m ago", "Tue 14:05".
@@ -81,6 +83,7 @@ impl Default for Options {
             max_width: 100,
             last_visit: None,
             views: Vec::new(),
+            remote: false,
             date_format: "%Y-%m-%d".into(),
             relative_dates: true,
         }
@@ -203,6 +206,14 @@ pub enum Effect {
         mark: Mark,
     },
     Refresh(RefreshScope),
+    /// Start a browser on this http(s) URL.
+    OpenUrl {
+        url: String,
+    },
+    /// Put this text on the clipboard.
+    Copy {
+        text: String,
+    },
     /// Subscribe to `url` (a feed, or a page that names one); answered by `FeedsChanged`.
     AddFeed {
         url: String,
@@ -402,6 +413,8 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         (_, Action::Undo) => marks::undo(state),
+        (_, Action::OpenLink) => links::open_link(state),
+        (_, Action::CopyLink) => links::copy_link(state),
         (_, Action::RefreshAll) => vec![Effect::Refresh(RefreshScope::All)],
         (view, Action::RefreshFeed) => {
             let feed = match view {

@@ -194,7 +194,9 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         | A::RemoveFeed
         | A::RenameFeed
         | A::EditTags
-        | A::Links => {}
+        | A::Links
+        | A::OpenLink
+        | A::CopyLink => {}
     }
     Vec::new()
 }

@@ -367,6 +367,11 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             state.view = View::Feeds;
             vec![Effect::LoadFeeds]
         }
+        // An entry still being laid out: q and Esc take the opening back, they do not quit.
+        A::Back | A::Cancel if state.opening.is_some() => {
+            state.opening = None;
+            Vec::new()
+        }
         A::Cancel if !stream.selection.is_empty() => {
             marks::clear_selection(state);
             Vec::new()
@@ -399,7 +404,9 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         | A::RemoveFeed
         | A::RenameFeed
         | A::EditTags
-        | A::Links => Vec::new(),
+        | A::Links
+        | A::OpenLink
+        | A::CopyLink => Vec::new(),
     }
 }
 

@@ -583,3 +583,28 @@ fn help_scrolls_and_stops_at_its_end() {
     update(&mut s, act(Action::Help));
     assert_eq!(s.help_scroll, 0, "help opens at its top");
 }
+
+/// Enter then q before the entry's layout arrived quit the reader (the e2e resize test hit it
+/// on a busy machine): q takes the opening back instead.
+#[test]
+fn q_while_an_entry_is_still_opening_cancels_it_instead_of_quitting() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    let effects = update(&mut s, act(Action::Open));
+    assert!(matches!(effects.first(), Some(Effect::OpenEntry { .. })));
+    assert!(s.opening.is_some());
+    assert!(update(&mut s, act(Action::Back)).is_empty());
+    assert!(!s.quit && s.opening.is_none());
+    // The late layout is dropped: we stay on the stream.
+    let (e, r) = entry(3, 5);
+    update(
+        &mut s,
+        Msg::EntryLoaded {
+            entry: Box::new(e),
+            rendered: r,
+            width: 78,
+            complete: true,
+        },
+    );
+    assert_eq!(s.view, View::Stream);
+}

@@ -280,6 +280,11 @@ async fn tui(ctx: &Env) -> anyhow::Result<ExitCode> {
         refresh_on_start: ctx.config.refresh.on_start,
         keymap: ctx.config.keymap.clone(),
         ui: ctx.config.ui.clone(),
+        links: crate::tui::LinkSettings {
+            open_command: ctx.config.links.open_command.clone(),
+            copy_command: ctx.config.links.copy_command.clone(),
+            environment: crate::tui::clipboard::Environment::from(|name| std::env::var(name).ok()),
+        },
         views: ctx
             .config
             .views

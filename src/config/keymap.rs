@@ -68,6 +68,8 @@ const GLOBAL: &[(Key, Action)] = &[
     (k('/'), Action::Filter),
     (k('U'), Action::ToggleUnreadOnly),
     (k('n'), Action::NextUnread),
+    (k('o'), Action::OpenLink),
+    (k('y'), Action::CopyLink),
     (k('f'), Action::Feeds),
     (named(KeyCode::Tab), Action::Feeds),
     (k('R'), Action::RefreshAll),

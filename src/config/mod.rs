@@ -36,6 +36,7 @@ pub struct Config {
     pub refresh: RefreshConfig,
     pub reader: ReaderConfig,
     pub ui: UiConfig,
+    pub links: LinksConfig,
     /// `[keys]` as written; `keymap` is what it means.
     keys: BTreeMap<String, KeyEntry>,
     #[serde(skip)]
@@ -120,6 +121,18 @@ impl Default for UiConfig {
             relative_dates: true,
         }
     }
+}
+
+/// `[links]`: how links open and copy.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinksConfig {
+    /// The program (and arguments) that opens a link; the URL is added as the last argument,
+    /// or replaces `%s`. Empty: `$BROWSER`, else `xdg-open` (`open` on macOS).
+    pub open_command: Vec<String>,
+    /// A program that takes copied text on its stdin (`["wl-copy"]`, `["xclip",
+    /// "-selection", "clipboard"]`). Empty: the terminal's clipboard through OSC 52.
+    pub copy_command: Vec<String>,
 }
 
 /// `[reader]`: reading behaviour.

@@ -43,6 +43,10 @@ pub enum Action {
     PrevMatch,
     /// In the reader: the entry's links, to pick one.
     Links,
+    /// Open the link (of the entry, or the one picked) in a browser; over SSH, copy it.
+    OpenLink,
+    /// Copy the link to the clipboard of the terminal you type in (OSC 52).
+    CopyLink,
     /// Switch between the stream and the feed list.
     Feeds,
     RefreshAll,
@@ -62,7 +66,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help screen lists them.
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 36] = [
         Action::Down,
         Action::Up,
         Action::PageDown,
@@ -88,6 +92,8 @@ impl Action {
         Action::NextMatch,
         Action::PrevMatch,
         Action::Links,
+        Action::OpenLink,
+        Action::CopyLink,
         Action::Feeds,
         Action::RefreshAll,
         Action::RefreshFeed,
@@ -127,6 +133,8 @@ impl Action {
             Action::NextMatch => "next-match",
             Action::PrevMatch => "prev-match",
             Action::Links => "links",
+            Action::OpenLink => "open-link",
+            Action::CopyLink => "copy-link",
             Action::Feeds => "feeds",
             Action::RefreshAll => "refresh-all",
             Action::RefreshFeed => "refresh-feed",
@@ -172,6 +180,8 @@ impl Action {
             Action::NextMatch => "next search match (reader)",
             Action::PrevMatch => "previous search match (reader)",
             Action::Links => "the entry's links, to pick one (reader)",
+            Action::OpenLink => "open the link in a browser (over SSH: copy it)",
+            Action::CopyLink => "copy the link (to your terminal's clipboard)",
             Action::Feeds => "switch between the stream and the feed list",
             Action::RefreshAll => "refresh all feeds in the background",
             Action::RefreshFeed => "refresh the feed under the cursor, or the open entry's",

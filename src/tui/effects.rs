@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::clipboard::{Environment, open_command, openable, osc52, pipe_to, spawn};
 use crate::app::{Effect, Msg};
 use crate::fetch::http::Fetcher;
 use crate::fetch::subscribe::subscribe;
@@ -20,6 +21,14 @@ pub const RENDER_BUDGET: Duration = Duration::from_millis(300);
 /// Layouts kept for reopening an entry at the same width.
 const CACHE_SIZE: usize = 32;
 
+/// How links are opened and copied: the config's commands and what the environment says.
+#[derive(Debug, Clone, Default)]
+pub struct LinkSettings {
+    pub open_command: Vec<String>,
+    pub copy_command: Vec<String>,
+    pub environment: Environment,
+}
+
 /// Runs effects against the UI's store connection and its channels.
 pub struct Executor {
     pub store: Store,
@@ -27,6 +36,9 @@ pub struct Executor {
     /// Messages from work done off the UI thread (layouts, subscribing).
     renders: UnboundedSender<Msg>,
     fetcher: Fetcher,
+    links: LinkSettings,
+    /// Bytes for the terminal itself (OSC 52), written by the loop after the next draw.
+    pub to_terminal: Vec<u8>,
     cache: HashMap<(EntryId, u16), Rendered>,
     order: VecDeque<(EntryId, u16)>,
 }
@@ -37,12 +49,15 @@ impl Executor {
         refresh: UnboundedSender<RefreshCmd>,
         renders: UnboundedSender<Msg>,
         fetcher: Fetcher,
+        links: LinkSettings,
     ) -> Self {
         Self {
             store,
             refresh,
             renders,
             fetcher,
+            links,
+            to_terminal: Vec::new(),
             cache: HashMap::new(),
             order: VecDeque::new(),
         }
@@ -150,6 +165,8 @@ impl Executor {
                     format!("Tagged {}", tags.join(", "))
                 })
             }),
+            Effect::OpenUrl { url } => return self.open_url(&url),
+            Effect::Copy { text } => return self.copy(&text),
             Effect::Quit => return None,
         };
         Some(msg.unwrap_or_else(|e| {
@@ -160,6 +177,41 @@ impl Executor {
 }
 
 impl Executor {
+    /// Starts the browser on `url`. The model only asks for web links; checked again here,
+    /// where a program starts.
+    fn open_url(&self, url: &str) -> Option<Msg> {
+        if !openable(url) {
+            return Some(Msg::Failed(format!(
+                "not opening {url}: not an http(s) link"
+            )));
+        }
+        let links = &self.links;
+        let argv = open_command(
+            &links.open_command,
+            links.environment.browser.as_deref(),
+            url,
+        );
+        spawn(&argv).err().map(|e| {
+            let program = argv.first().map_or("", String::as_str);
+            Msg::Failed(format!(
+                "could not start {program}: {e} (y copies the link)"
+            ))
+        })
+    }
+
+    /// Copies `text`: through the configured command, else OSC 52 after the next draw.
+    fn copy(&mut self, text: &str) -> Option<Msg> {
+        let command = &self.links.copy_command;
+        if command.is_empty() {
+            let multiplexer = self.links.environment.multiplexer;
+            self.to_terminal.extend(osc52(text, multiplexer));
+            return None;
+        }
+        pipe_to(command, text)
+            .err()
+            .map(|e| Msg::Failed(format!("copying with {}: {e}", command[0])))
+    }
+
     /// Subscribes on a task of its own (fetching may take as long as the timeout); the result
     /// comes back as a message.
     fn spawn_subscribe(&self, url: String) {

@@ -2,12 +2,14 @@
 //! keys, refresh events and signals into `Msg`s, runs `update`, executes its `Effect`s, and
 //! draws only when something changed. The only layer that does interactive I/O.
 
+pub mod clipboard;
 mod effects;
 mod input;
 mod keys;
 mod terminal;
 
 pub use crate::app::SavedView;
+pub use effects::LinkSettings;
 pub use terminal::install_panic_hook;
 
 use std::collections::VecDeque;
@@ -38,21 +40,14 @@ pub struct TuiOptions {
     pub keymap: Keymap,
     pub views: Vec<app::SavedView>,
     pub ui: crate::config::UiConfig,
+    /// The config's link commands and where we run (SSH, tmux, `$BROWSER`).
+    pub links: LinkSettings,
 }
 
 /// Runs the interactive reader until the user quits, the terminal goes away or a signal asks.
 pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let (store, last_visit) = open_store(&opts.db)?;
-    let writer = crate::fetch::refresh::shared_store(Store::open(&opts.db)?);
-    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
-    let (event_tx, mut event_rx) = mpsc::unbounded_channel();
-    let task = tokio::spawn(refresh::serve(
-        writer,
-        opts.fetcher.clone(),
-        opts.refresh,
-        cmd_rx,
-        event_tx,
-    ));
+    let (task, cmd_tx, mut event_rx) = spawn_refresh(&opts)?;
 
     let mut hangup = signal(SignalKind::hangup()).context("installing the SIGHUP handler")?;
     let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
@@ -68,8 +63,13 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         size.height,
     );
     let (render_tx, mut render_rx) = mpsc::unbounded_channel();
-    let mut executor =
-        effects::Executor::new(store, cmd_tx.clone(), render_tx, opts.fetcher.clone());
+    let mut executor = effects::Executor::new(
+        store,
+        cmd_tx.clone(),
+        render_tx,
+        opts.fetcher.clone(),
+        opts.links.clone(),
+    );
     let mut pending: VecDeque<Msg> = VecDeque::from([Msg::Tick(chrono::Utc::now())]);
     let mut clock = tokio::time::interval(std::time::Duration::from_secs(60));
     clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -97,6 +97,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
                 .context("drawing")?;
             dirty = false;
         }
+        write_pending(&mut terminal, &mut executor)?;
         tokio::select! {
             input = inputs.recv() => {
                 // A finished input thread means no more input: leave instead of spinning.
@@ -148,6 +149,43 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The refresh task on its own connection, with its command and event channels.
+fn spawn_refresh(
+    opts: &TuiOptions,
+) -> anyhow::Result<(
+    tokio::task::JoinHandle<()>,
+    mpsc::UnboundedSender<RefreshCmd>,
+    mpsc::UnboundedReceiver<RefreshEvent>,
+)> {
+    let writer = crate::fetch::refresh::shared_store(Store::open(&opts.db)?);
+    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
+    let (event_tx, event_rx) = mpsc::unbounded_channel();
+    let task = tokio::spawn(refresh::serve(
+        writer,
+        opts.fetcher.clone(),
+        opts.refresh,
+        cmd_rx,
+        event_tx,
+    ));
+    Ok((task, cmd_tx, event_rx))
+}
+
+/// Writes what the executor has for the terminal itself (OSC 52), after the frame.
+fn write_pending(
+    term: &mut terminal::Term,
+    executor: &mut effects::Executor,
+) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    if executor.to_terminal.is_empty() {
+        return Ok(());
+    }
+    let bytes = std::mem::take(&mut executor.to_terminal);
+    let out = term.backend_mut();
+    out.write_all(&bytes)
+        .and_then(|()| out.flush())
+        .context("writing to the terminal")
+}
+
 /// What the interactive model needs from the config.
 fn app_options(
     opts: &TuiOptions,
@@ -158,6 +196,7 @@ fn app_options(
         max_width: opts.reader.max_width,
         last_visit,
         views: opts.views.clone(),
+        remote: opts.links.environment.remote,
         date_format: opts.ui.date_format.clone(),
         relative_dates: opts.ui.relative_dates,
     }
