@@ -658,3 +658,67 @@ fn locally_o_starts_the_browser_with_the_url_as_one_argument() {
     s.keys("q");
     assert!(s.wait_exit());
 }
+
+/// The SGR parameters that set a colour (30–37, 38;…, 40–47, 48;…, 90–97, 100–107) in `raw`.
+fn colour_codes(raw: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(raw);
+    let mut found = Vec::new();
+    let mut rest = text.as_ref();
+    while let Some(at) = rest.find("\x1b[") {
+        rest = &rest[at + 2..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .unwrap_or(rest.len());
+        if rest[end..].starts_with('m') {
+            let params = &rest[..end];
+            let mut parts = params.split(';');
+            while let Some(p) = parts.next() {
+                let n: u32 = p.parse().unwrap_or(0);
+                match n {
+                    38 | 48 => {
+                        found.push(params.to_owned());
+                        break;
+                    }
+                    30..=37 | 40..=47 | 90..=97 | 100..=107 => found.push(params.to_owned()),
+                    _ => {}
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Walks the stream, the feed list and an entry with code in it; returns every byte written.
+fn styled_walk(env: &[(&str, &str)]) -> Vec<u8> {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let mut s = Session::start_with(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--demo"],
+        100,
+        30,
+        env,
+    );
+    ready(&s);
+    s.keys("f");
+    s.wait_for("feed list", |s| s.row(0).contains("Feeds"));
+    s.keys("q");
+    s.wait_for("stream", |s| s.row(0).contains("All entries"));
+    // The newest demo entry has a code block (green by default).
+    s.keys("\r");
+    s.wait_text("[unread]");
+    s.wait_text("[dependencies]");
+    s.keys("q");
+    s.wait_for("stream", |s| s.row(0).contains("All entries"));
+    s.keys("q");
+    assert!(s.wait_exit());
+    s.raw()
+}
+
+#[test]
+fn no_color_means_no_colour_codes() {
+    let codes = colour_codes(&styled_walk(&[("NO_COLOR", "1")]));
+    assert!(codes.is_empty(), "colour codes under NO_COLOR: {codes:?}");
+    // Without it, the same walk does use colour: the check above can fail.
+    assert!(!colour_codes(&styled_walk(&[])).is_empty());
+}

@@ -280,6 +280,7 @@ async fn tui(ctx: &Env) -> anyhow::Result<ExitCode> {
         refresh_on_start: ctx.config.refresh.on_start,
         keymap: ctx.config.keymap.clone(),
         ui: ctx.config.ui.clone(),
+        styles: ctx.config.styles.clone(),
         links: crate::tui::LinkSettings {
             open_command: ctx.config.links.open_command.clone(),
             copy_command: ctx.config.links.copy_command.clone(),

@@ -3,6 +3,7 @@
 
 mod keymap;
 mod paths;
+pub mod style;
 
 pub use keymap::{Keymap, Scope};
 pub use paths::Paths;
@@ -37,6 +38,10 @@ pub struct Config {
     pub reader: ReaderConfig,
     pub ui: UiConfig,
     pub links: LinksConfig,
+    /// `[colors]` as written; `styles` is what it means.
+    colors: BTreeMap<String, String>,
+    #[serde(skip)]
+    pub styles: BTreeMap<String, style::StyleSpec>,
     /// `[keys]` as written; `keymap` is what it means.
     keys: BTreeMap<String, KeyEntry>,
     #[serde(skip)]
@@ -177,6 +182,12 @@ impl Config {
         let mut config: Self = toml::from_str(text).map_err(|e| invalid(one_line(text, &e)))?;
         config.keymap = keymap(&config.keys).map_err(|(key, e)| {
             invalid(match line_of(text, &key) {
+                Some(line) => format!("line {line}: {e}"),
+                None => e,
+            })
+        })?;
+        config.styles = style::parse_all(&config.colors).map_err(|(role, e)| {
+            invalid(match line_of(text, &role) {
                 Some(line) => format!("line {line}: {e}"),
                 None => e,
             })
@@ -368,9 +379,20 @@ mod tests {
     #[test]
     fn the_commented_default_is_the_default() {
         let mut c = parse(DEFAULT_TOML).unwrap();
-        // The file has (empty) key tables; what they mean is the default keymap.
+        // The file has (empty) tables; what they mean is the default.
         c.keys.clear();
+        c.colors.clear();
         assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn colours_are_read_and_bad_ones_name_the_line() {
+        let c = parse("[colors]\nunread = \"bold yellow\"\n").unwrap();
+        assert!(c.styles["unread"].bold);
+        let err = parse("[colors]\nunread = \"bold\"\nlink = \"sparkly\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3: colors.link"), "{err}");
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub struct TuiOptions {
     pub keymap: Keymap,
     pub views: Vec<app::SavedView>,
     pub ui: crate::config::UiConfig,
+    /// `[colors]`, mapped onto the terminal's colour depth at start.
+    pub styles: std::collections::BTreeMap<String, crate::config::style::StyleSpec>,
     /// The config's link commands and where we run (SSH, tmux, `$BROWSER`).
     pub links: LinkSettings,
 }
@@ -53,6 +55,8 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
     let mut interrupt = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
 
+    let level = crate::ui::theme::level_from(|name| std::env::var(name).ok());
+    crate::ui::theme::install(crate::ui::theme::Theme::new(&opts.styles, level));
     let (_guard, mut terminal) =
         terminal::Guard::enter(opts.ui.mouse).context("setting up the terminal")?;
     let size = terminal.size().context("reading the terminal size")?;

@@ -8,7 +8,7 @@ mod links;
 mod reader;
 mod stream;
 mod text;
-mod theme;
+pub mod theme;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;

@@ -369,7 +369,15 @@ fn the_reader_stands_in_the_middle_of_a_wide_screen() {
     let terminal = render(&s);
     let buf = terminal.backend().buffer();
     // 100 columns of text in 200: 49 blank columns each side of the frame's own margin.
-    assert_eq!(buf[(50, 5)].symbol(), "l", "body line 'line 0' starts at column 50");
+    assert_eq!(
+        buf[(50, 5)].symbol(),
+        "l",
+        "body line 'line 0' starts at column 50"
+    );
     assert_eq!(buf[(49, 5)].symbol(), " ");
-    assert_eq!(buf[(50, 1)].symbol(), "E", "the title is in the same column");
+    assert_eq!(
+        buf[(50, 1)].symbol(),
+        "E",
+        "the title is in the same column"
+    );
 }

@@ -1,53 +1,330 @@
-//! The default look. Selection is reverse video and unread is bold plus a marker, so neither
-//! depends on colour alone.
+//! The look: one style per role. The default uses modifiers (reverse, bold, dim, underline,
+//! italic) and only red and green, so it reads the same in 16 colours, with `NO_COLOR`, and on
+//! light and dark backgrounds; selection is reverse video and unread is bold plus a marker, so
+//! neither depends on colour. `[colors]` overrides roles, mapped onto the colour depth the
+//! terminal has (`level_from`: `NO_COLOR`, `TERM`, `COLORTERM`).
+//!
+//! The theme is installed once, before the first frame, and read by every view (drawing stays
+//! a function of the state; the theme is a constant of the process). Tests get the default.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use ratatui::style::{Color, Modifier, Style};
+
+use crate::config::style::{ColorSpec, ROLES, StyleSpec};
+
+/// How many colours the terminal shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorLevel {
+    /// `NO_COLOR` or a dumb terminal: modifiers only.
+    None,
+    Ansi16,
+    Ansi256,
+    TrueColor,
+}
+
+/// Reads the colour depth from the environment through `var`.
+pub fn level_from(var: impl Fn(&str) -> Option<String>) -> ColorLevel {
+    let set = |name: &str| var(name).filter(|v| !v.is_empty());
+    let term = set("TERM").unwrap_or_default();
+    if set("NO_COLOR").is_some() || term == "dumb" {
+        return ColorLevel::None;
+    }
+    let colorterm = set("COLORTERM").unwrap_or_default().to_ascii_lowercase();
+    if colorterm == "truecolor" || colorterm == "24bit" || term.ends_with("-direct") {
+        ColorLevel::TrueColor
+    } else if term.contains("256color") {
+        ColorLevel::Ansi256
+    } else {
+        ColorLevel::Ansi16
+    }
+}
+
+/// A style for every role, in the order of `ROLES`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Theme {
+    styles: [Style; ROLES.len()],
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Self::new(&BTreeMap::new(), ColorLevel::Ansi16)
+    }
+}
+
+fn default_style(role: &str) -> Style {
+    let s = Style::default();
+    match role {
+        "bar" | "selected" => s.add_modifier(Modifier::REVERSED),
+        "unread" | "heading" => s.add_modifier(Modifier::BOLD),
+        "dim" => s.add_modifier(Modifier::DIM),
+        "error" => s.fg(Color::Red).add_modifier(Modifier::BOLD),
+        "link" => s.add_modifier(Modifier::UNDERLINED),
+        "code" => s.fg(Color::Green),
+        "quote" => s.add_modifier(Modifier::ITALIC),
+        "found" => s.add_modifier(Modifier::REVERSED | Modifier::BOLD),
+        _ => s,
+    }
+}
+
+impl Theme {
+    /// The default with the config's `overrides`, at `level`.
+    pub fn new(overrides: &BTreeMap<String, StyleSpec>, level: ColorLevel) -> Self {
+        let styles = ROLES.map(|role| {
+            let style = overrides
+                .get(role)
+                .map_or_else(|| default_style(role), |spec| from_spec(spec, level));
+            if level == ColorLevel::None {
+                Style {
+                    fg: None,
+                    bg: None,
+                    ..style
+                }
+            } else {
+                style
+            }
+        });
+        Self { styles }
+    }
+
+    fn get(&self, role: &str) -> Style {
+        ROLES
+            .iter()
+            .position(|r| *r == role)
+            .map_or_else(Style::default, |i| self.styles[i])
+    }
+}
+
+fn from_spec(spec: &StyleSpec, level: ColorLevel) -> Style {
+    let mut style = Style::default();
+    if let Some(c) = spec.fg.and_then(|c| color(c, level)) {
+        style = style.fg(c);
+    }
+    if let Some(c) = spec.bg.and_then(|c| color(c, level)) {
+        style = style.bg(c);
+    }
+    for (on, m) in [
+        (spec.bold, Modifier::BOLD),
+        (spec.dim, Modifier::DIM),
+        (spec.italic, Modifier::ITALIC),
+        (spec.underline, Modifier::UNDERLINED),
+        (spec.reverse, Modifier::REVERSED),
+    ] {
+        if on {
+            style = style.add_modifier(m);
+        }
+    }
+    style
+}
+
+/// The xterm values of the 16 ANSI colours, to find the nearest.
+const ANSI_RGB: [(u8, u8, u8); 16] = [
+    (0, 0, 0),
+    (205, 0, 0),
+    (0, 205, 0),
+    (205, 205, 0),
+    (0, 0, 238),
+    (205, 0, 205),
+    (0, 205, 205),
+    (229, 229, 229),
+    (127, 127, 127),
+    (255, 0, 0),
+    (0, 255, 0),
+    (255, 255, 0),
+    (92, 92, 255),
+    (255, 0, 255),
+    (0, 255, 255),
+    (255, 255, 255),
+];
+
+/// The RGB of an indexed colour (16–231 the 6×6×6 cube, 232–255 the grey ramp).
+fn indexed_rgb(i: u8) -> (u8, u8, u8) {
+    match i {
+        0..=15 => ANSI_RGB[usize::from(i)],
+        16..=231 => {
+            let i = i - 16;
+            let level = |v: u8| if v == 0 { 0 } else { 55 + v * 40 };
+            (level(i / 36), level((i / 6) % 6), level(i % 6))
+        }
+        _ => {
+            let v = 8 + (i - 232) * 10;
+            (v, v, v)
+        }
+    }
+}
+
+fn nearest_ansi((r, g, b): (u8, u8, u8)) -> u8 {
+    let d = |(x, y, z): (u8, u8, u8)| {
+        let sq = |a: u8, b: u8| (i32::from(a) - i32::from(b)).pow(2);
+        sq(x, r) + sq(y, g) + sq(z, b)
+    };
+    (0u8..16)
+        .min_by_key(|&i| d(ANSI_RGB[usize::from(i)]))
+        .unwrap_or(7)
+}
+
+fn nearest_256((r, g, b): (u8, u8, u8)) -> u8 {
+    let step = |v: u8| {
+        if v < 48 {
+            0
+        } else if v < 115 {
+            1
+        } else {
+            (v - 35) / 40
+        }
+    };
+    16 + 36 * step(r) + 6 * step(g) + step(b)
+}
+
+fn color(c: ColorSpec, level: ColorLevel) -> Option<Color> {
+    Some(match (c, level) {
+        (_, ColorLevel::None) => return None,
+        (ColorSpec::Default, _) => Color::Reset,
+        (ColorSpec::Indexed(n), ColorLevel::Ansi16) if n >= 16 => {
+            Color::Indexed(nearest_ansi(indexed_rgb(n)))
+        }
+        (ColorSpec::Ansi(n) | ColorSpec::Indexed(n), _) => Color::Indexed(n),
+        (ColorSpec::Rgb(r, g, b), ColorLevel::TrueColor) => Color::Rgb(r, g, b),
+        (ColorSpec::Rgb(r, g, b), ColorLevel::Ansi256) => Color::Indexed(nearest_256((r, g, b))),
+        (ColorSpec::Rgb(r, g, b), ColorLevel::Ansi16) => Color::Indexed(nearest_ansi((r, g, b))),
+    })
+}
+
+static THEME: OnceLock<Theme> = OnceLock::new();
+
+/// Sets the theme for the life of the process (the first call wins).
+pub fn install(theme: Theme) {
+    let _ = THEME.set(theme);
+}
+
+fn theme() -> &'static Theme {
+    THEME.get_or_init(Theme::default)
+}
 
 pub fn plain() -> Style {
     Style::default()
 }
 
 pub fn bar() -> Style {
-    Style::default().add_modifier(Modifier::REVERSED)
+    theme().get("bar")
 }
 
 pub fn selected() -> Style {
-    Style::default().add_modifier(Modifier::REVERSED)
+    theme().get("selected")
 }
 
 pub fn unread() -> Style {
-    Style::default().add_modifier(Modifier::BOLD)
+    theme().get("unread")
 }
 
 pub fn dim() -> Style {
-    Style::default().fg(Color::DarkGray)
+    theme().get("dim")
 }
 
 pub fn error() -> Style {
-    Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
+    theme().get("error")
 }
 
 pub fn heading() -> Style {
-    Style::default().add_modifier(Modifier::BOLD)
+    theme().get("heading")
 }
 
 pub fn link() -> Style {
-    Style::default()
-        .fg(Color::Blue)
-        .add_modifier(Modifier::UNDERLINED)
+    theme().get("link")
 }
 
 pub fn code() -> Style {
-    Style::default().fg(Color::Cyan)
+    theme().get("code")
 }
 
 pub fn quote() -> Style {
-    Style::default().add_modifier(Modifier::ITALIC)
+    theme().get("quote")
 }
 
 /// A search match in the reader: reverse video, so it shows without colour too.
 pub fn found() -> Style {
-    Style::default()
-        .fg(Color::Yellow)
-        .add_modifier(Modifier::REVERSED)
+    theme().get("found")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> ColorLevel {
+        level_from(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn the_colour_depth_comes_from_the_environment() {
+        assert_eq!(env(&[("TERM", "xterm-256color")]), ColorLevel::Ansi256);
+        assert_eq!(
+            env(&[("TERM", "xterm-256color"), ("COLORTERM", "truecolor")]),
+            ColorLevel::TrueColor
+        );
+        assert_eq!(env(&[("TERM", "screen")]), ColorLevel::Ansi16);
+        assert_eq!(env(&[("TERM", "dumb")]), ColorLevel::None);
+        assert_eq!(
+            env(&[("TERM", "xterm-256color"), ("NO_COLOR", "1")]),
+            ColorLevel::None
+        );
+        // NO_COLOR set but empty does not count (no-color.org).
+        assert_eq!(
+            env(&[("TERM", "xterm-256color"), ("NO_COLOR", "")]),
+            ColorLevel::Ansi256
+        );
+    }
+
+    #[test]
+    fn without_colour_every_role_keeps_its_modifiers_only() {
+        let mut overrides = BTreeMap::new();
+        overrides.insert(
+            "unread".to_owned(),
+            crate::config::style::parse("bold #ff8800 on blue").unwrap(),
+        );
+        let t = Theme::new(&overrides, ColorLevel::None);
+        for role in ROLES {
+            let s = t.get(role);
+            assert!(s.fg.is_none() && s.bg.is_none(), "{role}: {s:?}");
+        }
+        assert!(t.get("unread").add_modifier.contains(Modifier::BOLD));
+        assert!(t.get("error").add_modifier.contains(Modifier::BOLD));
+    }
+
+    #[test]
+    fn colours_are_brought_down_to_what_the_terminal_shows() {
+        assert_eq!(
+            color(ColorSpec::Rgb(255, 136, 0), ColorLevel::TrueColor),
+            Some(Color::Rgb(255, 136, 0))
+        );
+        assert_eq!(
+            color(ColorSpec::Rgb(255, 136, 0), ColorLevel::Ansi256),
+            Some(Color::Indexed(208))
+        );
+        assert_eq!(
+            color(ColorSpec::Rgb(250, 10, 10), ColorLevel::Ansi16),
+            Some(Color::Indexed(9))
+        );
+        assert_eq!(
+            color(ColorSpec::Indexed(196), ColorLevel::Ansi16),
+            Some(Color::Indexed(9))
+        );
+        assert_eq!(
+            color(ColorSpec::Indexed(196), ColorLevel::Ansi256),
+            Some(Color::Indexed(196))
+        );
+    }
+
+    #[test]
+    fn the_default_theme_marks_selection_and_unread_without_colour() {
+        let t = Theme::default();
+        assert!(t.get("selected").add_modifier.contains(Modifier::REVERSED));
+        assert!(t.get("selected").fg.is_none());
+        assert!(t.get("unread").add_modifier.contains(Modifier::BOLD));
+        assert!(t.get("found").fg.is_none());
+    }
 }
