@@ -671,8 +671,7 @@ fn colour_codes(raw: &[u8]) -> Vec<String> {
             .unwrap_or(rest.len());
         if rest[end..].starts_with('m') {
             let params = &rest[..end];
-            let mut parts = params.split(';');
-            while let Some(p) = parts.next() {
+            for p in params.split(';') {
                 let n: u32 = p.parse().unwrap_or(0);
                 match n {
                     38 | 48 => {

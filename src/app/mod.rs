@@ -74,6 +74,8 @@ pub struct Options {
     pub date_format: String,
     /// Recent dates as "12m ago", "Tue 14:05".
     pub relative_dates: bool,
+    /// The cursor highlights the whole line, not only the columns before the title.
+    pub full_line_cursor: bool,
 }
 
 impl Default for Options {
@@ -86,6 +88,7 @@ impl Default for Options {
             remote: false,
             date_format: "%Y-%m-%d".into(),
             relative_dates: true,
+            full_line_cursor: false,
         }
     }
 }

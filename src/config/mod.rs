@@ -116,6 +116,9 @@ pub struct UiConfig {
     /// Dates in the stream (strftime); recent ones are relative unless `relative_dates` is off.
     pub date_format: String,
     pub relative_dates: bool,
+    /// The cursor highlights the whole line (more bytes per key over SSH), not only the
+    /// columns before the title.
+    pub full_line_cursor: bool,
 }
 
 impl Default for UiConfig {
@@ -124,6 +127,7 @@ impl Default for UiConfig {
             mouse: true,
             date_format: "%Y-%m-%d".into(),
             relative_dates: true,
+            full_line_cursor: false,
         }
     }
 }

@@ -345,8 +345,13 @@ mod tests {
     #[test]
     fn past_the_budget_the_fallback_comes_first_then_the_full_layout() {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let html = "<p>hello <a href=\"https://a.example/\">there</a></p>";
-        spawn_render(entry(html), 40, Duration::ZERO, tx);
+        // Long enough that the layout cannot beat a zero budget, however the threads run
+        // (a one-line body sometimes did, on a busy machine).
+        let html = format!(
+            "<p>hello <a href=\"https://a.example/\">there</a></p>{}",
+            "<p>more words to lay out, and more.</p>".repeat(5000)
+        );
+        spawn_render(entry(&html), 40, Duration::ZERO, tx);
         let Msg::EntryLoaded {
             complete, rendered, ..
         } = recv(&mut rx)

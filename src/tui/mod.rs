@@ -6,6 +6,7 @@ pub mod clipboard;
 mod effects;
 mod input;
 mod keys;
+mod screen;
 mod terminal;
 
 pub use crate::app::SavedView;
@@ -59,12 +60,12 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     crate::ui::theme::install(crate::ui::theme::Theme::new(&opts.styles, level));
     let (_guard, mut terminal) =
         terminal::Guard::enter(opts.ui.mouse).context("setting up the terminal")?;
-    let size = terminal.size().context("reading the terminal size")?;
+    let size = crossterm::terminal::size().context("reading the terminal size")?;
     let mut state = AppState::new(
         app_options(&opts, last_visit),
         keys::help_rows(&opts.keymap),
-        size.width,
-        size.height,
+        size.0,
+        size.1,
     );
     let (render_tx, mut render_rx) = mpsc::unbounded_channel();
     let mut executor = effects::Executor::new(
@@ -97,7 +98,9 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         }
         if dirty {
             terminal
-                .draw(|f| crate::ui::draw(f, &state))
+                .draw(state.width, state.height, |buf| {
+                    crate::ui::draw_buffer(buf, &state);
+                })
                 .context("drawing")?;
             dirty = false;
         }
@@ -203,6 +206,7 @@ fn app_options(
         remote: opts.links.environment.remote,
         date_format: opts.ui.date_format.clone(),
         relative_dates: opts.ui.relative_dates,
+        full_line_cursor: opts.ui.full_line_cursor,
     }
 }
 

@@ -5,10 +5,9 @@ use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::{cursor, execute, terminal};
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use super::screen::Screen;
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+pub type Term = Screen<Stdout>;
 
 /// Whether the terminal is ours (raw mode, alternate screen) and must be given back.
 static TAKEN: AtomicBool = AtomicBool::new(false);
@@ -30,8 +29,9 @@ impl Guard {
             MOUSE.store(true, Ordering::SeqCst);
             execute!(io::stdout(), crossterm::event::EnableMouseCapture)?;
         }
-        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-        Ok((guard, terminal))
+        let (width, height) = terminal::size()?;
+        let screen = Screen::new(io::stdout(), width, height);
+        Ok((guard, screen))
     }
 }
 

@@ -26,12 +26,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
         );
         return;
     }
+    // The cursor bar: the error mark and the counts (a view's or tag's first cell).
     list(
         buf,
         area,
+        state,
         &feeds.items,
         feeds.offset,
         feeds.cursor,
+        2,
         |item, width, _| item_line(state, item, width),
     );
 }

@@ -12,9 +12,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
     list(
         buf,
         area,
+        state,
         &rows,
         state.links.offset,
         state.links.cursor,
+        1,
         |row, width, _| {
             vec![
                 (pad(&format!(" {}", row.label), 7), theme::dim()),

@@ -21,10 +21,14 @@ pub use text::fit;
 pub const MIN_WIDTH: u16 = 20;
 pub const MIN_HEIGHT: u16 = 5;
 
-/// Draws the whole screen for `state`.
+/// Draws the whole screen for `state` into a ratatui frame (tests, benches).
 pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
-    let area = frame.area();
-    let buf = frame.buffer_mut();
+    draw_buffer(frame.buffer_mut(), state);
+}
+
+/// Draws the whole screen for `state` into `buf` (the runtime's own renderer).
+pub fn draw_buffer(buf: &mut Buffer, state: &AppState) {
+    let area = buf.area;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(buf, area);
         return;
@@ -77,8 +81,9 @@ fn title_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
             filter.push_str(&state.stream.filter.query.to_string());
         }
     }
-    let text = format!(" tidings · {view}{filter}");
-    buf.set_style(area, theme::bar());
+    // The bars are reverse video over their text only: a full-width bar costs a line of
+    // bytes whenever it changes, over a slow link.
+    let text = format!(" tidings · {view}{filter} ");
     buf.set_string(
         area.x,
         area.y,
@@ -88,10 +93,9 @@ fn title_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
 }
 
 fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
-    buf.set_style(area, theme::bar());
     let width = usize::from(area.width);
     if let Some(question) = &state.confirm {
-        let text = format!(" {}", question.question());
+        let text = format!(" {} ", question.question());
         buf.set_string(area.x, area.y, fit(&text, width), theme::bar());
         return;
     }
@@ -99,13 +103,13 @@ fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
         prompt_line(buf, area, prompt);
         return;
     }
-    let hint = "? help  q quit ";
+    let hint = " ? help  q quit ";
     let left = if let Some(message) = &state.status {
-        format!(" {message}")
+        format!(" {message} ")
     } else {
         let c = state.counts;
         format!(
-            " {} entries, {} unread, {} starred, {} feeds",
+            " {} entries, {} unread, {} starred, {} feeds ",
             c.entries, c.unread, c.starred, c.feeds
         )
     };
@@ -168,12 +172,39 @@ fn prompt_line(buf: &mut Buffer, area: Rect, prompt: &crate::app::Prompt) {
 }
 
 /// Draws `rows` in `area`, one line each, from `offset`; `line(row, width, selected)` makes one.
+/// The cursor row's look: its first `lead` cells (the marks and columns before the title) in
+/// the selected style, or the whole line when the config asks for it. The short bar reads
+/// without colour and costs a fraction of the bytes to move over a slow link.
+fn cursor_style(
+    state: &AppState,
+    cells: Vec<(String, ratatui::style::Style)>,
+    lead: usize,
+) -> Vec<(String, ratatui::style::Style)> {
+    let full = state.options.full_line_cursor;
+    cells
+        .into_iter()
+        .enumerate()
+        .map(|(i, (text, style))| {
+            if full || i < lead {
+                (text, style.patch(theme::selected()))
+            } else {
+                (text, style)
+            }
+        })
+        .collect()
+}
+
+/// Draws `rows` in `area`, one line each, from `offset`; `line(row, width, selected)` makes
+/// one, and the cursor row's first `lead` cells are highlighted (see `cursor_style`).
+#[allow(clippy::too_many_arguments)] // a list is these things; a struct would only rename them
 fn list<T>(
     buf: &mut Buffer,
     area: Rect,
+    state: &AppState,
     rows: &[T],
     offset: usize,
     cursor: usize,
+    lead: usize,
     line: impl Fn(&T, usize, bool) -> Vec<(String, ratatui::style::Style)>,
 ) {
     for (i, row) in rows
@@ -184,16 +215,15 @@ fn list<T>(
     {
         let y = area.y + u16::try_from(i - offset).unwrap_or(0);
         let selected = i == cursor;
-        if selected {
+        if selected && state.options.full_line_cursor {
             buf.set_style(Rect::new(area.x, y, area.width, 1), theme::selected());
         }
+        let mut cells = line(row, usize::from(area.width), selected);
+        if selected {
+            cells = cursor_style(state, cells, lead);
+        }
         let mut x = area.x;
-        for (text, style) in line(row, usize::from(area.width), selected) {
-            let style = if selected {
-                style.patch(theme::selected())
-            } else {
-                style
-            };
+        for (text, style) in cells {
             let left = usize::from(area.right().saturating_sub(x));
             let (next, _) = buf.set_stringn(x, y, &text, left, style);
             x = next;

@@ -46,17 +46,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
         }
         let line = Rect::new(area.x, y, area.width, 1);
         let cursor = i == stream.cursor;
-        if cursor {
+        if cursor && state.options.full_line_cursor {
             buf.set_style(line, theme::selected());
         }
-        let cells = row_cells(row, width, stream.is_selected(row), state);
+        let mut cells = row_cells(row, width, stream.is_selected(row), state);
+        if cursor {
+            // The bar: every column before the title.
+            let lead = cells.len() - 1;
+            cells = super::cursor_style(state, cells, lead);
+        }
         let mut x = area.x;
         for (text, style) in cells {
-            let style = if cursor {
-                style.patch(theme::selected())
-            } else {
-                style
-            };
             let left = usize::from(area.right().saturating_sub(x));
             let (next, _) = buf.set_stringn(x, y, &text, left, style);
             x = next;
