@@ -721,3 +721,26 @@ fn no_color_means_no_colour_codes() {
     // Without it, the same walk does use colour: the check above can fail.
     assert!(!colour_codes(&styled_walk(&[])).is_empty());
 }
+
+/// Two readers on one database (two SSH sessions): a mark made in one shows in the other
+/// within seconds, without a key pressed there.
+#[test]
+fn a_mark_in_one_session_shows_in_the_other() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let db_arg = db.to_str().unwrap();
+    let mut a = Session::start(home.path(), &["--db", db_arg, "--demo"], 100, 30);
+    ready(&a);
+    let mut b = Session::start(home.path(), &["--db", db_arg], 100, 30);
+    b.wait_for("the stream", |s| s.contents().contains(" unread,"));
+    assert!(b.row(1).starts_with("N "), "{}", b.contents());
+    a.keys("s");
+    a.wait_for("star in a", |s| s.row(1).starts_with("N*"));
+    b.wait_for("star in b", |s| s.row(1).starts_with("N*"));
+    // Read in b: a follows too.
+    b.keys("r");
+    a.wait_for("read in a", |s| s.row(1).starts_with(" *"));
+    a.keys("q");
+    b.keys("q");
+    assert!(a.wait_exit() && b.wait_exit());
+}

@@ -9,6 +9,7 @@ mod mouse;
 mod prompt;
 mod reader;
 mod stream;
+mod sync;
 
 pub use crate::model::Action;
 pub use feeds::{FeedsView, Item as FeedsItem, SavedView};
@@ -167,6 +168,10 @@ pub enum Msg {
     Click {
         row: u16,
     },
+    /// Another connection wrote to the database (a second reader, a refresh from cron).
+    DatabaseChanged,
+    /// The flags of rows on screen as stored now: `(id, read, starred)`.
+    MarksRefreshed(Vec<(EntryId, bool, bool)>),
     /// The clock, from the runtime (at start and every minute).
     Tick(DateTime<Utc>),
     /// The automatic-refresh interval has passed.
@@ -188,6 +193,10 @@ pub enum Effect {
     },
     LoadCounts,
     LoadFeeds,
+    /// The stored flags of these entries (answered by `MarksRefreshed`).
+    LoadMarks {
+        ids: Vec<EntryId>,
+    },
     /// Load and render an entry at `width` columns.
     OpenEntry {
         id: EntryId,
@@ -355,6 +364,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Wheel { down } => mouse::wheel(state, down),
         Msg::Click { row } => mouse::click(state, row),
+        Msg::DatabaseChanged => sync::database_changed(state),
+        Msg::MarksRefreshed(marks) => {
+            sync::marks_refreshed(state, marks);
+            Vec::new()
+        }
         Msg::Tick(now) => {
             state.now = Some(now);
             Vec::new()

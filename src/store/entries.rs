@@ -131,6 +131,26 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// The read and starred flags of `ids` as stored now (missing ids are left out), to bring
+    /// rows on screen up to date with marks made elsewhere.
+    pub fn marks_of(&self, ids: &[EntryId]) -> Result<Vec<(EntryId, bool, bool)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT read, starred FROM entries WHERE id = ?1")
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let flags = stmt
+                .query_row([id.0], |r| Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?)))
+                .optional()
+                .map_err(|e| self.err(e))?;
+            if let Some((read, starred)) = flags {
+                out.push((*id, read, starred));
+            }
+        }
+        Ok(out)
+    }
+
     /// Applies `mark` to every entry in `ids`, in one transaction. Returns the ids whose state
     /// changed (in the order given; missing ids and entries already so marked are left out),
     /// which is what undoing the mark must put back.
@@ -297,6 +317,22 @@ mod tests {
         );
         let counts = s.counts().unwrap();
         assert_eq!((counts.entries, counts.unread, counts.starred), (10, 8, 1));
+    }
+
+    #[test]
+    fn marks_made_by_another_connection_are_seen_and_move_data_version() {
+        let (dir, s, _, _) = seeded(3);
+        let rows = s
+            .entries_page(&EntryFilter::default(), Page::First, 3)
+            .unwrap();
+        let before = s.data_version().unwrap();
+        let mut other = Store::open(&dir.path().join("t.db")).unwrap();
+        other.set_mark(&[rows[1].id], Mark::Star).unwrap();
+        assert_ne!(s.data_version().unwrap(), before);
+        let ids: Vec<EntryId> = rows.iter().map(|r| r.id).chain([EntryId(999)]).collect();
+        let marks = s.marks_of(&ids).unwrap();
+        assert_eq!(marks.len(), 3, "the missing id is left out");
+        assert_eq!(marks[1], (rows[1].id, false, true));
     }
 
     #[test]

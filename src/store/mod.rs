@@ -102,6 +102,14 @@ impl Store {
             .map_err(|e| StoreError::sqlite(&shown, e))
     }
 
+    /// `SQLite`'s counter of commits made by other connections (other readers, a refresh, cron):
+    /// when it moves, what this connection showed may be stale. Costs no I/O.
+    pub fn data_version(&self) -> Result<i64> {
+        self.conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
     /// The database file this store was opened on.
     pub fn path(&self) -> &Path {
         &self.path

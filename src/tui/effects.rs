@@ -99,6 +99,7 @@ impl Executor {
                 }),
             Effect::LoadCounts => store.counts().map(Msg::Counts),
             Effect::LoadFeeds => store.feeds().map(Msg::FeedsLoaded),
+            Effect::LoadMarks { ids } => store.marks_of(&ids).map(Msg::MarksRefreshed),
             Effect::OpenEntry { id, width } => match store.entry(id) {
                 Ok(Some(entry)) => {
                     if let Some(rendered) = self.cache.get(&(id, width)) {

@@ -8,6 +8,7 @@ mod input;
 mod keys;
 mod screen;
 mod terminal;
+mod timers;
 
 pub use crate::app::SavedView;
 pub use effects::LinkSettings;
@@ -56,17 +57,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
     let mut interrupt = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
 
-    let level = crate::ui::theme::level_from(|name| std::env::var(name).ok());
-    crate::ui::theme::install(crate::ui::theme::Theme::new(&opts.styles, level));
-    let (_guard, mut terminal) =
-        terminal::Guard::enter(opts.ui.mouse).context("setting up the terminal")?;
-    let size = crossterm::terminal::size().context("reading the terminal size")?;
-    let mut state = AppState::new(
-        app_options(&opts, last_visit),
-        keys::help_rows(&opts.keymap),
-        size.0,
-        size.1,
-    );
+    let (_guard, mut terminal, mut state) = enter_ui(&opts, last_visit)?;
     let (render_tx, mut render_rx) = mpsc::unbounded_channel();
     let mut executor = effects::Executor::new(
         store,
@@ -76,8 +67,8 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         opts.links.clone(),
     );
     let mut pending: VecDeque<Msg> = VecDeque::from([Msg::Tick(chrono::Utc::now())]);
-    let mut clock = tokio::time::interval(std::time::Duration::from_secs(60));
-    clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut timers = timers::Timers::new(opts.refresh_every);
+    let mut seen_version = executor.store.data_version().unwrap_or(0);
     let start = state.start();
     run_effects(&mut state, start, &mut executor);
     if opts.refresh_on_start {
@@ -86,11 +77,6 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let mut inputs = input::spawn().context("starting the input thread")?;
     let mut dirty = true;
     let mut closed = false;
-    let mut timer = opts.refresh_every.map(|every| {
-        let mut timer = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-        timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        timer
-    });
     loop {
         dirty |= run_pending(&mut state, &mut pending, &mut executor);
         if state.quit {
@@ -132,8 +118,23 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
                 }
             },
             Some(msg) = render_rx.recv() => pending.push_back(msg),
-            () = next_tick(timer.as_mut()) => pending.push_back(Msg::RefreshTimer),
-            _ = clock.tick() => pending.push_back(Msg::Tick(chrono::Utc::now())),
+            tick = timers.next() => match tick {
+                timers::Tick::Refresh => pending.push_back(Msg::RefreshTimer),
+                // The clock only feeds relative dates and changes nothing on screen by itself,
+                // so an idle reader writes nothing (the next frame shows the new times).
+                timers::Tick::Clock => {
+                    app::update(&mut state, Msg::Tick(chrono::Utc::now()));
+                }
+                // Other readers and cron write too: SQLite's commit counter says when.
+                timers::Tick::Watch => {
+                    if let Ok(version) = executor.store.data_version()
+                        && version != seen_version
+                    {
+                        seen_version = version;
+                        pending.push_back(Msg::DatabaseChanged);
+                    }
+                }
+            },
             Some(event) = event_rx.recv() => {
                 pending.push_back(Msg::Refresh(event));
                 while let Ok(event) = event_rx.try_recv() {
@@ -154,6 +155,25 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         tracing::warn!("could not record the end of this visit: {e}");
     }
     Ok(())
+}
+
+/// The theme, the terminal taken over, and the first state at its size.
+fn enter_ui(
+    opts: &TuiOptions,
+    last_visit: Option<chrono::DateTime<chrono::Utc>>,
+) -> anyhow::Result<(terminal::Guard, terminal::Term, AppState)> {
+    let level = crate::ui::theme::level_from(|name| std::env::var(name).ok());
+    crate::ui::theme::install(crate::ui::theme::Theme::new(&opts.styles, level));
+    let (guard, screen) =
+        terminal::Guard::enter(opts.ui.mouse).context("setting up the terminal")?;
+    let (width, height) = crossterm::terminal::size().context("reading the terminal size")?;
+    let state = AppState::new(
+        app_options(opts, last_visit),
+        keys::help_rows(&opts.keymap),
+        width,
+        height,
+    );
+    Ok((guard, screen, state))
 }
 
 /// The refresh task on its own connection, with its command and event channels.
@@ -221,16 +241,6 @@ fn open_store(
         .and_then(|t| chrono::DateTime::from_timestamp(t, 0));
     store.set_last_visit(chrono::Utc::now().timestamp())?;
     Ok((store, last_visit))
-}
-
-/// The next automatic-refresh tick; never, when automatic refresh is off.
-async fn next_tick(timer: Option<&mut tokio::time::Interval>) {
-    match timer {
-        Some(timer) => {
-            timer.tick().await;
-        }
-        None => std::future::pending().await,
-    }
 }
 
 /// Turns a terminal event into messages (key releases and unbound keys are dropped).

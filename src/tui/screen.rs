@@ -50,7 +50,12 @@ impl<W: Write> Screen<W> {
     }
 
     /// Draws a frame of `width`×`height` with `paint`, writing only what changed.
-    pub fn draw(&mut self, width: u16, height: u16, paint: impl FnOnce(&mut Buffer)) -> io::Result<()> {
+    pub fn draw(
+        &mut self,
+        width: u16,
+        height: u16,
+        paint: impl FnOnce(&mut Buffer),
+    ) -> io::Result<()> {
         let area = Rect::new(0, 0, width, height);
         let mut out = Vec::new();
         if self.shown.area != area {
@@ -108,7 +113,11 @@ impl<W: Write> Screen<W> {
         }
         for (y, _) in erase.iter().enumerate().filter(|(_, e)| **e) {
             let y = u16::try_from(y).unwrap_or(0);
-            pen.move_to(&mut out, u16::try_from(blank_from[usize::from(y)]).unwrap_or(0), y);
+            pen.move_to(
+                &mut out,
+                u16::try_from(blank_from[usize::from(y)]).unwrap_or(0),
+                y,
+            );
             pen.reset(&mut out);
             out.extend_from_slice(b"\x1b[K");
         }
@@ -210,7 +219,10 @@ impl Pen {
     }
 
     fn reset(&mut self, out: &mut Vec<u8>) {
-        if self.style.is_some_and(|s| s != (Color::Reset, Color::Reset, Modifier::empty())) {
+        if self
+            .style
+            .is_some_and(|s| s != (Color::Reset, Color::Reset, Modifier::empty()))
+        {
             out.extend_from_slice(b"\x1b[0m");
         }
         self.style = Some((Color::Reset, Color::Reset, Modifier::empty()));
@@ -253,7 +265,10 @@ fn colour(sgr: &mut String, c: Color, base: u8) {
 
 /// Unchanged cells shorter than a cursor move, between two updates on a row and styled like
 /// the cell before them, are written again: cheaper than jumping over them.
-fn bridge_gaps<'a>(next: &'a Buffer, updates: Vec<(u16, u16, &'a Cell)>) -> Vec<(u16, u16, &'a Cell)> {
+fn bridge_gaps<'a>(
+    next: &'a Buffer,
+    updates: Vec<(u16, u16, &'a Cell)>,
+) -> Vec<(u16, u16, &'a Cell)> {
     const MAX_GAP: u16 = 4;
     let mut out: Vec<(u16, u16, &Cell)> = Vec::with_capacity(updates.len());
     for (x, y, cell) in updates {
@@ -263,9 +278,13 @@ fn bridge_gaps<'a>(next: &'a Buffer, updates: Vec<(u16, u16, &'a Cell)>) -> Vec<
             && x > px + 1
             && x - px - 1 <= MAX_GAP
         {
-            let gap: Vec<(u16, u16, &Cell)> = (px + 1..x).map(|gx| (gx, y, &next[(gx, y)])).collect();
+            let gap: Vec<(u16, u16, &Cell)> =
+                (px + 1..x).map(|gx| (gx, y, &next[(gx, y)])).collect();
             let same = |c: &Cell| {
-                c.symbol().len() == 1 && c.fg == prev.fg && c.bg == prev.bg && c.modifier == prev.modifier
+                c.symbol().len() == 1
+                    && c.fg == prev.fg
+                    && c.bg == prev.bg
+                    && c.modifier == prev.modifier
             };
             if gap.iter().all(|(_, _, c)| same(c)) {
                 out.extend(gap);
@@ -361,13 +380,19 @@ fn shift_rows(buf: &mut Buffer, s: Shift) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    
+
     /// What the terminal shows after `bytes`, read back by a terminal emulator.
     fn emulate(bytes: &[u8], w: u16, h: u16) -> Vec<String> {
         let mut parser = vt100::Parser::new(h, w, 0);
         parser.process(bytes);
         (0..h)
-            .map(|y| parser.screen().contents_between(y, 0, y, w).trim_end().to_owned())
+            .map(|y| {
+                parser
+                    .screen()
+                    .contents_between(y, 0, y, w)
+                    .trim_end()
+                    .to_owned()
+            })
             .collect()
     }
 
@@ -396,7 +421,12 @@ mod tests {
 
     fn lines(buf: &mut Buffer, first: usize) {
         for y in 0..buf.area.height {
-            buf.set_string(0, y, format!("line {}", first + usize::from(y)), ratatui::style::Style::default());
+            buf.set_string(
+                0,
+                y,
+                format!("line {}", first + usize::from(y)),
+                ratatui::style::Style::default(),
+            );
         }
     }
 
@@ -414,7 +444,12 @@ mod tests {
         t.0.draw(w, h, |b| lines(b, 1)).unwrap();
         let step = written(&mut t);
         all.extend(&step);
-        assert!(step.len() < 56, "{} bytes: {:?}", step.len(), String::from_utf8_lossy(&step));
+        assert!(
+            step.len() < 56,
+            "{} bytes: {:?}",
+            step.len(),
+            String::from_utf8_lossy(&step)
+        );
         let shown = emulate(&all, w, h);
         assert_eq!(shown[0], "line 1");
         assert_eq!(shown[9], "line 10");
@@ -430,9 +465,15 @@ mod tests {
         let (w, h) = (80, 3);
         let mut t = screen(w, h);
         let mut all = Vec::new();
-        t.0.draw(w, h, |b| b.set_string(0, 1, "x".repeat(70), ratatui::style::Style::default())).unwrap();
+        t.0.draw(w, h, |b| {
+            b.set_string(0, 1, "x".repeat(70), ratatui::style::Style::default());
+        })
+        .unwrap();
         all.extend(written(&mut t));
-        t.0.draw(w, h, |b| b.set_string(0, 1, "y", ratatui::style::Style::default())).unwrap();
+        t.0.draw(w, h, |b| {
+            b.set_string(0, 1, "y", ratatui::style::Style::default());
+        })
+        .unwrap();
         let step = written(&mut t);
         all.extend(&step);
         assert!(step.len() < 40, "{:?}", String::from_utf8_lossy(&step));
@@ -472,7 +513,15 @@ mod tests {
             seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
             (seed >> 33) % n
         };
-        let words = ["alpha", "日本語", "beta", "x", "", "long words here", "émoji ok"];
+        let words = [
+            "alpha",
+            "日本語",
+            "beta",
+            "x",
+            "",
+            "long words here",
+            "émoji ok",
+        ];
         let styles = [
             Style::default(),
             Style::default().add_modifier(Modifier::BOLD),
@@ -491,7 +540,8 @@ mod tests {
                 2 => {
                     let i = usize::try_from(rand(40)).unwrap_or(0);
                     lines[i] = (
-                        words[usize::try_from(rand(7)).unwrap_or(0)].repeat(usize::try_from(rand(4)).unwrap_or(0)),
+                        words[usize::try_from(rand(7)).unwrap_or(0)]
+                            .repeat(usize::try_from(rand(4)).unwrap_or(0)),
                         usize::try_from(rand(5)).unwrap_or(0),
                     );
                 }
@@ -522,8 +572,16 @@ mod tests {
                 assert_eq!(shown.trim_end(), want.trim_end(), "row {y}");
                 if let Some(cell) = screen.cell(y, 0).filter(|_| !text.is_empty()) {
                     let st = styles[*style];
-                    assert_eq!(cell.bold(), st.add_modifier.contains(Modifier::BOLD), "row {y} bold");
-                    assert_eq!(cell.inverse(), st.add_modifier.contains(Modifier::REVERSED), "row {y} reverse");
+                    assert_eq!(
+                        cell.bold(),
+                        st.add_modifier.contains(Modifier::BOLD),
+                        "row {y} bold"
+                    );
+                    assert_eq!(
+                        cell.inverse(),
+                        st.add_modifier.contains(Modifier::REVERSED),
+                        "row {y} reverse"
+                    );
                 }
             }
         }

@@ -4,8 +4,8 @@
 use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crossterm::{cursor, execute, terminal};
 use super::screen::Screen;
+use crossterm::{cursor, execute, terminal};
 
 pub type Term = Screen<Stdout>;
 
