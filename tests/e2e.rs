@@ -853,3 +853,43 @@ fn hostile_feeds_never_drive_the_terminal() {
     );
     assert_eq!(foreign_sequences("x\u{9b}31m\u{202e}".as_bytes()).len(), 2);
 }
+
+#[test]
+fn with_hyperlinks_on_the_reader_writes_osc8_links() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/tidings");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "[links]\nhyperlinks = \"on\"\n").unwrap();
+    let db = home.path().join("t.db");
+    let mut s = Session::start(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--demo"],
+        100,
+        30,
+    );
+    ready(&s);
+    let link = entries(&db)[0]["link"].as_str().unwrap().to_owned();
+    s.keys("\r");
+    s.wait_text("[unread]");
+    s.wait_raw(
+        "the entry's link as OSC 8",
+        format!("\x1b]8;;{link}\x1b\\").as_bytes(),
+    );
+    s.keys("qq");
+    assert!(s.wait_exit());
+    // Off (the default in an unknown terminal): none at all.
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let mut s = Session::start(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--demo"],
+        100,
+        30,
+    );
+    ready(&s);
+    s.keys("\r");
+    s.wait_text("[unread]");
+    s.keys("qq");
+    assert!(s.wait_exit());
+    assert!(!s.raw().windows(4).any(|w| w == b"\x1b]8;"));
+}

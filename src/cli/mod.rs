@@ -237,6 +237,22 @@ async fn dispatch(cli: Cli, ctx: &Env, demo_dir: Option<&Path>) -> anyhow::Resul
     }
 }
 
+/// How links open, copy and show, from the config and the environment.
+fn link_settings(links: &crate::config::LinksConfig) -> crate::tui::LinkSettings {
+    let environment = crate::tui::clipboard::Environment::from(|name| std::env::var(name).ok());
+    let hyperlinks = match links.hyperlinks {
+        crate::config::Hyperlinks::On => true,
+        crate::config::Hyperlinks::Off => false,
+        crate::config::Hyperlinks::Auto => environment.hyperlinks,
+    };
+    crate::tui::LinkSettings {
+        open_command: links.open_command.clone(),
+        copy_command: links.copy_command.clone(),
+        environment,
+        hyperlinks,
+    }
+}
+
 /// `tidings config`: the default config, or where the config is and whether it is valid.
 fn config_command(
     default: bool,
@@ -281,11 +297,7 @@ async fn tui(ctx: &Env) -> anyhow::Result<ExitCode> {
         keymap: ctx.config.keymap.clone(),
         ui: ctx.config.ui.clone(),
         styles: ctx.config.styles.clone(),
-        links: crate::tui::LinkSettings {
-            open_command: ctx.config.links.open_command.clone(),
-            copy_command: ctx.config.links.copy_command.clone(),
-            environment: crate::tui::clipboard::Environment::from(|name| std::env::var(name).ok()),
-        },
+        links: link_settings(&ctx.config.links),
         views: ctx
             .config
             .views

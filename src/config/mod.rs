@@ -132,6 +132,16 @@ impl Default for UiConfig {
     }
 }
 
+/// Whether the reader writes OSC 8 hyperlinks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Hyperlinks {
+    #[default]
+    Auto,
+    On,
+    Off,
+}
+
 /// `[links]`: how links open and copy.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -139,6 +149,8 @@ pub struct LinksConfig {
     /// The program (and arguments) that opens a link; the URL is added as the last argument,
     /// or replaces `%s`. Empty: `$BROWSER`, else `xdg-open` (`open` on macOS).
     pub open_command: Vec<String>,
+    /// OSC 8 hyperlinks in the reader: `auto` (terminals known to show them), `on`, `off`.
+    pub hyperlinks: Hyperlinks,
     /// A program that takes copied text on its stdin (`["wl-copy"]`, `["xclip",
     /// "-selection", "clipboard"]`). Empty: the terminal's clipboard through OSC 52.
     pub copy_command: Vec<String>,

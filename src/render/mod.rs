@@ -282,7 +282,10 @@ mod tests {
         assert!(text.contains("[image: A cat][1]"), "{text}");
         assert!(text.contains("[image: thumb][2]"), "{text}");
         let urls: Vec<&str> = r.links.iter().map(String::as_str).collect();
-        assert_eq!(urls, ["https://example.com/img/cat.png", "https://example.com/big"]);
+        assert_eq!(
+            urls,
+            ["https://example.com/img/cat.png", "https://example.com/big"]
+        );
     }
 
     #[test]

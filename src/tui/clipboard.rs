@@ -15,6 +15,8 @@ pub struct Environment {
     pub multiplexer: Option<Multiplexer>,
     /// `$BROWSER`.
     pub browser: Option<String>,
+    /// The terminal is one known to show OSC 8 hyperlinks (and no multiplexer is in between).
+    pub hyperlinks: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,8 +39,24 @@ impl Environment {
         } else {
             None
         };
+        // Terminals that say who they are and show OSC 8 links; tmux and screen pass them
+        // on only when configured to, so not through them.
+        let program = var("TERM_PROGRAM").unwrap_or_default();
+        let term = var("TERM").unwrap_or_default();
+        let known = matches!(
+            program.as_str(),
+            "iTerm.app" | "WezTerm" | "vscode" | "ghostty" | "Hyper"
+        ) || set("KITTY_WINDOW_ID")
+            || set("WT_SESSION")
+            || set("KONSOLE_VERSION")
+            || var("VTE_VERSION")
+                .and_then(|v| v.parse::<u32>().ok())
+                .is_some_and(|v| v >= 5000)
+            || term.starts_with("foot")
+            || term.contains("kitty");
         Self {
             remote: ssh || !display,
+            hyperlinks: known && multiplexer.is_none(),
             multiplexer,
             browser: var("BROWSER").filter(|b| !b.trim().is_empty()),
         }
@@ -220,6 +238,16 @@ mod tests {
             env(&[("STY", "123.pts")]).multiplexer,
             Some(Multiplexer::Screen)
         );
+    }
+
+    #[test]
+    fn hyperlinks_only_in_terminals_known_to_show_them() {
+        assert!(env(&[("TERM_PROGRAM", "WezTerm")]).hyperlinks);
+        assert!(env(&[("VTE_VERSION", "7600")]).hyperlinks);
+        assert!(env(&[("TERM", "xterm-kitty")]).hyperlinks);
+        assert!(!env(&[("TERM", "xterm-256color")]).hyperlinks);
+        assert!(!env(&[("VTE_VERSION", "4200")]).hyperlinks);
+        assert!(!env(&[("TERM_PROGRAM", "WezTerm"), ("TMUX", "/tmp/x,1,0")]).hyperlinks);
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub struct LinkSettings {
     pub open_command: Vec<String>,
     pub copy_command: Vec<String>,
     pub environment: Environment,
+    /// Write OSC 8 hyperlinks (the config's choice, `auto` resolved with the environment).
+    pub hyperlinks: bool,
 }
 
 /// Runs effects against the UI's store connection and its channels.

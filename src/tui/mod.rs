@@ -58,6 +58,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let mut interrupt = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
 
     let (_guard, mut terminal, mut state) = enter_ui(&opts, last_visit)?;
+    terminal.hyperlinks = opts.links.hyperlinks;
     let (render_tx, mut render_rx) = mpsc::unbounded_channel();
     let mut executor = effects::Executor::new(
         store,
@@ -84,8 +85,8 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         }
         if dirty {
             terminal
-                .draw(state.width, state.height, |buf| {
-                    crate::ui::draw_buffer(buf, &state);
+                .draw_linked(state.width, state.height, |buf| {
+                    crate::ui::draw_buffer(buf, &state)
                 })
                 .context("drawing")?;
             dirty = false;

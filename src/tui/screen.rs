@@ -20,6 +20,8 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 use unicode_width::UnicodeWidthStr;
 
+use crate::ui::Hyperlink;
+
 /// Frames with more changed cells than this are wrapped in synchronized output.
 const SYNC_ABOVE: usize = 512;
 /// The largest shift looked for when a band of lines moved.
@@ -28,6 +30,8 @@ const MAX_SHIFT: usize = 12;
 /// The terminal as last written, and the next frame.
 pub struct Screen<W: Write> {
     out: W,
+    /// Write links as OSC 8 hyperlinks (the terminal is known to support them).
+    pub hyperlinks: bool,
     /// What the terminal shows now.
     shown: Buffer,
     next: Buffer,
@@ -39,6 +43,7 @@ impl<W: Write> Screen<W> {
         let area = Rect::new(0, 0, width, height);
         Self {
             out,
+            hyperlinks: false,
             shown: Buffer::empty(area),
             next: Buffer::empty(area),
         }
@@ -50,11 +55,26 @@ impl<W: Write> Screen<W> {
     }
 
     /// Draws a frame of `width`×`height` with `paint`, writing only what changed.
+    #[cfg(test)]
     pub fn draw(
         &mut self,
         width: u16,
         height: u16,
         paint: impl FnOnce(&mut Buffer),
+    ) -> io::Result<()> {
+        self.draw_linked(width, height, |buf| {
+            paint(buf);
+            Vec::new()
+        })
+    }
+
+    /// Like `draw`, with `paint` saying where links are: with `hyperlinks` on, their cells are
+    /// written inside OSC 8 sequences (the address made safe: printable ASCII only).
+    pub fn draw_linked(
+        &mut self,
+        width: u16,
+        height: u16,
+        paint: impl FnOnce(&mut Buffer) -> Vec<Hyperlink>,
     ) -> io::Result<()> {
         let area = Rect::new(0, 0, width, height);
         let mut out = Vec::new();
@@ -65,7 +85,8 @@ impl<W: Write> Screen<W> {
             out.extend_from_slice(b"\x1b[0m\x1b[2J");
         }
         self.next.reset();
-        paint(&mut self.next);
+        let links = paint(&mut self.next);
+        let links = if self.hyperlinks { links } else { Vec::new() };
         if let Some(shift) = best_shift(&self.shown, &self.next) {
             scroll(&mut out, shift);
             shift_rows(&mut self.shown, shift);
@@ -105,7 +126,16 @@ impl<W: Write> Screen<W> {
             out.extend_from_slice(b"\x1b[?2026h");
         }
         let mut pen = Pen::default();
+        let mut open: Option<&str> = None;
         for (x, y, cell) in updates {
+            let link = links
+                .iter()
+                .find(|l| l.y == y && (l.x..l.x.saturating_add(l.width)).contains(&x))
+                .map(|l| l.url.as_str());
+            if link != open {
+                out.extend_from_slice(&osc8(link));
+                open = link;
+            }
             pen.move_to(&mut out, x, y);
             pen.style(&mut out, cell);
             out.extend_from_slice(cell.symbol().as_bytes());
@@ -120,6 +150,9 @@ impl<W: Write> Screen<W> {
             );
             pen.reset(&mut out);
             out.extend_from_slice(b"\x1b[K");
+        }
+        if open.is_some() {
+            out.extend_from_slice(&osc8(None));
         }
         pen.reset(&mut out);
         if sync {
@@ -148,6 +181,21 @@ fn incremental_cost(shown: &Buffer, next: &Buffer, blank_from: &[usize]) -> (usi
         }
     }
     (cells, erased.iter().filter(|e| **e).count())
+}
+
+/// Opens an OSC 8 hyperlink to `url`, or closes the open one. Bytes outside printable ASCII
+/// are percent-encoded, so no address can end the sequence or start another.
+fn osc8(url: Option<&str>) -> Vec<u8> {
+    let mut out = b"\x1b]8;;".to_vec();
+    for b in url.unwrap_or_default().bytes() {
+        if (0x21..=0x7e).contains(&b) {
+            out.push(b);
+        } else {
+            out.extend_from_slice(format!("%{b:02X}").as_bytes());
+        }
+    }
+    out.extend_from_slice(b"\x1b\\");
+    out
 }
 
 /// Where the terminal's cursor is and which style it writes with, within one frame.
@@ -585,5 +633,46 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn links_become_osc8_hyperlinks_with_safe_addresses_only_when_asked() {
+        let (w, h) = (40, 3);
+        let link = |url: &str| Hyperlink {
+            y: 1,
+            x: 2,
+            width: 4,
+            url: url.to_owned(),
+        };
+        let paint = |b: &mut Buffer| {
+            b.set_string(2, 1, "docs", ratatui::style::Style::default());
+        };
+        let mut t = screen(w, h);
+        t.0.draw_linked(w, h, |b| {
+            paint(b);
+            vec![link("https://a.example/x")]
+        })
+        .unwrap();
+        assert!(
+            !written(&mut t).windows(4).any(|w| w == b"\x1b]8;"),
+            "off by default"
+        );
+        let mut t = screen(w, h);
+        t.0.hyperlinks = true;
+        t.0.draw_linked(w, h, |b| {
+            paint(b);
+            vec![link("https://a.example/\x1b]52;c;x\x07 \u{202e}")]
+        })
+        .unwrap();
+        let out = String::from_utf8(written(&mut t)).unwrap();
+        assert!(
+            out.contains("\x1b]8;;https://a.example/%1B]52;c;x%07%20%E2%80%AE\x1b\\"),
+            "{out:?}"
+        );
+        assert!(
+            out.contains("docs\x1b]8;;\x1b\\"),
+            "closed after the text: {out:?}"
+        );
+        assert_eq!(emulate(out.as_bytes(), w, h)[1], "  docs");
     }
 }

@@ -21,30 +21,54 @@ pub use text::fit;
 pub const MIN_WIDTH: u16 = 20;
 pub const MIN_HEIGHT: u16 = 5;
 
+/// Where a link is on screen: `width` cells from (`x`, `y`), pointing at `url`. The runtime
+/// can make them OSC 8 hyperlinks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hyperlink {
+    pub y: u16,
+    pub x: u16,
+    pub width: u16,
+    pub url: String,
+}
+
 /// Draws the whole screen for `state` into a ratatui frame (tests, benches).
 pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
     draw_buffer(frame.buffer_mut(), state);
 }
 
-/// Draws the whole screen for `state` into `buf` (the runtime's own renderer).
-pub fn draw_buffer(buf: &mut Buffer, state: &AppState) {
+/// Draws the whole screen for `state` into `buf` (the runtime's own renderer); returns where
+/// the links on screen are.
+pub fn draw_buffer(buf: &mut Buffer, state: &AppState) -> Vec<Hyperlink> {
     let area = buf.area;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(buf, area);
-        return;
+        return Vec::new();
     }
     let title = Rect::new(area.x, area.y, area.width, 1);
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 2);
     let status = Rect::new(area.x, area.bottom() - 1, area.width, 1);
     title_bar(buf, title, state);
-    match state.view {
-        View::Stream => stream::draw(buf, body, state),
-        View::Feeds => feeds::draw(buf, body, state),
+    let links = match state.view {
+        View::Stream => {
+            stream::draw(buf, body, state);
+            Vec::new()
+        }
+        View::Feeds => {
+            feeds::draw(buf, body, state);
+            Vec::new()
+        }
         View::Reader => reader::draw(buf, body, state),
-        View::Links => links::draw(buf, body, state),
-        View::Help => help::draw(buf, body, state),
-    }
+        View::Links => {
+            links::draw(buf, body, state);
+            Vec::new()
+        }
+        View::Help => {
+            help::draw(buf, body, state);
+            Vec::new()
+        }
+    };
     status_bar(buf, status, state);
+    links
 }
 
 fn too_small(buf: &mut Buffer, area: Rect) {

@@ -4,7 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::{fit, theme};
+use super::{Hyperlink, fit, theme};
 use crate::app::AppState;
 use crate::render;
 
@@ -26,10 +26,12 @@ fn style_of(s: render::Style) -> Style {
     style
 }
 
-pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
+/// Draws the reader; returns where its links are on screen (for OSC 8 hyperlinks).
+pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) -> Vec<Hyperlink> {
+    let mut links = Vec::new();
     let Some(reader) = &state.reader else {
         buf.set_string(area.x + 1, area.y, "Loading…", theme::dim());
-        return;
+        return links;
     };
     let width = usize::from(area.width);
     // On a wide screen the text column (at most `max_width`) stands in the middle.
@@ -55,9 +57,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
         (e.link.clone().unwrap_or_default(), theme::link()),
     ];
     let mut y = area.y;
-    for (text, style) in header {
+    for (i, (text, style)) in header.into_iter().enumerate() {
         if y < area.bottom() {
-            buf.set_string(left, y, fit(&text, room), style);
+            let (end, _) = buf.set_stringn(left, y, fit(&text, room), room, style);
+            if i == 2 && end > left {
+                links.push(Hyperlink {
+                    y,
+                    x: left,
+                    width: end - left,
+                    url: text,
+                });
+            }
         }
         y += 1;
     }
@@ -77,6 +87,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
                 remaining,
                 style_of(span.style),
             );
+            let url = span
+                .style
+                .link
+                .and_then(|n| reader.rendered.links.get(n.wrapping_sub(1)));
+            if let Some(url) = url.filter(|_| next > x) {
+                links.push(Hyperlink {
+                    y,
+                    x,
+                    width: next - x,
+                    url: url.clone(),
+                });
+            }
             x = next;
         }
         if is_match {
@@ -88,6 +110,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
         }
         y += 1;
     }
+    links
 }
 
 /// Highlights the cells of `area` (one line) where a search term appears, ignoring case.

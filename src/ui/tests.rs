@@ -101,7 +101,10 @@ fn selection_is_reverse_video_and_unread_is_bold() {
     // The cursor is a reverse-video bar over the columns before the title (marks, date,
     // feed: 32 columns at 80), not the whole line.
     for x in [0, 5, 31] {
-        assert!(buf[(x, 2)].modifier.contains(Modifier::REVERSED), "column {x}");
+        assert!(
+            buf[(x, 2)].modifier.contains(Modifier::REVERSED),
+            "column {x}"
+        );
     }
     assert!(!buf[(40, 2)].modifier.contains(Modifier::REVERSED));
     assert!(!buf[(40, 2)].modifier.contains(Modifier::BOLD));
@@ -114,7 +117,10 @@ fn the_whole_line_is_the_cursor_when_the_config_says_so() {
     let terminal = render(&s);
     let buf = terminal.backend().buffer();
     for x in [0, 40, 79] {
-        assert!(buf[(x, 2)].modifier.contains(Modifier::REVERSED), "column {x}");
+        assert!(
+            buf[(x, 2)].modifier.contains(Modifier::REVERSED),
+            "column {x}"
+        );
     }
 }
 
