@@ -2,8 +2,10 @@
 //! choice and resolution, author fallback and stable entry keys. Pure functions over strings and
 //! feed-rs types; uses `model::sanitize` and nothing else in the crate.
 
+mod canonical;
 mod dates;
 mod entities;
+pub mod scan;
 
 use std::borrow::Cow;
 
@@ -39,18 +41,24 @@ impl TextKind {
 
 /// One sanitised line of text, or `None` when nothing readable is left.
 pub fn plain_line(raw: &str, kind: TextKind) -> Option<String> {
-    let text = match kind {
-        TextKind::Html => Cow::Owned(decode_entities(&strip_tags(raw)).into_owned()),
-        TextKind::Plain => Cow::Borrowed(raw),
+    let line = match kind {
+        TextKind::Html => sanitize::line(&decode_entities(&strip_tags(raw))),
+        TextKind::Plain => sanitize::line(raw),
     };
-    let line = sanitize::line(&text);
     (!line.is_empty()).then_some(line)
 }
 
 /// Tags that break a line, and so separate words; inline tags (`<sup>`, `<span>`) do not.
 fn is_block_tag(name: &str) -> bool {
+    // The longest block tag name is 10 bytes (`blockquote`): lowercase into a small buffer.
+    let mut lower = [0u8; 10];
+    let Some(buf) = lower.get_mut(..name.len()) else {
+        return false;
+    };
+    buf.copy_from_slice(name.as_bytes());
+    buf.make_ascii_lowercase();
     matches!(
-        name.to_ascii_lowercase().as_str(),
+        std::str::from_utf8(buf).unwrap_or_default(),
         "br" | "p"
             | "div"
             | "li"
@@ -110,19 +118,23 @@ pub fn strip_tags(s: &str) -> Cow<'_, str> {
             pos = lt + 1;
             continue;
         }
-        let name: String = after
-            .trim_start_matches('/')
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .collect();
+        let unslashed = after.trim_start_matches('/');
+        let name_len = unslashed
+            .bytes()
+            .take_while(u8::is_ascii_alphanumeric)
+            .count();
+        let name = &unslashed[..name_len];
         // Block-level tags separate words; `sanitize::line` collapses the extra spaces.
-        if after.starts_with('!') || is_block_tag(&name) {
+        if after.starts_with('!') || is_block_tag(name) {
             out.push(' ');
         }
         pos = gt + 1;
-        let raw = name.to_ascii_lowercase();
-        if !after.starts_with('/') && (raw == "script" || raw == "style") {
-            pos = s.len() - after_closing_tag(&s[pos..], &raw).len();
+        if !after.starts_with('/') {
+            for raw in ["script", "style"] {
+                if name.eq_ignore_ascii_case(raw) {
+                    pos = s.len() - after_closing_tag(&s[pos..], raw).len();
+                }
+            }
         }
     }
     out.push_str(&s[pos..]);
@@ -146,16 +158,20 @@ fn after_closing_tag<'s>(s: &'s str, name: &str) -> &'s str {
 /// Escapes plain text so that it can be stored where HTML is expected (entry bodies).
 pub fn text_to_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' => out.push_str("<br>\n"),
-            c => out.push(c),
-        }
+    let mut rest = s;
+    // Runs without anything to escape are copied whole.
+    while let Some(at) = scan::find_html_special(rest.as_bytes()) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "<br>\n",
+        });
+        rest = &rest[at + 1..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -167,6 +183,10 @@ pub fn resolve_http(href: &str, base: Option<&Url>) -> Option<String> {
     let href = href.trim();
     if href.is_empty() {
         return None;
+    }
+    // Most links are absolute and already in `url`'s form (feed-rs serialised them).
+    if let Some(url) = canonical::canonical_http(href) {
+        return Some(url);
     }
     let url = match base {
         Some(base) => base.join(href).ok()?,
@@ -189,9 +209,11 @@ pub fn resolve_http(href: &str, base: Option<&Url>) -> Option<String> {
 
 /// `href` as an absolute http(s) URL, or `None`.
 pub fn absolute_http(href: &str) -> Option<String> {
-    Url::parse(href.trim())
-        .ok()
-        .and_then(|_| resolve_http(href, None))
+    canonical::canonical_http(href.trim()).or_else(|| {
+        Url::parse(href.trim())
+            .ok()
+            .and_then(|_| resolve_http(href, None))
+    })
 }
 
 /// Relations that never name the page an entry is about.
@@ -321,6 +343,23 @@ mod tests {
             strip_tags("safe <script>location.href='x'</script>description<style>p{}</STYLE>!"),
             "safe description!"
         );
+    }
+
+    #[test]
+    fn text_to_html_matches_escaping_one_character_at_a_time() {
+        let text = "plain words, then <tags> & \"quotes\"\nand lines\r\n\té日本 ".repeat(7);
+        let mut want = String::new();
+        for c in text.chars() {
+            match c {
+                '&' => want.push_str("&amp;"),
+                '<' => want.push_str("&lt;"),
+                '>' => want.push_str("&gt;"),
+                '"' => want.push_str("&quot;"),
+                '\n' => want.push_str("<br>\n"),
+                c => want.push(c),
+            }
+        }
+        assert_eq!(text_to_html(&text), want);
     }
 
     #[test]

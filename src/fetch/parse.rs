@@ -463,40 +463,30 @@ mod tests {
         ));
     }
 
-    /// TEMPORARY (equivalence check while optimising): writes the repaired form of every
-    /// file under `TIDINGS_REPAIR_DUMP_SRC` into `TIDINGS_REPAIR_DUMP`.
     #[test]
-    #[ignore = "temporary"]
-    fn zz_dump_repaired() {
-        fn walk(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
-            for e in std::fs::read_dir(dir).expect("dir") {
-                let p = e.expect("entry").path();
-                if p.is_dir() {
-                    walk(&p, files);
-                } else {
-                    files.push(p);
-                }
-            }
-        }
-        let src = std::path::PathBuf::from(std::env::var("TIDINGS_REPAIR_DUMP_SRC").expect("src"));
-        let out = std::path::PathBuf::from(std::env::var("TIDINGS_REPAIR_DUMP").expect("out"));
-        let mut files = Vec::new();
-        walk(&src, &mut files);
-        files.sort();
-        for f in files {
-            let bytes = std::fs::read(&f).expect("read");
-            let text = decode::decode(&bytes, None);
-            let doc = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-            let repaired = repair::repair(doc).unwrap_or_else(|| "<<NONE>>".to_owned());
-            let name = f
-                .strip_prefix(&src)
-                .expect("prefix")
-                .to_string_lossy()
-                .replace('/', "__");
-            std::fs::write(out.join(&name), repaired).expect("write");
-            let parsed = parse_feed(&bytes, URL);
-            std::fs::write(out.join(name + ".parsed"), format!("{parsed:#?}")).expect("write");
-        }
+    fn layout_whitespace_does_not_change_what_is_read() {
+        // The repair pass drops whitespace between the children of items and channels; what
+        // comes out must be what the compact document gives.
+        let item = |sep: &str| {
+            format!(
+                "<item>{sep}<title>T &amp; \"q\" &gt; x</title>{sep}<guid>g</guid>{sep}\
+                 <description>{sep}&lt;p&gt;a&lt;/p&gt;{sep}</description>{sep}\
+                 <pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate>{sep}</item>"
+            )
+        };
+        let doc = |sep: &str| {
+            format!(
+                "<?xml version=\"1.0\"?>{sep}<rss version=\"2.0\">{sep}<channel>{sep}\
+                 <title>C</title>{sep}{}{sep}{}{sep}</channel>{sep}</rss>",
+                item(sep),
+                item(sep)
+            )
+        };
+        let compact = parse(&doc(""));
+        let pretty = parse(&doc("\n    "));
+        assert_eq!(compact.entries.len(), 2);
+        assert_eq!(pretty.entries[0].title, "T & \"q\" > x");
+        assert_eq!(pretty, compact);
     }
 
     #[test]

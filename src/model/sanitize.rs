@@ -18,7 +18,35 @@ fn is_forbidden(c: char) -> bool {
 pub fn line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.chars() {
+    let mut rest = s;
+    while !rest.is_empty() {
+        // Printable ASCII is neither whitespace nor forbidden, and a single space between two
+        // such characters stays as it is: a run of them is copied whole, the rest goes
+        // character by character.
+        let bytes = rest.as_bytes();
+        let mut run = 0;
+        while let Some(&b) = bytes.get(run) {
+            let kept = b.is_ascii_graphic()
+                || (b == b' ' && run > 0 && bytes.get(run + 1).is_some_and(u8::is_ascii_graphic));
+            if !kept {
+                break;
+            }
+            run += 1;
+        }
+        if run > 0 {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push_str(&rest[..run]);
+            rest = &rest[run..];
+            continue;
+        }
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else {
+            break;
+        };
+        rest = chars.as_str();
         if c.is_whitespace() {
             pending_space = !out.is_empty();
         } else if !is_forbidden(c) {
@@ -73,6 +101,38 @@ mod tests {
     #[test]
     fn bidi_overrides_and_isolates_are_dropped() {
         assert_eq!(line("safe\u{202E}txt.exe\u{2066}x\u{2069}"), "safetxt.exex");
+    }
+
+    #[test]
+    fn line_agrees_with_reading_character_by_character() {
+        fn slow(s: &str) -> String {
+            let mut out = String::new();
+            let mut pending_space = false;
+            for c in s.chars() {
+                if c.is_whitespace() {
+                    pending_space = !out.is_empty();
+                } else if !is_forbidden(c) {
+                    if pending_space {
+                        out.push(' ');
+                        pending_space = false;
+                    }
+                    out.push(c);
+                }
+            }
+            out
+        }
+        for s in [
+            "",
+            "  a  b\u{a0}c\u{3000}d\te\nf  ",
+            "\u{202e}x \u{1b}[2J y\u{7f}z\u{85}w",
+            "plain-ASCII_words.and/urls?x=1#f",
+            "one space, two  spaces, end ",
+            " a b  c\u{a0}d e\u{202e} f",
+            " \u{feff} ",
+            "x\u{200f} \u{200f}y",
+        ] {
+            assert_eq!(line(s), slow(s), "{s:?}");
+        }
     }
 
     #[test]

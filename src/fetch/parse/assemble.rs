@@ -52,14 +52,14 @@ fn normalize_entry(
         .find_map(|t| plain_line(&t.content, TextKind::of(t, rss)))
         .unwrap_or_else(|| UNTITLED.to_owned());
     let content_html = content_html(entry);
-    let dated = entry.published.or(entry.updated);
-    let key = entry_key(
-        guid.as_deref(),
-        link.as_deref(),
-        &title,
-        &dated.map(|d| d.to_rfc3339()).unwrap_or_default(),
-        &content_html,
-    );
+    // The date only counts when there is neither guid nor link: write it out only then.
+    let key = if let Some(key) = guid.as_deref().or(link.as_deref()) {
+        key.to_owned()
+    } else {
+        let dated = entry.published.or(entry.updated);
+        let dated = dated.map(|d| d.to_rfc3339()).unwrap_or_default();
+        entry_key(None, None, &title, &dated, &content_html)
+    };
     IncomingEntry {
         key,
         guid,

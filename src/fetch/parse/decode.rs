@@ -5,6 +5,8 @@
 //! as Latin-1 would be silent mojibake), and UTF-8 claimed over bytes that are not UTF-8 is
 //! detected instead. Invalid sequences become U+FFFD. Uses `chardetng` and `encoding_rs`.
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
 /// How much of a document the detector reads; more adds time, not accuracy.
@@ -12,10 +14,11 @@ const DETECT_BYTES: usize = 256 * 1024;
 /// How far we look for the XML declaration.
 const DECL_BYTES: usize = 1024;
 
-/// The document as UTF-8 text, without its byte order mark.
-pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
+/// The document as UTF-8 text, without its byte order mark (borrowed when the bytes are
+/// UTF-8 read as UTF-8, the usual case: validated once, not copied).
+pub fn decode<'b>(bytes: &'b [u8], content_type: Option<&str>) -> Cow<'b, str> {
     if let Some(text) = utf32(bytes) {
-        return text;
+        return Cow::Owned(text);
     }
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         return decode_with(encoding, &bytes[bom..]);
@@ -27,18 +30,24 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
         .and_then(charset_param)
         .and_then(|label| Encoding::for_label(label.as_bytes()))
         .or_else(|| declared_encoding(bytes));
+    let valid = std::str::from_utf8(bytes).ok();
+    // Valid UTF-8 is "mostly UTF-8" exactly when it has a non-ASCII character.
+    let mostly_utf8 = || match valid {
+        Some(_) => !bytes.is_ascii(),
+        None => mostly_utf8(bytes),
+    };
     let encoding = match claimed {
         // UTF-16 claimed over bytes without its NULs is a lie (the bytes are ASCII-based).
         Some(e) if e == UTF_16LE || e == UTF_16BE => None,
         Some(e) if e == UTF_8 => None,
-        Some(e) if e.is_single_byte() && mostly_utf8(bytes) => None,
+        Some(e) if e.is_single_byte() && mostly_utf8() => None,
         other => other,
     };
-    match encoding {
-        Some(e) => decode_with(e, bytes),
-        None if mostly_utf8(bytes) => utf8_with_fallback(bytes),
-        None if std::str::from_utf8(bytes).is_ok() => decode_with(UTF_8, bytes),
-        None => decode_with(detect(bytes), bytes),
+    match (encoding, valid) {
+        (Some(e), _) => decode_with(e, bytes),
+        (None, Some(text)) => Cow::Borrowed(text),
+        (None, None) if mostly_utf8() => Cow::Owned(utf8_with_fallback(bytes)),
+        (None, None) => decode_with(detect(bytes), bytes),
     }
 }
 
@@ -94,8 +103,8 @@ fn utf8_with_fallback(bytes: &[u8]) -> String {
     }
 }
 
-fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> String {
-    encoding.decode_without_bom_handling(bytes).0.into_owned()
+fn decode_with<'b>(encoding: &'static Encoding, bytes: &'b [u8]) -> Cow<'b, str> {
+    encoding.decode_without_bom_handling(bytes).0
 }
 
 fn detect(bytes: &[u8]) -> &'static Encoding {
@@ -277,5 +286,15 @@ mod tests {
             Some("UTF-8")
         );
         assert_eq!(charset_param("application/rss+xml"), None);
+    }
+
+    #[test]
+    fn utf8_read_as_utf8_is_not_copied() {
+        assert!(matches!(decode(DOC.as_bytes(), None), Cow::Borrowed(_)));
+        let latin1 = encode(
+            encoding_rs::WINDOWS_1252,
+            "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss>é</rss>",
+        );
+        assert!(matches!(decode(&latin1, None), Cow::Owned(_)));
     }
 }

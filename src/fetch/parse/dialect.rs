@@ -5,9 +5,12 @@
 //! HTML written unescaped in RSS titles and descriptions stays text; Atom-style `<link href>` in
 //! RSS; `dcterms:created`/`issued` → `dc:date`; empty or oddly typed `itunes:` and `media:`
 //! texts (feed-rs fails the whole feed on one); CDF (`<CHANNEL>`/`<ITEM HREF>`) → RSS 2.0.
-//! Atom and Atom 0.3 are in `atom`. Pure; uses nothing else in the crate.
+//! Atom and Atom 0.3 are in `atom`. Which elements feed-rs reads only through their children
+//! (`is_container`) is here too. Pure; uses nothing else in the crate.
 
 mod atom;
+
+use std::borrow::Cow;
 
 pub use atom::base64_decode;
 use atom::text_kind;
@@ -20,7 +23,7 @@ const USERLAND: [&str; 2] = [
     "http://backend.userland.com/rss2",
     "http://backend.userland.com/rss",
 ];
-const DC: &str = "http://purl.org/dc/elements/1.1/";
+pub const DC: &str = "http://purl.org/dc/elements/1.1/";
 const ITUNES: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
 const MEDIA: &str = "http://search.yahoo.com/mrss/";
 const DCTERMS: &str = "http://purl.org/dc/terms/";
@@ -89,6 +92,7 @@ pub fn well_known_namespace(prefix: &str) -> Option<&'static str> {
 }
 
 /// A start tag as the repair pass sees it.
+#[derive(Clone, Copy)]
 pub struct Element<'e> {
     pub dialect: Dialect,
     /// 0 for the root.
@@ -101,12 +105,17 @@ pub struct Element<'e> {
     pub parent: Option<&'e str>,
 }
 
+/// An attribute as the repair pass writes it: name and escaped value, borrowed from the
+/// document unless a rule or escaping changed them.
+pub type Attr<'a> = (Cow<'a, str>, Cow<'a, str>);
+
 /// How to write a start tag out.
 #[derive(Debug, Default)]
 pub struct Rewrite {
-    pub name: String,
+    /// The element's new name; `None` keeps the name as written.
+    pub name: Option<String>,
     /// Markup before the start tag / right after it.
-    pub prefix_markup: String,
+    pub prefix_markup: &'static str,
     pub inject: String,
     pub drop_if_empty: bool,
     /// The element's text is base64 to decode.
@@ -120,43 +129,57 @@ pub struct Rewrite {
     pub markup_is_text: bool,
     /// The element's text is dropped (Atom content with `src` must be empty).
     pub discard_body: bool,
+    /// The new name is in Dublin Core: `xmlns:dc` must be declared unless it already is.
+    pub needs_dc: bool,
 }
 
-pub(super) fn qualified(prefix: &str, local: &str) -> String {
-    if prefix.is_empty() {
-        local.to_owned()
-    } else {
-        format!("{prefix}:{local}")
+impl Rewrite {
+    /// Renames the element to `local` (keeping its prefix), if that is another name.
+    pub(super) fn rename(&mut self, e: &Element<'_>, local: &str) {
+        if local != e.local {
+            self.name = Some(if e.prefix.is_empty() {
+                local.to_owned()
+            } else {
+                format!("{}:{local}", e.prefix)
+            });
+        }
     }
 }
 
-pub(super) fn take_attr(attrs: &mut Vec<(String, String)>, name: &str) -> Option<String> {
+pub(super) fn take_attr<'a>(attrs: &mut Vec<Attr<'a>>, name: &str) -> Option<Cow<'a, str>> {
     let at = attrs
         .iter()
         .position(|(n, _)| n.eq_ignore_ascii_case(name))?;
     Some(attrs.remove(at).1)
 }
 
+/// `value` trimmed and in ASCII lowercase, borrowed when it already is.
+pub(super) fn trimmed_lowercase(value: Cow<'_, str>) -> Cow<'_, str> {
+    let clean = value.len() == value.trim().len() && !value.bytes().any(|b| b.is_ascii_uppercase());
+    if clean {
+        value
+    } else {
+        Cow::Owned(value.trim().to_ascii_lowercase())
+    }
+}
+
 /// Rewrites `e` (and its escaped `attrs`) for feed-rs.
-pub fn rewrite(e: &Element<'_>, attrs: &mut Vec<(String, String)>) -> Rewrite {
-    let mut r = Rewrite {
-        name: qualified(e.prefix, e.local),
-        ..Rewrite::default()
-    };
+pub fn rewrite(e: &Element<'_>, attrs: &mut Vec<Attr<'_>>) -> Rewrite {
+    let mut r = Rewrite::default();
     // feed-rs fails the whole feed on an empty or oddly typed `itunes:title`/`summary` or
     // `media:title`/`description` (an empty `<itunes:summary/>` is common in podcasts).
     match (e.ns, e.local) {
         (Some(ITUNES), "title" | "summary") => {
-            let ty = take_attr(attrs, "type").map(|t| t.trim().to_ascii_lowercase());
+            let ty = take_attr(attrs, "type").map(trimmed_lowercase);
             if let Some(kind) = ty.as_deref().map(text_kind) {
-                attrs.push(("type".to_owned(), kind.to_owned()));
+                attrs.push(("type".into(), kind.into()));
             }
             r.drop_if_empty = true;
         }
         (Some(MEDIA), "title" | "description") => {
-            let ty = take_attr(attrs, "type").map(|t| t.trim().to_ascii_lowercase());
+            let ty = take_attr(attrs, "type").map(trimmed_lowercase);
             if ty.as_deref().map(text_kind) == Some("html") {
-                attrs.push(("type".to_owned(), "html".to_owned()));
+                attrs.push(("type".into(), "html".into()));
             }
             r.drop_if_empty = true;
         }
@@ -166,7 +189,7 @@ pub fn rewrite(e: &Element<'_>, attrs: &mut Vec<(String, String)>) -> Rewrite {
         Dialect::Rss if e.depth == 0 => rss_version(attrs),
         Dialect::Rss if e.depth == 1 && e.local == "item" => {
             // Items straight under `<rss>`: give them the channel they belong in.
-            "<channel>".clone_into(&mut r.prefix_markup);
+            r.prefix_markup = "<channel>";
             r.opens_channel = true;
         }
         Dialect::Rss | Dialect::Rdf | Dialect::Cdf
@@ -180,8 +203,8 @@ pub fn rewrite(e: &Element<'_>, attrs: &mut Vec<(String, String)>) -> Rewrite {
             if e.ns == Some(DCTERMS) && matches!(e.local, "created" | "issued") =>
         {
             // feed-rs reads `dc:date` as the publication date, and Dublin Core terms not at all.
-            "dc:date".clone_into(&mut r.name);
-            attrs.push(("xmlns:dc".to_owned(), DC.to_owned()));
+            r.name = Some("dc:date".to_owned());
+            r.needs_dc = true;
         }
         Dialect::Rss if e.depth >= 2 && e.prefix.is_empty() && e.local == "link" => {
             // An Atom-style `<link href="..."/>` in RSS: the href is the link.
@@ -192,10 +215,10 @@ pub fn rewrite(e: &Element<'_>, attrs: &mut Vec<(String, String)>) -> Rewrite {
             if rel.is_none_or(|rel| rel == "alternate")
                 && let Some(href) = take_attr(attrs, "href")
             {
-                r.inject = href;
+                r.inject = href.into_owned();
             }
         }
-        Dialect::Rdf if e.depth == 0 => r.name = qualified(e.prefix, "RDF"),
+        Dialect::Rdf if e.depth == 0 => r.rename(e, "RDF"),
         Dialect::Rdf if e.depth == 1 && e.local == "item" => {
             let about = attrs
                 .iter()
@@ -215,31 +238,60 @@ pub fn rewrite(e: &Element<'_>, attrs: &mut Vec<(String, String)>) -> Rewrite {
     r
 }
 
+/// Whether feed-rs reads the element `e`, written as `local`, only through its child elements,
+/// so that whitespace directly inside it is never read: the feed root, RSS's `<channel>` and
+/// `<item>`, RSS 1.0's, and Atom's `<entry>`. feed-rs walks these with `Element::children`,
+/// which steps over text, and never asks them for their text (`parser::rss2::handle_channel`,
+/// `handle_item`, `rss1::parse`, `atom::parse_feed`, `handle_entry`, feed-rs 3.0); an element
+/// it does not recognise (another namespace) it skips whole. `parent_container` is whether the
+/// parent is one. The namespace test is feed-rs's own: no namespace reads as the root's.
+pub fn is_container(e: &Element<'_>, local: &str, parent_container: bool) -> bool {
+    let rss = e.ns.is_none_or(|ns| ns == RSS10);
+    let atom = e.ns.is_none_or(|ns| ns == ATOM10);
+    match (e.dialect, e.depth) {
+        (Dialect::Rss, 0) => local == "rss",
+        (Dialect::Rdf, 0) => local == "RDF",
+        (Dialect::Atom | Dialect::Atom03, 0) => matches!(local, "feed" | "entry"),
+        _ if !parent_container => false,
+        // feed-rs takes the first child named `channel`, whatever its namespace.
+        (Dialect::Rss, 1) => local == "channel",
+        (Dialect::Rss, 2) => local == "item" && rss && e.parent == Some("channel"),
+        (Dialect::Rdf, 1) => matches!(local, "channel" | "item") && rss,
+        (Dialect::Atom | Dialect::Atom03, 1) => {
+            local == "entry" && atom && e.parent == Some("feed")
+        }
+        _ => false,
+    }
+}
+
 /// feed-rs reads `<rss>` only at versions 2.0, 0.91 and 0.92; the others are read as 2.0.
-fn rss_version(attrs: &mut Vec<(String, String)>) {
+fn rss_version(attrs: &mut Vec<Attr<'_>>) {
     let known = ["2.0", "0.91", "0.92"];
     match attrs.iter_mut().find(|(n, _)| n == "version") {
-        Some((_, v)) if known.contains(&v.trim()) => *v = v.trim().to_owned(),
-        Some((_, v)) => "2.0".clone_into(v),
-        None => attrs.insert(0, ("version".to_owned(), "2.0".to_owned())),
+        Some((_, v)) if v.len() != v.trim().len() && known.contains(&v.trim()) => {
+            *v = Cow::Owned(v.trim().to_owned());
+        }
+        Some((_, v)) if known.contains(&v.trim()) => {}
+        Some((_, v)) => *v = "2.0".into(),
+        None => attrs.insert(0, ("version".into(), "2.0".into())),
     }
 }
 
 /// Microsoft's Channel Definition Format, read as the RSS 2.0 it resembles.
-fn cdf(e: &Element<'_>, attrs: &mut Vec<(String, String)>, r: &mut Rewrite) {
+fn cdf(e: &Element<'_>, attrs: &mut Vec<Attr<'_>>, r: &mut Rewrite) {
     let local = e.local.to_ascii_lowercase();
     let href = take_attr(attrs, "href");
     let lastmod = take_attr(attrs, "lastmod");
     attrs.retain(|(n, _)| n.starts_with("xmlns") || n.starts_with("xml:"));
-    r.name = match (e.depth, local.as_str()) {
+    r.name = Some(match (e.depth, local.as_str()) {
         (0, _) => {
-            "<rss version=\"2.0\">".clone_into(&mut r.prefix_markup);
+            r.prefix_markup = "<rss version=\"2.0\">";
             r.suffix = "</rss>";
             "channel".to_owned()
         }
         (_, "abstract") => "description".to_owned(),
         (_, other) => other.to_owned(),
-    };
+    });
     if let Some(href) = href.filter(|h| !h.trim().is_empty()) {
         r.inject = format!("<link>{href}</link>");
     }
@@ -304,6 +356,12 @@ mod tests {
             out.contains("<dc:date xmlns:dc=\"http://purl.org/dc/elements/1.1/\">d</dc:date>"),
             "{out}"
         );
+        // Where `dc` already means Dublin Core, an item's `dc:date` needs no declaration.
+        let out = fixed(
+            "<rss xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\">\
+             <channel><item><dcterms:issued>d</dcterms:issued></item></channel></rss>",
+        );
+        assert!(out.contains("<item><dc:date>d</dc:date></item>"), "{out}");
     }
 
     #[test]

@@ -7,21 +7,38 @@
 //! text, HTML named entities become characters; characters XML forbids are dropped; attributes
 //! are quoted and de-duplicated; undeclared prefixes are declared; nesting deeper than
 //! `MAX_DEPTH` is flattened. Dialects (see `dialect`) are rewritten into the ones feed-rs knows.
-//! Pure; uses nothing else in the crate.
+//! Pure.
+//!
+//! Cost (issue #3: the whole pipeline within 1.5× of feed-rs alone): this pass runs over every
+//! document before feed-rs does, so it copies rather than rebuilds. Text is scanned eight bytes
+//! at a time and written in runs, names and attribute values are borrowed from the document
+//! unless a rule or escaping changes them, and the per-tag lists (attributes, namespace
+//! bindings) reuse their allocations. It also spares feed-rs work that cannot change what
+//! feed-rs reads: whitespace directly inside the elements feed-rs only walks the children of
+//! (`dialect::is_container`) is dropped, since feed-rs would allocate a text event for each run
+//! of it only to step over it, and so is a `xmlns:dc` declaration a renamed element inside one
+//! of them does not need. Uses `normalize::scan` (through `lex` and `escape`).
 
-use std::collections::{HashMap, HashSet};
+mod ns;
 
-use super::dialect::{self, Dialect};
-use super::escape::{is_xml_char, push_escaped};
-use super::lex::{Lexer, Token, name_len};
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use super::dialect::{self, Attr, Dialect};
+use super::escape::{escaped_attribute, push_cdata, push_literal_text, push_text};
+use super::lex::{Attrs, Lexer, Token, local_name, name_len, split_prefix};
+use ns::Scopes;
 
 /// Elements nested deeper than this lose their tags (their text is kept).
 pub const MAX_DEPTH: usize = 256;
+/// Up to this many attributes on a tag, duplicates are found by comparing names; past it (a
+/// hostile tag with thousands), by hashing them.
+const SCAN_ATTRS: usize = 16;
 
 /// One open element of the output.
 struct Open<'a> {
     raw: &'a str,
-    name: String,
+    name: Cow<'a, str>,
     /// `ns.len()` before this element's declarations.
     bindings: usize,
     /// `out.len()` before and after the start tag (to take back an empty text construct).
@@ -32,6 +49,9 @@ struct Open<'a> {
     discard_body: bool,
     /// An RSS 1.0 item: its `rdf:about`, and whether a `<link>` was seen.
     rdf_item: Option<(String, bool)>,
+    /// feed-rs reads this element only through its children (see `dialect::is_container`):
+    /// whitespace directly inside it is dropped.
+    container: bool,
     /// Written after the end tag (CDF's `</rss>`).
     suffix: &'static str,
 }
@@ -39,10 +59,9 @@ struct Open<'a> {
 struct Repair<'a> {
     out: String,
     stack: Vec<Open<'a>>,
-    /// Namespace bindings in scope: prefix → URIs, innermost last; `ns_log` lists the prefixes
-    /// bound, in order, so closing an element can unbind its own (O(1) lookups either way).
-    ns: HashMap<String, Vec<String>>,
-    ns_log: Vec<String>,
+    ns: Scopes<'a>,
+    /// The attributes of the start tag being written (kept between tags for its allocation).
+    attrs: Vec<Attr<'a>>,
     dialect: Option<Dialect>,
     /// Start tags ignored past `MAX_DEPTH`, whose end tags are ignored too.
     skipped: usize,
@@ -58,17 +77,19 @@ pub fn repair(doc: &str) -> Option<String> {
     let mut r = Repair {
         out: String::with_capacity(doc.len() + doc.len() / 16 + 64),
         stack: Vec::new(),
-        ns: HashMap::new(),
-        ns_log: Vec::new(),
+        ns: Scopes::default(),
+        attrs: Vec::new(),
         dialect: None,
         skipped: 0,
         capture: None,
         escaping: None,
         done: false,
     };
-    for token in Lexer::new(doc) {
+    let mut lexer = Lexer::new(doc);
+    let mut attrs: Attrs<'_> = Vec::new();
+    while let Some(token) = lexer.next_token(&mut attrs) {
         match token {
-            Token::Start { name, attrs, empty } => r.start(name, &attrs, empty),
+            Token::Start { name, empty } => r.start(name, &attrs, empty),
             Token::End(name) => r.end(name),
             Token::Text(t) => r.text(t, false),
             Token::CData(t) => r.text(t, true),
@@ -104,24 +125,47 @@ impl<'a> Repair<'a> {
             self.skipped += usize::from(!empty);
             return;
         }
-        let bindings = self.ns_log.len();
-        let mut out_attrs = self.attributes(raw, attrs);
-        let (prefix, local) = raw.split_once(':').unwrap_or(("", raw));
-        let ns = self.lookup(prefix).map(str::to_owned);
-        let parent = self
-            .stack
-            .last()
-            .map(|o| o.name.rsplit(':').next().unwrap_or(""));
+        let bindings = self.ns.len();
+        let (prefix, local) = split_prefix(raw);
+        let mut out_attrs = std::mem::take(&mut self.attrs);
+        let ns = self.attributes(prefix, attrs, &mut out_attrs);
+        let parent = self.stack.last().map(|o| local_name(&o.name));
         let element = dialect::Element {
             dialect,
             depth: self.stack.len(),
-            ns: ns.as_deref(),
+            ns: ns.map(|at| self.ns.uri(at)),
             prefix,
             local,
             parent,
         };
-        let rewrite = dialect::rewrite(&element, &mut out_attrs);
-        let (start_at, body_at) = self.write_start(&rewrite, &out_attrs);
+        let mut rewrite = dialect::rewrite(&element, &mut out_attrs);
+        let name = rewrite.name.take().map_or(Cow::Borrowed(raw), Cow::Owned);
+        let parent_container = self.stack.last().is_some_and(|o| o.container);
+        // A declaration feed-rs would process for nothing (each costs it work on every name
+        // below), left out only where it reads the element as text: in a container.
+        if rewrite.needs_dc
+            && !(parent_container
+                && self
+                    .ns
+                    .position("dc")
+                    .is_some_and(|at| self.ns.uri(at) == dialect::DC))
+        {
+            out_attrs.push((Cow::Borrowed("xmlns:dc"), Cow::Borrowed(dialect::DC)));
+        }
+        let container = if rewrite.opens_channel {
+            // Its items go into the channel opened before it.
+            let channel = dialect::Element {
+                depth: element.depth + 1,
+                parent: Some("channel"),
+                ..element
+            };
+            dialect::is_container(&channel, local_name(&name), parent_container)
+        } else {
+            dialect::is_container(&element, local_name(&name), parent_container)
+        };
+        let (start_at, body_at) = self.write_start(&name, &rewrite, &out_attrs);
+        out_attrs.clear();
+        self.attrs = out_attrs;
         if let Some(parent) = self.stack.last_mut()
             && let Some((_, seen_link)) = &mut parent.rdf_item
             && local == "link"
@@ -138,7 +182,7 @@ impl<'a> Repair<'a> {
             // An element no end tag names: it closes with the root.
             self.stack.push(Open {
                 raw: "",
-                name: "channel".to_owned(),
+                name: Cow::Borrowed("channel"),
                 bindings,
                 start_at,
                 body_at: start_at,
@@ -147,11 +191,12 @@ impl<'a> Repair<'a> {
                 discard_body: false,
                 rdf_item: None,
                 suffix: "",
+                container: parent_container,
             });
         }
         self.stack.push(Open {
             raw,
-            name: rewrite.name,
+            name,
             bindings,
             start_at,
             body_at,
@@ -160,6 +205,7 @@ impl<'a> Repair<'a> {
             discard_body: rewrite.discard_body,
             rdf_item: rewrite.rdf_about.map(|about| (about, false)),
             suffix: rewrite.suffix,
+            container,
         });
         if empty {
             self.close_top();
@@ -174,65 +220,95 @@ impl<'a> Repair<'a> {
             self.out.push(' ');
             self.out.push_str(name);
             self.out.push_str("=&quot;");
-            push_escaped(&mut self.out, value, true);
+            push_text(&mut self.out, value);
             self.out.push_str("&quot;");
         }
         self.out.push_str(if empty { "/&gt;" } else { "&gt;" });
     }
 
-    /// The attributes to write: valid names, first of duplicates, escaped values, namespaces
-    /// remapped and bound, undeclared prefixes declared.
-    fn attributes(&mut self, raw: &str, attrs: &[(&'a str, &'a str)]) -> Vec<(String, String)> {
-        let mut out_attrs: Vec<(String, String)> = Vec::with_capacity(attrs.len() + 1);
-        let mut seen: HashSet<&str> = HashSet::with_capacity(attrs.len());
-        for (name, value) in attrs {
-            if name_len(name) != name.len() || !seen.insert(name) {
-                continue;
-            }
-            // feed-rs fails a whole document on an unusable `xml:base` or an empty `type`.
-            if (*name == "xml:base" && !is_usable_base(value))
-                || (*name == "type" && value.trim().is_empty())
-            {
-                continue;
-            }
-            let mut escaped = String::with_capacity(value.len());
-            push_escaped(&mut escaped, value, true);
-            if *name == "xmlns" || name.starts_with("xmlns:") {
-                if let Some(uri) = dialect::remapped_namespace(&escaped) {
-                    escaped.clear();
-                    escaped.push_str(uri);
-                }
-                let prefix = name.strip_prefix("xmlns:").unwrap_or("");
-                self.bind(prefix, escaped.clone());
-            }
-            out_attrs.push(((*name).to_owned(), escaped));
+    /// The attributes to write, into `out`: valid names, first of duplicates, escaped values,
+    /// namespaces remapped and bound, undeclared prefixes declared (the element's `prefix`
+    /// first). Returns the binding of the element's own prefix.
+    fn attributes(
+        &mut self,
+        prefix: &'a str,
+        attrs: &[(&'a str, &'a str)],
+        out: &mut Vec<Attr<'a>>,
+    ) -> Option<usize> {
+        if !attrs.is_empty() {
+            self.written_attributes(attrs, out);
         }
         // Declare prefixes the document uses without declaring (`dc:`, `media:` ...).
-        let prefixes = std::iter::once(raw).chain(attrs.iter().map(|(n, _)| *n));
-        for qname in prefixes {
-            if let Some((prefix, _)) = qname.split_once(':')
-                && !matches!(prefix, "xml" | "xmlns" | "")
-                && self.lookup(prefix).is_none()
-            {
-                let uri = dialect::well_known_namespace(prefix)
-                    .map_or_else(|| format!("urn:x-undeclared:{prefix}"), str::to_owned);
-                out_attrs.push((format!("xmlns:{prefix}"), uri.clone()));
-                self.bind(prefix, uri);
+        let declarable = |prefix: &str| !matches!(prefix, "xml" | "xmlns" | "");
+        let ns = match self.ns.position(prefix) {
+            None if declarable(prefix) => Some(self.declare(prefix, out)),
+            found => found,
+        };
+        for (name, _) in attrs {
+            let (prefix, _) = split_prefix(name);
+            if declarable(prefix) && self.ns.position(prefix).is_none() {
+                self.declare(prefix, out);
             }
         }
-        out_attrs
+        ns
+    }
+
+    /// The attributes written as they are (see `attributes`).
+    fn written_attributes(&mut self, attrs: &[(&'a str, &'a str)], out: &mut Vec<Attr<'a>>) {
+        let mut seen: Option<HashSet<&str>> =
+            (attrs.len() > SCAN_ATTRS).then(|| HashSet::with_capacity(attrs.len()));
+        for (i, &(name, value)) in attrs.iter().enumerate() {
+            if name_len(name) != name.len() {
+                continue;
+            }
+            // The first of duplicates counts, even when it is dropped below.
+            let duplicate = match &mut seen {
+                Some(seen) => !seen.insert(name),
+                None => attrs[..i].iter().any(|(earlier, _)| same(earlier, name)),
+            };
+            // feed-rs fails a whole document on an unusable `xml:base` or an empty `type`.
+            if duplicate
+                || (name == "xml:base" && !is_usable_base(value))
+                || (name == "type" && value.trim().is_empty())
+            {
+                continue;
+            }
+            let mut value = escaped_attribute(value);
+            if name == "xmlns" || name.starts_with("xmlns:") {
+                if let Some(uri) = dialect::remapped_namespace(&value) {
+                    value = Cow::Borrowed(uri);
+                }
+                let prefix = name.strip_prefix("xmlns:").unwrap_or("");
+                self.ns.bind(prefix, value.clone());
+            }
+            out.push((Cow::Borrowed(name), value));
+        }
+    }
+
+    /// Declares `prefix` (with the namespace it always means, or a placeholder); returns the
+    /// binding.
+    fn declare(&mut self, prefix: &'a str, out: &mut Vec<Attr<'a>>) -> usize {
+        let uri: Cow<'a, str> = dialect::well_known_namespace(prefix).map_or_else(
+            || Cow::Owned(format!("urn:x-undeclared:{prefix}")),
+            Cow::Borrowed,
+        );
+        out.push((Cow::Owned(format!("xmlns:{prefix}")), uri.clone()));
+        self.ns.bind(prefix, uri)
     }
 
     /// Writes the start tag; returns where it starts and where its content starts.
     fn write_start(
         &mut self,
+        name: &str,
         rewrite: &dialect::Rewrite,
-        out_attrs: &[(String, String)],
+        out_attrs: &[Attr<'_>],
     ) -> (usize, usize) {
         let start_at = self.out.len();
-        self.out.push_str(&rewrite.prefix_markup);
+        if !rewrite.prefix_markup.is_empty() {
+            self.out.push_str(rewrite.prefix_markup);
+        }
         self.out.push('<');
-        self.out.push_str(&rewrite.name);
+        self.out.push_str(name);
         for (name, value) in out_attrs {
             self.out.push(' ');
             self.out.push_str(name);
@@ -241,31 +317,11 @@ impl<'a> Repair<'a> {
             self.out.push('"');
         }
         self.out.push('>');
-        self.out.push_str(&rewrite.inject);
+        if !rewrite.inject.is_empty() {
+            self.out.push_str(&rewrite.inject);
+        }
         let body_at = self.out.len();
         (start_at, body_at)
-    }
-
-    fn lookup(&self, prefix: &str) -> Option<&str> {
-        self.ns
-            .get(prefix)
-            .and_then(|uris| uris.last())
-            .map(String::as_str)
-    }
-
-    fn bind(&mut self, prefix: &str, uri: String) {
-        self.ns.entry(prefix.to_owned()).or_default().push(uri);
-        self.ns_log.push(prefix.to_owned());
-    }
-
-    fn unbind_to(&mut self, len: usize) {
-        while self.ns_log.len() > len {
-            if let Some(prefix) = self.ns_log.pop()
-                && let Some(uris) = self.ns.get_mut(&prefix)
-            {
-                uris.pop();
-            }
-        }
     }
 
     fn end(&mut self, raw: &str) {
@@ -274,7 +330,7 @@ impl<'a> Repair<'a> {
             return;
         }
         if let Some(at) = self.escaping {
-            if self.stack.get(at).is_some_and(|o| o.raw == raw) {
+            if self.stack.get(at).is_some_and(|o| same(o.raw, raw)) {
                 self.escaping = None;
             } else {
                 self.out.push_str("&lt;/");
@@ -283,7 +339,7 @@ impl<'a> Repair<'a> {
                 return;
             }
         }
-        let Some(at) = self.stack.iter().rposition(|o| o.raw == raw) else {
+        let Some(at) = self.stack.iter().rposition(|o| same(o.raw, raw)) else {
             return;
         };
         while self.stack.len() > at {
@@ -295,7 +351,7 @@ impl<'a> Repair<'a> {
         let Some(open) = self.stack.pop() else {
             return;
         };
-        self.unbind_to(open.bindings);
+        self.ns.unbind_to(open.bindings);
         if self.escaping == Some(self.stack.len()) {
             self.escaping = None;
         }
@@ -305,7 +361,7 @@ impl<'a> Repair<'a> {
         if open.base64 {
             let data = self.capture.take().unwrap_or_default();
             let decoded = dialect::base64_decode(&data);
-            push_escaped(&mut self.out, &String::from_utf8_lossy(&decoded), false);
+            push_literal_text(&mut self.out, &String::from_utf8_lossy(&decoded));
         }
         if open.drop_if_empty && is_blank(&self.out[open.body_at..]) {
             self.out.truncate(open.start_at);
@@ -324,7 +380,9 @@ impl<'a> Repair<'a> {
             self.out.push_str("</");
             self.out.push_str(&open.name);
             self.out.push('>');
-            self.out.push_str(open.suffix);
+            if !open.suffix.is_empty() {
+                self.out.push_str(open.suffix);
+            }
         }
         if self.stack.is_empty() {
             self.done = true;
@@ -332,26 +390,43 @@ impl<'a> Repair<'a> {
     }
 
     fn text(&mut self, text: &str, cdata: bool) {
-        if self.stack.is_empty() {
+        let Some(parent) = self.stack.last() else {
+            return;
+        };
+        // Whitespace between the children of a container is never read: feed-rs would make a
+        // text event of it (an allocation) only to step over it.
+        if parent.container
+            && !cdata
+            && text
+                .bytes()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        {
             return;
         }
         if let Some(capture) = &mut self.capture {
             capture.push_str(text);
         } else if cdata {
             self.out.push_str("<![CDATA[");
-            self.out.extend(text.chars().filter(|c| is_xml_char(*c)));
+            push_cdata(&mut self.out, text);
             self.out.push_str("]]>");
         } else {
-            push_escaped(&mut self.out, text, true);
+            push_text(&mut self.out, text);
         }
     }
+}
+
+/// `a == b` for short strings (names), compared inline rather than through `memcmp`.
+pub(super) fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 /// Whitespace, possibly inside CDATA sections: what feed-rs reads as no text at all.
 fn is_blank(body: &str) -> bool {
     let body = body.trim();
+    // Without `<` or `]` there is no CDATA marker to take out.
     body.is_empty()
         || (body.len() < 256
+            && body.contains(['<', ']'])
             && body
                 .replace("<![CDATA[", "")
                 .replace("]]>", "")
@@ -450,6 +525,74 @@ mod tests {
         assert_eq!(
             fixed("<rss version=\"2.0\"><channel><title><![CDATA[abc"),
             "<rss version=\"2.0\"><channel><title><![CDATA[abc]]></title></channel></rss>"
+        );
+    }
+
+    #[test]
+    fn cdata_is_copied_whole_without_forbidden_characters() {
+        let body = "<p>1 < 2 & \"ok\"</p> ｱ日本 ".repeat(20);
+        let doc = format!(
+            "<rss version=\"2.0\"><channel><title><![CDATA[{body}]]></title></channel></rss>"
+        );
+        assert!(fixed(&doc).contains(&format!("<![CDATA[{body}]]>")));
+        let dirty = format!("a\u{1b}[2J{body}\u{0}b\u{fffe}");
+        let doc = format!(
+            "<rss version=\"2.0\"><channel><title><![CDATA[{dirty}]]></title></channel></rss>"
+        );
+        assert!(fixed(&doc).contains(&format!("<![CDATA[a[2J{body}b]]>")));
+    }
+
+    #[test]
+    fn text_keeps_quotes_and_escapes_what_xml_needs() {
+        assert_eq!(
+            fixed(
+                "<rss version=\"2.0\"><channel><title>\"a\" > b ]]> c &amp; d & e</title></channel></rss>"
+            ),
+            "<rss version=\"2.0\"><channel><title>\"a\" > b ]]&gt; c &amp; d &amp; e</title></channel></rss>"
+        );
+    }
+
+    #[test]
+    fn whitespace_between_the_children_of_containers_is_dropped() {
+        let doc = "<rss version=\"2.0\">\n <channel>\n  <title> T </title>\n  <item>\n   \
+                   <title>\n</title>\n   <x:y xmlns:x=\"urn:x\">\n <z/> </x:y>\n  </item>\n </channel>\n</rss>";
+        assert_eq!(
+            fixed(doc),
+            "<rss version=\"2.0\"><channel><title> T </title><item><title>\n</title>\
+             <x:y xmlns:x=\"urn:x\">\n <z></z> </x:y></item></channel></rss>"
+        );
+    }
+
+    #[test]
+    fn containers_are_only_the_ones_feed_rs_walks() {
+        // An item in another namespace, or below something that is not a channel, keeps it.
+        let doc = "<rss version=\"2.0\" xmlns:o=\"urn:o\"><channel><o:item> <a/> </o:item>\
+                   <image> <url>u</url> </image></channel></rss>";
+        assert_eq!(
+            fixed(doc),
+            "<rss version=\"2.0\" xmlns:o=\"urn:o\"><channel><o:item> <a></a> </o:item>\
+             <image> <url>u</url> </image></channel></rss>"
+        );
+        // Atom: the feed and its entries are, their content never is.
+        let doc = "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<entry>\n<content type=\"xhtml\">\n\
+                   <div xmlns=\"http://www.w3.org/1999/xhtml\"><b>a</b> <i>b</i></div>\n</content>\n</entry>\n</feed>";
+        assert_eq!(
+            fixed(doc),
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><content type=\"xhtml\">\n\
+             <div xmlns=\"http://www.w3.org/1999/xhtml\"><b>a</b> <i>b</i></div>\n</content></entry></feed>"
+        );
+        // RSS 1.0: the root, its channel and items; items without a channel of their own too.
+        let doc = "<rdf:RDF xmlns:rdf=\"r\" xmlns=\"http://purl.org/rss/1.0/\">\n<channel>\n<title>t</title>\n\
+                   </channel>\n<item>\n<link>l</link>\n</item>\n</rdf:RDF>";
+        assert_eq!(
+            fixed(doc),
+            "<rdf:RDF xmlns:rdf=\"r\" xmlns=\"http://purl.org/rss/1.0/\"><channel><title>t</title>\
+             </channel><item><link>l</link></item></rdf:RDF>"
+        );
+        let doc = "<rss>\n<item>\n<title>t</title>\n</item>\n</rss>";
+        assert_eq!(
+            fixed(doc),
+            "<rss version=\"2.0\"><channel><item><title>t</title></item></channel></rss>"
         );
     }
 }

@@ -3,15 +3,17 @@
 //! feed-rs reads (`text`, `html`, `xhtml`; `mode="escaped"`, `mode="base64"` decoded), MIME types
 //! checked, empty text constructs dropped, out-of-line content emptied. Pure.
 
-use super::{Dialect, Element, Rewrite, qualified, take_attr};
+use std::borrow::Cow;
+
+use super::{Attr, Dialect, Element, Rewrite, take_attr, trimmed_lowercase};
 
 /// Rewrites an element in the Atom namespace.
-pub fn rewrite(e: &Element<'_>, attrs: &mut Vec<(String, String)>, r: &mut Rewrite) {
+pub fn rewrite(e: &Element<'_>, attrs: &mut Vec<Attr<'_>>, r: &mut Rewrite) {
     let mut local = e.local;
     if e.depth == 1 && local == "item" {
         // Atom with RSS's word for an entry.
         local = "entry";
-        r.name = qualified(e.prefix, local);
+        r.rename(e, local);
     }
     if e.dialect == Dialect::Atom03 {
         local = match local {
@@ -22,7 +24,7 @@ pub fn rewrite(e: &Element<'_>, attrs: &mut Vec<(String, String)>, r: &mut Rewri
             "url" if matches!(e.parent, Some("author" | "contributor")) => "uri",
             other => other,
         };
-        r.name = qualified(e.prefix, local);
+        r.rename(e, local);
     }
     if !matches!(
         local,
@@ -41,32 +43,38 @@ pub fn rewrite(e: &Element<'_>, attrs: &mut Vec<(String, String)>, r: &mut Rewri
                 t if is_mime(t) => t,
                 _ => "application/octet-stream",
             };
-            *ty = mime.to_owned();
+            if mime != ty.as_ref() {
+                *ty = Cow::Owned(mime.to_owned());
+            }
         }
         r.discard_body = true;
         return;
     }
-    let ty = take_attr(attrs, "type").map(|t| t.trim().to_ascii_lowercase());
-    let mode = take_attr(attrs, "mode").map(|m| m.trim().to_ascii_lowercase());
-    let mut kind = match ty.as_deref() {
-        Some(other) if content && is_mime(other) && text_kind(other) == "text" => {
-            if other == "text/plain" { "text" } else { other }.to_owned()
+    let ty = take_attr(attrs, "type").map(trimmed_lowercase);
+    let mode = take_attr(attrs, "mode").map(trimmed_lowercase);
+    let mut kind: Cow<'_, str> = match ty {
+        Some(other) if content && is_mime(&other) && text_kind(&other) == "text" => {
+            if other == "text/plain" {
+                "text".into()
+            } else {
+                other
+            }
         }
-        ty => text_kind(ty.unwrap_or("")).to_owned(),
+        ty => text_kind(ty.as_deref().unwrap_or("")).into(),
     };
-    let textual = matches!(kind.as_str(), "text" | "html" | "xhtml");
+    let textual = matches!(kind.as_ref(), "text" | "html" | "xhtml");
     match mode.as_deref() {
         Some("base64") if textual => {
             r.base64 = true;
             if kind == "xhtml" {
-                "html".clone_into(&mut kind);
+                kind = "html".into();
             }
         }
-        Some("base64") => attrs.push(("mode".to_owned(), "base64".to_owned())),
-        Some("escaped") if kind == "xhtml" => "html".clone_into(&mut kind),
+        Some("base64") => attrs.push(("mode".into(), "base64".into())),
+        Some("escaped") if kind == "xhtml" => kind = "html".into(),
         _ => {}
     }
-    attrs.push(("type".to_owned(), kind));
+    attrs.push(("type".into(), kind));
     r.drop_if_empty = true;
 }
 
@@ -182,7 +190,7 @@ mod tests {
     fn atom_base64_text_is_decoded() {
         let out = fixed("<feed version=\"0.3\"><title mode=\"base64\">PGI+eDwvYj4=</title></feed>");
         assert!(
-            out.contains("<title type=\"text\">&lt;b&gt;x&lt;/b&gt;</title>"),
+            out.contains("<title type=\"text\">&lt;b>x&lt;/b></title>"),
             "{out}"
         );
     }
