@@ -38,8 +38,20 @@ impl ReaderView {
 
 /// Shows a rendered entry if it is the one asked for or the one on screen (a re-render after a
 /// resize, or the full layout replacing the fallback keeps its place); drops any other.
-pub fn loaded(state: &mut AppState, entry: Entry, rendered: Rendered, width: u16, complete: bool) {
+pub fn loaded(
+    state: &mut AppState,
+    mut entry: Entry,
+    rendered: Rendered,
+    width: u16,
+    complete: bool,
+) {
     let id = entry.summary.id;
+    // The entry was read from the store before the mark that opening it made (read on open)
+    // came back; the stream's row has the flags as they are now.
+    if let Some(row) = state.stream.rows.iter().find(|r| r.id == id) {
+        entry.summary.read = row.read;
+        entry.summary.starred = row.starred;
+    }
     let on_screen = state.view == View::Reader
         && state
             .reader

@@ -608,3 +608,28 @@ fn q_while_an_entry_is_still_opening_cancels_it_instead_of_quitting() {
     );
     assert_eq!(s.view, View::Stream);
 }
+
+/// The reader said [unread] for an entry that opening had just marked read: the entry was
+/// loaded before the mark came back.
+#[test]
+fn an_entry_opened_and_marked_read_shows_as_read_in_the_reader() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    let effects = db.send(&mut s, act(Action::Open));
+    assert!(effects.iter().any(|e| matches!(e, Effect::SetMark { mark: Mark::Read, .. })));
+    assert!(s.stream.rows[0].read, "the mark came back");
+    // The layout arrives with the entry as it was read before the mark.
+    let (mut e, r) = entry(3, 5);
+    e.summary = row(3, 1);
+    assert!(!e.summary.read);
+    update(
+        &mut s,
+        Msg::EntryLoaded {
+            entry: Box::new(e),
+            rendered: r,
+            width: 78,
+            complete: true,
+        },
+    );
+    assert!(s.reader.as_ref().unwrap().entry.summary.read);
+}
