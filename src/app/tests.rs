@@ -616,7 +616,13 @@ fn an_entry_opened_and_marked_read_shows_as_read_in_the_reader() {
     let mut db = FakeDb::new(3);
     let mut s = db.started(80, 24);
     let effects = db.send(&mut s, act(Action::Open));
-    assert!(effects.iter().any(|e| matches!(e, Effect::SetMark { mark: Mark::Read, .. })));
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        Effect::SetMark {
+            mark: Mark::Read,
+            ..
+        }
+    )));
     assert!(s.stream.rows[0].read, "the mark came back");
     // The layout arrives with the entry as it was read before the mark.
     let (mut e, r) = entry(3, 5);
