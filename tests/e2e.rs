@@ -893,3 +893,43 @@ fn with_hyperlinks_on_the_reader_writes_osc8_links() {
     assert!(s.wait_exit());
     assert!(!s.raw().windows(4).any(|w| w == b"\x1b]8;"));
 }
+
+/// A reader open while `tidings refresh` runs from cron, again and again: every refresh
+/// finishes, no "database is locked" reaches either, and every mark made meanwhile stays.
+#[test]
+fn a_refresh_from_cron_and_an_open_reader_share_the_database() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let db_arg = db.to_str().unwrap();
+    let mut s = Session::start(home.path(), &["--db", db_arg, "--demo"], 100, 30);
+    ready(&s);
+    let cron = {
+        let db = db.clone();
+        std::thread::spawn(move || {
+            (0..5)
+                .map(|_| {
+                    std::process::Command::new(bin())
+                        .args(["--db", db.to_str().unwrap(), "refresh"])
+                        .output()
+                        .unwrap()
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    // Marks while the refreshes run: star every other entry of the first ten.
+    for _ in 0..5 {
+        s.keys("sjj");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for out in cron.join().unwrap() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "refresh failed: {err}");
+        assert!(!err.contains("locked"), "{err}");
+    }
+    s.wait_for("the stars stored", |_| {
+        entries(&db).iter().filter(|e| e["starred"] == true).count() == 5
+    });
+    assert!(!s.contents().contains("locked"), "{}", s.contents());
+    s.keys("q");
+    assert!(s.wait_exit());
+}
