@@ -686,3 +686,90 @@ fn an_older_database_is_upgraded_with_a_notice() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A home with feed Alpha (First, Second) and Beta (Third), Second starred.
+fn exporting_home() -> (Home, Vec<serde_json::Value>) {
+    let home = Home::new();
+    let a = home.feed_file(
+        "a.xml",
+        &rss("Alpha", &[("a1", "First", DAY1), ("a2", "Second", DAY2)]),
+    );
+    let b = home.feed_file("b.xml", &rss("Beta", &[("b1", "Third", DAY3)]));
+    home.run_ok(&["add", &a]);
+    home.run_ok(&["add", &b]);
+    let entries = home.entries(&[]);
+    let second = entries[1]["id"].to_string();
+    home.run_ok(&["mark", &second, "--star"]);
+    (home, entries)
+}
+
+#[test]
+fn export_markdown_holds_the_chosen_entries_and_nothing_else() {
+    let (home, _) = exporting_home();
+    let md = home.run_ok(&["export", "--starred", "--format", "md"]);
+    assert!(md.starts_with("## Second\n"), "{md}");
+    assert!(!md.contains("First") && !md.contains("Third"), "{md}");
+    assert!(
+        md.contains("<https://example.org/a2>") && md.contains("Body of a2"),
+        "{md}"
+    );
+    // By id, in the order given.
+    let all = home.entries(&[]);
+    let (third, first) = (all[0]["id"].to_string(), all[2]["id"].to_string());
+    let txt = home.run_ok(&["export", "--ids", &first, &third, "--format", "txt"]);
+    let first_at = txt.find("First").unwrap();
+    let third_at = txt.find("Third").unwrap();
+    assert!(first_at < third_at && !txt.contains("Second"), "{txt}");
+}
+
+#[test]
+fn export_atom_parses_back_to_the_same_items() {
+    let (home, entries) = exporting_home();
+    let path = home.path().join("picks.atom");
+    home.run_ok(&["export", "--format", "atom", "-o", path.to_str().unwrap()]);
+    let parsed = home.run_ok(&["parse", path.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(&parsed).unwrap();
+    let items = v["entries"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    for (got, want) in items.iter().zip(&entries) {
+        assert_eq!(got["title"], want["title"]);
+        assert_eq!(got["link"], want["link"]);
+        assert_eq!(got["published"], want["published"]);
+    }
+    // The file is not overwritten without --force.
+    let out = home
+        .cmd()
+        .args(["export", "--format", "atom", "-o", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+}
+
+#[test]
+fn export_json_csv_and_filters() {
+    let (home, _) = exporting_home();
+    let json = home.run_ok(&["export", "--format", "json", "--feed", "Alpha"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["version"], 1);
+    let titles: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Second", "First"]);
+    assert_eq!(v["items"][0]["starred"], true);
+    let csv = home.run_ok(&["export", "--format", "csv", "--query", "Third"]);
+    assert_eq!(
+        csv,
+        "title,link,feed,date,author\r\nThird,https://example.org/b1,Beta,2026-11-04T10:00:00Z,\r\n"
+    );
+    let out = home
+        .cmd()
+        .args(["export", "--format", "pdf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("md, txt, json, atom, csv"));
+}

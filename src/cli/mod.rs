@@ -4,6 +4,7 @@
 
 mod demo;
 mod entries;
+mod export;
 mod feeds;
 mod output;
 mod parse;
@@ -72,6 +73,8 @@ enum Command {
     },
     /// Mark entries read, unread, starred or unstarred.
     Mark(entries::MarkArgs),
+    /// Export entries (by id or filter) as Markdown, text, JSON, Atom or CSV, to stdout or -o FILE.
+    Export(export::ExportArgs),
     /// Parse one feed document and print what was read as JSON (no database involved).
     Parse {
         /// The feed file.
@@ -232,6 +235,7 @@ async fn dispatch(cli: Cli, ctx: &Env, demo_dir: Option<&Path>) -> anyhow::Resul
         Command::Entries(args) => entries::list(ctx, &args, &mut out),
         Command::Show { entry, width } => entries::show(ctx, entry, width, &mut out),
         Command::Mark(args) => entries::mark(ctx, &args, &mut out),
+        Command::Export(args) => export::run(ctx, &args, &mut out),
         Command::Parse { file } => parse::parse(&file, &mut out),
         Command::Config { .. } => Ok(ExitCode::SUCCESS),
     }

@@ -1,6 +1,8 @@
-//! Subscriptions and items in and out. For now: reading subscription lists (OPML, newsboat
-//! `urls` files). Uses `model` (and later `store`, `render`).
+//! Subscriptions and items in and out: entries exported as Markdown, text, JSON, Atom or CSV;
+//! subscription lists read from OPML and newsboat `urls` files. Uses `model` and `render`.
 
+mod items;
 mod subscriptions;
 
+pub use items::{Format, export};
 pub use subscriptions::{ImportError, Subscription, parse_subscriptions};

@@ -1,0 +1,401 @@
+//! Entries out, in the format a person needs: Markdown, plain text, JSON (a documented schema
+//! with every field we store), Atom (a feed any reader can subscribe to) and CSV. Pure: the
+//! caller reads the entries from the store and gives them here with their feed's title.
+//! Text comes from the store sanitised; bodies are rendered to text by `render` for Markdown
+//! and text, and escaped as XML or JSON elsewhere, so nothing in them reaches a terminal, a
+//! shell or a path unescaped.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::model::Entry;
+use crate::render;
+
+/// The formats items export to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Text,
+    Json,
+    Atom,
+    Csv,
+}
+
+impl Format {
+    pub const NAMES: [&'static str; 5] = ["md", "txt", "json", "atom", "csv"];
+
+    /// The format a name (or a file extension) stands for.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Format::Markdown,
+            "txt" | "text" => Format::Text,
+            "json" => Format::Json,
+            "atom" | "xml" => Format::Atom,
+            "csv" => Format::Csv,
+            _ => return None,
+        })
+    }
+}
+
+/// Width Markdown and text bodies are wrapped at.
+const TEXT_WIDTH: usize = 78;
+
+/// Writes `entries` in `format`. `now` dates the export (the Atom feed's `updated`).
+pub fn export(entries: &[Entry], format: Format, now: DateTime<Utc>) -> String {
+    match format {
+        Format::Markdown => markdown(entries),
+        Format::Text => text(entries),
+        Format::Json => json(entries, now),
+        Format::Atom => atom(entries, now),
+        Format::Csv => csv(entries),
+    }
+}
+
+fn date(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The byline: feed · author · date.
+fn byline(e: &Entry) -> String {
+    let s = &e.summary;
+    let mut parts = vec![s.feed_title.clone()];
+    parts.extend(s.author.clone());
+    parts.push(s.published.format("%Y-%m-%d %H:%M UTC").to_string());
+    parts.join(" · ")
+}
+
+fn body_text(e: &Entry) -> String {
+    render::plain(&e.content_html, e.base_url.as_deref(), TEXT_WIDTH)
+}
+
+/// Markdown: a heading per item, its byline and link, the body as text.
+fn markdown(entries: &[Entry]) -> String {
+    let mut out = String::new();
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n---\n\n");
+        }
+        let _ = writeln!(out, "## {}\n", markdown_escape(&e.summary.title));
+        let _ = writeln!(out, "*{}*\n", markdown_escape(&byline(e)));
+        if let Some(link) = &e.summary.link {
+            let _ = writeln!(out, "<{link}>\n");
+        }
+        let body = body_text(e);
+        if !body.trim().is_empty() {
+            out.push_str(body.trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Characters that would turn a title into Markdown syntax.
+fn markdown_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Plain text: title, byline, link, body.
+fn text(entries: &[Entry]) -> String {
+    let mut out = String::new();
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n\n");
+        }
+        let _ = writeln!(out, "{}", e.summary.title);
+        let _ = writeln!(out, "{}", byline(e));
+        if let Some(link) = &e.summary.link {
+            let _ = writeln!(out, "{link}");
+        }
+        let body = body_text(e);
+        if !body.trim().is_empty() {
+            out.push('\n');
+            out.push_str(body.trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// One item of the JSON export (schema version 1, documented in the README).
+#[derive(Serialize)]
+struct JsonItem<'a> {
+    id: i64,
+    feed_id: i64,
+    feed: &'a str,
+    guid: Option<&'a str>,
+    title: &'a str,
+    link: Option<&'a str>,
+    author: Option<&'a str>,
+    published: String,
+    updated: Option<String>,
+    first_seen: String,
+    read: bool,
+    starred: bool,
+    content_html: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonExport<'a> {
+    version: u32,
+    exported: String,
+    items: Vec<JsonItem<'a>>,
+}
+
+fn json(entries: &[Entry], now: DateTime<Utc>) -> String {
+    let items = entries
+        .iter()
+        .map(|e| {
+            let s = &e.summary;
+            JsonItem {
+                id: s.id.0,
+                feed_id: s.feed_id.0,
+                feed: &s.feed_title,
+                guid: s.guid.as_deref(),
+                title: &s.title,
+                link: s.link.as_deref(),
+                author: s.author.as_deref(),
+                published: date(s.published),
+                updated: e.updated.map(date),
+                first_seen: date(s.first_seen),
+                read: s.read,
+                starred: s.starred,
+                content_html: &e.content_html,
+            }
+        })
+        .collect();
+    let doc = JsonExport {
+        version: 1,
+        exported: date(now),
+        items,
+    };
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// XML text: `&`, `<`, `>` and quotes escaped; characters XML forbids dropped.
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if u32::from(c) < 0x20 || matches!(c, '\u{fffe}' | '\u{ffff}') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An Atom 1.0 feed of the items, newest first as given.
+fn atom(entries: &[Entry], now: DateTime<Utc>) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    out.push_str("  <title>tidings export</title>\n");
+    let _ = writeln!(out, "  <id>urn:tidings:export:{}</id>", now.timestamp());
+    let _ = writeln!(out, "  <updated>{}</updated>", date(now));
+    out.push_str("  <generator>tidings</generator>\n");
+    for e in entries {
+        let s = &e.summary;
+        let id = s
+            .guid
+            .clone()
+            .or_else(|| s.link.clone())
+            .unwrap_or_else(|| format!("urn:tidings:entry:{}", s.id.0));
+        out.push_str("  <entry>\n");
+        let _ = writeln!(out, "    <title type=\"text\">{}</title>", xml(&s.title));
+        let _ = writeln!(out, "    <id>{}</id>", xml(&id));
+        if let Some(link) = &s.link {
+            let _ = writeln!(out, "    <link rel=\"alternate\" href=\"{}\"/>", xml(link));
+        }
+        let _ = writeln!(out, "    <published>{}</published>", date(s.published));
+        let updated = e.updated.unwrap_or(s.published);
+        let _ = writeln!(out, "    <updated>{}</updated>", date(updated));
+        if let Some(author) = &s.author {
+            let _ = writeln!(out, "    <author><name>{}</name></author>", xml(author));
+        }
+        let _ = writeln!(
+            out,
+            "    <source><title>{}</title></source>",
+            xml(&s.feed_title)
+        );
+        let _ = writeln!(
+            out,
+            "    <content type=\"html\">{}</content>",
+            xml(&e.content_html)
+        );
+        out.push_str("  </entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+/// A CSV field, quoted when it must be (RFC 4180).
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// CSV: title, link, feed, date, author; a header line first.
+fn csv(entries: &[Entry]) -> String {
+    let mut out = String::from("title,link,feed,date,author\r\n");
+    for e in entries {
+        let s = &e.summary;
+        let fields = [
+            s.title.clone(),
+            s.link.clone().unwrap_or_default(),
+            s.feed_title.clone(),
+            date(s.published),
+            s.author.clone().unwrap_or_default(),
+        ];
+        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EntryId, EntrySummary, FeedId};
+
+    fn at(s: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(s, 0).unwrap()
+    }
+
+    fn item(id: i64, title: &str, html: &str) -> Entry {
+        Entry {
+            summary: EntrySummary {
+                id: EntryId(id),
+                feed_id: FeedId(1),
+                feed_title: "Crate Digest".into(),
+                guid: Some(format!("guid-{id}")),
+                title: title.into(),
+                link: Some(format!("https://a.example/{id}")),
+                author: Some("Ann, \"the\" Writer".into()),
+                published: at(1_700_000_000 + id),
+                first_seen: at(1_700_000_100),
+                read: id % 2 == 0,
+                starred: true,
+            },
+            updated: None,
+            content_html: html.into(),
+            base_url: Some("https://a.example/".into()),
+        }
+    }
+
+    fn three() -> Vec<Entry> {
+        vec![
+            item(1, "First *post*", "<p>Hello <a href=\"/x\">there</a>.</p>"),
+            item(2, "Second", "<script>alert(1)</script><p>Body two</p>"),
+            item(3, "Third, with a comma", ""),
+        ]
+    }
+
+    #[test]
+    fn markdown_has_every_item_and_nothing_else() {
+        let md = export(&three(), Format::Markdown, at(0));
+        assert_eq!(
+            md.matches("\n## ").count() + usize::from(md.starts_with("## ")),
+            3
+        );
+        assert!(md.starts_with("## First \\*post\\*\n"), "{md}");
+        assert!(md.contains("<https://a.example/2>"));
+        assert!(md.contains("Hello there[1]."), "{md}");
+        assert!(md.contains("[1] https://a.example/x"), "{md}");
+        assert!(!md.contains("alert(1)"), "scripts are not text: {md}");
+        assert!(md.contains("*Crate Digest · Ann, \"the\" Writer · 2023-11-14 22:13 UTC*"));
+    }
+
+    #[test]
+    fn text_is_plain() {
+        let t = export(&three(), Format::Text, at(0));
+        assert!(t.starts_with("First *post*\nCrate Digest"), "{t}");
+        assert_eq!(
+            t.matches("https://a.example/").count(),
+            4,
+            "three links and one body link"
+        );
+    }
+
+    #[test]
+    fn json_has_every_field_and_reads_back() {
+        let j = export(&three(), Format::Json, at(0));
+        let v: serde_json::Value = serde_json::from_str(&j).unwrap();
+        assert_eq!(v["version"], 1);
+        let items = v["items"].as_array().unwrap();
+        assert_eq!(items.len(), 3);
+        assert_eq!(items[0]["title"], "First *post*");
+        assert_eq!(items[1]["read"], true);
+        assert_eq!(
+            items[1]["content_html"],
+            "<script>alert(1)</script><p>Body two</p>"
+        );
+        assert_eq!(items[2]["published"], "2023-11-14T22:13:23Z");
+        for key in [
+            "id",
+            "feed_id",
+            "feed",
+            "guid",
+            "link",
+            "author",
+            "updated",
+            "first_seen",
+            "starred",
+        ] {
+            assert!(items[0].get(key).is_some(), "{key}");
+        }
+    }
+
+    #[test]
+    fn atom_is_a_feed_of_the_items() {
+        // Parsing it back is checked end to end with `tidings parse` (tests/cli.rs).
+        let xml = export(&three(), Format::Atom, at(1_800_000_000));
+        assert_eq!(xml.matches("<entry>").count(), 3);
+        assert!(xml.contains("<id>guid-2</id>"));
+        assert!(
+            xml.contains("&lt;script&gt;"),
+            "bodies are escaped html: {xml}"
+        );
+        assert!(!xml.contains("<script>"));
+    }
+
+    #[test]
+    fn csv_quotes_what_it_must() {
+        let c = export(&three(), Format::Csv, at(0));
+        let lines: Vec<&str> = c.split("\r\n").collect();
+        assert_eq!(lines[0], "title,link,feed,date,author");
+        assert_eq!(
+            lines[3],
+            "\"Third, with a comma\",https://a.example/3,Crate Digest,2023-11-14T22:13:23Z,\"Ann, \"\"the\"\" Writer\""
+        );
+        assert_eq!(
+            lines.len(),
+            5,
+            "a header, three rows, and the final line end"
+        );
+    }
+
+    #[test]
+    fn formats_are_named() {
+        assert_eq!(Format::from_name("MD"), Some(Format::Markdown));
+        assert_eq!(Format::from_name("atom"), Some(Format::Atom));
+        assert_eq!(Format::from_name("pdf"), None);
+    }
+}
