@@ -125,15 +125,12 @@ pub fn run(env: &Env, args: &ExportArgs, out: &mut Out) -> anyhow::Result<ExitCo
         }
     }
     let text = export(&entries, format, chrono::Utc::now());
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
-            eprintln!("Exported {} entries to {}", entries.len(), path.display());
-        }
-        None => {
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
-        }
+    if let Some(path) = &args.output {
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("Exported {} entries to {}", entries.len(), path.display());
+    } else {
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
     }
     Ok(ExitCode::SUCCESS)
 }
