@@ -773,3 +773,25 @@ fn export_json_csv_and_filters() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("md, txt, json, atom, csv"));
 }
+
+/// OPML out, in again elsewhere, and out again: the same document (titles and tags kept).
+#[test]
+fn opml_export_import_export_is_identical() {
+    let home = Home::new();
+    let opml = r#"<?xml version="1.0"?><opml version="2.0"><head/><body>
+        <outline text="rust">
+          <outline type="rss" text="Crate Digest" xmlUrl="https://crates.example/feed" htmlUrl="https://crates.example/" category="/weekly"/>
+          <outline type="rss" text="Terminal &amp; Notes" xmlUrl="https://notes.example/atom.xml"/>
+        </outline>
+        <outline type="rss" text="Gazette" xmlUrl="https://gazette.example/rss?x=1&amp;y=2"/>
+      </body></opml>"#;
+    std::fs::write(home.path().join("in.opml"), opml).unwrap();
+    home.run_ok(&["import", home.path().join("in.opml").to_str().unwrap()]);
+    let first = home.run_ok(&["export-opml"]);
+    assert!(first.contains("category=\"/rust,/weekly\""), "{first}");
+    assert!(first.contains("text=\"Terminal &amp; Notes\""), "{first}");
+    let again = Home::new();
+    std::fs::write(again.path().join("out.opml"), &first).unwrap();
+    again.run_ok(&["import", again.path().join("out.opml").to_str().unwrap()]);
+    assert_eq!(again.run_ok(&["export-opml"]), first);
+}

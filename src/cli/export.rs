@@ -134,3 +134,28 @@ pub fn run(env: &Env, args: &ExportArgs, out: &mut Out) -> anyhow::Result<ExitCo
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `tidings export-opml`: every subscription as OPML.
+pub fn opml(
+    env: &Env,
+    output: Option<&std::path::Path>,
+    force: bool,
+    out: &mut Out,
+) -> anyhow::Result<ExitCode> {
+    if let Some(path) = output
+        && path.exists()
+        && !force
+    {
+        anyhow::bail!("{} exists; --force replaces it", path.display());
+    }
+    let feeds = env.open_store()?.feeds()?;
+    let doc = crate::export::opml(&feeds);
+    if let Some(path) = output {
+        std::fs::write(path, doc).with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("Exported {} feeds to {}", feeds.len(), path.display());
+    } else {
+        out.write_all(doc.as_bytes())?;
+        out.flush()?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -73,6 +73,15 @@ enum Command {
     },
     /// Mark entries read, unread, starred or unstarred.
     Mark(entries::MarkArgs),
+    /// Write every subscription as OPML 2.0 (folders and categories from tags), to stdout or -o FILE.
+    ExportOpml {
+        /// Write to this file instead of stdout (an existing file is kept unless --force).
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Export entries (by id or filter) as Markdown, text, JSON, Atom or CSV, to stdout or -o FILE.
     Export(export::ExportArgs),
     /// Parse one feed document and print what was read as JSON (no database involved).
@@ -236,6 +245,9 @@ async fn dispatch(cli: Cli, ctx: &Env, demo_dir: Option<&Path>) -> anyhow::Resul
         Command::Show { entry, width } => entries::show(ctx, entry, width, &mut out),
         Command::Mark(args) => entries::mark(ctx, &args, &mut out),
         Command::Export(args) => export::run(ctx, &args, &mut out),
+        Command::ExportOpml { output, force } => {
+            export::opml(ctx, output.as_deref(), force, &mut out)
+        }
         Command::Parse { file } => parse::parse(&file, &mut out),
         Command::Config { .. } => Ok(ExitCode::SUCCESS),
     }
