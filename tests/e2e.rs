@@ -941,3 +941,44 @@ fn a_refresh_from_cron_and_an_open_reader_share_the_database() {
     s.keys("q");
     assert!(s.wait_exit());
 }
+
+#[test]
+fn select_three_entries_and_export_them_to_markdown() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let mut s = Session::start(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--demo"],
+        100,
+        30,
+    );
+    ready(&s);
+    let all = entries(&db);
+    s.keys("  jjjj ");
+    s.wait_text("3 selected");
+    s.keys("e");
+    s.wait_text("Export to");
+    let path = home.path().join("picks.md");
+    s.keys("\x15"); // Ctrl-U clears the proposed name
+    s.keys(path.to_str().unwrap());
+    s.keys("\r");
+    s.wait_text("Exported 3 entries");
+    let md = std::fs::read_to_string(&path).unwrap();
+    for (i, e) in all.iter().enumerate() {
+        let title = e["title"].as_str().unwrap();
+        let shown = md.contains(&format!("## {}", title.replace('*', "\\*")));
+        assert_eq!(
+            shown,
+            [0, 1, 6].contains(&i),
+            "{title} in the export: {shown}\n{md}"
+        );
+    }
+    // The same name again is refused, not overwritten.
+    s.keys("e\x15");
+    s.keys(path.to_str().unwrap());
+    s.keys("\r");
+    s.wait_text("exists");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), md);
+    s.keys("q");
+    assert!(s.wait_exit());
+}

@@ -243,7 +243,8 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         | A::PrevMatch
         | A::Links
         | A::OpenLink
-        | A::CopyLink => {
+        | A::CopyLink
+        | A::Export => {
             return Vec::new();
         }
     }

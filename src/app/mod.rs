@@ -2,6 +2,7 @@
 //! `Effect`s it asks the runtime to perform, and the pure `update`. No I/O, no clock, no
 //! terminal: uses only `model` and `render` types.
 
+mod export;
 mod feeds;
 mod links;
 mod marks;
@@ -12,6 +13,7 @@ mod stream;
 mod sync;
 
 pub use crate::model::Action;
+pub use export::{Destination as ExportDestination, Target as ExportTarget};
 pub use feeds::{FeedsView, Item as FeedsItem, SavedView};
 pub use links::{LinkRow, LinksView, rows as link_rows};
 pub use marks::{Confirm, MarkChange, Selection, UNDO_DEPTH};
@@ -77,6 +79,8 @@ pub struct Options {
     pub relative_dates: bool,
     /// The cursor highlights the whole line, not only the columns before the title.
     pub full_line_cursor: bool,
+    /// Where `e` proposes to write exports.
+    pub export_dir: String,
 }
 
 impl Default for Options {
@@ -90,6 +94,7 @@ impl Default for Options {
             date_format: "%Y-%m-%d".into(),
             relative_dates: true,
             full_line_cursor: false,
+            export_dir: ".".into(),
         }
     }
 }
@@ -168,6 +173,8 @@ pub enum Msg {
     Click {
         row: u16,
     },
+    /// A message for the status line (an export's result).
+    Info(String),
     /// Another connection wrote to the database (a second reader, a refresh from cron).
     DatabaseChanged,
     /// The flags of rows on screen as stored now: `(id, read, starred)`.
@@ -218,6 +225,13 @@ pub enum Effect {
         mark: Mark,
     },
     Refresh(RefreshScope),
+    /// Export entries in `format` (a file extension) to a file or the clipboard; answered by
+    /// `Failed` or a status message.
+    Export {
+        target: ExportTarget,
+        format: String,
+        destination: ExportDestination,
+    },
     /// Start a browser on this http(s) URL.
     OpenUrl {
         url: String,
@@ -383,7 +397,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             effects.extend(state.stream.refresh_in_place());
             effects
         }
-        Msg::Failed(message) => {
+        Msg::Info(message) | Msg::Failed(message) => {
             state.status = Some(message);
             Vec::new()
         }
@@ -430,6 +444,10 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         (_, Action::Undo) => marks::undo(state),
+        (View::Stream | View::Reader, Action::Export) => {
+            export::ask(state);
+            Vec::new()
+        }
         (_, Action::OpenLink) => links::open_link(state),
         (_, Action::CopyLink) => links::copy_link(state),
         (_, Action::RefreshAll) => vec![Effect::Refresh(RefreshScope::All)],

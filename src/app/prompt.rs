@@ -17,6 +17,8 @@ pub enum PromptKind {
     Rename(FeedId),
     /// Tags for this feed, separated by spaces or commas.
     Tags(FeedId),
+    /// Where to export these entries.
+    Export(super::export::Target),
 }
 
 impl PromptKind {
@@ -27,6 +29,7 @@ impl PromptKind {
             PromptKind::AddFeed => "Subscribe to (URL): ",
             PromptKind::Rename(_) => "Title (empty: the feed's own): ",
             PromptKind::Tags(_) => "Tags: ",
+            PromptKind::Export(_) => "Export to (.md .txt .json .atom .csv, or clipboard): ",
         }
     }
 }
@@ -171,6 +174,10 @@ fn apply(state: &mut AppState) -> Vec<Effect> {
             state.prompt = None;
             let title = (!text.is_empty()).then_some(text);
             return vec![Effect::RenameFeed { id, title }];
+        }
+        PromptKind::Export(ref target) => {
+            let target = target.clone();
+            return super::export::apply(state, target, &text);
         }
         PromptKind::Tags(id) => {
             state.prompt = None;

@@ -208,7 +208,8 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         | A::EditTags
         | A::Links
         | A::OpenLink
-        | A::CopyLink => {}
+        | A::CopyLink
+        | A::Export => {}
     }
     Vec::new()
 }

@@ -406,7 +406,8 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         | A::EditTags
         | A::Links
         | A::OpenLink
-        | A::CopyLink => Vec::new(),
+        | A::CopyLink
+        | A::Export => Vec::new(),
     }
 }
 

@@ -253,6 +253,16 @@ async fn dispatch(cli: Cli, ctx: &Env, demo_dir: Option<&Path>) -> anyhow::Resul
     }
 }
 
+/// `~` at the start of a path is the home directory.
+fn expand_home(path: &str) -> String {
+    match (path.strip_prefix('~'), std::env::var("HOME")) {
+        (Some(rest), Ok(home)) if rest.is_empty() || rest.starts_with('/') => {
+            format!("{home}{rest}")
+        }
+        _ => path.to_owned(),
+    }
+}
+
 /// How links open, copy and show, from the config and the environment.
 fn link_settings(links: &crate::config::LinksConfig) -> crate::tui::LinkSettings {
     let environment = crate::tui::clipboard::Environment::from(|name| std::env::var(name).ok());
@@ -314,6 +324,7 @@ async fn tui(ctx: &Env) -> anyhow::Result<ExitCode> {
         ui: ctx.config.ui.clone(),
         styles: ctx.config.styles.clone(),
         links: link_settings(&ctx.config.links),
+        export_dir: expand_home(&ctx.config.export.dir),
         views: ctx
             .config
             .views

@@ -65,6 +65,7 @@ const GLOBAL: &[(Key, Action)] = &[
     (k('r'), Action::ToggleRead),
     (k('s'), Action::ToggleStar),
     (k('u'), Action::Undo),
+    (k('e'), Action::Export),
     (k('/'), Action::Filter),
     (k('U'), Action::ToggleUnreadOnly),
     (k('n'), Action::NextUnread),

@@ -38,6 +38,7 @@ pub struct Config {
     pub reader: ReaderConfig,
     pub ui: UiConfig,
     pub links: LinksConfig,
+    pub export: ExportConfig,
     /// `[colors]` as written; `styles` is what it means.
     colors: BTreeMap<String, String>,
     #[serde(skip)]
@@ -129,6 +130,20 @@ impl Default for UiConfig {
             relative_dates: true,
             full_line_cursor: false,
         }
+    }
+}
+
+/// `[export]`: where the reader's `e` proposes to write.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExportConfig {
+    /// The directory export files go to (`~` is your home).
+    pub dir: String,
+}
+
+impl Default for ExportConfig {
+    fn default() -> Self {
+        Self { dir: "~".into() }
     }
 }
 

@@ -30,6 +30,8 @@ pub enum Action {
     MarkAboveRead,
     /// Take back the last mark change.
     Undo,
+    /// Export the selection (or the entry in front) to a file or the clipboard.
+    Export,
     /// Type a filter (or search) for the stream.
     Filter,
     ToggleUnreadOnly,
@@ -66,7 +68,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help screen lists them.
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::Down,
         Action::Up,
         Action::PageDown,
@@ -84,6 +86,7 @@ impl Action {
         Action::MarkAllRead,
         Action::MarkAboveRead,
         Action::Undo,
+        Action::Export,
         Action::Filter,
         Action::ToggleUnreadOnly,
         Action::NextEntry,
@@ -125,6 +128,7 @@ impl Action {
             Action::MarkAllRead => "mark-all-read",
             Action::MarkAboveRead => "mark-above-read",
             Action::Undo => "undo",
+            Action::Export => "export",
             Action::Filter => "filter",
             Action::ToggleUnreadOnly => "toggle-unread-only",
             Action::NextEntry => "next-entry",
@@ -172,6 +176,7 @@ impl Action {
             Action::MarkAllRead => "mark everything in the view read (asks)",
             Action::MarkAboveRead => "mark the entries above the cursor read",
             Action::Undo => "undo the last mark change",
+            Action::Export => "export the selection (or the entry) to a file or the clipboard",
             Action::Filter => "filter and search: unread starred feed: tag: author: since: …",
             Action::ToggleUnreadOnly => "show unread only / everything",
             Action::NextEntry => "next entry (reader)",

@@ -168,6 +168,11 @@ impl Executor {
                     format!("Tagged {}", tags.join(", "))
                 })
             }),
+            Effect::Export {
+                target,
+                format,
+                destination,
+            } => return Some(self.export(&target, &format, &destination)),
             Effect::OpenUrl { url } => return self.open_url(&url),
             Effect::Copy { text } => return self.copy(&text),
             Effect::Quit => return None,
@@ -200,6 +205,20 @@ impl Executor {
                 "could not start {program}: {e} (y copies the link)"
             ))
         })
+    }
+
+    /// Exports to a file or the clipboard; the message says how it went.
+    fn export(
+        &mut self,
+        target: &crate::app::ExportTarget,
+        format: &str,
+        destination: &crate::app::ExportDestination,
+    ) -> Msg {
+        match super::exporting::run(&self.store, target, format, destination) {
+            Ok((Some(text), message)) => self.copy(&text).unwrap_or(Msg::Info(message)),
+            Ok((None, message)) => Msg::Info(message),
+            Err(e) => Msg::Failed(e),
+        }
     }
 
     /// Copies `text`: through the configured command, else OSC 52 after the next draw.

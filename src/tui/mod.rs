@@ -4,6 +4,7 @@
 
 pub mod clipboard;
 mod effects;
+mod exporting;
 mod input;
 mod keys;
 mod screen;
@@ -46,6 +47,8 @@ pub struct TuiOptions {
     pub styles: std::collections::BTreeMap<String, crate::config::style::StyleSpec>,
     /// The config's link commands and where we run (SSH, tmux, `$BROWSER`).
     pub links: LinkSettings,
+    /// Where `e` proposes to write exports (`~` already expanded).
+    pub export_dir: String,
 }
 
 /// Runs the interactive reader until the user quits, the terminal goes away or a signal asks.
@@ -228,6 +231,7 @@ fn app_options(
         date_format: opts.ui.date_format.clone(),
         relative_dates: opts.ui.relative_dates,
         full_line_cursor: opts.ui.full_line_cursor,
+        export_dir: opts.export_dir.clone(),
     }
 }
 
