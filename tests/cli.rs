@@ -521,7 +521,8 @@ fn imported_folders_become_tags_to_filter_by() {
     );
     std::fs::write(home.path().join("subs.opml"), opml).unwrap();
     home.run_ok(&["import", home.path().join("subs.opml").to_str().unwrap()]);
-    // A urls file adds tags to a feed already known.
+    // A urls file adds tags to a feed already known, and its "~Renamed" is the user's own
+    // name for it (newsboat's rename, carried over since #7).
     std::fs::write(
         home.path().join("urls"),
         format!("{c} daily \"~Renamed\"\n"),
@@ -571,7 +572,7 @@ fn imported_folders_become_tags_to_filter_by() {
         [
             ("Alpha", vec!["Rust", "Tech"]),
             ("Beta", vec!["Tech", "Weekly"]),
-            ("Gamma", vec!["daily"]),
+            ("Renamed", vec!["daily"]),
         ]
     );
     let text = home.run_ok(&["feeds"]);
@@ -794,4 +795,61 @@ fn opml_export_import_export_is_identical() {
     std::fs::write(again.path().join("out.opml"), &first).unwrap();
     again.run_ok(&["import", again.path().join("out.opml").to_str().unwrap()]);
     assert_eq!(again.run_ok(&["export-opml"]), first);
+}
+
+/// A newsboat user moves in: feeds from the urls file (tags, renames; queries and commands
+/// reported, never run), entries and their read and flagged states from a cache written by
+/// newsboat 2.21 (tests/fixtures/newsboat).
+#[test]
+fn import_newsboat_keeps_read_and_flagged_states() {
+    let home = Home::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/newsboat");
+    let out = home
+        .cmd()
+        .args(["import", "newsboat", "--urls"])
+        .arg(fixtures.join("urls"))
+        .arg("--cache")
+        .arg(fixtures.join("cache.db"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("5 entries of 2 feeds, 2 read, 2 flagged"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("query feed 'Unread tech'"), "{stderr}");
+    assert!(stderr.contains("never runs commands"), "{stderr}");
+    let states: Vec<(String, bool, bool)> = home
+        .entries(&[])
+        .iter()
+        .map(|e| {
+            (
+                e["title"].as_str().unwrap().to_owned(),
+                e["read"].as_bool().unwrap(),
+                e["starred"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let state = |t: &str| {
+        states
+            .iter()
+            .find(|(title, _, _)| title == t)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(state("Beta post"), ("Beta post".into(), true, false));
+    assert_eq!(state("Gamma post"), ("Gamma post".into(), false, true));
+    assert_eq!(state("Delta entry"), ("Delta entry".into(), true, true));
+    assert_eq!(state("Alpha post"), ("Alpha post".into(), false, false));
+    let feeds = home.run_ok(&["feeds", "--json"]);
+    assert!(
+        feeds.contains("\"My One\""),
+        "the ~ rename is kept: {feeds}"
+    );
 }

@@ -14,7 +14,7 @@ use crate::fetch::refresh::{RefreshOptions, run_once};
 use crate::fetch::subscribe::subscribe;
 use crate::model::{RefreshEvent, RefreshScope};
 
-fn now() -> i64 {
+pub(super) fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
@@ -68,6 +68,10 @@ pub fn import(env: &Env, file: &Path, out: &mut Out) -> anyhow::Result<ExitCode>
     let text = String::from_utf8_lossy(&bytes);
     let (subs, skipped) =
         parse_subscriptions(&text).with_context(|| format!("reading {}", file.display()))?;
+    let is_opml = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('<');
     let mut store = env.open_store()?;
     let (mut added, mut known) = (0, 0);
     for sub in &subs {
@@ -76,6 +80,10 @@ pub fn import(env: &Env, file: &Path, out: &mut Out) -> anyhow::Result<ExitCode>
             continue;
         }
         let (id, is_new) = store.add_feed_titled(&sub.url, sub.title.as_deref(), now())?;
+        // In a urls file a title is newsboat's "~Title": the user's own name for the feed.
+        if let Some(title) = sub.title.as_deref().filter(|_| !is_opml) {
+            store.rename_feed(id, Some(title))?;
+        }
         if !sub.tags.is_empty() {
             store.add_feed_tags(id, &sub.tags)?;
         }

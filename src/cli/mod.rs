@@ -6,6 +6,7 @@ mod demo;
 mod entries;
 mod export;
 mod feeds;
+mod newsboat;
 mod output;
 mod parse;
 
@@ -47,8 +48,15 @@ enum Command {
     },
     /// Subscribe to every feed of an OPML file or a newsboat-style urls file, without fetching.
     Import {
-        /// The OPML or urls file.
+        /// The OPML or urls file, or `newsboat` to move in from newsboat (its urls file, and
+        /// with its cache.db every entry with its read and flagged state).
         file: PathBuf,
+        /// With `newsboat`: its urls file [default: newsboat's own location].
+        #[arg(long, value_name = "FILE")]
+        urls: Option<PathBuf>,
+        /// With `newsboat`: its cache.db [default: newsboat's own location].
+        #[arg(long, value_name = "FILE")]
+        cache: Option<PathBuf>,
     },
     /// List the feeds with unread and total counts and their last error.
     Feeds {
@@ -238,7 +246,10 @@ async fn dispatch(cli: Cli, ctx: &Env, demo_dir: Option<&Path>) -> anyhow::Resul
     let mut out = output::stdout();
     match command {
         Command::Add { url } => feeds::add(ctx, &url, &mut out).await,
-        Command::Import { file } => feeds::import(ctx, &file, &mut out),
+        Command::Import { file, urls, cache } if file.as_os_str() == "newsboat" => {
+            newsboat::import(ctx, urls, cache, &mut out)
+        }
+        Command::Import { file, .. } => feeds::import(ctx, &file, &mut out),
         Command::Feeds { json } => feeds::list(ctx, json, &mut out),
         Command::Refresh(args) => feeds::refresh(ctx, &args, &mut out).await,
         Command::Entries(args) => entries::list(ctx, &args, &mut out),

@@ -165,12 +165,43 @@ fn urls_tags(rest: &str) -> Vec<String> {
             let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
             (&rest[..end], &rest[end..])
         };
-        if !token.starts_with('~') && !token.starts_with('!') {
+        if !token.starts_with('~') && token != "!" {
             tags.push(token.to_owned());
         }
         rest = after.trim_start();
     }
     clean_tags(tags)
+}
+
+/// newsboat's `"~Title"` rename on a urls line, if any.
+fn urls_title(rest: &str) -> Option<String> {
+    let at = rest.find("\"~")?;
+    let title = &rest[at + 2..];
+    let title = &title[..title.find('"').unwrap_or(title.len())];
+    let title = sanitize::line(title);
+    (!title.is_empty()).then_some(title)
+}
+
+/// Why a urls line that is not a feed was left alone.
+fn urls_refusal(line: &str) -> Option<String> {
+    let unquoted = line.trim_start_matches('"');
+    let lower = unquoted.to_ascii_lowercase();
+    if lower.starts_with("exec:") || lower.starts_with("filter:") {
+        return Some(format!(
+            "'{}' runs a program: tidings never runs commands from a subscription list",
+            sanitize::line(&unquoted[..=unquoted.find(':').unwrap_or(0)])
+        ));
+    }
+    if lower.starts_with("query:") {
+        let body = unquoted.trim_end_matches('"');
+        let (name, _) = body["query:".len()..].split_once(':').unwrap_or((body, ""));
+        return Some(format!(
+            "query feed '{}' is not a feed: make it a saved view ([[views]] in the config) \
+             in tidings' filter language",
+            sanitize::line(name)
+        ));
+    }
+    None
 }
 
 fn urls(text: &str) -> (Vec<Subscription>, Vec<String>) {
@@ -190,9 +221,11 @@ fn urls(text: &str) -> (Vec<Subscription>, Vec<String>) {
         {
             subs.push(Subscription {
                 url: sanitize::line(url),
-                title: None,
+                title: urls_title(rest),
                 tags: urls_tags(rest),
             });
+        } else if let Some(why) = urls_refusal(line) {
+            skipped.push(format!("line {}: {why}", n + 1));
         } else {
             skipped.push(format!(
                 "line {}: '{}' is not an http(s) or file URL",
@@ -314,5 +347,26 @@ mod tests {
         let text = "<opml><body><outline title=\"x&#27;[2Jy\" xmlUrl=\"https://a.example/\"/></body></opml>";
         let (subs, _) = parse_subscriptions(text).unwrap();
         assert_eq!(subs[0].title.as_deref(), Some("x[2Jy"));
+    }
+
+    /// The urls file next to the newsboat cache fixture, as newsboat users write them.
+    #[test]
+    fn newsboat_renames_hidden_feeds_queries_and_commands() {
+        let text = include_str!("../../tests/fixtures/newsboat/urls");
+        let (subs, skipped) = parse_subscriptions(text).unwrap();
+        assert_eq!(subs.len(), 2);
+        assert_eq!(subs[0].title.as_deref(), Some("My One"));
+        assert_eq!(subs[0].tags, ["tech"]);
+        assert_eq!(subs[1].tags, ["news"], "the ! (hidden) marker is not a tag");
+        assert_eq!(skipped.len(), 3, "{skipped:?}");
+        assert!(
+            skipped[0].contains("query feed 'Unread tech'"),
+            "{skipped:?}"
+        );
+        assert!(skipped[1].contains("'exec:' runs a program"), "{skipped:?}");
+        assert!(
+            skipped[2].contains("'filter:' runs a program"),
+            "{skipped:?}"
+        );
     }
 }

@@ -7,6 +7,7 @@ mod filter;
 mod ingest;
 mod meta;
 mod migrate;
+mod newsboat;
 mod organize;
 mod search;
 mod text;
@@ -14,6 +15,7 @@ mod text;
 pub use feeds::{Failure, FeedFetchState, Hold};
 pub use ingest::{FetchMeta, REDIRECT_CONFIRMATIONS};
 pub use migrate::SCHEMA_VERSION;
+pub use newsboat::{NewsboatFeed, NewsboatItem, read_newsboat_cache};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
