@@ -104,6 +104,9 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
                 while let Some(input) = next {
                     match input {
                         input::Input::Event(event) => {
+                            if matches!(event, Event::Resize(..)) {
+                                terminal.invalidate();
+                            }
                             // Earlier keys of the burst may open the filter line: decide
                             // what this one means after them.
                             dirty |= run_pending(&mut state, &mut pending, &mut executor);
@@ -152,13 +155,15 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     }
     let _ = cmd_tx.send(RefreshCmd::Shutdown);
     task.abort();
-    if let Err(e) = executor
-        .store
-        .set_last_visit(chrono::Utc::now().timestamp())
-    {
+    end_visit(&mut executor.store);
+    Ok(())
+}
+
+/// Records when this visit ended (entries first seen after it are new next time).
+fn end_visit(store: &mut Store) {
+    if let Err(e) = store.set_last_visit(chrono::Utc::now().timestamp()) {
         tracing::warn!("could not record the end of this visit: {e}");
     }
-    Ok(())
 }
 
 /// The theme, the terminal taken over, and the first state at its size.

@@ -35,6 +35,9 @@ pub struct Screen<W: Write> {
     out: W,
     /// Write links as OSC 8 hyperlinks (the terminal is known to support them).
     pub hyperlinks: bool,
+    /// The terminal's content is unknown (it was resized): the next frame starts from a
+    /// cleared screen.
+    stale: bool,
     /// What the terminal shows now.
     shown: Buffer,
     next: Buffer,
@@ -47,9 +50,16 @@ impl<W: Write> Screen<W> {
         Self {
             out,
             hyperlinks: false,
+            stale: false,
             shown: Buffer::empty(area),
             next: Buffer::empty(area),
         }
+    }
+
+    /// The terminal was resized: whatever the sizes in between, it may have clipped or
+    /// reflowed what it showed, so the next frame is drawn whole.
+    pub fn invalidate(&mut self) {
+        self.stale = true;
     }
 
     /// Where bytes for the terminal itself go (OSC 52), after a frame.
@@ -81,7 +91,7 @@ impl<W: Write> Screen<W> {
     ) -> io::Result<()> {
         let area = Rect::new(0, 0, width, height);
         let mut out = Vec::new();
-        if self.shown.area != area {
+        if self.shown.area != area || std::mem::take(&mut self.stale) {
             // After a resize the terminal's content is anyone's guess: start from blank.
             self.shown = Buffer::empty(area);
             self.next = Buffer::empty(area);
@@ -550,5 +560,24 @@ mod tests {
             "closed after the text: {out:?}"
         );
         assert_eq!(emulate(out.as_bytes(), w, h)[1], "  docs");
+    }
+
+    /// Shrunk and grown back between two frames (tmux clients of other sizes): the app's size
+    /// is the same, but the terminal clipped its content, so the frame is drawn whole again.
+    #[test]
+    fn after_a_resize_back_to_the_same_size_the_frame_is_drawn_whole() {
+        let (w, h) = (20, 4);
+        let mut t = screen(w, h);
+        t.0.draw(w, h, |b| lines(b, 0)).unwrap();
+        let _ = written(&mut t);
+        t.0.invalidate();
+        t.0.draw(w, h, |b| lines(b, 0)).unwrap();
+        let out = written(&mut t);
+        assert!(
+            out.starts_with(b"\x1b[0m\x1b[2J"),
+            "{:?}",
+            String::from_utf8_lossy(&out)
+        );
+        assert_eq!(emulate(&out, w, h)[3], "line 3");
     }
 }
