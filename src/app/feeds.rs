@@ -222,31 +222,8 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             }
             return Vec::new();
         }
-        A::ToggleRead
-        | A::ToggleStar
-        | A::ToggleUnreadOnly
-        | A::Quit
-        | A::Help
-        | A::RefreshAll
-        | A::RefreshFeed
-        | A::ToggleSelect
-        | A::SelectRange
-        | A::SelectAll
-        | A::MarkAllRead
-        | A::MarkAboveRead
-        | A::Undo
-        | A::Filter
-        | A::NextEntry
-        | A::PrevEntry
-        | A::NextUnread
-        | A::NextMatch
-        | A::PrevMatch
-        | A::Links
-        | A::OpenLink
-        | A::CopyLink
-        | A::Export => {
-            return Vec::new();
-        }
+        // Entry keys, and the keys the dispatcher in `app` handles for every view.
+        _ => return Vec::new(),
     }
     // Moving onto a failing feed says why it failed.
     state.status = state.feeds.selected().and_then(|f| {

@@ -189,27 +189,8 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             state.reader = None;
             super::prompt::open(state);
         }
-        A::Open
-        | A::ToggleUnreadOnly
-        | A::Feeds
-        | A::Quit
-        | A::Help
-        | A::RefreshAll
-        | A::RefreshFeed
-        | A::ToggleSelect
-        | A::SelectRange
-        | A::SelectAll
-        | A::MarkAllRead
-        | A::MarkAboveRead
-        | A::Undo
-        | A::AddFeed
-        | A::RemoveFeed
-        | A::RenameFeed
-        | A::EditTags
-        | A::Links
-        | A::OpenLink
-        | A::CopyLink
-        | A::Export => {}
+        // List keys, and the keys the dispatcher in `app` handles for every view.
+        _ => {}
     }
     Vec::new()
 }

@@ -390,24 +390,8 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             prompt::set_query(state, Query::default())
         }
         A::Back => super::quit(state),
-        A::Cancel
-        | A::Quit
-        | A::Help
-        | A::RefreshAll
-        | A::RefreshFeed
-        | A::Undo
-        | A::NextEntry
-        | A::PrevEntry
-        | A::NextMatch
-        | A::PrevMatch
-        | A::AddFeed
-        | A::RemoveFeed
-        | A::RenameFeed
-        | A::EditTags
-        | A::Links
-        | A::OpenLink
-        | A::CopyLink
-        | A::Export => Vec::new(),
+        // Reader keys, and the keys the dispatcher in `app` handles for every view.
+        _ => Vec::new(),
     }
 }
 

@@ -110,29 +110,16 @@ impl<W: Write> Screen<W> {
                 row.iter().rposition(|c| !is_blank(c)).map_or(0, |x| x + 1)
             })
             .collect();
+        let (mut updates, mut erase) = plan(&self.shown, &self.next, &blank_from);
         // Mostly new: clearing the screen and writing what is not blank may be cheaper (an
         // erased line end costs about as much as eight cells).
-        let (cells, erased) = incremental_cost(&self.shown, &self.next, &blank_from);
+        let erased = erase.iter().filter(|e| **e).count();
         let filled = self.next.content.iter().filter(|c| !is_blank(c)).count();
-        if filled + 4 < cells + 8 * erased {
+        if filled + 4 < updates.len() + 8 * erased {
             out.extend_from_slice(b"\x1b[0m\x1b[2J");
             self.shown = Buffer::empty(area);
+            (updates, erase) = plan(&self.shown, &self.next, &blank_from);
         }
-        let mut erase = vec![false; usize::from(height)];
-        let updates: Vec<(u16, u16, &Cell)> = self
-            .shown
-            .diff(&self.next)
-            .into_iter()
-            .filter(|(x, y, _)| {
-                let from = blank_from[usize::from(*y)];
-                if usize::from(*x) >= from && from < usize::from(width) {
-                    erase[usize::from(*y)] = true;
-                    false
-                } else {
-                    true
-                }
-            })
-            .collect();
         let updates = bridge_gaps(&self.next, updates);
         let sync = updates.len() > SYNC_ABOVE;
         if sync {
@@ -180,20 +167,29 @@ impl<W: Write> Screen<W> {
     }
 }
 
-/// The cells an update from `shown` to `next` writes, and the lines it erases the end of.
-fn incremental_cost(shown: &Buffer, next: &Buffer, blank_from: &[usize]) -> (usize, usize) {
+/// The cells an update from `shown` to `next` writes, and the rows whose end is erased
+/// instead (from `blank_from`, where each row of `next` turns blank).
+fn plan<'a>(
+    shown: &Buffer,
+    next: &'a Buffer,
+    blank_from: &[usize],
+) -> (Vec<(u16, u16, &'a Cell)>, Vec<bool>) {
     let width = usize::from(next.area.width);
-    let mut erased = vec![false; blank_from.len()];
-    let mut cells = 0;
-    for (x, y, _) in shown.diff(next) {
-        let from = blank_from[usize::from(y)];
-        if usize::from(x) >= from && from < width {
-            erased[usize::from(y)] = true;
-        } else {
-            cells += 1;
-        }
-    }
-    (cells, erased.iter().filter(|e| **e).count())
+    let mut erase = vec![false; blank_from.len()];
+    let updates = shown
+        .diff(next)
+        .into_iter()
+        .filter(|(x, y, _)| {
+            let from = blank_from[usize::from(*y)];
+            if usize::from(*x) >= from && from < width {
+                erase[usize::from(*y)] = true;
+                false
+            } else {
+                true
+            }
+        })
+        .collect();
+    (updates, erase)
 }
 
 /// Unchanged cells shorter than a cursor move, between two updates on a row and styled like
