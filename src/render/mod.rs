@@ -7,12 +7,16 @@
 //! `decorator`, which numbers links and marks heading and quote prefixes; `lines` turns that
 //! into [`Line`]s, passing every piece of text through `model::sanitize` and hard-wrapping
 //! whatever is still wider than asked.
+//!
+//! `safe_html` serves the other way out, to a web page: it rewrites a body as an HTML fragment
+//! of allowlisted elements and attributes, safe to embed as is (see `safe_html`).
 
 mod decorator;
 mod fallback;
 mod lines;
 mod links;
 mod prepare;
+mod safe_html;
 mod tag;
 
 use std::{cell::RefCell, rc::Rc};
@@ -20,6 +24,7 @@ use std::{cell::RefCell, rc::Rc};
 use decorator::Decorator;
 pub use fallback::fallback;
 use links::LinkTable;
+pub use safe_html::safe_html;
 
 /// How a span of rendered text should look.
 #[allow(clippy::struct_excessive_bools)] // independent flags the `ui` layer maps one to one

@@ -3,7 +3,7 @@
 //! `colspan` clamped to what browsers accept, and `rowspan` turned off: html2text panics on
 //! colspans near `usize::MAX` and on some row spans, and the parser's duplicate-attribute
 //! checks are quadratic.
-//! Used by `prepare`; pure, std only.
+//! Used by `prepare` and `safe_html`; pure, std only.
 
 use std::ops::Range;
 
@@ -106,6 +106,22 @@ impl Tag {
         }
     }
 
+    /// The attributes kept (the first [`MAX_ATTRS`]) as slices of `src`, the text the tag was
+    /// scanned from: each name as written, and its value without quotes (`None` for a bare name).
+    pub(super) fn attrs<'s>(
+        &'s self,
+        src: &'s str,
+    ) -> impl Iterator<Item = (&'s str, Option<&'s str>)> + 's {
+        self.attrs.iter().filter_map(move |attr| {
+            let name = src.get(attr.name.clone())?;
+            let value = match &attr.value {
+                Some(range) => Some(src.get(range.clone())?),
+                None => None,
+            };
+            Some((name, value))
+        })
+    }
+
     /// Writes the tag, which starts at `start` in `src`, to `out`: without the attributes past
     /// [`MAX_ATTRS`], and with out-of-range spans clamped.
     pub(super) fn bounded(&self, src: &str, start: usize, out: &mut String) {
@@ -193,6 +209,23 @@ mod tests {
         assert_eq!(
             bounded(r#"<td colspan="18446744073709551615" ROWSPAN=99999999>"#),
             r#"<td colspan="1000" ROWSPAN=1>"#
+        );
+    }
+
+    #[test]
+    fn attrs_are_source_slices() {
+        let s = r#"<img SRC = "a b" alt='>' hidden data-x=y/>"#;
+        let b = s.as_bytes();
+        let tag = Tag::scan(b, name_end(b, 1)).unwrap();
+        let attrs: Vec<_> = tag.attrs(s).collect();
+        assert_eq!(
+            attrs,
+            [
+                ("SRC", Some("a b")),
+                ("alt", Some(">")),
+                ("hidden", None),
+                ("data-x", Some("y/"))
+            ]
         );
     }
 
