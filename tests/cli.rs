@@ -404,7 +404,18 @@ fn the_reader_refuses_to_start_without_a_terminal() {
 fn every_command_has_help() {
     let home = Home::new();
     for cmd in [
-        "add", "import", "feeds", "refresh", "entries", "show", "mark", "parse",
+        "add",
+        "import",
+        "feeds",
+        "refresh",
+        "entries",
+        "show",
+        "mark",
+        "parse",
+        "export",
+        "export-opml",
+        "publish",
+        "config",
     ] {
         let out = home.run_ok(&[cmd, "--help"]);
         assert!(out.contains("Usage:"), "{cmd}: {out}");
@@ -772,7 +783,7 @@ fn export_json_csv_and_filters() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("md, txt, json, atom, csv"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("md, txt, html, json, atom, csv"));
 }
 
 /// OPML out, in again elsewhere, and out again: the same document (titles and tags kept).
@@ -797,9 +808,9 @@ fn opml_export_import_export_is_identical() {
     assert_eq!(again.run_ok(&["export-opml"]), first);
 }
 
-/// A newsboat user moves in: feeds from the urls file (tags, renames; queries and commands
-/// reported, never run), entries and their read and flagged states from a cache written by
-/// newsboat 2.21 (tests/fixtures/newsboat).
+/// A newsboat user moves in: feeds from the urls file (tags, renames; a query feed becomes a
+/// saved view, commands are reported, never run), entries and their read and flagged states
+/// from a cache written by newsboat 2.21 (tests/fixtures/newsboat).
 #[test]
 fn import_newsboat_keeps_read_and_flagged_states() {
     let home = Home::new();
@@ -823,7 +834,14 @@ fn import_newsboat_keeps_read_and_flagged_states() {
         stdout.contains("5 entries of 2 feeds, 2 read, 2 flagged"),
         "{stdout}"
     );
-    assert!(stderr.contains("query feed 'Unread tech'"), "{stderr}");
+    assert!(
+        stdout.contains("view 'Unread tech': unread tag:tech"),
+        "the query feed is a saved view: {stdout}"
+    );
+    assert!(
+        !stderr.contains("Unread tech"),
+        "and not also skipped: {stderr}"
+    );
     assert!(stderr.contains("never runs commands"), "{stderr}");
     let states: Vec<(String, bool, bool)> = home
         .entries(&[])
@@ -852,4 +870,234 @@ fn import_newsboat_keeps_read_and_flagged_states() {
         feeds.contains("\"My One\""),
         "the ~ rename is kept: {feeds}"
     );
+}
+
+/// newsboat's query feeds become saved views in the config: the one that converts is appended
+/// once (a second import finds it there), the one with `or` is reported, and the config still
+/// reads.
+#[test]
+fn import_newsboat_turns_query_feeds_into_saved_views() {
+    let home = Home::new();
+    let feed = home.feed_file("one.xml", &rss("One", &[]));
+    let urls = home.path().join("urls");
+    std::fs::write(
+        &urls,
+        format!(
+            "{feed} tech\n\
+             \"query:Unread tech:unread = \\\"yes\\\" and tags # \\\"tech\\\"\" ignored-tag\n\
+             \"query:Either:unread = \\\"yes\\\" or flags # \\\"s\\\"\"\n"
+        ),
+    )
+    .unwrap();
+    let config = home.path().join("config-home/tidings/config.toml");
+    let import = || {
+        let out = home
+            .cmd()
+            .args(["import", "newsboat", "--urls"])
+            .arg(&urls)
+            .arg("--cache")
+            .arg(home.path().join("no-cache.db"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (stdout, stderr) = import();
+    assert!(
+        stdout.contains("view 'Unread tech': unread tag:tech"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("line 3: query feed 'Either' cannot be a saved view"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("no `or`"), "{stderr}");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert_eq!(text.matches("[[views]]").count(), 1, "{text}");
+    assert!(
+        text.contains("name = \"Unread tech\"\nfilter = \"unread tag:tech\"\n"),
+        "{text}"
+    );
+    assert!(!text.contains("Either"), "{text}");
+    assert!(home.run_ok(&["config"]).contains("valid"));
+    // The view works as a filter over what was imported.
+    assert!(home.entries(&["--query", "unread tag:tech"]).is_empty());
+
+    let (stdout, _) = import();
+    assert!(
+        stdout.contains("view 'Unread tech' is already in"),
+        "{stdout}"
+    );
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+}
+
+/// Bodies that try every way into a page: each must come out inert in the HTML export, the
+/// published page and its Atom feed.
+const XSS_BODIES: [&str; 12] = [
+    "<script>alert('s1')</script><p>after script</p>",
+    "<img src=x onerror=alert('s2')><p>kept text</p>",
+    "<a href=\"javascript:alert('s3')\">js link</a>",
+    "<a href=\"  JaVa&#x53;cript:alert('s4')\">obfuscated link</a>",
+    "<p style=\"background:url(javascript:alert('s5'))\">styled</p>",
+    "<iframe src=\"https://evil.example/\"></iframe><object data=\"x.swf\"></object>",
+    "<svg><script>alert('s7')</script><circle onload=alert('s7b')/></svg>",
+    "<form action=\"https://evil.example/\"><input name=p><button formaction=x>go</button></form>",
+    "<style>body{display:none}</style><link rel=stylesheet href=https://evil.example/x.css>",
+    "<meta http-equiv=refresh content=\"0;url=https://evil.example/\"><base href=https://evil.example/>",
+    "</div></article></main></body></html><script>alert('s11')</script>",
+    "<div onmouseover=\"alert('s12')\"><img src=\"data:image/svg+xml,<svg onload=alert(1)>\"></div>",
+];
+
+fn xss_home() -> Home {
+    let home = Home::new();
+    let items: Vec<(String, String, String)> = XSS_BODIES
+        .iter()
+        .enumerate()
+        .map(|(i, body)| {
+            let escaped = body
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            (format!("x{i}"), format!("Vector {i} <b>bold</b>"), escaped)
+        })
+        .collect();
+    let refs: Vec<(&str, &str, &str)> = items
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    let url = home.feed_file("xss.xml", &rss_bodies("Hostile", &refs));
+    home.run_ok(&["add", &url]);
+    home
+}
+
+/// What no page made from feeds may contain.
+fn assert_inert(html: &str) {
+    let lower = html.to_ascii_lowercase();
+    for bad in [
+        "<script",
+        "javascript:",
+        "onerror",
+        "onload",
+        "onmouseover",
+        "<iframe",
+        "<object",
+        "<form",
+        "<input",
+        "<svg",
+        "<base",
+        "<link rel=stylesheet",
+        "http-equiv=refresh",
+        "style=",
+        "data:image",
+        "evil.example",
+    ] {
+        assert!(!lower.contains(bad), "{bad} got through:\n{html}");
+    }
+    // The page's own stylesheet is its only style element.
+    assert!(lower.matches("<style").count() <= 1, "{html}");
+}
+
+#[test]
+fn the_html_export_of_hostile_bodies_has_no_script_style_or_handlers() {
+    let home = xss_home();
+    let html = home.run_ok(&["export", "--format", "html"]);
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert_inert(&html);
+    assert_eq!(html.matches("<article>").count(), XSS_BODIES.len());
+    for kept in [
+        "after script",
+        "kept text",
+        "js link",
+        "obfuscated link",
+        "styled",
+    ] {
+        assert!(html.contains(kept), "{kept} is text and stays: {html}");
+    }
+    assert!(
+        html.contains("<h2>Vector 3 bold</h2>"),
+        "titles are text: {html}"
+    );
+    let atom = home.run_ok(&["export", "--format", "atom"]);
+    // The Atom feed's bodies are HTML escaped as XML text: unescape once to see the HTML.
+    let inner = atom
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    assert_inert(&inner);
+}
+
+#[test]
+fn publish_writes_a_page_and_an_atom_feed_that_parses_back() {
+    let (home, entries) = exporting_home();
+    let out = home.path().join("site");
+    let site = out.to_str().unwrap();
+    std::fs::create_dir_all(home.path().join("config-home/tidings")).unwrap();
+    std::fs::write(
+        home.path().join("config-home/tidings/config.toml"),
+        "[[views]]\nname = \"Starred picks\"\nfilter = \"starred\"\n",
+    )
+    .unwrap();
+    home.run_ok(&["publish", site, "--url", "https://me.example/planet/"]);
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(page.contains("<title>tidings</title>"), "{page}");
+    assert!(page.contains("3 entries from 2 feeds"), "{page}");
+    assert!(page.contains("href=\"atom.xml\""));
+    let (third, first) = (page.find(">Third<").unwrap(), page.find(">First<").unwrap());
+    assert!(third < first, "newest first");
+    let parsed = home.run_ok(&["parse", out.join("atom.xml").to_str().unwrap()]);
+    let v: Value = serde_json::from_str(&parsed).unwrap();
+    let items = v["entries"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    for (got, want) in items.iter().zip(&entries) {
+        assert_eq!(got["title"], want["title"]);
+        assert_eq!(got["link"], want["link"]);
+    }
+    let atom = std::fs::read_to_string(out.join("atom.xml")).unwrap();
+    assert!(
+        atom.contains("<id>https://me.example/planet/atom.xml</id>"),
+        "{atom}"
+    );
+    // Again, for a saved view and a limit: both files are replaced.
+    home.run_ok(&["publish", site, "--view", "Starred picks", "--limit", "1"]);
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(page.contains("<h1>Starred picks</h1>"), "{page}");
+    assert!(
+        page.contains(">Second<") && !page.contains(">First<"),
+        "{page}"
+    );
+    let out = home
+        .cmd()
+        .args(["publish", site, "--view", "Nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("no saved view \"Nope\" in the config (views: Starred picks)")
+    );
+}
+
+#[test]
+fn a_published_page_of_hostile_feeds_is_inert() {
+    let home = xss_home();
+    let site = home.path().join("site");
+    home.run_ok(&["publish", site.to_str().unwrap()]);
+    assert_inert(&std::fs::read_to_string(site.join("index.html")).unwrap());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(site.join("index.html"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644, "readable by the web server");
+    }
 }

@@ -943,6 +943,50 @@ fn a_refresh_from_cron_and_an_open_reader_share_the_database() {
 }
 
 #[test]
+fn export_to_the_configured_command_and_its_failure_is_shown() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let piped = home.path().join("piped.json");
+    let config = home.path().join("config/tidings");
+    std::fs::create_dir_all(&config).unwrap();
+    // The command is the user's: tidings runs it directly, with the export on its stdin.
+    std::fs::write(
+        config.join("config.toml"),
+        format!(
+            "[export]\ncommand = [\"sh\", \"-c\", \"test -e {0}.fail && {{ echo 'disk on fire' >&2; exit 4; }}; cat > {0}\"]\n",
+            piped.display()
+        ),
+    )
+    .unwrap();
+    let mut s = Session::start(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--demo"],
+        100,
+        30,
+    );
+    ready(&s);
+    let first = entries(&db)[0]["title"].as_str().unwrap().to_owned();
+    s.keys("e");
+    s.wait_text("Export 1 entry");
+    // Format: JSON (Markdown → text → HTML → JSON); then To: file → clipboard → sh.
+    s.keys("\x1b[C\x1b[C\x1b[C\x1b[B\x1b[B\x1b[C\x1b[C");
+    s.wait_text("sh (its stdin)");
+    s.keys("\r");
+    s.wait_text("Sent 1 entry as JSON to sh");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&piped).unwrap()).unwrap();
+    assert_eq!(v["items"][0]["title"].as_str().unwrap(), first);
+    assert_eq!(v["items"].as_array().unwrap().len(), 1);
+    // A failing command: its own last words, and the reader carries on.
+    std::fs::write(format!("{}.fail", piped.display()), "").unwrap();
+    s.keys("e\r");
+    s.wait_text("exit status: 4: disk on fire");
+    s.keys("j");
+    s.keys("q");
+    assert!(s.wait_exit());
+}
+
+#[test]
 fn select_three_entries_and_export_them_to_markdown() {
     let home = tempfile::tempdir().unwrap();
     let db = home.path().join("t.db");
@@ -957,12 +1001,14 @@ fn select_three_entries_and_export_them_to_markdown() {
     s.keys("  jjjj ");
     s.wait_text("3 selected");
     s.keys("e");
-    s.wait_text("Export to");
+    s.wait_text("Export 3 entries");
+    s.wait_text("Markdown");
     let path = home.path().join("picks.md");
+    s.keys("\x1b[A"); // Up: from the format to the file name (the last line)
     s.keys("\x15"); // Ctrl-U clears the proposed name
     s.keys(path.to_str().unwrap());
     s.keys("\r");
-    s.wait_text("Exported 3 entries");
+    s.wait_text("Exported 3 entries as Markdown");
     let md = std::fs::read_to_string(&path).unwrap();
     for (i, e) in all.iter().enumerate() {
         let title = e["title"].as_str().unwrap();
@@ -974,7 +1020,9 @@ fn select_three_entries_and_export_them_to_markdown() {
         );
     }
     // The same name again is refused, not overwritten.
-    s.keys("e\x15");
+    s.keys("e");
+    s.wait_text("Export 3 entries");
+    s.keys("\x1b[A\x15");
     s.keys(path.to_str().unwrap());
     s.keys("\r");
     s.wait_text("exists");

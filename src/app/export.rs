@@ -1,9 +1,13 @@
-//! `e`: export what is picked — the selection, else the entry under the cursor (or the open
-//! one) — to a file whose name says the format (`.md`, `.txt`, `.json`, `.atom`, `.csv`), or to
-//! the clipboard (type `clipboard`; Markdown). The line starts with a name made from the date,
-//! in the export directory; nothing from a feed goes into a file name.
+//! `e`: the export dialog. It exports what is picked — the selection, else the entry under the
+//! cursor (or the open one) — in a format (Markdown, text, HTML, JSON, Atom, CSV), with or
+//! without bodies, to a file, the clipboard or the configured `[export] command`. The file name
+//! starts as one made from the date in the export directory, and its ending follows the format
+//! (and the other way round); nothing from a feed goes into a file name. The choices made are
+//! remembered for the next `e`.
 
+use super::prompt::TextKey;
 use super::{AppState, Effect, PromptKind, View, prompt};
+use crate::model::ExportFormat as Format;
 use crate::model::{EntryFilter, EntryId};
 
 /// What an export takes.
@@ -19,20 +23,98 @@ pub enum Target {
 pub enum Destination {
     File(String),
     Clipboard,
+    /// The configured `[export] command`, on its stdin.
+    Command,
 }
 
-/// The file extensions the export line understands, and the format each means.
-pub const EXTENSIONS: [&str; 5] = ["md", "txt", "json", "atom", "csv"];
+/// The kinds of destination, as the dialog cycles through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum To {
+    File,
+    Clipboard,
+    Command,
+}
+
+/// The dialog's lines, top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Format,
+    Bodies,
+    To,
+    /// The file name (the prompt's text), when exporting to a file.
+    Name,
+}
+
+/// The export dialog; the file name is the prompt's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dialog {
+    pub target: Target,
+    /// How many entries, when known (not for "select all").
+    pub count: Option<usize>,
+    pub format: Format,
+    pub bodies: bool,
+    pub to: To,
+    pub field: Field,
+}
+
+/// The choices of the last export, offered again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Remembered {
+    pub format: Format,
+    pub bodies: bool,
+    pub to: To,
+}
+
+impl Default for Remembered {
+    fn default() -> Self {
+        Self {
+            format: Format::Markdown,
+            bodies: true,
+            to: To::File,
+        }
+    }
+}
+
+impl Dialog {
+    /// The lines shown, top to bottom: no file name unless the export goes to a file.
+    pub fn fields(&self) -> &'static [Field] {
+        if self.to == To::File {
+            &[Field::Format, Field::Bodies, Field::To, Field::Name]
+        } else {
+            &[Field::Format, Field::Bodies, Field::To]
+        }
+    }
+
+    /// What the dialog's heading says.
+    pub fn heading(&self) -> String {
+        match self.count {
+            Some(1) => "Export 1 entry".into(),
+            Some(n) => format!("Export {n} entries"),
+            None => "Export every entry in the view".into(),
+        }
+    }
+
+    fn step_field(&mut self, forward: bool) {
+        let fields = self.fields();
+        let i = fields.iter().position(|f| *f == self.field).unwrap_or(0);
+        let n = fields.len();
+        self.field = fields[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }];
+    }
+}
 
 /// What `e` would export in the view in front.
-fn target(state: &AppState) -> Option<(Target, usize)> {
+fn target(state: &AppState) -> Option<(Target, Option<usize>)> {
     let stream = &state.stream;
     if state.view == View::Reader {
         let id = state.reader.as_ref()?.entry.summary.id;
-        return Some((Target::Ids(vec![id]), 1));
+        return Some((Target::Ids(vec![id]), Some(1)));
     }
     if stream.selection.all {
-        return Some((Target::Filter(stream.filter.clone()), 0));
+        return Some((Target::Filter(stream.filter.clone()), None));
     }
     let mut ids: Vec<EntryId> = stream
         .rows
@@ -49,59 +131,170 @@ fn target(state: &AppState) -> Option<(Target, usize)> {
         ids.extend(stream.selected().map(|r| r.id));
     }
     let n = ids.len();
-    (n > 0).then_some((Target::Ids(ids), n))
+    (n > 0).then_some((Target::Ids(ids), Some(n)))
 }
 
-/// `e`: asks where to.
+/// `e`: opens the dialog.
 pub fn ask(state: &mut AppState) {
-    let Some((target, _)) = target(state) else {
+    let Some((target, count)) = target(state) else {
         state.status = Some("Nothing to export here".into());
         return;
+    };
+    let last = state.last_export;
+    let to = if last.to == To::Command && state.options.export_command.is_none() {
+        To::File
+    } else {
+        last.to
     };
     let stamp = state.now.map_or_else(
         || "export".to_owned(),
         |t| t.format("%Y%m%d-%H%M").to_string(),
     );
     let dir = state.options.export_dir.trim_end_matches('/');
-    let name = format!("{dir}/tidings-{stamp}.md");
+    let name = format!("{dir}/tidings-{stamp}.{}", last.format.name());
     state.view = if state.view == View::Reader {
         View::Reader
     } else {
         View::Stream
     };
-    prompt::ask(state, PromptKind::Export(target), name);
+    let dialog = Dialog {
+        target,
+        count,
+        format: last.format,
+        bodies: last.bodies,
+        to,
+        field: Field::Format,
+    };
+    prompt::ask(state, PromptKind::Export(Box::new(dialog)), name);
 }
 
-/// `Enter` on the export line.
-pub fn apply(state: &mut AppState, target: Target, text: &str) -> Vec<Effect> {
-    let text = text.trim();
-    if text.eq_ignore_ascii_case("clipboard") {
-        state.prompt = None;
-        return vec![Effect::Export {
-            target,
-            format: "md".into(),
-            destination: Destination::Clipboard,
-        }];
-    }
-    let extension = text
-        .rsplit_once('.')
-        .map(|(_, ext)| ext.to_ascii_lowercase())
-        .filter(|ext| EXTENSIONS.contains(&ext.as_str()));
-    let Some(format) = extension else {
-        if let Some(p) = &mut state.prompt {
-            p.error = Some(format!(
-                "The file name's ending says the format: .{} (or type clipboard)",
-                EXTENSIONS.join(" .")
-            ));
+/// A key in the dialog. `None`: the key edits the file name like any typed line.
+pub fn on_key(state: &mut AppState, key: TextKey) -> Option<Vec<Effect>> {
+    let has_command = state.options.export_command.is_some();
+    let prompt = state.prompt.as_mut()?;
+    let PromptKind::Export(dialog) = &mut prompt.kind else {
+        return None;
+    };
+    let on_name = dialog.field == Field::Name;
+    let forward = match key {
+        TextKey::Down | TextKey::Tab => {
+            dialog.step_field(true);
+            return Some(Vec::new());
         }
+        TextKey::Up | TextKey::BackTab => {
+            dialog.step_field(false);
+            return Some(Vec::new());
+        }
+        TextKey::Enter => return Some(apply(state)),
+        _ if on_name => {
+            return None;
+        }
+        TextKey::Right | TextKey::Char(' ') => true,
+        TextKey::Left => false,
+        TextKey::Esc => return None,
+        _ => return Some(Vec::new()),
+    };
+    match dialog.field {
+        Field::Format => {
+            let all = Format::ALL;
+            let i = all.iter().position(|f| *f == dialog.format).unwrap_or(0);
+            let n = all.len();
+            dialog.format = all[if forward {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            }];
+            let ext = dialog.format.name();
+            prompt.text = with_extension(&prompt.text, ext);
+            prompt.cursor = prompt.text.len();
+        }
+        Field::Bodies => dialog.bodies = !dialog.bodies,
+        Field::To => {
+            let mut all = vec![To::File, To::Clipboard];
+            if has_command {
+                all.push(To::Command);
+            }
+            let i = all.iter().position(|t| *t == dialog.to).unwrap_or(0);
+            let n = all.len();
+            dialog.to = all[if forward {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            }];
+        }
+        Field::Name => {}
+    }
+    Some(Vec::new())
+}
+
+/// After the file name changed: a known ending sets the format.
+pub fn name_edited(state: &mut AppState) {
+    let Some(prompt) = state.prompt.as_mut() else {
+        return;
+    };
+    let PromptKind::Export(dialog) = &mut prompt.kind else {
+        return;
+    };
+    if let Some(format) = extension(&prompt.text).and_then(Format::from_name) {
+        dialog.format = format;
+    }
+}
+
+/// The ending of a file name, if it has one.
+fn extension(name: &str) -> Option<&str> {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    file.rsplit_once('.')
+        .map(|(_, ext)| ext)
+        .filter(|e| !e.is_empty())
+}
+
+/// `name` with its known ending (or none) replaced by `ext`; an unknown one is kept.
+fn with_extension(name: &str, ext: &str) -> String {
+    match extension(name) {
+        Some(old) if Format::from_name(old).is_some() => {
+            format!("{}{ext}", &name[..name.len() - old.len()])
+        }
+        Some(_) => name.to_owned(),
+        None if name.trim().is_empty() || name.ends_with('/') => name.to_owned(),
+        None => format!("{name}.{ext}"),
+    }
+}
+
+/// `Enter`: exports, or says why not.
+fn apply(state: &mut AppState) -> Vec<Effect> {
+    let Some(prompt) = state.prompt.as_mut() else {
         return Vec::new();
     };
+    let PromptKind::Export(dialog) = &prompt.kind else {
+        return Vec::new();
+    };
+    let dialog = (**dialog).clone();
+    let name = prompt.text.trim().to_owned();
+    let destination = match dialog.to {
+        To::File if name.is_empty() || name.ends_with('/') => {
+            prompt.error = Some("Give the file a name".into());
+            return Vec::new();
+        }
+        To::File => Destination::File(name.clone()),
+        To::Clipboard => Destination::Clipboard,
+        To::Command => Destination::Command,
+    };
     state.prompt = None;
-    state.status = Some(format!("Exporting to {text}…"));
+    state.last_export = Remembered {
+        format: dialog.format,
+        bodies: dialog.bodies,
+        to: dialog.to,
+    };
+    state.status = Some(match &destination {
+        Destination::File(path) => format!("Exporting to {path}…"),
+        Destination::Clipboard => "Copying…".into(),
+        Destination::Command => "Exporting…".into(),
+    });
     vec![Effect::Export {
-        target,
-        format,
-        destination: Destination::File(text.to_owned()),
+        target: dialog.target,
+        format: dialog.format,
+        bodies: dialog.bodies,
+        destination,
     }]
 }
 
@@ -111,67 +304,142 @@ mod tests {
     use super::super::*;
     use super::*;
 
-    fn enter(s: &mut AppState) -> Vec<Effect> {
-        update(s, Msg::Text(TextKey::Enter))
+    fn key(s: &mut AppState, k: TextKey) -> Vec<Effect> {
+        update(s, Msg::Text(k))
     }
 
-    #[test]
-    fn e_exports_the_selection_to_a_dated_file_named_by_its_format() {
-        let mut db = FakeDb::new(10);
+    fn dialog(s: &AppState) -> &Dialog {
+        match &s.prompt.as_ref().unwrap().kind {
+            PromptKind::Export(d) => d,
+            other => panic!("no dialog: {other:?}"),
+        }
+    }
+
+    fn started_at(db: &mut FakeDb) -> AppState {
         let mut s = db.started(80, 24);
         s.options.export_dir = "/home/u/exports/".into();
         update(
             &mut s,
             Msg::Tick(chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap()),
         );
+        s
+    }
+
+    #[test]
+    fn e_then_enter_exports_the_selection_as_markdown_to_a_dated_file() {
+        let mut db = FakeDb::new(10);
+        let mut s = started_at(&mut db);
         db.send(&mut s, Msg::Action(Action::ToggleSelect));
         db.send(&mut s, Msg::Action(Action::Down));
         db.send(&mut s, Msg::Action(Action::ToggleSelect));
         update(&mut s, Msg::Action(Action::Export));
+        assert_eq!(dialog(&s).heading(), "Export 2 entries");
         let p = s.prompt.as_ref().unwrap();
         assert_eq!(p.text, "/home/u/exports/tidings-20231114-2213.md");
-        let effects = enter(&mut s);
         assert_eq!(
-            effects,
+            key(&mut s, TextKey::Enter),
             vec![Effect::Export {
                 target: Target::Ids(vec![EntryId(10), EntryId(8)]),
-                format: "md".into(),
+                format: Format::Markdown,
+                bodies: true,
                 destination: Destination::File("/home/u/exports/tidings-20231114-2213.md".into()),
             }]
+        );
+        assert!(s.prompt.is_none());
+    }
+
+    #[test]
+    fn the_format_and_the_file_name_ending_follow_each_other() {
+        let mut db = FakeDb::new(3);
+        let mut s = started_at(&mut db);
+        update(&mut s, Msg::Action(Action::Export));
+        key(&mut s, TextKey::Right);
+        key(&mut s, TextKey::Right);
+        assert_eq!(dialog(&s).format, Format::Html);
+        assert!(s.prompt.as_ref().unwrap().text.ends_with("-2213.html"));
+        key(&mut s, TextKey::Left);
+        assert_eq!(dialog(&s).format, Format::Text);
+        // To the name, and type another ending.
+        for _ in 0..3 {
+            key(&mut s, TextKey::Down);
+        }
+        assert_eq!(dialog(&s).field, Field::Name);
+        key(&mut s, TextKey::Clear);
+        for c in "/tmp/picks.csv".chars() {
+            key(&mut s, TextKey::Char(c));
+        }
+        assert_eq!(dialog(&s).format, Format::Csv);
+        // An ending that is not a format is the user's business.
+        key(&mut s, TextKey::Clear);
+        for c in "/tmp/picks.log".chars() {
+            key(&mut s, TextKey::Char(c));
+        }
+        let effects = key(&mut s, TextKey::Enter);
+        assert!(
+            matches!(&effects[..], [Effect::Export { format: Format::Csv, destination: Destination::File(f), .. }] if f == "/tmp/picks.log"),
+            "{effects:?}"
         );
     }
 
     #[test]
-    fn without_a_selection_the_entry_under_the_cursor_and_a_bad_ending_is_refused() {
+    fn bodies_and_destination_toggle_and_are_remembered() {
         let mut db = FakeDb::new(3);
-        let mut s = db.started(80, 24);
+        let mut s = started_at(&mut db);
+        s.options.export_command = Some("pandoc".into());
         update(&mut s, Msg::Action(Action::Export));
-        update(&mut s, Msg::Text(TextKey::Clear));
-        for c in "/tmp/x.pdf".chars() {
-            update(&mut s, Msg::Text(TextKey::Char(c)));
-        }
-        assert!(enter(&mut s).is_empty());
-        assert!(
-            s.prompt
-                .as_ref()
-                .unwrap()
-                .error
-                .as_ref()
-                .unwrap()
-                .contains(".md .txt")
-        );
-        update(&mut s, Msg::Text(TextKey::Clear));
-        for c in "clipboard".chars() {
-            update(&mut s, Msg::Text(TextKey::Char(c)));
-        }
+        key(&mut s, TextKey::Tab);
+        key(&mut s, TextKey::Char(' '));
+        assert!(!dialog(&s).bodies);
+        key(&mut s, TextKey::Tab);
+        key(&mut s, TextKey::Right);
+        assert_eq!(dialog(&s).to, To::Clipboard);
+        assert_eq!(dialog(&s).fields().len(), 3, "no name for the clipboard");
+        key(&mut s, TextKey::Right);
+        assert_eq!(dialog(&s).to, To::Command);
+        // Letters on a choice do nothing (they are not typed into a hidden name).
+        let name = s.prompt.as_ref().unwrap().text.clone();
+        key(&mut s, TextKey::Char('x'));
+        assert_eq!(s.prompt.as_ref().unwrap().text, name);
         assert_eq!(
-            enter(&mut s),
+            key(&mut s, TextKey::Enter),
             vec![Effect::Export {
                 target: Target::Ids(vec![EntryId(3)]),
-                format: "md".into(),
-                destination: Destination::Clipboard,
+                format: Format::Markdown,
+                bodies: false,
+                destination: Destination::Command,
             }]
         );
+        update(&mut s, Msg::Action(Action::Export));
+        assert_eq!((dialog(&s).bodies, dialog(&s).to), (false, To::Command));
+    }
+
+    #[test]
+    fn without_a_command_the_destinations_are_a_file_and_the_clipboard() {
+        let mut db = FakeDb::new(3);
+        let mut s = started_at(&mut db);
+        update(&mut s, Msg::Action(Action::Export));
+        key(&mut s, TextKey::BackTab);
+        key(&mut s, TextKey::BackTab);
+        assert_eq!(dialog(&s).field, Field::To);
+        key(&mut s, TextKey::Right);
+        key(&mut s, TextKey::Right);
+        assert_eq!(dialog(&s).to, To::File);
+    }
+
+    #[test]
+    fn an_empty_name_is_refused_and_esc_cancels() {
+        let mut db = FakeDb::new(3);
+        let mut s = started_at(&mut db);
+        update(&mut s, Msg::Action(Action::Export));
+        key(&mut s, TextKey::BackTab);
+        key(&mut s, TextKey::Clear);
+        assert!(key(&mut s, TextKey::Enter).is_empty());
+        assert_eq!(
+            s.prompt.as_ref().unwrap().error.as_deref(),
+            Some("Give the file a name")
+        );
+        assert!(key(&mut s, TextKey::Esc).is_empty());
+        assert!(s.prompt.is_none());
     }
 
     #[test]
@@ -180,7 +448,8 @@ mod tests {
         let mut s = db.started(80, 24);
         update(&mut s, Msg::Action(Action::SelectAll));
         update(&mut s, Msg::Action(Action::Export));
-        let effects = enter(&mut s);
+        assert_eq!(dialog(&s).heading(), "Export every entry in the view");
+        let effects = key(&mut s, TextKey::Enter);
         assert!(matches!(
             &effects[..],
             [Effect::Export {

@@ -13,7 +13,10 @@ mod stream;
 mod sync;
 
 pub use crate::model::Action;
-pub use export::{Destination as ExportDestination, Target as ExportTarget};
+pub use export::{
+    Destination as ExportDestination, Dialog as ExportDialog, Field as ExportField,
+    Target as ExportTarget, To as ExportTo,
+};
 pub use feeds::{FeedsView, Item as FeedsItem, SavedView};
 pub use links::{LinkRow, LinksView, rows as link_rows};
 pub use marks::{Confirm, MarkChange, Selection, UNDO_DEPTH};
@@ -81,6 +84,8 @@ pub struct Options {
     pub full_line_cursor: bool,
     /// Where `e` proposes to write exports.
     pub export_dir: String,
+    /// The program `[export] command` names, when one is configured.
+    pub export_command: Option<String>,
 }
 
 impl Default for Options {
@@ -95,6 +100,7 @@ impl Default for Options {
             relative_dates: true,
             full_line_cursor: false,
             export_dir: ".".into(),
+            export_command: None,
         }
     }
 }
@@ -126,6 +132,8 @@ pub struct AppState {
     pub undo: Vec<MarkChange>,
     /// The time of the last `Msg::Tick`, for relative dates.
     pub now: Option<DateTime<Utc>>,
+    /// The export dialog's choices last time.
+    pub last_export: export::Remembered,
     pub help: Vec<HelpRow>,
     pub width: u16,
     pub height: u16,
@@ -229,7 +237,8 @@ pub enum Effect {
     /// `Failed` or a status message.
     Export {
         target: ExportTarget,
-        format: String,
+        format: crate::model::ExportFormat,
+        bodies: bool,
         destination: ExportDestination,
     },
     /// Start a browser on this http(s) URL.
@@ -283,6 +292,7 @@ impl AppState {
             confirm: None,
             undo: Vec::new(),
             now: None,
+            last_export: export::Remembered::default(),
             help,
             width,
             height,

@@ -17,8 +17,8 @@ pub enum PromptKind {
     Rename(FeedId),
     /// Tags for this feed, separated by spaces or commas.
     Tags(FeedId),
-    /// Where to export these entries.
-    Export(super::export::Target),
+    /// The export dialog (its file name is the text).
+    Export(Box<super::export::Dialog>),
 }
 
 impl PromptKind {
@@ -29,7 +29,7 @@ impl PromptKind {
             PromptKind::AddFeed => "Subscribe to (URL): ",
             PromptKind::Rename(_) => "Title (empty: the feed's own): ",
             PromptKind::Tags(_) => "Tags: ",
-            PromptKind::Export(_) => "Export to (.md .txt .json .atom .csv, or clipboard): ",
+            PromptKind::Export(_) => "Name: ",
         }
     }
 }
@@ -50,6 +50,11 @@ pub enum TextKey {
     DeleteWord,
     Enter,
     Esc,
+    /// Up, Down, Tab and Shift-Tab move between the fields of a dialog.
+    Up,
+    Down,
+    Tab,
+    BackTab,
 }
 
 /// The line being edited.
@@ -99,16 +104,23 @@ pub fn on_text(state: &mut AppState, key: TextKey) -> Vec<Effect> {
         let yes = matches!(key, TextKey::Char('y' | 'Y'));
         return marks::answer(state, yes);
     }
+    if let Some(prompt) = &mut state.prompt {
+        prompt.error = None;
+    }
+    if let Some(effects) = super::export::on_key(state, key) {
+        return effects;
+    }
     let Some(prompt) = &mut state.prompt else {
         return Vec::new();
     };
-    prompt.error = None;
+    let exporting = matches!(prompt.kind, PromptKind::Export(_));
     match key {
         TextKey::Char(c) if !c.is_control() && prompt.text.len() < MAX_TEXT => {
             prompt.text.insert(prompt.cursor, c);
             prompt.cursor += c.len_utf8();
         }
-        TextKey::Char(_) => {}
+        // Control characters, and the dialog keys (`export::on_key` takes them).
+        TextKey::Char(_) | TextKey::Up | TextKey::Down | TextKey::Tab | TextKey::BackTab => {}
         TextKey::Backspace => {
             if let Some(c) = prompt.text[..prompt.cursor].chars().next_back() {
                 prompt.cursor -= c.len_utf8();
@@ -150,6 +162,9 @@ pub fn on_text(state: &mut AppState, key: TextKey) -> Vec<Effect> {
             }
         }
     }
+    if exporting {
+        super::export::name_edited(state);
+    }
     Vec::new()
 }
 
@@ -175,10 +190,8 @@ fn apply(state: &mut AppState) -> Vec<Effect> {
             let title = (!text.is_empty()).then_some(text);
             return vec![Effect::RenameFeed { id, title }];
         }
-        PromptKind::Export(ref target) => {
-            let target = target.clone();
-            return super::export::apply(state, target, &text);
-        }
+        // The dialog takes its own Enter (`export::on_key`).
+        PromptKind::Export(_) => return Vec::new(),
         PromptKind::Tags(id) => {
             state.prompt = None;
             let mut tags: Vec<String> = text

@@ -1,4 +1,4 @@
-//! `tidings export`: entries out as Markdown, text, JSON, Atom or CSV, chosen by ids or by the
+//! `tidings export`: entries out as Markdown, text, HTML, JSON, Atom or CSV, chosen by ids or by the
 //! same filters as `tidings entries` (and the reader's filter language), to stdout or a file.
 
 use std::io::Write;
@@ -10,19 +10,14 @@ use clap::Args;
 
 use super::Env;
 use super::output::Out;
-use crate::export::{Format, export};
+use crate::export::{Format, Options, export};
 use crate::model::query::{self, Term, TermKind};
-use crate::model::{Entry, EntryFilter, EntryId, Page};
+use crate::model::{Entry, EntryFilter, EntryId, Page, Query};
+use crate::store::Store;
 
-/// `tidings export` options.
+/// Which entries: the same filters as `tidings entries`, and the reader's filter language.
 #[derive(Debug, Args)]
-pub struct ExportArgs {
-    /// md (Markdown), txt, json, atom or csv.
-    #[arg(long, short = 'f', default_value = "md", value_name = "FORMAT")]
-    format: String,
-    /// These entries (ids as `tidings entries` prints them), in this order.
-    #[arg(long, num_args = 1.., value_name = "ID")]
-    ids: Vec<i64>,
+pub struct Pick {
     /// Only unread entries.
     #[arg(long)]
     unread: bool,
@@ -41,6 +36,77 @@ pub struct ExportArgs {
     /// Only entries matching this filter, as typed on the reader's filter line.
     #[arg(long, short = 'q', value_name = "FILTER", allow_hyphen_values = true)]
     query: Option<String>,
+}
+
+impl Pick {
+    /// The filter these options make, on top of `base` (a saved view's): `--query`, with
+    /// `--tag` and `--since` added as its terms.
+    pub fn filter(
+        &self,
+        store: &Store,
+        base: Query,
+    ) -> anyhow::Result<Result<EntryFilter, String>> {
+        let mut q = base;
+        if let Some(text) = &self.query {
+            match query::parse(text) {
+                Ok(parsed) => q.terms.extend(parsed.terms),
+                Err(e) => return Ok(Err(format!("--query: {e}"))),
+            }
+        }
+        if let Some(tag) = &self.tag {
+            q.terms.push(Term {
+                negated: false,
+                kind: TermKind::Tag(tag.clone()),
+            });
+        }
+        if let Some(since) = &self.since {
+            match query::parse(&format!("since:{since}")) {
+                Ok(parsed) => q.terms.extend(parsed.terms),
+                Err(e) => return Ok(Err(format!("--since: {e}"))),
+            }
+        }
+        let feed = match &self.feed {
+            Some(spec) => Some(store.find_feed(spec)?.id),
+            None => None,
+        };
+        Ok(Ok(EntryFilter {
+            unread_only: self.unread,
+            starred_only: self.starred,
+            feed,
+            query: q,
+        }))
+    }
+}
+
+/// The entries `filter` matches, newest first, at most `limit`.
+pub fn collect(store: &Store, filter: &EntryFilter, limit: usize) -> anyhow::Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    let mut page = Page::First;
+    while entries.len() < limit {
+        let rows = store.entries_page(filter, page, 500.min(limit - entries.len()))?;
+        let Some(last) = rows.last() else { break };
+        page = Page::Older(last.cursor());
+        for row in &rows {
+            entries.extend(store.entry(row.id)?);
+        }
+    }
+    Ok(entries)
+}
+
+/// `tidings export` options.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// md (Markdown), txt, html, json, atom or csv.
+    #[arg(long, short = 'f', default_value = "md", value_name = "FORMAT")]
+    format: String,
+    /// These entries (ids as `tidings entries` prints them), in this order.
+    #[arg(long, num_args = 1.., value_name = "ID")]
+    ids: Vec<i64>,
+    #[command(flatten)]
+    pick: Pick,
+    /// Titles, links, feeds, authors and dates only: no bodies.
+    #[arg(long)]
+    no_bodies: bool,
     /// Write to this file instead of stdout (an existing file is kept unless --force).
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
@@ -50,27 +116,7 @@ pub struct ExportArgs {
 }
 
 /// Exit status for arguments that cannot be read (like clap's).
-const USAGE: u8 = 2;
-
-/// The filter the options make: `--query`, with `--tag` and `--since` added as its terms.
-fn query_of(args: &ExportArgs) -> Result<crate::model::Query, String> {
-    let mut q = match &args.query {
-        Some(text) => query::parse(text).map_err(|e| format!("--query: {e}"))?,
-        None => crate::model::Query::default(),
-    };
-    if let Some(tag) = &args.tag {
-        q.terms.push(Term {
-            negated: false,
-            kind: TermKind::Tag(tag.clone()),
-        });
-    }
-    if let Some(since) = &args.since {
-        let parsed =
-            query::parse(&format!("since:{since}")).map_err(|e| format!("--since: {e}"))?;
-        q.terms.extend(parsed.terms);
-    }
-    Ok(q)
-}
+pub const USAGE: u8 = 2;
 
 pub fn run(env: &Env, args: &ExportArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
     let Some(format) = Format::from_name(&args.format) else {
@@ -81,13 +127,6 @@ pub fn run(env: &Env, args: &ExportArgs, out: &mut Out) -> anyhow::Result<ExitCo
         );
         return Ok(ExitCode::from(USAGE));
     };
-    let query = match query_of(args) {
-        Ok(q) => q,
-        Err(e) => {
-            eprintln!("tidings: {e}");
-            return Ok(ExitCode::from(USAGE));
-        }
-    };
     if let Some(path) = &args.output
         && path.exists()
         && !args.force
@@ -95,36 +134,28 @@ pub fn run(env: &Env, args: &ExportArgs, out: &mut Out) -> anyhow::Result<ExitCo
         anyhow::bail!("{} exists; --force replaces it", path.display());
     }
     let store = env.open_store()?;
-    let mut entries: Vec<Entry> = Vec::new();
-    if args.ids.is_empty() {
-        let feed = match &args.feed {
-            Some(spec) => Some(store.find_feed(spec)?.id),
-            None => None,
-        };
-        let filter = EntryFilter {
-            unread_only: args.unread,
-            starred_only: args.starred,
-            feed,
-            query,
-        };
-        let mut page = Page::First;
-        loop {
-            let rows = store.entries_page(&filter, page, 500)?;
-            let Some(last) = rows.last() else { break };
-            page = Page::Older(last.cursor());
-            for row in &rows {
-                entries.extend(store.entry(row.id)?);
+    let entries = if args.ids.is_empty() {
+        let filter = match args.pick.filter(&store, Query::default())? {
+            Ok(filter) => filter,
+            Err(e) => {
+                eprintln!("tidings: {e}");
+                return Ok(ExitCode::from(USAGE));
             }
-        }
+        };
+        collect(&store, &filter, usize::MAX)?
     } else {
+        let mut entries = Vec::new();
         for id in &args.ids {
             let entry = store
                 .entry(EntryId(*id))?
                 .with_context(|| format!("no entry {id} (see `tidings entries`)"))?;
             entries.push(entry);
         }
-    }
-    let text = export(&entries, format, chrono::Utc::now());
+        entries
+    };
+    let mut options = Options::new(chrono::Utc::now());
+    options.bodies = !args.no_bodies;
+    let text = export(&entries, format, &options);
     if let Some(path) = &args.output {
         std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
         eprintln!("Exported {} entries to {}", entries.len(), path.display());

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::output::Out;
 use super::{Env, RefreshArgs};
-use crate::export::parse_subscriptions;
+use crate::export::{Imported, read_subscriptions};
 use crate::fetch::refresh::{RefreshOptions, run_once};
 use crate::fetch::subscribe::subscribe;
 use crate::model::{RefreshEvent, RefreshScope};
@@ -66,8 +66,11 @@ pub async fn add(env: &Env, url: &str, out: &mut Out) -> anyhow::Result<ExitCode
 pub fn import(env: &Env, file: &Path, out: &mut Out) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let text = String::from_utf8_lossy(&bytes);
-    let (subs, skipped) =
-        parse_subscriptions(&text).with_context(|| format!("reading {}", file.display()))?;
+    let Imported {
+        subscriptions: subs,
+        views,
+        skipped,
+    } = read_subscriptions(&text).with_context(|| format!("reading {}", file.display()))?;
     let is_opml = text
         .trim_start_matches('\u{feff}')
         .trim_start()
@@ -98,6 +101,10 @@ pub fn import(env: &Env, file: &Path, out: &mut Out) -> anyhow::Result<ExitCode>
         file.display(),
         skipped.len() + subs.len() - added - known
     )?;
+    // newsboat's query feeds are filters, not feeds: saved views in the config.
+    if !views.is_empty() {
+        super::newsboat::add_saved_views(env, &views, out)?;
+    }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,7 @@ mod feeds;
 mod newsboat;
 mod output;
 mod parse;
+mod publish;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -90,8 +91,12 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Export entries (by id or filter) as Markdown, text, JSON, Atom or CSV, to stdout or -o FILE.
+    /// Export entries (by id or filter) as Markdown, text, HTML, JSON, Atom or CSV, to stdout
+    /// or -o FILE.
     Export(export::ExportArgs),
+    /// Write the stream or a saved view as a static web page (DIR/index.html) with an Atom
+    /// feed of the same entries (DIR/atom.xml), safe to serve as is.
+    Publish(publish::PublishArgs),
     /// Parse one feed document and print what was read as JSON (no database involved).
     Parse {
         /// The feed file.
@@ -141,6 +146,8 @@ pub fn main() -> ExitCode {
 struct Env {
     db: PathBuf,
     config: Config,
+    /// Where the config is read from (`--config`, else the XDG location), when known.
+    config_path: Option<PathBuf>,
 }
 
 /// Says so on stderr before an existing database is upgraded (indexing a big one for search
@@ -216,7 +223,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         .map_or_else(std::env::temp_dir, |p| p.log_dir.clone());
     output::init_logging(&log_dir);
     crate::tui::install_panic_hook(log_dir.join("tidings.log"));
-    let ctx = Env { db, config };
+    let config_path = cli
+        .config
+        .clone()
+        .or_else(|| paths.as_ref().map(|p| p.config.clone()));
+    let ctx = Env {
+        db,
+        config,
+        config_path,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -256,6 +271,7 @@ async fn dispatch(cli: Cli, ctx: &Env, demo_dir: Option<&Path>) -> anyhow::Resul
         Command::Show { entry, width } => entries::show(ctx, entry, width, &mut out),
         Command::Mark(args) => entries::mark(ctx, &args, &mut out),
         Command::Export(args) => export::run(ctx, &args, &mut out),
+        Command::Publish(args) => publish::run(ctx, &args),
         Command::ExportOpml { output, force } => {
             export::opml(ctx, output.as_deref(), force, &mut out)
         }
@@ -275,7 +291,8 @@ fn expand_home(path: &str) -> String {
 }
 
 /// How links open, copy and show, from the config and the environment.
-fn link_settings(links: &crate::config::LinksConfig) -> crate::tui::LinkSettings {
+fn link_settings(config: &Config) -> crate::tui::LinkSettings {
+    let links = &config.links;
     let environment = crate::tui::clipboard::Environment::from(|name| std::env::var(name).ok());
     let hyperlinks = match links.hyperlinks {
         crate::config::Hyperlinks::On => true,
@@ -285,6 +302,7 @@ fn link_settings(links: &crate::config::LinksConfig) -> crate::tui::LinkSettings
     crate::tui::LinkSettings {
         open_command: links.open_command.clone(),
         copy_command: links.copy_command.clone(),
+        export_command: config.export.command.clone(),
         environment,
         hyperlinks,
     }
@@ -334,7 +352,7 @@ async fn tui(ctx: &Env) -> anyhow::Result<ExitCode> {
         keymap: ctx.config.keymap.clone(),
         ui: ctx.config.ui.clone(),
         styles: ctx.config.styles.clone(),
-        links: link_settings(&ctx.config.links),
+        links: link_settings(&ctx.config),
         export_dir: expand_home(&ctx.config.export.dir),
         views: ctx
             .config

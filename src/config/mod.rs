@@ -139,11 +139,17 @@ impl Default for UiConfig {
 pub struct ExportConfig {
     /// The directory export files go to (`~` is your home).
     pub dir: String,
+    /// A program (and its arguments) that takes an export on its stdin, offered as a
+    /// destination in the export dialog. Run directly, never through a shell.
+    pub command: Vec<String>,
 }
 
 impl Default for ExportConfig {
     fn default() -> Self {
-        Self { dir: "~".into() }
+        Self {
+            dir: "~".into(),
+            command: Vec::new(),
+        }
     }
 }
 

@@ -1,5 +1,6 @@
-//! Entries out, in the format a person needs: Markdown, plain text, JSON (a documented schema
-//! with every field we store), Atom (a feed any reader can subscribe to) and CSV. Pure: the
+//! Entries out, in the format a person needs: Markdown, plain text, HTML (one standalone page,
+//! see `page`), JSON (a documented schema with every field we store), Atom (a feed any reader
+//! can subscribe to) and CSV. Pure: the
 //! caller reads the entries from the store and gives them here with their feed's title.
 //! Text comes from the store sanitised; bodies are rendered to text by `render` for Markdown
 //! and text, and escaped as XML or JSON elsewhere, so nothing in them reaches a terminal, a
@@ -11,54 +12,59 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::model::Entry;
+pub use crate::model::ExportFormat as Format;
 use crate::render;
-
-/// The formats items export to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Markdown,
-    Text,
-    Json,
-    Atom,
-    Csv,
-}
-
-impl Format {
-    pub const NAMES: [&'static str; 5] = ["md", "txt", "json", "atom", "csv"];
-
-    /// The format a name (or a file extension) stands for.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Some(match name.to_ascii_lowercase().as_str() {
-            "md" | "markdown" => Format::Markdown,
-            "txt" | "text" => Format::Text,
-            "json" => Format::Json,
-            "atom" | "xml" => Format::Atom,
-            "csv" => Format::Csv,
-            _ => return None,
-        })
-    }
-}
 
 /// Width Markdown and text bodies are wrapped at.
 const TEXT_WIDTH: usize = 78;
 
-/// Writes `entries` in `format`. `now` dates the export (the Atom feed's `updated`).
-pub fn export(entries: &[Entry], format: Format, now: DateTime<Utc>) -> String {
+/// How an export is made, beyond its format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The title of the Atom feed and the HTML page.
+    pub title: String,
+    /// Whether entries carry their bodies (else: title, feed, author, date and link only).
+    pub bodies: bool,
+    /// When the export is made (the Atom feed's `updated`).
+    pub now: DateTime<Utc>,
+    /// The Atom feed's id: stable for a published feed, so readers keep their place.
+    pub feed_id: String,
+    /// Where the published Atom feed lives, when known (its `rel="self"` link).
+    pub feed_url: Option<String>,
+}
+
+impl Options {
+    /// A one-off export made at `now`.
+    pub fn new(now: DateTime<Utc>) -> Self {
+        Self {
+            title: "tidings export".into(),
+            bodies: true,
+            now,
+            feed_id: format!("urn:tidings:export:{}", now.timestamp()),
+            feed_url: None,
+        }
+    }
+}
+
+/// Writes `entries` in `format`.
+pub fn export(entries: &[Entry], format: Format, options: &Options) -> String {
+    let bodies = options.bodies;
     match format {
-        Format::Markdown => markdown(entries),
-        Format::Text => text(entries),
-        Format::Json => json(entries, now),
-        Format::Atom => atom(entries, now),
+        Format::Markdown => markdown(entries, bodies),
+        Format::Text => text(entries, bodies),
+        Format::Html => super::page::page(entries, options, None),
+        Format::Json => json(entries, options),
+        Format::Atom => atom(entries, options),
         Format::Csv => csv(entries),
     }
 }
 
-fn date(t: DateTime<Utc>) -> String {
+pub(super) fn date(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// The byline: feed · author · date.
-fn byline(e: &Entry) -> String {
+pub(super) fn byline(e: &Entry) -> String {
     let s = &e.summary;
     let mut parts = vec![s.feed_title.clone()];
     parts.extend(s.author.clone());
@@ -71,7 +77,7 @@ fn body_text(e: &Entry) -> String {
 }
 
 /// Markdown: a heading per item, its byline and link, the body as text.
-fn markdown(entries: &[Entry]) -> String {
+fn markdown(entries: &[Entry], bodies: bool) -> String {
     let mut out = String::new();
     for (i, e) in entries.iter().enumerate() {
         if i > 0 {
@@ -82,7 +88,7 @@ fn markdown(entries: &[Entry]) -> String {
         if let Some(link) = &e.summary.link {
             let _ = writeln!(out, "<{link}>\n");
         }
-        let body = body_text(e);
+        let body = if bodies { body_text(e) } else { String::new() };
         if !body.trim().is_empty() {
             out.push_str(body.trim_end());
             out.push('\n');
@@ -104,7 +110,7 @@ fn markdown_escape(s: &str) -> String {
 }
 
 /// Plain text: title, byline, link, body.
-fn text(entries: &[Entry]) -> String {
+fn text(entries: &[Entry], bodies: bool) -> String {
     let mut out = String::new();
     for (i, e) in entries.iter().enumerate() {
         if i > 0 {
@@ -115,7 +121,7 @@ fn text(entries: &[Entry]) -> String {
         if let Some(link) = &e.summary.link {
             let _ = writeln!(out, "{link}");
         }
-        let body = body_text(e);
+        let body = if bodies { body_text(e) } else { String::new() };
         if !body.trim().is_empty() {
             out.push('\n');
             out.push_str(body.trim_end());
@@ -140,7 +146,8 @@ struct JsonItem<'a> {
     first_seen: String,
     read: bool,
     starred: bool,
-    content_html: &'a str,
+    /// `null` when exported without bodies.
+    content_html: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -150,7 +157,7 @@ struct JsonExport<'a> {
     items: Vec<JsonItem<'a>>,
 }
 
-fn json(entries: &[Entry], now: DateTime<Utc>) -> String {
+fn json(entries: &[Entry], options: &Options) -> String {
     let items = entries
         .iter()
         .map(|e| {
@@ -168,13 +175,13 @@ fn json(entries: &[Entry], now: DateTime<Utc>) -> String {
                 first_seen: date(s.first_seen),
                 read: s.read,
                 starred: s.starred,
-                content_html: &e.content_html,
+                content_html: options.bodies.then_some(e.content_html.as_str()),
             }
         })
         .collect();
     let doc = JsonExport {
         version: 1,
-        exported: date(now),
+        exported: date(options.now),
         items,
     };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
@@ -183,7 +190,7 @@ fn json(entries: &[Entry], now: DateTime<Utc>) -> String {
 }
 
 /// XML text: `&`, `<`, `>` and quotes escaped; characters XML forbids dropped.
-fn xml(s: &str) -> String {
+pub(super) fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -200,12 +207,15 @@ fn xml(s: &str) -> String {
 }
 
 /// An Atom 1.0 feed of the items, newest first as given.
-fn atom(entries: &[Entry], now: DateTime<Utc>) -> String {
+fn atom(entries: &[Entry], options: &Options) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    out.push_str("  <title>tidings export</title>\n");
-    let _ = writeln!(out, "  <id>urn:tidings:export:{}</id>", now.timestamp());
-    let _ = writeln!(out, "  <updated>{}</updated>", date(now));
+    let _ = writeln!(out, "  <title>{}</title>", xml(&options.title));
+    let _ = writeln!(out, "  <id>{}</id>", xml(&options.feed_id));
+    if let Some(url) = &options.feed_url {
+        let _ = writeln!(out, "  <link rel=\"self\" href=\"{}\"/>", xml(url));
+    }
+    let _ = writeln!(out, "  <updated>{}</updated>", date(options.now));
     out.push_str("  <generator>tidings</generator>\n");
     for e in entries {
         let s = &e.summary;
@@ -231,11 +241,13 @@ fn atom(entries: &[Entry], now: DateTime<Utc>) -> String {
             "    <source><title>{}</title></source>",
             xml(&s.feed_title)
         );
-        let _ = writeln!(
-            out,
-            "    <content type=\"html\">{}</content>",
-            xml(&e.content_html)
-        );
+        if options.bodies {
+            let _ = writeln!(
+                out,
+                "    <content type=\"html\">{}</content>",
+                xml(&render::safe_html(&e.content_html, e.base_url.as_deref()))
+            );
+        }
         out.push_str("  </entry>\n");
     }
     out.push_str("</feed>\n");
@@ -310,7 +322,7 @@ mod tests {
 
     #[test]
     fn markdown_has_every_item_and_nothing_else() {
-        let md = export(&three(), Format::Markdown, at(0));
+        let md = export(&three(), Format::Markdown, &Options::new(at(0)));
         assert_eq!(
             md.matches("\n## ").count() + usize::from(md.starts_with("## ")),
             3
@@ -325,7 +337,7 @@ mod tests {
 
     #[test]
     fn text_is_plain() {
-        let t = export(&three(), Format::Text, at(0));
+        let t = export(&three(), Format::Text, &Options::new(at(0)));
         assert!(t.starts_with("First *post*\nCrate Digest"), "{t}");
         assert_eq!(
             t.matches("https://a.example/").count(),
@@ -336,7 +348,7 @@ mod tests {
 
     #[test]
     fn json_has_every_field_and_reads_back() {
-        let j = export(&three(), Format::Json, at(0));
+        let j = export(&three(), Format::Json, &Options::new(at(0)));
         let v: serde_json::Value = serde_json::from_str(&j).unwrap();
         assert_eq!(v["version"], 1);
         let items = v["items"].as_array().unwrap();
@@ -366,19 +378,22 @@ mod tests {
     #[test]
     fn atom_is_a_feed_of_the_items() {
         // Parsing it back is checked end to end with `tidings parse` (tests/cli.rs).
-        let xml = export(&three(), Format::Atom, at(1_800_000_000));
+        let xml = export(&three(), Format::Atom, &Options::new(at(1_800_000_000)));
         assert_eq!(xml.matches("<entry>").count(), 3);
         assert!(xml.contains("<id>guid-2</id>"));
         assert!(
-            xml.contains("&lt;script&gt;"),
+            xml.contains("&lt;p&gt;Body two&lt;/p&gt;"),
             "bodies are escaped html: {xml}"
         );
-        assert!(!xml.contains("<script>"));
+        assert!(
+            !xml.contains("script"),
+            "and sanitised, like the HTML export: {xml}"
+        );
     }
 
     #[test]
     fn csv_quotes_what_it_must() {
-        let c = export(&three(), Format::Csv, at(0));
+        let c = export(&three(), Format::Csv, &Options::new(at(0)));
         let lines: Vec<&str> = c.split("\r\n").collect();
         assert_eq!(lines[0], "title,link,feed,date,author");
         assert_eq!(
@@ -393,7 +408,28 @@ mod tests {
     }
 
     #[test]
+    fn without_bodies_items_keep_their_heading_byline_and_link_only() {
+        let mut options = Options::new(at(0));
+        options.bodies = false;
+        let md = export(&three(), Format::Markdown, &options);
+        assert!(md.contains("<https://a.example/1>"), "{md}");
+        assert!(!md.contains("Hello"), "{md}");
+        let t = export(&three(), Format::Text, &options);
+        assert!(!t.contains("Body two"), "{t}");
+        let j: serde_json::Value =
+            serde_json::from_str(&export(&three(), Format::Json, &options)).unwrap();
+        assert!(j["items"][0]["content_html"].is_null());
+        let a = export(&three(), Format::Atom, &options);
+        assert!(!a.contains("<content"), "{a}");
+        let h = export(&three(), Format::Html, &options);
+        assert!(h.contains("First *post*") && !h.contains("Hello"), "{h}");
+    }
+
+    #[test]
     fn formats_are_named() {
+        for f in Format::ALL {
+            assert_eq!(Format::from_name(f.name()), Some(f));
+        }
         assert_eq!(Format::from_name("MD"), Some(Format::Markdown));
         assert_eq!(Format::from_name("atom"), Some(Format::Atom));
         assert_eq!(Format::from_name("pdf"), None);

@@ -112,7 +112,7 @@ mod tests {
         );
         assert!(doc.contains("category=\"/rust,/weekly\""), "{doc}");
         // Reads back with the importer: three feeds, with their titles.
-        let (subs, skipped) = super::super::parse_subscriptions(&doc).unwrap();
+        let (subs, skipped) = super::super::subscriptions::parse_subscriptions(&doc).unwrap();
         assert!(skipped.is_empty());
         assert_eq!(subs.len(), 3);
         assert_eq!(subs[0].title.as_deref(), Some("Crate \"Digest\""));

@@ -4,9 +4,14 @@
 //! Tags: in OPML, the titles of the folders (outlines without a feed) a feed sits in, and the
 //! OPML 2.0 `category` attribute (comma-separated; of a `/`-path, the last part). In a `urls`
 //! file, the words and "quoted words" after the URL, except newsboat's `"~Title"` renames and
-//! `!` hidden markers, which are not tags.
+//! `!` hidden markers (any tag starting with `!`), which are not tags. A hidden feed is
+//! subscribed like any other: tidings hides no feed.
+//!
+//! A newsboat query feed (`"query:NAME:FILTER"`) becomes a saved view when its filter converts
+//! (see `newsboat_query`), else a skipped line saying which part does not.
 
 use std::borrow::Cow;
+use std::fmt;
 
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;
@@ -47,6 +52,38 @@ fn categories(value: &str) -> impl Iterator<Item = String> + '_ {
     })
 }
 
+/// A newsboat query feed made a saved view (`[[views]]` in the config).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedView {
+    /// The line of the urls file it came from.
+    pub line: usize,
+    /// Sanitised, not blank.
+    pub name: String,
+    /// In tidings' filter language, canonical: it parses back to the same query.
+    pub filter: String,
+}
+
+/// A line of a urls file that gave neither a feed nor a view, and why (sanitised).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub line: usize,
+    pub why: String,
+}
+
+impl fmt::Display for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.why)
+    }
+}
+
+/// Everything a subscription list gives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Imported {
+    pub subscriptions: Vec<Subscription>,
+    pub views: Vec<SavedView>,
+    pub skipped: Vec<Skipped>,
+}
+
 /// Why a subscription list could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -54,15 +91,43 @@ pub enum ImportError {
     Opml(String),
 }
 
-/// Reads `text` as OPML when it looks like XML, else as a newsboat `urls` file. Also returns
-/// the lines that were skipped, with why, so the user can be told.
-pub fn parse_subscriptions(text: &str) -> Result<(Vec<Subscription>, Vec<String>), ImportError> {
+/// Reads `text` as OPML when it looks like XML, else as a newsboat `urls` file: the feeds, the
+/// saved views its query feeds make, and the lines skipped, with why, so the user can be told.
+pub fn read_subscriptions(text: &str) -> Result<Imported, ImportError> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('<') {
-        opml(trimmed).map(|subs| (subs, Vec::new()))
+        opml(trimmed).map(|subscriptions| Imported {
+            subscriptions,
+            ..Imported::default()
+        })
     } else {
         Ok(urls(text))
     }
+}
+
+/// [`read_subscriptions`] as the tests look at it: the feeds, and the skipped lines in order,
+/// among them the query feeds that make saved views, with their filter.
+#[cfg(test)]
+pub(super) fn parse_subscriptions(
+    text: &str,
+) -> Result<(Vec<Subscription>, Vec<String>), ImportError> {
+    let Imported {
+        subscriptions,
+        views,
+        mut skipped,
+    } = read_subscriptions(text)?;
+    skipped.extend(views.into_iter().map(|v| Skipped {
+        line: v.line,
+        why: format!(
+            "query feed '{}' is not a feed; as a saved view its filter is: {}",
+            v.name, v.filter
+        ),
+    }));
+    skipped.sort_by_key(|s| s.line);
+    Ok((
+        subscriptions,
+        skipped.iter().map(ToString::to_string).collect(),
+    ))
 }
 
 /// One `outline` element's attributes that matter here.
@@ -151,7 +216,7 @@ fn opml(text: &str) -> Result<Vec<Subscription>, ImportError> {
 }
 
 /// The tags after the URL on a `urls` line: words and "quoted words", without newsboat's
-/// `"~Title"` renames and `!` hidden markers (for now neither is kept).
+/// `"~Title"` renames and `!` hidden markers (newsboat takes any tag starting with `!` for one).
 fn urls_tags(rest: &str) -> Vec<String> {
     let mut tags = Vec::new();
     let mut rest = rest.trim_start();
@@ -165,7 +230,7 @@ fn urls_tags(rest: &str) -> Vec<String> {
             let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
             (&rest[..end], &rest[end..])
         };
-        if !token.starts_with('~') && token != "!" {
+        if !token.starts_with(['~', '!']) {
             tags.push(token.to_owned());
         }
         rest = after.trim_start();
@@ -182,6 +247,52 @@ fn urls_title(rest: &str) -> Option<String> {
     (!title.is_empty()).then_some(title)
 }
 
+/// The first token of a urls line as newsboat reads it: a "quoted string" (with its `\"`,
+/// `\\`, `\n`, `\t`, `\r` escapes), else up to the first space; and whether it was quoted.
+fn first_token(line: &str) -> (String, bool) {
+    let Some(quoted) = line.strip_prefix('"') else {
+        let end = line.find(char::is_whitespace).unwrap_or(line.len());
+        return (line[..end].to_owned(), false);
+    };
+    let mut token = String::new();
+    let mut chars = quoted.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => break,
+            '\\' => match chars.next() {
+                Some('n') => token.push('\n'),
+                Some('t') => token.push('\t'),
+                Some('r') => token.push('\r'),
+                Some(other) => token.push(other),
+                None => {}
+            },
+            c => token.push(c),
+        }
+    }
+    (token, true)
+}
+
+/// A query feed line as a saved view, or why not.
+fn query_line(line: &str, n: usize) -> Result<SavedView, Skipped> {
+    let (token, quoted) = first_token(line);
+    let skip = |why: String| Skipped { line: n, why };
+    let (name, filter) = super::newsboat_query::query_feed(&token).map_err(|why| {
+        if quoted || line.len() == token.len() {
+            skip(why)
+        } else {
+            skip(format!(
+                "{why} (newsboat reads an unquoted line up to its first space: put the whole \
+                 query in double quotes)"
+            ))
+        }
+    })?;
+    Ok(SavedView {
+        line: n,
+        name,
+        filter,
+    })
+}
+
 /// Why a urls line that is not a feed was left alone.
 fn urls_refusal(line: &str) -> Option<String> {
     let unquoted = line.trim_start_matches('"');
@@ -192,22 +303,13 @@ fn urls_refusal(line: &str) -> Option<String> {
             sanitize::line(&unquoted[..=unquoted.find(':').unwrap_or(0)])
         ));
     }
-    if lower.starts_with("query:") {
-        let body = unquoted.trim_end_matches('"');
-        let (name, _) = body["query:".len()..].split_once(':').unwrap_or((body, ""));
-        return Some(format!(
-            "query feed '{}' is not a feed: make it a saved view ([[views]] in the config) \
-             in tidings' filter language",
-            sanitize::line(name)
-        ));
-    }
     None
 }
 
-fn urls(text: &str) -> (Vec<Subscription>, Vec<String>) {
-    let mut subs = Vec::new();
-    let mut skipped = Vec::new();
+fn urls(text: &str) -> Imported {
+    let mut out = Imported::default();
     for (n, line) in text.lines().enumerate() {
+        let n = n + 1;
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -219,22 +321,30 @@ fn urls(text: &str) -> (Vec<Subscription>, Vec<String>) {
             || lower.starts_with("https://")
             || lower.starts_with("file://")
         {
-            subs.push(Subscription {
+            out.subscriptions.push(Subscription {
                 url: sanitize::line(url),
                 title: urls_title(rest),
                 tags: urls_tags(rest),
             });
+        } else if line
+            .trim_start_matches('"')
+            .get(..6)
+            .is_some_and(|p| p.eq_ignore_ascii_case("query:"))
+        {
+            match query_line(line, n) {
+                Ok(view) => out.views.push(view),
+                Err(skipped) => out.skipped.push(skipped),
+            }
         } else if let Some(why) = urls_refusal(line) {
-            skipped.push(format!("line {}: {why}", n + 1));
+            out.skipped.push(Skipped { line: n, why });
         } else {
-            skipped.push(format!(
-                "line {}: '{}' is not an http(s) or file URL",
-                n + 1,
-                sanitize::line(url)
-            ));
+            out.skipped.push(Skipped {
+                line: n,
+                why: format!("'{}' is not an http(s) or file URL", sanitize::line(url)),
+            });
         }
     }
-    (subs, skipped)
+    out
 }
 
 #[cfg(test)]
@@ -333,10 +443,11 @@ mod tests {
 
     #[test]
     fn newsboat_tags_skip_renames_and_hidden_markers() {
-        let text = "https://a.example/ tech \"long tag\" \"~A title\" ! \"!\" Tech news\n\
+        let text = "https://a.example/ tech \"long tag\" \"~A title\" ! \"!\" !mine Tech news\n\
                     https://b.example/\n\
                     https://c.example/ \"unclosed tag\n";
         let (subs, _) = parse_subscriptions(text).unwrap();
+        // newsboat hides a feed with any tag starting with `!`, and takes none of them for a tag.
         assert_eq!(subs[0].tags, ["tech", "long tag", "news"]);
         assert!(subs[1].tags.is_empty());
         assert_eq!(subs[2].tags, ["unclosed tag"]);
@@ -353,20 +464,87 @@ mod tests {
     #[test]
     fn newsboat_renames_hidden_feeds_queries_and_commands() {
         let text = include_str!("../../tests/fixtures/newsboat/urls");
+        let imported = read_subscriptions(text).unwrap();
+        assert_eq!(
+            imported.views,
+            [SavedView {
+                line: 4,
+                name: "Unread tech".into(),
+                filter: "unread tag:tech".into(),
+            }]
+        );
+        assert_eq!(imported.skipped.len(), 2, "{:?}", imported.skipped);
+        // For callers that only subscribe, the view is a skipped line, in its place.
         let (subs, skipped) = parse_subscriptions(text).unwrap();
         assert_eq!(subs.len(), 2);
         assert_eq!(subs[0].title.as_deref(), Some("My One"));
         assert_eq!(subs[0].tags, ["tech"]);
         assert_eq!(subs[1].tags, ["news"], "the ! (hidden) marker is not a tag");
         assert_eq!(skipped.len(), 3, "{skipped:?}");
-        assert!(
-            skipped[0].contains("query feed 'Unread tech'"),
-            "{skipped:?}"
+        assert_eq!(
+            skipped[0],
+            "line 4: query feed 'Unread tech' is not a feed; as a saved view its filter is: \
+             unread tag:tech"
         );
         assert!(skipped[1].contains("'exec:' runs a program"), "{skipped:?}");
         assert!(
             skipped[2].contains("'filter:' runs a program"),
             "{skipped:?}"
         );
+    }
+
+    #[test]
+    fn query_feeds_become_views_or_say_why_not() {
+        let text = r#""query:Starred week:flags # \"s\" and age < 7" tag-on-a-query
+"query:Either:unread = \"yes\" or tags # \"x\""
+query:unread:unread = "yes"
+"QUERY:Named\\:title =~ \"a\\.b\""
+"query:x\ty:unread = \"yes\""
+"query: :unread = \"yes\""
+"#;
+        let imported = read_subscriptions(text).unwrap();
+        let views: Vec<(usize, &str, &str)> = imported
+            .views
+            .iter()
+            .map(|v| (v.line, v.name.as_str(), v.filter.as_str()))
+            .collect();
+        assert_eq!(
+            views,
+            [
+                (1, "Starred week", "starred since:1w"),
+                (4, "Named\\", "a.b"),
+                // A tab from the \t escape: names are one clean line.
+                (5, "x y", "unread"),
+            ]
+        );
+        let skipped: Vec<String> = imported.skipped.iter().map(ToString::to_string).collect();
+        assert_eq!(skipped.len(), 3, "{skipped:?}");
+        assert!(
+            skipped[0].starts_with("line 2: query feed 'Either' cannot be a saved view: `"),
+            "{skipped:?}"
+        );
+        assert!(skipped[0].contains("no `or`"), "{skipped:?}");
+        assert!(
+            skipped[1].starts_with("line 3: query feed 'unread'"),
+            "{skipped:?}"
+        );
+        assert!(
+            skipped[1].contains("put the whole query in double quotes"),
+            "{skipped:?}"
+        );
+        assert!(skipped[2].contains("no name"), "{skipped:?}");
+    }
+
+    #[test]
+    fn first_tokens_unquote_as_newsboat_does() {
+        assert_eq!(
+            first_token(r#""a \"b\" \\ \n\x" tag"#),
+            ("a \"b\" \\ \nx".to_owned(), true)
+        );
+        assert_eq!(
+            first_token("query:a:b = 1 tag"),
+            ("query:a:b".to_owned(), false)
+        );
+        assert_eq!(first_token("\"open"), ("open".to_owned(), true));
     }
 }

@@ -2,6 +2,7 @@
 //! the refresh vocabulary. Uses nothing else in the crate; every other module may use it.
 
 mod action;
+mod export_format;
 pub mod hash;
 pub mod key;
 pub mod query;
@@ -9,6 +10,7 @@ mod refresh;
 pub mod sanitize;
 
 pub use action::Action;
+pub use export_format::ExportFormat;
 pub use query::Query;
 pub use refresh::{RefreshCmd, RefreshEvent, RefreshScope, RefreshSummary};
 

@@ -156,7 +156,8 @@ pub fn spawn(argv: &[String]) -> std::io::Result<()> {
 }
 
 /// Runs `argv` with `text` on its stdin (a configured copy command: `xclip -selection
-/// clipboard`, `wl-copy`, `pbcopy`), waiting for it.
+/// clipboard`, `wl-copy`, `pbcopy`; or the export command), waiting for it. Its output never
+/// reaches the terminal; when it fails, the last line it wrote to stderr says why.
 pub fn pipe_to(argv: &[String], text: &str) -> std::io::Result<()> {
     let Some((program, rest)) = argv.split_first() else {
         return Err(std::io::Error::other("no command to run"));
@@ -165,19 +166,39 @@ pub fn pipe_to(argv: &[String], text: &str) -> std::io::Result<()> {
         .args(rest)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(text.as_bytes())?;
+    // Written from a thread, so a command that fills its stderr before reading all its input
+    // cannot block us both; one that stops reading early is judged by its exit status.
+    let writer = child.stdin.take().map(|mut stdin| {
+        let text = text.to_owned();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(text.as_bytes());
+        })
+    });
+    let output = child.wait_with_output()?;
+    if let Some(writer) = writer {
+        let _ = writer.join();
     }
-    let status = child.wait()?;
-    if status.success() {
-        Ok(())
+    if output.status.success() {
+        return Ok(());
+    }
+    let said = String::from_utf8_lossy(&output.stderr);
+    let last = said
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    let last: String = crate::model::sanitize::line(last)
+        .chars()
+        .take(200)
+        .collect();
+    let status = output.status;
+    Err(std::io::Error::other(if last.is_empty() {
+        format!("{program} exited with {status}")
     } else {
-        Err(std::io::Error::other(format!(
-            "{program} exited with {status}"
-        )))
-    }
+        format!("{program} exited with {status}: {last}")
+    }))
 }
 
 #[cfg(test)]
@@ -293,5 +314,24 @@ mod tests {
             "https://a.example/x"
         );
         assert!(pipe_to(&["false".to_owned()], "x").is_err());
+    }
+
+    #[test]
+    fn a_failing_command_says_why_in_its_own_last_words_without_escapes() {
+        let argv = vec![
+            "sh".to_owned(),
+            "-c".to_owned(),
+            "head -c 10 >/dev/null; printf 'warming up\\nno space left\\033[2J\\n' >&2; exit 3"
+                .to_owned(),
+        ];
+        // Far more than a pipe holds, and the command stops reading after 10 bytes.
+        let e = pipe_to(&argv, &"x".repeat(1 << 20))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("sh exited with exit status: 3: no space left"),
+            "{e}"
+        );
+        assert!(!e.contains('\u{1b}'), "{e:?}");
     }
 }

@@ -26,6 +26,8 @@ const CACHE_SIZE: usize = 32;
 pub struct LinkSettings {
     pub open_command: Vec<String>,
     pub copy_command: Vec<String>,
+    /// `[export] command`: takes an export on its stdin.
+    pub export_command: Vec<String>,
     pub environment: Environment,
     /// Write OSC 8 hyperlinks (the config's choice, `auto` resolved with the environment).
     pub hyperlinks: bool,
@@ -171,8 +173,9 @@ impl Executor {
             Effect::Export {
                 target,
                 format,
+                bodies,
                 destination,
-            } => return Some(self.export(&target, &format, &destination)),
+            } => return self.export(&target, format, bodies, &destination),
             Effect::OpenUrl { url } => return self.open_url(&url),
             Effect::Copy { text } => return self.copy(&text),
             Effect::Quit => return None,
@@ -207,17 +210,35 @@ impl Executor {
         })
     }
 
-    /// Exports to a file or the clipboard; the message says how it went.
+    /// Exports to a file, the clipboard or the configured command; the message says how it
+    /// went (for the command, once it has finished, from a thread of its own).
     fn export(
         &mut self,
         target: &crate::app::ExportTarget,
-        format: &str,
+        format: crate::export::Format,
+        bodies: bool,
         destination: &crate::app::ExportDestination,
-    ) -> Msg {
-        match super::exporting::run(&self.store, target, format, destination) {
-            Ok((Some(text), message)) => self.copy(&text).unwrap_or(Msg::Info(message)),
-            Ok((None, message)) => Msg::Info(message),
-            Err(e) => Msg::Failed(e),
+    ) -> Option<Msg> {
+        use super::exporting::Made;
+        match super::exporting::run(&self.store, target, format, bodies, destination) {
+            Ok(Made::Clipboard(text, message)) => {
+                Some(self.copy(&text).unwrap_or(Msg::Info(message)))
+            }
+            Ok(Made::Done(message)) => Some(Msg::Info(message)),
+            Ok(Made::Command { text, what }) => {
+                let argv = self.links.export_command.clone();
+                let out = self.renders.clone();
+                std::thread::spawn(move || {
+                    let program = argv.first().cloned().unwrap_or_default();
+                    let msg = match pipe_to(&argv, &text) {
+                        Ok(()) => Msg::Info(format!("Sent {what} to {program}")),
+                        Err(e) => Msg::Failed(format!("exporting to {program}: {e}")),
+                    };
+                    let _ = out.send(msg);
+                });
+                None
+            }
+            Err(e) => Some(Msg::Failed(e)),
         }
     }
 

@@ -1,10 +1,11 @@
 //! Carrying out an export from the reader: the entries from the store, the text from
-//! `export`, then a new file (never over an existing one) or the clipboard.
+//! `export`, then a new file (never over an existing one), the clipboard, or the configured
+//! command's stdin.
 
 use std::io::Write;
 
 use crate::app::{ExportDestination, ExportTarget};
-use crate::export::{Format, export};
+use crate::export::{Format, Options, export};
 use crate::model::{Entry, Page};
 use crate::store::Store;
 
@@ -37,25 +38,38 @@ pub fn entries(store: &Store, target: &ExportTarget) -> Result<Vec<Entry>, Strin
     Ok(out)
 }
 
-/// Writes the export; returns the text for the clipboard when that is where it goes, and the
-/// message for the status line.
+/// What an export made, for the runtime to deliver.
+pub enum Made {
+    /// Written to a file; the message says where.
+    Done(String),
+    /// For the clipboard, with the message to show once copied.
+    Clipboard(String, String),
+    /// For the configured command's stdin; `what` names it ("3 entries as Markdown").
+    Command { text: String, what: String },
+}
+
+/// Makes the export, and writes it when it goes to a file (never over an existing one).
 pub fn run(
     store: &Store,
     target: &ExportTarget,
-    format: &str,
+    format: Format,
+    bodies: bool,
     destination: &ExportDestination,
-) -> Result<(Option<String>, String), String> {
-    let format = Format::from_name(format).ok_or_else(|| format!("no export format {format}"))?;
+) -> Result<Made, String> {
     let entries = entries(store, target)?;
     let n = entries.len();
     let noun = if n == 1 { "entry" } else { "entries" };
-    let text = export(&entries, format, chrono::Utc::now());
+    let mut options = Options::new(chrono::Utc::now());
+    options.bodies = bodies;
+    let text = export(&entries, format, &options);
+    let what = format!("{n} {noun} as {}", format.label());
     match destination {
         ExportDestination::Clipboard if text.len() > CLIPBOARD_MAX => Err(format!(
             "{n} {noun} make {} KB, too much for the clipboard: export to a file",
             text.len() / 1000
         )),
-        ExportDestination::Clipboard => Ok((Some(text), format!("Copied {n} {noun} as Markdown"))),
+        ExportDestination::Clipboard => Ok(Made::Clipboard(text, format!("Copied {what}"))),
+        ExportDestination::Command => Ok(Made::Command { text, what }),
         ExportDestination::File(path) => {
             let mut file = std::fs::OpenOptions::new()
                 .write(true)
@@ -69,7 +83,7 @@ pub fn run(
                 })?;
             file.write_all(text.as_bytes())
                 .map_err(|e| format!("writing {path}: {e}"))?;
-            Ok((None, format!("Exported {n} {noun} to {path}")))
+            Ok(Made::Done(format!("Exported {what} to {path}")))
         }
     }
 }

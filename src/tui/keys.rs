@@ -94,6 +94,10 @@ fn text_key(event: &KeyEvent) -> Option<TextKey> {
         Code::End => TextKey::End,
         Code::Enter => TextKey::Enter,
         Code::Esc => TextKey::Esc,
+        Code::Up => TextKey::Up,
+        Code::Down => TextKey::Down,
+        Code::Tab => TextKey::Tab,
+        Code::BackTab => TextKey::BackTab,
         _ => return None,
     })
 }

@@ -237,6 +237,7 @@ fn app_options(
         relative_dates: opts.ui.relative_dates,
         full_line_cursor: opts.ui.full_line_cursor,
         export_dir: opts.export_dir.clone(),
+        export_command: opts.links.export_command.first().cloned(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! changes nothing. Every string is fitted to its cell width and filtered of control characters
 //! here too, whatever the layers below promised.
 
+mod export;
 mod feeds;
 mod help;
 mod links;
@@ -67,6 +68,12 @@ pub fn draw_buffer(buf: &mut Buffer, state: &AppState) -> Vec<Hyperlink> {
             Vec::new()
         }
     };
+    if let Some(prompt) = &state.prompt
+        && let crate::app::PromptKind::Export(dialog) = &prompt.kind
+    {
+        let command = state.options.export_command.as_deref().unwrap_or("");
+        export::draw(buf, body, prompt, dialog, command);
+    }
     status_bar(buf, status, state);
     links
 }
@@ -124,7 +131,12 @@ fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
         return;
     }
     if let Some(prompt) = &state.prompt {
-        prompt_line(buf, area, prompt);
+        if matches!(prompt.kind, crate::app::PromptKind::Export(_)) {
+            let (text, style) = export::hints(prompt);
+            buf.set_string(area.x, area.y, fit(&text, width), style);
+        } else {
+            prompt_line(buf, area, prompt);
+        }
         return;
     }
     let hint = " ? help  q quit ";
@@ -175,15 +187,38 @@ fn prompt_line(buf: &mut Buffer, area: Rect, prompt: &crate::app::Prompt) {
         buf.set_string(area.x, area.y, fit(&text, width), theme::error());
         return;
     }
-    // Keep the cursor in view: show the tail of a line too long for the screen.
-    let before = &prompt.text[..prompt.cursor];
-    let after = &prompt.text[prompt.cursor..];
-    let room = width.saturating_sub(3 + text::width(prompt.kind.label()));
+    edit_line(
+        buf,
+        area,
+        prompt.kind.label(),
+        &prompt.text,
+        prompt.cursor,
+        true,
+    );
+}
+
+/// A line of typed text after `label`; when `focused`, with a block cursor at byte `cursor`,
+/// and scrolled so the cursor stays in view.
+fn edit_line(buf: &mut Buffer, area: Rect, label: &str, text: &str, cursor: usize, focused: bool) {
+    let width = usize::from(area.width);
+    if !focused {
+        buf.set_stringn(
+            area.x,
+            area.y,
+            fit(&format!("{label}{text}"), width),
+            width,
+            theme::plain(),
+        );
+        return;
+    }
+    let before = &text[..cursor];
+    let after = &text[cursor..];
+    let room = width.saturating_sub(3 + text::width(label));
     let mut shown_before: String = before.to_owned();
     while text::width(&shown_before) > room && !shown_before.is_empty() {
         shown_before.remove(0);
     }
-    let head = format!("{}{shown_before}", prompt.kind.label());
+    let head = format!("{label}{shown_before}");
     let (x, _) = buf.set_stringn(area.x, area.y, fit(&head, width), width, theme::plain());
     let mut rest = after.chars();
     let under = rest

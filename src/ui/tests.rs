@@ -403,3 +403,28 @@ fn the_reader_stands_in_the_middle_of_a_wide_screen() {
         "the title is in the same column"
     );
 }
+
+#[test]
+fn the_export_dialog_80x24_and_at_every_tiny_size() {
+    use crate::app::TextKey;
+    // More entries than the screen holds: the dialog covers the rows under it.
+    let mut db = FakeDb::new(40);
+    let mut s = db.started(80, 24);
+    s.options.export_dir = "/home/u".into();
+    s.options.export_command = Some("pandoc".into());
+    update(&mut s, Msg::Action(Action::ToggleSelect));
+    update(&mut s, Msg::Action(Action::ToggleSelect));
+    update(&mut s, Msg::Action(Action::Export));
+    update(&mut s, Msg::Text(TextKey::Right));
+    update(&mut s, Msg::Text(TextKey::Right));
+    insta::assert_snapshot!("to_a_file", render(&s).backend());
+    update(&mut s, Msg::Text(TextKey::Down));
+    update(&mut s, Msg::Text(TextKey::Down));
+    update(&mut s, Msg::Text(TextKey::Left));
+    insta::assert_snapshot!("to_a_command", render(&s).backend());
+    for (w, h) in [(20, 5), (20, 6), (33, 7), (0, 0), (1, 1)] {
+        s.width = w;
+        s.height = h;
+        let _ = render(&s);
+    }
+}
