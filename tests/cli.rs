@@ -416,6 +416,7 @@ fn every_command_has_help() {
         "export-opml",
         "publish",
         "config",
+        "db",
     ] {
         let out = home.run_ok(&[cmd, "--help"]);
         assert!(out.contains("Usage:"), "{cmd}: {out}");
@@ -1100,4 +1101,23 @@ fn a_published_page_of_hostile_feeds_is_inert() {
             .mode();
         assert_eq!(mode & 0o777, 0o644, "readable by the web server");
     }
+}
+
+#[test]
+fn db_synth_stats_and_vacuum() {
+    let home = Home::new();
+    let out = home.run_ok(&["db", "synth", "--feeds", "5", "--entries-per-feed", "40"]);
+    assert!(out.contains("5 feeds, 200 entries"), "{out}");
+    let stats = home.run_ok(&["db", "stats"]);
+    assert!(stats.contains("5 feeds, 200 entries"), "{stats}");
+    assert!(stats.contains("full-text index"), "{stats}");
+    assert!(stats.contains("entry_bodies"), "{stats}");
+    // The synthetic database is a real one: its entries list, and searches find the words.
+    assert_eq!(home.entries(&["--limit", "7"]).len(), 7);
+    assert!(!home.entries(&["--query", "river"]).is_empty());
+    let vacuumed = home.run_ok(&["db", "vacuum"]);
+    assert!(vacuumed.contains("Compacted"), "{vacuumed}");
+    // synth never writes into a database that has feeds.
+    let err = home.run_err(&["db", "synth", "--feeds", "1"]);
+    assert!(err.contains("already holds 5 feeds"), "{err}");
 }

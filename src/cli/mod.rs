@@ -2,6 +2,7 @@
 //! become one line on stderr and exit code 1; a closed pipe (`tidings entries | head`) is not
 //! an error. Uses config, store, fetch, render, export and tui; never app or ui.
 
+mod db;
 mod demo;
 mod entries;
 mod export;
@@ -102,6 +103,9 @@ enum Command {
         /// The feed file.
         file: PathBuf,
     },
+    /// The database: `stats` (sizes and counts), `vacuum` (compact), `synth` (build a test one).
+    #[command(subcommand)]
+    Db(db::DbCommand),
     /// Check the config file and say where it is; `--default` prints every option, commented.
     Config {
         /// Print the default config with every option and what it does.
@@ -272,6 +276,7 @@ async fn dispatch(cli: Cli, ctx: &Env, demo_dir: Option<&Path>) -> anyhow::Resul
         Command::Mark(args) => entries::mark(ctx, &args, &mut out),
         Command::Export(args) => export::run(ctx, &args, &mut out),
         Command::Publish(args) => publish::run(ctx, &args),
+        Command::Db(command) => db::run(ctx, &command, &mut out),
         Command::ExportOpml { output, force } => {
             export::opml(ctx, output.as_deref(), force, &mut out)
         }

@@ -113,7 +113,7 @@ impl Store {
     /// One whole entry with its body, or `None` if there is no such entry.
     pub fn entry(&self, id: EntryId) -> Result<Option<Entry>> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, e.updated, COALESCE(b.html, ''), \
+            "SELECT {SUMMARY_COLUMNS}, e.updated, b.html, \
              COALESCE(e.link, f.site_url, f.url) \
              FROM entries e JOIN feeds f ON f.id = e.feed_id \
              LEFT JOIN entry_bodies b ON b.entry_id = e.id WHERE e.id = ?1"
@@ -123,7 +123,13 @@ impl Store {
                 Ok(Entry {
                     summary: summary_from_row(row)?,
                     updated: row.get::<_, Option<i64>>(11)?.map(to_time),
-                    content_html: row.get(12)?,
+                    content_html: super::body::unpack(row.get_ref(12)?).map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            12,
+                            rusqlite::types::Type::Blob,
+                            Box::new(e),
+                        )
+                    })?,
                     base_url: row.get(13)?,
                 })
             })

@@ -50,10 +50,13 @@ pub struct Failure<'a> {
     pub gone: bool,
 }
 
-const FEED_COLUMNS: &str = "f.id, f.url, COALESCE(f.user_title, f.title, f.url), f.site_url, \
+pub(super) const FEED_COLUMNS: &str = "f.id, f.url, COALESCE(f.user_title, f.title, f.url), f.site_url, \
      f.last_ok_at, f.last_error, f.failures, f.hold_until, f.gone_at IS NOT NULL, \
-     (SELECT count(*) FROM entries e WHERE e.feed_id = f.id AND e.read = 0), \
-     (SELECT count(*) FROM entries e WHERE e.feed_id = f.id)";
+     f.unread_count, f.entry_count";
+
+/// The status line's totals: the feeds' kept counts, summed.
+pub(super) const COUNTS_SQL: &str = "SELECT COALESCE(SUM(entry_count), 0), \
+     COALESCE(SUM(unread_count), 0), COALESCE(SUM(starred_count), 0), count(*) FROM feeds";
 
 /// A `count(*)` column (`SQLite` integers are signed; counts are never negative).
 fn count(row: &Row<'_>, index: usize) -> rusqlite::Result<u64> {
@@ -237,24 +240,17 @@ impl Store {
         })
     }
 
-    /// Totals for the status line (index-only counts).
+    /// Totals for the status line: the feeds' kept counts, summed (no entry is read).
     pub fn counts(&self) -> Result<Counts> {
         self.conn
-            .query_row(
-                "SELECT (SELECT count(*) FROM entries), \
-                        (SELECT count(*) FROM entries WHERE read = 0), \
-                        (SELECT count(*) FROM entries WHERE starred = 1), \
-                        (SELECT count(*) FROM feeds)",
-                [],
-                |r| {
-                    Ok(Counts {
-                        entries: count(r, 0)?,
-                        unread: count(r, 1)?,
-                        starred: count(r, 2)?,
-                        feeds: count(r, 3)?,
-                    })
-                },
-            )
+            .query_row(COUNTS_SQL, [], |r| {
+                Ok(Counts {
+                    entries: count(r, 0)?,
+                    unread: count(r, 1)?,
+                    starred: count(r, 2)?,
+                    feeds: count(r, 3)?,
+                })
+            })
             .map_err(|e| self.err(e))
     }
 }

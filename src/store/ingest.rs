@@ -4,7 +4,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Result, Store, search};
+use super::{Result, Store, body, search};
 use crate::model::hash::Fnv1a;
 use crate::model::{FeedId, IncomingEntry, IncomingFeed};
 
@@ -64,7 +64,7 @@ fn upsert_entry(
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO entry_bodies (entry_id, html) VALUES (?1, ?2)",
             )?
-            .execute(params![id, e.content_html])?;
+            .execute(params![id, body::pack(&e.content_html)])?;
             search::index_entry(tx, id, &e.title, e.author.as_deref(), &e.content_html, true)?;
             Ok(false)
         }
@@ -87,7 +87,7 @@ fn upsert_entry(
             ])?;
             let id = tx.last_insert_rowid();
             tx.prepare_cached("INSERT INTO entry_bodies (entry_id, html) VALUES (?1, ?2)")?
-                .execute(params![id, e.content_html])?;
+                .execute(params![id, body::pack(&e.content_html)])?;
             search::index_entry(
                 tx,
                 id,

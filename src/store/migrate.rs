@@ -26,6 +26,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0003_reading.sql"),
         then: Some(super::search::backfill),
     },
+    Migration {
+        sql: include_str!("migrations/0004_counters.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this binary writes.

@@ -1,6 +1,7 @@
 //! The `SQLite` cache: opening (pragmas, migrations, refusing a newer schema), queries and the one
 //! transaction helper every multi-statement write goes through. Uses only `model`.
 
+mod body;
 mod entries;
 mod feeds;
 mod filter;
@@ -10,12 +11,16 @@ mod migrate;
 mod newsboat;
 mod organize;
 mod search;
+mod stats;
+mod synth;
 mod text;
 
 pub use feeds::{Failure, FeedFetchState, Hold};
 pub use ingest::{FetchMeta, REDIRECT_CONFIRMATIONS};
 pub use migrate::SCHEMA_VERSION;
 pub use newsboat::{NewsboatFeed, NewsboatItem, read_newsboat_cache};
+pub use stats::{DbStats, ObjectSize};
+pub use synth::{SynthReport, SynthSpec, synth};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -493,6 +493,8 @@ fn migrating_a_version_2_database_indexes_its_entries() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, super::SCHEMA_VERSION);
+    let c = s.counts().unwrap();
+    assert_eq!((c.entries, c.unread, c.starred, c.feeds), (3, 3, 0, 1));
     assert_eq!(matching(&s, "unusual"), ["First post"]);
     assert_eq!(matching(&s, "ann"), ["First post"]);
     assert_eq!(matching(&s, "second"), ["Second"]);
@@ -500,4 +502,95 @@ fn migrating_a_version_2_database_indexes_its_entries() {
     assert_eq!(matching(&s, "em"), [] as [&str; 0]);
     assert_eq!(s.feeds().unwrap()[0].tags, [] as [&str; 0]);
     assert_eq!(s.last_visit().unwrap(), None);
+}
+
+/// The counts kept with each feed against counting the entries, after every kind of write.
+fn assert_counts_true(s: &Store) {
+    let direct = |sql: &str| -> u64 {
+        u64::try_from(s.conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap()).unwrap()
+    };
+    let c = s.counts().unwrap();
+    assert_eq!(c.entries, direct("SELECT count(*) FROM entries"));
+    assert_eq!(
+        c.unread,
+        direct("SELECT count(*) FROM entries WHERE read = 0")
+    );
+    assert_eq!(
+        c.starred,
+        direct("SELECT count(*) FROM entries WHERE starred = 1")
+    );
+    for f in s.feeds().unwrap() {
+        let id = f.id.0;
+        assert_eq!(
+            f.total,
+            direct(&format!(
+                "SELECT count(*) FROM entries WHERE feed_id = {id}"
+            ))
+        );
+        assert_eq!(
+            f.unread,
+            direct(&format!(
+                "SELECT count(*) FROM entries WHERE feed_id = {id} AND read = 0"
+            ))
+        );
+    }
+}
+
+#[test]
+fn kept_counts_stay_true_through_inserts_marks_undo_updates_and_removals() {
+    let (_dir, mut s, a, b) = sample();
+    assert_counts_true(&s);
+    let id = keys_to_ids(&s);
+    s.set_mark(&[id("a1"), id("a3"), id("b3")], Mark::Read)
+        .unwrap();
+    s.set_mark(&[id("a1"), id("a3")], Mark::Read).unwrap(); // again: no change
+    s.set_mark(&[id("b2"), id("a3")], Mark::Star).unwrap();
+    assert_counts_true(&s);
+    s.set_mark(&[id("a1")], Mark::Unread).unwrap();
+    s.set_mark(&[id("a2")], Mark::Unstar).unwrap();
+    s.mark_matching(&EntryFilter::default(), Mark::Read, None)
+        .unwrap();
+    assert_counts_true(&s);
+    // A refresh that brings one new entry and changes another's body.
+    feed(
+        &mut s,
+        "https://tech.example/feed",
+        "Über Tech",
+        vec![
+            entry("a1", 1, None, "changed body"),
+            entry("a4", 0, None, "new"),
+        ],
+    );
+    assert_counts_true(&s);
+    s.remove_feed(b).unwrap();
+    assert_counts_true(&s);
+    assert_eq!(s.counts().unwrap().feeds, 1);
+    let _ = a;
+}
+
+/// The status line's counts and the feed list read the feeds' kept counts: no plan step may
+/// touch `entries` (a count over a million entries is what they replace).
+#[test]
+fn counts_and_the_feed_list_never_read_entries() {
+    let (_dir, s, _, _) = sample();
+    let plan = |sql: &str| -> String {
+        let mut stmt = s
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let steps: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        steps.join(" | ")
+    };
+    let counts = plan(super::feeds::COUNTS_SQL);
+    let feeds = plan(&format!(
+        "SELECT {} FROM feeds f ORDER BY lower(COALESCE(f.user_title, f.title, f.url)), f.id",
+        super::feeds::FEED_COLUMNS
+    ));
+    for p in [&counts, &feeds] {
+        assert!(!p.contains("entries"), "{p}");
+    }
 }

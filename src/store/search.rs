@@ -32,7 +32,7 @@ pub(super) fn backfill(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     let count: i64 = tx.query_row("SELECT count(*) FROM entries", [], |r| r.get(0))?;
     tracing::info!("indexing {count} entries for search");
     let mut read = tx.prepare(
-        "SELECT e.id, e.title, e.author, COALESCE(b.html, '') FROM entries e \
+        "SELECT e.id, e.title, e.author, b.html FROM entries e \
          LEFT JOIN entry_bodies b ON b.entry_id = e.id",
     )?;
     let mut rows = read.query([])?;
@@ -43,7 +43,13 @@ pub(super) fn backfill(tx: &Transaction<'_>) -> rusqlite::Result<()> {
             row.get(0)?,
             &row.get::<_, String>(1)?,
             author.as_deref(),
-            &row.get::<_, String>(3)?,
+            &super::body::unpack(row.get_ref(3)?).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    3,
+                    rusqlite::types::Type::Blob,
+                    Box::new(e),
+                )
+            })?,
             false,
         )?;
     }
