@@ -257,6 +257,7 @@ async fn requests_during_a_run_are_coalesced_into_one() {
     let opts = RefreshOptions {
         jobs: 4,
         per_host: 4,
+        retention: tidings::model::RetentionRules::default(),
     };
     let task = tokio::spawn(serve(store, fetcher, opts, cmd_rx, event_tx));
     cmd_tx.send(RefreshCmd::Now(RefreshScope::All)).unwrap();
@@ -376,4 +377,93 @@ fn an_rss_ttl_keeps_a_feed_out_of_the_automatic_refresh() {
     assert!(home.feeds()[0]["next_try"].is_string());
     assert_eq!(home.refresh_json(&["--due"])["feeds"], 0);
     assert_eq!(server.hits("/ttl.xml"), 1);
+}
+
+/// `[retention]` at work: after a refresh, old read entries the feed no longer lists go;
+/// unread, starred and still-listed ones stay, and so does everything without a rule.
+#[test]
+fn retention_removes_old_read_entries_the_feed_no_longer_lists() {
+    let item = |guid: &str, date: &str| {
+        format!(
+            "<item><guid>{guid}</guid><title>Item {guid}</title><pubDate>{date}</pubDate></item>"
+        )
+    };
+    let feed = |items: &[String]| {
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Kept</title>{}</channel></rss>",
+            items.concat()
+        )
+        .into_bytes()
+    };
+    let old = "Mon, 02 Jan 2023 10:00:00 GMT";
+    let recent = chrono::Utc::now().to_rfc2822();
+    let server = TestServer::start();
+    server.route(
+        "/kept.xml",
+        Response::ok(feed(&[
+            item("new", &recent),
+            item("old-read", old),
+            item("old-unread", old),
+            item("old-starred", old),
+            item("old-listed", old),
+        ])),
+    );
+    let home = Home::new();
+    home.import(&[server.url("/kept.xml")]);
+    home.refresh_json(&[]);
+    let ids: Vec<(String, String)> =
+        serde_json::from_str::<Value>(&home.ok(&["entries", "--json"]))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["title"].as_str().unwrap().to_owned(), e["id"].to_string()))
+            .collect();
+    let id = |t: &str| ids.iter().find(|(k, _)| k == t).unwrap().1.clone();
+    home.ok(&[
+        "mark",
+        &id("Item old-read"),
+        &id("Item old-starred"),
+        &id("Item old-listed"),
+        "--read",
+    ]);
+    home.ok(&["mark", &id("Item old-starred"), "--star"]);
+    // The feed now lists only two entries.
+    server.route(
+        "/kept.xml",
+        Response::ok(feed(&[item("new", &recent), item("old-listed", old)])),
+    );
+    let config = home.dir.path().join("retention.toml");
+    // Without a rule, nothing goes.
+    home.refresh_json(&[]);
+    assert_eq!(home.feeds()[0]["total"], 5);
+    std::fs::write(&config, "[retention]\nkeep_days = 30\n").unwrap();
+    let out = home.run(&["--config", config.to_str().unwrap(), "refresh"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let titles: Vec<String> = serde_json::from_str::<Value>(&home.ok(&["entries", "--json"]))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["title"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Item new",
+            "Item old-listed",
+            "Item old-starred",
+            "Item old-unread"
+        ],
+        "old-read went; the rest stay (one date: the newest id first)"
+    );
+    let f = &home.feeds()[0];
+    assert_eq!(
+        (f["total"].as_u64(), f["unread"].as_u64()),
+        (Some(4), Some(2))
+    );
 }

@@ -195,6 +195,7 @@ impl Env {
         RefreshOptions {
             jobs: self.config.refresh.jobs,
             per_host: self.config.refresh.per_host,
+            retention: self.config.retention.rules(),
         }
     }
 }

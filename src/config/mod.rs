@@ -3,6 +3,7 @@
 
 mod keymap;
 mod paths;
+pub mod retention;
 pub mod style;
 
 pub use keymap::{Keymap, Scope};
@@ -39,6 +40,7 @@ pub struct Config {
     pub ui: UiConfig,
     pub links: LinksConfig,
     pub export: ExportConfig,
+    pub retention: retention::RetentionConfig,
     /// `[colors]` as written; `styles` is what it means.
     colors: BTreeMap<String, String>,
     #[serde(skip)]

@@ -8,9 +8,11 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
-use super::http::{FetchError, FetchOutcome, Fetcher, Validators};
+use super::http::{FetchError, FetchOutcome, Fetched, Fetcher, Validators};
 use super::parse::parse_document;
-use crate::model::{FeedId, RefreshCmd, RefreshEvent, RefreshScope, RefreshSummary};
+use crate::model::{
+    FeedId, IncomingFeed, RefreshCmd, RefreshEvent, RefreshScope, RefreshSummary, RetentionRules,
+};
 use crate::store::{Failure, FeedFetchState, FetchMeta, Hold, Store, StoreError};
 
 /// The refresh task's own connection. An async mutex: a feed waiting to be written waits as a
@@ -22,13 +24,15 @@ pub fn shared_store(store: Store) -> SharedStore {
     Arc::new(tokio::sync::Mutex::new(store))
 }
 
-/// How wide a refresh runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How wide a refresh runs, and what it keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefreshOptions {
     /// Requests in flight at once.
     pub jobs: usize,
     /// Requests in flight at once to one host.
     pub per_host: usize,
+    /// What each feed keeps after it is stored (`Store::prune`).
+    pub retention: RetentionRules,
 }
 
 /// Why a whole refresh could not run (a single feed's failure is an event, not this).
@@ -106,14 +110,16 @@ fn fresh_until(max_age_secs: Option<u64>, ttl_minutes: Option<u32>, now: i64) ->
 struct RunShared {
     holds: HostHolds,
     parsers: Semaphore,
+    retention: RetentionRules,
 }
 
 impl RunShared {
-    fn new() -> Self {
+    fn new(retention: RetentionRules) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Self {
             holds: HostHolds::default(),
             parsers: Semaphore::new(cores),
+            retention,
         }
     }
 }
@@ -127,6 +133,35 @@ async fn with_store<T: Send + 'static>(
     tokio::task::spawn_blocking(move || f(&mut guard).map_err(RefreshError::from))
         .await
         .map_err(|e| RefreshError::Join(e.to_string()))?
+}
+
+/// Stores a parsed feed, then removes what its retention rule no longer keeps (never what the
+/// document still lists). Returns how many entries were new.
+async fn store_feed(
+    store: &SharedStore,
+    feed: &FeedFetchState,
+    shared: &RunShared,
+    incoming: IncomingFeed,
+    body: Fetched,
+) -> Result<usize, RefreshError> {
+    let mut titles = vec![feed.title.as_str()];
+    titles.extend(incoming.title.as_deref());
+    let rule = shared.retention.for_feed(&feed.url, &titles);
+    let id = feed.id;
+    with_store(store, move |s| {
+        let at = now();
+        let meta = FetchMeta {
+            etag: body.validators.etag.as_deref(),
+            last_modified: body.validators.last_modified.as_deref(),
+            fresh_until: fresh_until(body.max_age, incoming.ttl_minutes, at),
+            permanent_redirect: body.permanent_redirect.as_deref(),
+        };
+        let new = s.record_success(id, &incoming, &meta, at)?;
+        let listed: Vec<&str> = incoming.entries.iter().map(|e| e.key.as_str()).collect();
+        s.prune(id, &rule, &listed, at)?;
+        Ok(new)
+    })
+    .await
 }
 
 /// Fetches, parses and stores one feed. Every failure becomes that feed's recorded error, with
@@ -172,18 +207,9 @@ async fn refresh_feed(
             .await;
             drop(permit);
             match parsed {
-                Ok((Ok(incoming), body)) => with_store(&store, move |s| {
-                    let at = now();
-                    let meta = FetchMeta {
-                        etag: body.validators.etag.as_deref(),
-                        last_modified: body.validators.last_modified.as_deref(),
-                        fresh_until: fresh_until(body.max_age, incoming.ttl_minutes, at),
-                        permanent_redirect: body.permanent_redirect.as_deref(),
-                    };
-                    s.record_success(id, &incoming, &meta, at)
-                })
-                .await
-                .map(FeedResult::Updated),
+                Ok((Ok(incoming), body)) => store_feed(&store, &feed, &shared, incoming, body)
+                    .await
+                    .map(FeedResult::Updated),
                 Ok((Err(e), _)) => Ok(FeedResult::Failed(e.to_string())),
                 Err(e) => Ok(FeedResult::Failed(format!("parser crashed: {e}"))),
             }
@@ -253,7 +279,7 @@ pub async fn run_once(
 
     let global = Arc::new(Semaphore::new(opts.jobs.max(1)));
     let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
-    let shared = Arc::new(RunShared::new());
+    let shared = Arc::new(RunShared::new(opts.retention.clone()));
     let mut tasks: JoinSet<(FeedId, String, FeedResult)> = JoinSet::new();
     for feed in feeds {
         let host = Arc::clone(
@@ -332,7 +358,7 @@ pub async fn serve(
                 Some(RefreshCmd::Shutdown) | None => return,
             },
         };
-        let run = run_once(&store, &fetcher, scope, opts, |e| {
+        let run = run_once(&store, &fetcher, scope, opts.clone(), |e| {
             let _ = events.send(e);
         });
         tokio::pin!(run);

@@ -7,12 +7,14 @@ pub mod hash;
 pub mod key;
 pub mod query;
 mod refresh;
+pub mod retention;
 pub mod sanitize;
 
 pub use action::Action;
 pub use export_format::ExportFormat;
 pub use query::Query;
 pub use refresh::{RefreshCmd, RefreshEvent, RefreshScope, RefreshSummary};
+pub use retention::{FeedRetention, Retention, RetentionRules};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

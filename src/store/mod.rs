@@ -10,6 +10,7 @@ mod meta;
 mod migrate;
 mod newsboat;
 mod organize;
+mod retention;
 mod search;
 mod stats;
 mod synth;

@@ -199,7 +199,7 @@ fn spawn_refresh(
     let task = tokio::spawn(refresh::serve(
         writer,
         opts.fetcher.clone(),
-        opts.refresh,
+        opts.refresh.clone(),
         cmd_rx,
         event_tx,
     ));
