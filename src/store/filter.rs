@@ -168,8 +168,39 @@ fn feed_terms(
     Ok(())
 }
 
+/// Up to this many search matches are fetched by id and sorted; beyond, the stream is walked
+/// in order and each entry checked against the index. Either way a page costs about the same
+/// however big the database: reading at most this many ids from the index (a few ms), or
+/// checking entries until a page is full, which takes few checks when matches are this common.
+pub(super) const FEW_MATCHES: usize = 10_000;
+
+/// The ids matching `expr` when there are at most `few`, else `None`.
+fn few_matches(
+    conn: &Connection,
+    expr: &str,
+    few: usize,
+) -> rusqlite::Result<Option<BTreeSet<i64>>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?1 LIMIT ?2")?;
+    let limit = i64::try_from(few + 1).unwrap_or(i64::MAX);
+    let ids: BTreeSet<i64> = stmt
+        .query_map(rusqlite::params![expr, limit], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((ids.len() <= few).then_some(ids))
+}
+
 /// The clause for `filter` (cursor and mark conditions are added by the callers).
 pub(super) fn build(conn: &Connection, filter: &EntryFilter, now: i64) -> rusqlite::Result<Clause> {
+    build_with(conn, filter, now, FEW_MATCHES)
+}
+
+/// [`build`], with searches matching more than `few` entries checked entry by entry.
+pub(super) fn build_with(
+    conn: &Connection,
+    filter: &EntryFilter,
+    now: i64,
+    few: usize,
+) -> rusqlite::Result<Clause> {
     let mut clause = Clause::default();
     if filter.unread_only {
         clause.push("e.read = 0", []);
@@ -209,10 +240,16 @@ pub(super) fn build(conn: &Connection, filter: &EntryFilter, now: i64) -> rusqli
     }
     let (wanted, unwanted) = match_expressions(query);
     if let Some(m) = wanted {
-        clause.push(
-            "+e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH {})",
-            [text(m)],
-        );
+        match few_matches(conn, &m, few)? {
+            Some(ids) if ids.is_empty() => clause.nothing = true,
+            // Few: fetch those entries by id and sort them.
+            Some(ids) => clause.push("e.id IN (SELECT value FROM json_each({}))", [id_list(&ids)]),
+            // Many: walk the stream in order and check each entry, until the page is full.
+            None => clause.push(
+                "EXISTS (SELECT 1 FROM entries_fts WHERE entries_fts MATCH {} AND rowid = e.id)",
+                [text(m)],
+            ),
+        }
     }
     if let Some(m) = unwanted {
         clause.push(

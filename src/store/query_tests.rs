@@ -594,3 +594,38 @@ fn counts_and_the_feed_list_never_read_entries() {
         assert!(!p.contains("entries"), "{p}");
     }
 }
+
+/// A search gives the same entries whether its matches are fetched by id (few) or checked
+/// entry by entry (many).
+#[test]
+fn few_and_many_matches_give_the_same_entries() {
+    let (_dir, s, _, _) = sample();
+    let ids = |few: usize, text: &str| -> Vec<i64> {
+        let filter = query(text);
+        let clause = super::filter::build_with(&s.conn, &filter, NOW, few).unwrap();
+        if clause.nothing {
+            return Vec::new();
+        }
+        let sql = format!(
+            "SELECT e.id FROM entries e WHERE {} ORDER BY e.published DESC, e.id DESC",
+            clause.sql()
+        );
+        let mut stmt = s.conn.prepare(&sql).unwrap();
+        stmt.query_map(rusqlite::params_from_iter(clause.args), |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    for text in [
+        "rustacean",
+        "borrow*",
+        "\"borrow checker\"",
+        "bread butter",
+        "unread borrow*",
+        "-stew borrow*",
+        "nothingmatches",
+    ] {
+        assert_eq!(ids(0, text), ids(10_000, text), "{text}");
+    }
+    assert!(!ids(0, "borrow*").is_empty());
+}
