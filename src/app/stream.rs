@@ -186,9 +186,11 @@ impl StreamView {
         self.prefetch(height).into_iter().collect()
     }
 
-    /// Keeps the cursor on screen.
+    /// Keeps the cursor on screen, and the screen full when there are rows enough (no blank
+    /// lines under the last row while rows above are hidden).
     pub fn scroll_into_view(&mut self, height: usize) {
         let height = height.max(1);
+        self.offset = self.offset.min(self.rows.len().saturating_sub(height));
         if self.cursor < self.offset {
             self.offset = self.cursor;
         } else if self.cursor >= self.offset + height {

@@ -92,6 +92,26 @@ fn bottom_jumps_without_loading_everything_and_top_comes_back() {
     assert_eq!(selected_id(&s), 5_000);
 }
 
+/// Found by hand on a million entries: `G` showed the oldest entry alone on the first line,
+/// and so did a feed opened with its cursor on its oldest (new) entry.
+#[test]
+fn jumping_to_the_bottom_shows_a_full_screen_ending_at_the_oldest_entry() {
+    let mut db = FakeDb::new(5_000);
+    let mut s = db.started(80, 24);
+    db.send(&mut s, act(Action::Bottom));
+    let list = usize::from(s.height) - 2;
+    assert_eq!(s.stream.cursor, s.stream.rows.len() - 1);
+    assert_eq!(
+        s.stream.offset + list,
+        s.stream.rows.len(),
+        "the last screenful"
+    );
+    // Any window whose offset would leave blank lines under its last row is pulled back.
+    s.stream.offset = s.stream.rows.len() - 3;
+    s.stream.scroll_into_view(list);
+    assert_eq!(s.stream.offset + list, s.stream.rows.len());
+}
+
 #[test]
 fn a_late_page_of_an_old_filter_is_ignored() {
     let mut db = FakeDb::new(10);
