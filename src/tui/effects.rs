@@ -16,6 +16,9 @@ use crate::model::{Entry, EntryId, RefreshCmd};
 use crate::render::{self, Rendered};
 use crate::store::Store;
 
+/// Marks on more entries than this are written off the UI thread (`spawn_mark`).
+const BULK: usize = 500;
+
 /// How long the reader waits for a full layout before showing the plain-text fallback.
 pub const RENDER_BUDGET: Duration = Duration::from_millis(300);
 /// Layouts kept for reopening an entry at the same width.
@@ -127,24 +130,26 @@ impl Executor {
                     undoable: true,
                 })
             }
-            Effect::UndoMark { ids, mark } => {
+            Effect::UndoMark { ids, mark } if ids.len() <= BULK => {
                 store.set_mark(&ids, mark).map(|ids| Msg::MarkApplied {
                     ids,
                     mark,
                     undoable: false,
                 })
             }
+            Effect::UndoMark { ids, mark } => {
+                let n = ids.len();
+                self.spawn_mark(mark, false, move |s| s.set_mark(&ids, mark));
+                return Some(Msg::Info(format!("Undoing {n} marks…")));
+            }
             Effect::MarkMatching {
                 filter,
                 mark,
                 above,
-            } => store
-                .mark_matching(&filter, mark, above)
-                .map(|ids| Msg::MarkApplied {
-                    ids,
-                    mark,
-                    undoable: true,
-                }),
+            } => {
+                self.spawn_mark(mark, true, move |s| s.mark_matching(&filter, mark, above));
+                return Some(Msg::Info("Marking…".into()));
+            }
             Effect::Refresh(scope) => {
                 if self.refresh.send(RefreshCmd::Now(scope)).is_err() {
                     return Some(Msg::Failed(
@@ -253,6 +258,29 @@ impl Executor {
         pipe_to(command, text)
             .err()
             .map(|e| Msg::Failed(format!("copying with {}: {e}", command[0])))
+    }
+
+    /// Makes a bulk mark on a connection and thread of its own, so the keys keep working while
+    /// tens of thousands of entries change; like every mark, it shows once it is written.
+    fn spawn_mark(
+        &self,
+        mark: crate::model::Mark,
+        undoable: bool,
+        work: impl FnOnce(&mut Store) -> Result<Vec<EntryId>, crate::store::StoreError> + Send + 'static,
+    ) {
+        let path = self.store.path().to_owned();
+        let out = self.renders.clone();
+        std::thread::spawn(move || {
+            let msg = match Store::open(&path).and_then(|mut s| work(&mut s)) {
+                Ok(ids) => Msg::MarkApplied {
+                    ids,
+                    mark,
+                    undoable,
+                },
+                Err(e) => Msg::Failed(e.to_string()),
+            };
+            let _ = out.send(msg);
+        });
     }
 
     /// Subscribes on a task of its own (fetching may take as long as the timeout); the result
