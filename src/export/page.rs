@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 
-use super::items::{Options, date};
+use super::items::{Options, date, xml as esc};
 use crate::model::Entry;
 use crate::render;
 
@@ -54,23 +54,6 @@ body > footer { padding-top: 1.5rem; padding-bottom: 3rem; }
 /// What the page forbids: everything but its own style and http(s) images.
 const CSP: &str = "default-src 'none'; img-src http: https:; style-src 'unsafe-inline'; \
                    base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-/// HTML text: `&`, `<`, `>` and quotes escaped. Strings from the store are already free of
-/// control characters.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// An entry's link, when it is one a page may carry.
 fn web_link(link: Option<&str>) -> Option<String> {

@@ -401,7 +401,14 @@ mod tests {
 
     /// The query plan of a page, its steps joined by ` | `.
     fn explain_page(s: &Store, filter: &EntryFilter, page: Page) -> String {
-        let clause = page_clause(&s.conn, filter, page, 1_800_000_000).unwrap();
+        explain(
+            s,
+            page_clause(&s.conn, filter, page, 1_800_000_000).unwrap(),
+        )
+    }
+
+    /// The query plan of a page of entries under `clause`.
+    fn explain(s: &Store, clause: super::filter::Clause) -> String {
         let sql = format!(
             "EXPLAIN QUERY PLAN SELECT {SUMMARY_COLUMNS} FROM entries e \
              JOIN feeds f ON f.id = e.feed_id WHERE {} \
@@ -511,19 +518,7 @@ mod tests {
             };
             let clause = super::filter::build_with(&s.conn, &filter, 1_800_000_000, 0).unwrap();
             assert!(clause.sql().contains("EXISTS"), "{}", clause.sql());
-            let sql = format!(
-                "EXPLAIN QUERY PLAN SELECT {SUMMARY_COLUMNS} FROM entries e \
-                 JOIN feeds f ON f.id = e.feed_id WHERE {} \
-                 ORDER BY e.published DESC, e.id DESC LIMIT 50",
-                clause.sql()
-            );
-            let mut stmt = s.conn.prepare(&sql).unwrap();
-            let plan: Vec<String> = stmt
-                .query_map(params_from_iter(clause.args), |r| r.get::<_, String>(3))
-                .unwrap()
-                .map(Result::unwrap)
-                .collect();
-            let plan = plan.join(" | ");
+            let plan = explain(&s, clause);
             assert!(
                 plan.contains("INDEX entries_")
                     && !plan.contains("TEMP B-TREE")
