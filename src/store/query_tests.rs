@@ -629,3 +629,53 @@ fn few_and_many_matches_give_the_same_entries() {
     }
     assert!(!ids(0, "borrow*").is_empty());
 }
+
+/// A migration that stops part way (here: creating its first trigger fails, after it has
+/// altered a table and filled the new columns) leaves the database
+/// exactly as it was, at its old version, and says which migration and why; once the cause is
+/// gone, opening it again migrates it. Migrations are one transaction each, so a kill at any
+/// point is the same as this failure.
+#[test]
+fn a_migration_that_stops_part_way_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    super::migrate::migrate_to(&mut conn, "old.db", 3).unwrap();
+    conn.execute_batch(
+        "INSERT INTO feeds (id, url, title, added_at) VALUES (1, 'https://a.example/', 'A', 0);
+         INSERT INTO entries (id, feed_id, key, title, published, first_seen, content_hash)
+             VALUES (1, 1, 'k', 'Kept', 1, 1, 0);
+         -- In the way of migration 4's first trigger.
+         CREATE TRIGGER entries_count_insert AFTER INSERT ON feeds BEGIN SELECT 1; END;",
+    )
+    .unwrap();
+    drop(conn);
+    let err = Store::open(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("old.db: migration to schema version 4 failed")
+            && err.contains("entries_count_insert already exists"),
+        "{err}"
+    );
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 3);
+    let columns: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM pragma_table_info('feeds') WHERE name = 'entry_count'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        columns, 0,
+        "the ALTER TABLE before the failure was rolled back"
+    );
+    conn.execute_batch("DROP TRIGGER entries_count_insert")
+        .unwrap();
+    drop(conn);
+    let s = Store::open(&path).unwrap();
+    let c = s.counts().unwrap();
+    assert_eq!((c.entries, c.unread, c.feeds), (1, 1, 1));
+}
