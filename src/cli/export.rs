@@ -12,7 +12,7 @@ use super::Env;
 use super::output::Out;
 use crate::export::{Format, Options, export};
 use crate::model::query::{self, Term, TermKind};
-use crate::model::{Entry, EntryFilter, EntryId, Page, Query};
+use crate::model::{EntryFilter, EntryId, Query};
 use crate::store::Store;
 
 /// Which entries: the same filters as `tidings entries`, and the reader's filter language.
@@ -78,21 +78,6 @@ impl Pick {
     }
 }
 
-/// The entries `filter` matches, newest first, at most `limit`.
-pub fn collect(store: &Store, filter: &EntryFilter, limit: usize) -> anyhow::Result<Vec<Entry>> {
-    let mut entries = Vec::new();
-    let mut page = Page::First;
-    while entries.len() < limit {
-        let rows = store.entries_page(filter, page, 500.min(limit - entries.len()))?;
-        let Some(last) = rows.last() else { break };
-        page = Page::Older(last.cursor());
-        for row in &rows {
-            entries.extend(store.entry(row.id)?);
-        }
-    }
-    Ok(entries)
-}
-
 /// `tidings export` options.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -142,7 +127,7 @@ pub fn run(env: &Env, args: &ExportArgs, out: &mut Out) -> anyhow::Result<ExitCo
                 return Ok(ExitCode::from(USAGE));
             }
         };
-        collect(&store, &filter, usize::MAX)?
+        store.entries_matching(&filter, usize::MAX)?
     } else {
         let mut entries = Vec::new();
         for id in &args.ids {

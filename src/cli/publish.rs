@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::Env;
-use super::export::{Pick, USAGE, collect};
+use super::export::{Pick, USAGE};
 use crate::export::{Format, Options, export, page};
 use crate::model::Query;
 use crate::model::query;
@@ -74,7 +74,7 @@ pub fn run(env: &Env, args: &PublishArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(USAGE));
         }
     };
-    let entries = collect(&store, &filter, args.limit)?;
+    let entries = store.entries_matching(&filter, args.limit)?;
     let now = chrono::Utc::now();
     let title = args
         .title

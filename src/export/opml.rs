@@ -6,20 +6,10 @@ use std::fmt::Write as _;
 
 use crate::model::Feed;
 
-/// XML attribute text.
+/// XML attribute text: escaped as any XML text, with line breaks and tabs as spaces (a
+/// parser would turn them into spaces anyway).
 fn attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if u32::from(c) < 0x20 => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    super::items::xml(&s.replace(['\t', '\n', '\r'], " "))
 }
 
 fn outline(out: &mut String, feed: &Feed, indent: &str) {

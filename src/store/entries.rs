@@ -110,6 +110,22 @@ impl Store {
         Ok(rows)
     }
 
+    /// The whole entries `filter` matches, bodies included, newest first, at most `limit`
+    /// (exports and the published page; read a page of ids at a time).
+    pub fn entries_matching(&self, filter: &EntryFilter, limit: usize) -> Result<Vec<Entry>> {
+        let mut entries = Vec::new();
+        let mut page = Page::First;
+        while entries.len() < limit {
+            let rows = self.entries_page(filter, page, 500.min(limit - entries.len()))?;
+            let Some(last) = rows.last() else { break };
+            page = Page::Older(last.cursor());
+            for row in &rows {
+                entries.extend(self.entry(row.id)?);
+            }
+        }
+        Ok(entries)
+    }
+
     /// One whole entry with its body, or `None` if there is no such entry.
     pub fn entry(&self, id: EntryId) -> Result<Option<Entry>> {
         let sql = format!(

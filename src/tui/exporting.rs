@@ -6,7 +6,7 @@ use std::io::Write;
 
 use crate::app::{ExportDestination, ExportTarget};
 use crate::export::{Format, Options, export};
-use crate::model::{Entry, Page};
+use crate::model::Entry;
 use crate::store::Store;
 
 /// The largest export put on the clipboard (terminals cap OSC 52 payloads).
@@ -22,17 +22,9 @@ pub fn entries(store: &Store, target: &ExportTarget) -> Result<Vec<Entry>, Strin
             }
         }
         ExportTarget::Filter(filter) => {
-            let mut page = Page::First;
-            loop {
-                let rows = store
-                    .entries_page(filter, page, 500)
-                    .map_err(|e| e.to_string())?;
-                let Some(last) = rows.last() else { break };
-                page = Page::Older(last.cursor());
-                for row in &rows {
-                    out.extend(store.entry(row.id).map_err(|e| e.to_string())?);
-                }
-            }
+            out = store
+                .entries_matching(filter, usize::MAX)
+                .map_err(|e| e.to_string())?;
         }
     }
     Ok(out)
