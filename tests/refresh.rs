@@ -250,7 +250,7 @@ async fn requests_during_a_run_are_coalesced_into_one() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("t.db")).unwrap();
     store.add_feed(&server.url("/slow.xml"), 0).unwrap();
-    let store = tidings::fetch::refresh::shared_store(store);
+    let store = tidings::fetch::refresh::shared_store(store).unwrap();
     let fetcher = Fetcher::new(FetchOptions::default()).unwrap();
     let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel();
     let (event_tx, mut event_rx) = tokio::sync::mpsc::unbounded_channel();

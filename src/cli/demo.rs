@@ -63,7 +63,7 @@ pub async fn seed(env: &Env, dir: &Path) -> anyhow::Result<()> {
             .map_err(|()| anyhow::anyhow!("{} is not an absolute path", path.display()))?;
         store.add_feed(url.as_str(), now)?;
     }
-    let store = crate::fetch::refresh::shared_store(store);
+    let store = crate::fetch::refresh::shared_store(store)?;
     run_once(
         &store,
         &env.fetcher()?,

@@ -208,7 +208,7 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
     } else {
         RefreshScope::All
     };
-    let store = crate::fetch::refresh::shared_store(env.open_store()?);
+    let store = crate::fetch::refresh::shared_store(env.open_store()?)?;
     let started = std::time::Instant::now();
     let mut progress = Progress::new(!args.json && std::io::stderr().is_terminal());
     let mut failures = Vec::new();

@@ -13,15 +13,19 @@ use super::parse::parse_document;
 use crate::model::{
     FeedId, IncomingFeed, RefreshCmd, RefreshEvent, RefreshScope, RefreshSummary, RetentionRules,
 };
-use crate::store::{Failure, FeedFetchState, FetchMeta, Hold, Store, StoreError};
+use crate::store::{Durability, Failure, FeedFetchState, FetchMeta, Hold, Store, StoreError};
 
 /// The refresh task's own connection. An async mutex: a feed waiting to be written waits as a
 /// task, not on a blocking thread (each extra blocking thread costs a malloc arena).
 pub type SharedStore = Arc<tokio::sync::Mutex<Store>>;
 
-/// Wraps the refresh task's connection.
-pub fn shared_store(store: Store) -> SharedStore {
-    Arc::new(tokio::sync::Mutex::new(store))
+/// Wraps the refresh task's connection, whose commits are synced at checkpoints only: what a
+/// refresh writes can be fetched again, and a sync per feed would hold the write lock (and
+/// the marks waiting on it) for a disk flush each. Marks on other connections stay synced, and
+/// their sync makes the log before them durable too.
+pub fn shared_store(store: Store) -> Result<SharedStore, StoreError> {
+    store.set_durability(Durability::Normal)?;
+    Ok(Arc::new(tokio::sync::Mutex::new(store)))
 }
 
 /// How wide a refresh runs, and what it keeps.

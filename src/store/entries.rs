@@ -544,6 +544,31 @@ mod tests {
         }
     }
 
+    /// Negating a word most entries have walks the stream in order and skips those entries
+    /// through one read of the matches: no temporary index of every match, no sort.
+    #[test]
+    fn negating_a_common_word_walks_the_stream_in_order() {
+        let (_d, s, _, _) = seeded(4);
+        let filter = EntryFilter {
+            unread_only: true,
+            query: crate::model::query::parse("-title").unwrap(),
+            ..EntryFilter::default()
+        };
+        let clause = super::filter::build_with(&s.conn, &filter, 1_800_000_000, 0).unwrap();
+        assert!(
+            clause.sql().contains("tidings_excluded"),
+            "{}",
+            clause.sql()
+        );
+        let plan = explain(&s, clause);
+        assert!(
+            plan.contains("INDEX entries_unread_stream")
+                && !plan.contains("TEMP B-TREE")
+                && !plan.contains("entries_fts"),
+            "{plan}"
+        );
+    }
+
     /// The index each kind of filter walks: the partial indexes for `unread` and `starred`
     /// (small when most entries are read), the per-feed one for one feed, the stream index
     /// (which carries the feed) otherwise, a range of it for dates.

@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 
 use rusqlite::{Connection, types::Value};
 
+use super::exclude;
 use super::search::match_expressions;
 use crate::model::EntryFilter;
 use crate::model::query::{Query, TermKind};
@@ -26,6 +27,8 @@ pub(super) struct Clause {
     pub args: Vec<Value>,
     /// Some term can match nothing (`feed:` naming no feed): no need to ask.
     pub nothing: bool,
+    /// Sets of ids the SQL looks up, kept alive while the clause is.
+    exclusions: Vec<exclude::Held>,
 }
 
 impl Clause {
@@ -189,6 +192,26 @@ fn few_matches(
     Ok((ids.len() <= few).then_some(ids))
 }
 
+/// Entries must match `expr`: by id when few do, else checked entry by entry.
+fn wanted_terms(
+    conn: &Connection,
+    expr: &str,
+    few: usize,
+    clause: &mut Clause,
+) -> rusqlite::Result<()> {
+    match few_matches(conn, expr, few)? {
+        Some(ids) if ids.is_empty() => clause.nothing = true,
+        // Few: fetch those entries by id and sort them.
+        Some(ids) => clause.push("e.id IN (SELECT value FROM json_each({}))", [id_list(&ids)]),
+        // Many: walk the stream in order and check each entry, until the page is full.
+        None => clause.push(
+            "EXISTS (SELECT 1 FROM entries_fts WHERE entries_fts MATCH {} AND rowid = e.id)",
+            [text(expr.to_owned())],
+        ),
+    }
+    Ok(())
+}
+
 /// The clause for `filter` (cursor and mark conditions are added by the callers).
 pub(super) fn build(conn: &Connection, filter: &EntryFilter, now: i64) -> rusqlite::Result<Clause> {
     build_with(conn, filter, now, FEW_MATCHES)
@@ -238,24 +261,31 @@ pub(super) fn build_with(
             TermKind::Feed(_) | TermKind::Tag(_) | TermKind::Word(_) | TermKind::Phrase(_) => {}
         }
     }
-    let (wanted, unwanted) = match_expressions(query);
-    if let Some(m) = wanted {
-        match few_matches(conn, &m, few)? {
-            Some(ids) if ids.is_empty() => clause.nothing = true,
-            // Few: fetch those entries by id and sort them.
-            Some(ids) => clause.push("e.id IN (SELECT value FROM json_each({}))", [id_list(&ids)]),
-            // Many: walk the stream in order and check each entry, until the page is full.
-            None => clause.push(
-                "EXISTS (SELECT 1 FROM entries_fts WHERE entries_fts MATCH {} AND rowid = e.id)",
-                [text(m)],
-            ),
+    match match_expressions(query) {
+        // FTS5 leaves the unwanted out as it reads the wanted: one expression.
+        (Some(wanted), Some(unwanted)) => {
+            wanted_terms(
+                conn,
+                &format!("({wanted}) NOT ({unwanted})"),
+                few,
+                &mut clause,
+            )?;
         }
-    }
-    if let Some(m) = unwanted {
-        clause.push(
-            "e.id NOT IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH {})",
-            [text(m)],
-        );
+        (Some(wanted), None) => wanted_terms(conn, &wanted, few, &mut clause)?,
+        (None, Some(unwanted)) => match few_matches(conn, &unwanted, few)? {
+            Some(ids) if ids.is_empty() => {}
+            Some(ids) => clause.push(
+                "e.id NOT IN (SELECT value FROM json_each({}))",
+                [id_list(&ids)],
+            ),
+            // Most entries match: walk the stream and skip them with one read of the matches.
+            None => {
+                let held = exclude::matching(conn, &unwanted)?;
+                clause.push("NOT tidings_excluded({}, e.id)", [int(held.key)]);
+                clause.exclusions.push(held);
+            }
+        },
+        (None, None) => {}
     }
     Ok(clause)
 }

@@ -3,6 +3,7 @@
 
 mod body;
 mod entries;
+mod exclude;
 mod feeds;
 mod filter;
 mod ingest;
@@ -68,6 +69,17 @@ impl StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// How far a commit has reached the disk when it returns (`PRAGMA synchronous`, WAL mode).
+/// docs/RELIABILITY.md has the measurement behind the choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// The log is synced at every commit: the write survives power loss. What `open` sets.
+    Full,
+    /// Synced at checkpoints only: survives a killed process; power loss may undo the last
+    /// commits (never corrupt). For writes that can be made again, like a refresh's.
+    Normal,
+}
+
 /// One connection to the cache. The UI and the refresh task each open their own (WAL lets
 /// readers go on while one writer writes).
 #[derive(Debug)]
@@ -83,13 +95,14 @@ impl Store {
         let mut conn = Connection::open(path).map_err(|e| StoreError::sqlite(&shown, e))?;
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(|e| StoreError::sqlite(&shown, e))?;
-        // WAL: the UI reads while the refresh task writes. NORMAL: a committed mark survives a
-        // killed process (the kind of loss users meet); power-loss durability is weighed later.
+        // WAL: the UI reads while the refresh task writes. FULL: a mark is on disk when its
+        // commit returns, so before the screen shows it (a refresh relaxes its own connection).
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
         )
         .map_err(|e| StoreError::sqlite(&shown, e))?;
         migrate::migrate(&mut conn, &shown)?;
+        exclude::register(&conn).map_err(|e| StoreError::sqlite(&shown, e))?;
         Ok(Self {
             conn,
             path: path.to_owned(),
@@ -115,6 +128,18 @@ impl Store {
     pub fn data_version(&self) -> Result<i64> {
         self.conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Sets how far this connection's commits reach the disk before they return. A `Full`
+    /// commit syncs the whole log, so it also makes earlier `Normal` commits durable.
+    pub fn set_durability(&self, durability: Durability) -> Result<()> {
+        let level = match durability {
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
+        };
+        self.conn
+            .pragma_update(None, "synchronous", level)
             .map_err(|e| self.err(e))
     }
 
@@ -177,6 +202,23 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    /// A mark is shown once its commit returns, so every connection syncs each commit unless
+    /// told its writes can be made again (the refresh's).
+    #[test]
+    fn commits_are_synced_unless_relaxed() {
+        let (_dir, store) = test_support::temp_store();
+        let level = |s: &Store| -> i64 {
+            s.conn
+                .query_row("PRAGMA synchronous", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(level(&store), 2, "FULL");
+        store.set_durability(Durability::Normal).unwrap();
+        assert_eq!(level(&store), 1, "NORMAL");
+        store.set_durability(Durability::Full).unwrap();
+        assert_eq!(level(&store), 2, "FULL");
     }
 
     #[test]

@@ -623,11 +623,16 @@ fn few_and_many_matches_give_the_same_entries() {
         "bread butter",
         "unread borrow*",
         "-stew borrow*",
+        "-borrow*",
+        "unread -stew -\"borrow checker\"",
+        "-nothingmatches",
         "nothingmatches",
     ] {
         assert_eq!(ids(0, text), ids(10_000, text), "{text}");
     }
     assert!(!ids(0, "borrow*").is_empty());
+    assert!(!ids(0, "-borrow*").is_empty());
+    assert_ne!(ids(0, "-borrow*"), ids(0, ""));
 }
 
 /// A migration that stops part way (here: creating its first trigger fails, after it has

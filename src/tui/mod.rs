@@ -193,7 +193,7 @@ fn spawn_refresh(
     mpsc::UnboundedSender<RefreshCmd>,
     mpsc::UnboundedReceiver<RefreshEvent>,
 )> {
-    let writer = crate::fetch::refresh::shared_store(Store::open(&opts.db)?);
+    let writer = crate::fetch::refresh::shared_store(Store::open(&opts.db)?)?;
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (event_tx, event_rx) = mpsc::unbounded_channel();
     let task = tokio::spawn(refresh::serve(
