@@ -51,13 +51,16 @@ pub enum View {
 }
 
 /// Refresh progress for the status line.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Progress {
     pub done: usize,
     pub total: usize,
     pub failed: usize,
     /// Feeds with new entries since the stream was last reloaded during this run.
     pub news_unshown: usize,
+    /// The last failure, `TITLE: ERROR`, for the summary (the feed list may not have it when
+    /// the failure was that nothing could be written).
+    pub last_failure: Option<String>,
 }
 
 /// During a run, the stream is reloaded in place after this many feeds brought news (at once
@@ -504,6 +507,7 @@ fn on_refresh(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
                 total,
                 failed: 0,
                 news_unshown: 0,
+                last_failure: None,
             });
             Vec::new()
         }
@@ -530,15 +534,25 @@ fn on_refresh(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
-        RefreshEvent::FeedFailed { .. } => {
+        RefreshEvent::FeedFailed {
+            ref title,
+            ref error,
+            ..
+        } => {
             if let Some(p) = &mut state.refresh {
                 p.done += 1;
                 p.failed += 1;
+                p.last_failure = Some(format!("{title}: {error}"));
             }
             Vec::new()
         }
-        RefreshEvent::Finished(summary) => {
+        RefreshEvent::Stopped { ref error } => {
             state.refresh = None;
+            state.status = Some(format!("Refresh stopped: {error}"));
+            Vec::new()
+        }
+        RefreshEvent::Finished(summary) => {
+            let last = state.refresh.take().and_then(|p| p.last_failure);
             state.status = Some(if summary.failed == 0 {
                 format!(
                     "Refreshed {} feeds: {} new entries",
@@ -546,8 +560,11 @@ fn on_refresh(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
                 )
             } else {
                 format!(
-                    "Refreshed {} feeds, {} failed (see the feed list): {} new entries",
-                    summary.ok, summary.failed, summary.new_entries
+                    "Refreshed {} feeds, {} failed (see the feed list): {} new entries; last: {}",
+                    summary.ok,
+                    summary.failed,
+                    summary.new_entries,
+                    last.unwrap_or_default()
                 )
             });
             let mut effects = vec![Effect::LoadCounts];

@@ -416,6 +416,7 @@ fn refresh_progress_and_summary_then_reload_in_place() {
             total: 2,
             failed: 1,
             news_unshown: 0,
+            last_failure: Some("a: timed out".into()),
         })
     );
     // Two new entries arrive at the top while the user reads entry 4.
@@ -432,9 +433,32 @@ fn refresh_progress_and_summary_then_reload_in_place() {
         })),
     );
     assert_eq!(s.refresh, None);
-    assert!(s.status.as_deref().unwrap().contains("1 failed"));
+    let status = s.status.as_deref().unwrap();
+    assert!(
+        status.contains("1 failed") && status.ends_with("last: a: timed out"),
+        "{status}"
+    );
     assert_eq!(s.stream.rows.len(), 7);
     assert_eq!(selected_id(&s), 4);
+}
+
+/// A run that cannot go on (the database refuses writes) ends the progress and says why.
+#[test]
+fn a_stopped_refresh_says_why_and_ends_the_progress() {
+    let mut s = AppState::new(Options::default(), Vec::new(), 80, 24);
+    update(&mut s, Msg::Refresh(RefreshEvent::Started { total: 3 }));
+    assert!(s.refresh.is_some());
+    update(
+        &mut s,
+        Msg::Refresh(RefreshEvent::Stopped {
+            error: "database t.db: the disk holding /d is full".into(),
+        }),
+    );
+    assert_eq!(s.refresh, None);
+    assert_eq!(
+        s.status.as_deref(),
+        Some("Refresh stopped: database t.db: the disk holding /d is full")
+    );
 }
 
 #[test]

@@ -295,7 +295,7 @@ impl Progress {
                 self.failed += 1;
             }
             RefreshEvent::FeedDone { .. } | RefreshEvent::FeedSkipped { .. } => self.done += 1,
-            RefreshEvent::Finished(_) => return,
+            RefreshEvent::Finished(_) | RefreshEvent::Stopped { .. } => return,
         }
         let due = self
             .drawn

@@ -21,14 +21,27 @@ pub const DEFAULT_TOML: &str = include_str!("default.toml");
 /// Why the config could not be used. One line, naming the file.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("config {path}: {source}")]
+    #[error("config {}: {}", path.display(), read_why(cause))]
     Read {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("config {path}: {message}")]
     Invalid { path: PathBuf, message: String },
+}
+
+/// Why a config file could not be read, and the way out, in one line.
+fn read_why(cause: &std::io::Error) -> String {
+    let what = match cause.kind() {
+        std::io::ErrorKind::InvalidData => "it is not UTF-8 text".to_owned(),
+        std::io::ErrorKind::IsADirectory => "it is a directory, not a file".to_owned(),
+        std::io::ErrorKind::NotFound => "there is no such file".to_owned(),
+        _ => format!("cannot read it ({cause})"),
+    };
+    format!(
+        "{what}; fix it or pass --config with another file (`tidings config --default` prints \
+         every option)"
+    )
 }
 
 /// Everything the config file can set. Every field has a default; unknown keys are errors.
@@ -205,9 +218,9 @@ impl Config {
         match std::fs::read_to_string(path) {
             Ok(text) => Self::parse(&text, path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Self::default()),
-            Err(source) => Err(ConfigError::Read {
+            Err(cause) => Err(ConfigError::Read {
                 path: path.to_owned(),
-                source,
+                cause,
             }),
         }
     }

@@ -278,6 +278,10 @@ pub async fn run_once(
     opts: RefreshOptions,
     mut on_event: impl FnMut(RefreshEvent),
 ) -> Result<RefreshSummary, RefreshError> {
+    // Nothing fetched could be kept: say why once, rather than once per feed.
+    if let Some(why) = store.lock().await.read_only().map(str::to_owned) {
+        return Err(StoreError::ReadOnly(why).into());
+    }
     let feeds = with_store(store, move |s| s.fetch_states(scope, now())).await?;
     on_event(RefreshEvent::Started { total: feeds.len() });
 
@@ -377,7 +381,9 @@ pub async fn serve(
         };
         if let Err(e) = result {
             tracing::error!("refresh failed: {e}");
-            let _ = events.send(RefreshEvent::Finished(RefreshSummary::default()));
+            let _ = events.send(RefreshEvent::Stopped {
+                error: e.to_string(),
+            });
         }
     }
 }

@@ -45,6 +45,10 @@ pub enum RefreshEvent {
         reason: String,
     },
     Finished(RefreshSummary),
+    /// The run could not go on at all (the database refuses writes): nothing more follows.
+    Stopped {
+        error: String,
+    },
 }
 
 /// The outcome of one refresh run.

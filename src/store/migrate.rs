@@ -1,6 +1,8 @@
 //! Ordered, embedded schema migrations applied by `PRAGMA user_version`, each in a transaction:
 //! its SQL file, then (for some) a Rust step that fills what SQL alone cannot.
 
+use std::path::{Path, PathBuf};
+
 use rusqlite::{Connection, Transaction};
 
 use super::StoreError;
@@ -41,6 +43,42 @@ pub fn migrate(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
     migrate_to(conn, path, SCHEMA_VERSION)
 }
 
+/// The name of the copy kept before upgrading `db` from schema `version`, unused so far:
+/// `DB.vVERSION.YYYYMMDD-HHMMSS.bak`, with a counter if that exists too.
+fn backup_name(db: &Path, version: i64) -> PathBuf {
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    let base = format!("{}.v{version}.{stamp}", db.display());
+    (1..=1000)
+        .map(|n| match n {
+            1 => PathBuf::from(format!("{base}.bak")),
+            n => PathBuf::from(format!("{base}-{n}.bak")),
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| PathBuf::from(format!("{base}.bak")))
+}
+
+/// Copies the database, as one consistent snapshot, to a new file beside it; returns where.
+fn backup(conn: &Connection, path: &str, version: i64) -> Result<PathBuf, StoreError> {
+    let Some(db) = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from) else {
+        return Ok(PathBuf::new());
+    };
+    let target = backup_name(&db, version);
+    let shown = target.display().to_string();
+    conn.execute("VACUUM INTO ?1", [&shown]).map_err(|e| {
+        let _ = std::fs::remove_file(&target);
+        StoreError::Sqlite {
+            path: path.to_owned(),
+            code: e.sqlite_error_code(),
+            why: format!(
+                "could not keep a copy of it in {shown} before upgrading it to this version of \
+                 tidings, so it was not upgraded ({}); free some space, or run the older tidings",
+                super::error::explain(&shown, &e)
+            ),
+        }
+    })?;
+    Ok(target)
+}
+
 /// Brings the database up to `target` (tests build old databases with it).
 pub(super) fn migrate_to(conn: &mut Connection, path: &str, target: i64) -> Result<(), StoreError> {
     let found: i64 = conn
@@ -55,11 +93,25 @@ pub(super) fn migrate_to(conn: &mut Connection, path: &str, target: i64) -> Resu
     }
     let from = usize::try_from(found).unwrap_or(0);
     let to = usize::try_from(target).unwrap_or(0).min(MIGRATIONS.len());
-    for (version, step) in (found..).zip(MIGRATIONS.get(from..to).unwrap_or_default()) {
-        let fail = |source| StoreError::Migration {
+    let steps = MIGRATIONS.get(from..to).unwrap_or_default();
+    // A database with data in it is copied before it is changed, so no upgrade can cost it.
+    let backup = match (found, steps.is_empty()) {
+        (1.., false) => Some(backup(conn, path, found)?),
+        _ => None,
+    };
+    let kept = |version: i64| {
+        let copy = backup
+            .as_ref()
+            .map(|b| format!("; its copy from before the upgrade is {}", b.display()))
+            .unwrap_or_default();
+        format!("the database is unchanged, at schema version {version}{copy}")
+    };
+    for (version, step) in (found..).zip(steps) {
+        let fail = |source: rusqlite::Error| StoreError::Migration {
             path: path.to_owned(),
             version: version + 1,
-            source,
+            why: super::error::explain(path, &source),
+            kept: kept(version),
         };
         let tx = conn.transaction().map_err(fail)?;
         tx.execute_batch(step.sql).map_err(fail)?;

@@ -3,6 +3,7 @@
 
 mod body;
 mod entries;
+mod error;
 mod exclude;
 mod feeds;
 mod filter;
@@ -17,6 +18,7 @@ mod stats;
 mod synth;
 mod text;
 
+pub use error::StoreError;
 pub use feeds::{Failure, FeedFetchState, Hold};
 pub use ingest::{FetchMeta, REDIRECT_CONFIRMATIONS};
 pub use migrate::SCHEMA_VERSION;
@@ -28,44 +30,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
-
-/// Why a store operation failed. Messages name the database file.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("database {path}: {source}")]
-    Sqlite {
-        path: String,
-        #[source]
-        source: rusqlite::Error,
-    },
-    #[error(
-        "database {path} has schema version {found}, newer than this tidings understands \
-         ({supported}); upgrade tidings or use another --db"
-    )]
-    TooNew {
-        path: String,
-        found: i64,
-        supported: i64,
-    },
-    #[error("database {path}: migration to schema version {version} failed: {source}")]
-    Migration {
-        path: String,
-        version: i64,
-        #[source]
-        source: rusqlite::Error,
-    },
-    #[error("{0}")]
-    NotFound(String),
-}
-
-impl StoreError {
-    fn sqlite(path: &str, source: rusqlite::Error) -> Self {
-        Self::Sqlite {
-            path: path.to_owned(),
-            source,
-        }
-    }
-}
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -86,11 +50,25 @@ pub enum Durability {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Opened for reading only, because writing was refused (a full disk, a read-only file or
+    /// directory): why, in the words writes will fail with.
+    read_only: Option<String>,
 }
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// When the file is there but writing to it is refused (a full disk, a read-only file or
+    /// directory), it is opened for reading only: see [`Store::read_only`].
     pub fn open(path: &Path) -> Result<Self> {
+        match Self::open_to_write(path) {
+            Err(refused) if refused.is_write_refused() && path.is_file() => {
+                Self::open_to_read(path, refused)
+            }
+            opened => opened,
+        }
+    }
+
+    fn open_to_write(path: &Path) -> Result<Self> {
         let shown = path.display().to_string();
         let mut conn = Connection::open(path).map_err(|e| StoreError::sqlite(&shown, e))?;
         conn.busy_timeout(Duration::from_secs(10))
@@ -106,7 +84,45 @@ impl Store {
         Ok(Self {
             conn,
             path: path.to_owned(),
+            read_only: None,
         })
+    }
+
+    /// Reads the file as it stands on disk (`immutable`: no lock, log or shared-memory file is
+    /// needed, since none can be written), when its schema is this version's.
+    fn open_to_read(path: &Path, refused: StoreError) -> Result<Self> {
+        let shown = path.display().to_string();
+        let Some(uri) = std::fs::canonicalize(path)
+            .ok()
+            .and_then(|p| url::Url::from_file_path(p).ok())
+        else {
+            return Err(refused);
+        };
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI;
+        let opened =
+            Connection::open_with_flags(format!("{uri}?immutable=1"), flags).and_then(|conn| {
+                let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+                conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+                exclude::register(&conn)?;
+                Ok((conn, version))
+            });
+        match opened {
+            Ok((conn, version)) if version == SCHEMA_VERSION => Ok(Self {
+                conn,
+                path: path.to_owned(),
+                read_only: Some(refused.to_string()),
+            }),
+            Ok(_) | Err(_) => {
+                tracing::warn!("{shown}: could not open it read-only either");
+                Err(refused)
+            }
+        }
+    }
+
+    /// Why this store can only read (its writes fail saying so), or `None`.
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
     }
 
     /// The schema version of the database at `path` without changing it: `None` when there is
@@ -154,6 +170,9 @@ impl Store {
 
     /// Runs `f` in one immediate transaction: all of it is written, or none.
     fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>) -> Result<T> {
+        if let Some(why) = &self.read_only {
+            return Err(StoreError::ReadOnly(why.clone()));
+        }
         let shown = self.path.display().to_string();
         let tx = self
             .conn
@@ -249,7 +268,54 @@ mod tests {
         let path = dir.path().join("junk.db");
         std::fs::write(&path, vec![0x42u8; 8192]).unwrap();
         let err = Store::open(&path).unwrap_err().to_string();
-        assert!(err.contains("junk.db"), "{err}");
+        assert!(
+            err.contains("junk.db")
+                && err.contains("not a tidings database")
+                && !err.contains('\n'),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            vec![0x42u8; 8192],
+            "left untouched"
+        );
+    }
+
+    /// A database cut short (a copy interrupted, a disk that lost its end) is called damaged,
+    /// with the way out: the copy kept before its last upgrade when there is one.
+    #[test]
+    fn a_truncated_database_is_called_damaged_with_the_way_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        {
+            let mut store = Store::open(&path).unwrap();
+            for i in 0..200 {
+                store
+                    .add_feed(&format!("https://example.com/{i}/{}", "x".repeat(200)), 1)
+                    .unwrap();
+            }
+            store
+                .conn
+                .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+                .unwrap();
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+        let backup = dir.path().join("t.db.v3.20260101-000000.bak");
+        std::fs::write(&backup, b"a copy").unwrap();
+        let err = Store::open(&path)
+            .and_then(|s| s.feeds().map(|_| ()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("t.db: the file is damaged")
+                && err.contains(&format!(
+                    "a copy from before its last upgrade is {}",
+                    backup.display()
+                ))
+                && err.contains("move it away"),
+            "{err}"
+        );
     }
 
     #[test]

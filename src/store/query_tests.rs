@@ -658,7 +658,9 @@ fn a_migration_that_stops_part_way_changes_nothing() {
     let err = Store::open(&path).unwrap_err().to_string();
     assert!(
         err.contains("old.db: migration to schema version 4 failed")
-            && err.contains("entries_count_insert already exists"),
+            && err.contains("entries_count_insert already exists")
+            && err.contains("unchanged, at schema version 3")
+            && err.contains("its copy from before the upgrade is"),
         "{err}"
     );
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -683,4 +685,46 @@ fn a_migration_that_stops_part_way_changes_nothing() {
     let s = Store::open(&path).unwrap();
     let c = s.counts().unwrap();
     assert_eq!((c.entries, c.unread, c.feeds), (1, 1, 1));
+}
+
+/// Before an upgrade changes a database that holds anything, a copy of it as it was is kept
+/// beside it (a new name each time, never replacing one), readable by the older version.
+#[test]
+fn an_upgrade_keeps_a_copy_of_the_database_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    super::migrate::migrate_to(&mut conn, "old.db", 3).unwrap();
+    conn.execute_batch(
+        "INSERT INTO feeds (id, url, title, added_at) VALUES (1, 'https://a.example/', 'A', 0);",
+    )
+    .unwrap();
+    drop(conn);
+    let backups = || -> Vec<std::path::PathBuf> {
+        let mut found: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().ends_with(".bak"))
+            .collect();
+        found.sort();
+        found
+    };
+    drop(Store::open(&path).unwrap());
+    let kept = backups();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let name = kept[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("old.db.v3."), "{name}");
+    let copy = rusqlite::Connection::open(&kept[0]).unwrap();
+    let (version, feeds): (i64, i64) = copy
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version), count(*) FROM feeds",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((version, feeds), (3, 1));
+    assert_eq!(super::error::newest_backup(&path), Some(kept[0].clone()));
+    // Up to date: opening again copies nothing.
+    drop(Store::open(&path).unwrap());
+    assert_eq!(backups().len(), 1);
 }

@@ -53,7 +53,7 @@ pub struct TuiOptions {
 
 /// Runs the interactive reader until the user quits, the terminal goes away or a signal asks.
 pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
-    let (store, last_visit) = open_store(&opts.db)?;
+    let (store, last_visit, refused) = open_store(&opts.db)?;
     let (task, cmd_tx, mut event_rx) = spawn_refresh(&opts)?;
 
     let mut hangup = signal(SignalKind::hangup()).context("installing the SIGHUP handler")?;
@@ -71,6 +71,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         opts.links.clone(),
     );
     let mut pending: VecDeque<Msg> = VecDeque::from([Msg::Tick(chrono::Utc::now())]);
+    pending.extend(refused);
     let mut timers = timers::Timers::new(opts.refresh_every);
     let mut seen_version = executor.store.data_version().unwrap_or(0);
     let start = state.start();
@@ -242,16 +243,24 @@ fn app_options(
 }
 
 /// The UI's connection, and when the previous visit ended (this one starts now: written at
-/// once, so a visit that ends by a kill still counts as one).
+/// once, so a visit that ends by a kill still counts as one). A database that cannot be
+/// written is read all the same, and the reader says why at once.
 fn open_store(
     db: &std::path::Path,
-) -> anyhow::Result<(Store, Option<chrono::DateTime<chrono::Utc>>)> {
+) -> anyhow::Result<(Store, Option<chrono::DateTime<chrono::Utc>>, Option<Msg>)> {
     let mut store = Store::open(db)?;
     let last_visit = store
         .last_visit()?
         .and_then(|t| chrono::DateTime::from_timestamp(t, 0));
-    store.set_last_visit(chrono::Utc::now().timestamp())?;
-    Ok((store, last_visit))
+    let refused = match store.read_only().map(str::to_owned) {
+        Some(why) => Some(format!("Read only: {why}")),
+        None => match store.set_last_visit(chrono::Utc::now().timestamp()) {
+            Err(e) if e.is_write_refused() => Some(e.to_string()),
+            Err(e) => return Err(e.into()),
+            Ok(()) => None,
+        },
+    };
+    Ok((store, last_visit, refused.map(Msg::Failed)))
 }
 
 /// Turns a terminal event into messages (key releases and unbound keys are dropped).

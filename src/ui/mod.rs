@@ -149,7 +149,7 @@ fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
             c.entries, c.unread, c.starred, c.feeds
         )
     };
-    let left = match state.refresh {
+    let left = match &state.refresh {
         Some(p) if p.failed > 0 => format!(
             " Refreshing {}/{} ({} failed) ·{left}",
             p.done, p.total, p.failed
