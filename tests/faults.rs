@@ -371,3 +371,60 @@ fn a_database_locked_by_another_program_is_read_and_the_mark_says_why() {
     let unread = place.ok(&["entries", "--unread"]);
     assert_eq!(unread.lines().count(), 4, "{unread}");
 }
+
+/// A truncated database, a random file where the database should be, a database from a future
+/// version, a config that cannot be read: each is one line naming the file and the way out, and
+/// the file is left as it was.
+#[test]
+fn damaged_or_foreign_files_get_one_line_and_the_way_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let place = Place::new(tmp.path(), tempfile::tempdir().unwrap());
+    let server = TestServer::start();
+    server.route("/feed", Response::ok(feed(300, 500)));
+    place.ok(&["add", &server.url("/feed")]);
+    let whole = std::fs::read(&place.db).unwrap();
+
+    let mut random = vec![0u8; 64 * 1024];
+    let mut x: u32 = 7;
+    for b in &mut random {
+        x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        *b = (x >> 24) as u8;
+    }
+    let future = {
+        let conn = rusqlite::Connection::open(&place.db).unwrap();
+        conn.pragma_update(None, "user_version", 999).unwrap();
+        drop(conn);
+        std::fs::read(&place.db).unwrap()
+    };
+    for (what, bytes, says) in [
+        ("truncated", whole[..whole.len() / 3].to_vec(), "damaged"),
+        ("random", random, "not a tidings database"),
+        ("future", future, "newer than this tidings"),
+    ] {
+        std::fs::write(&place.db, &bytes).unwrap();
+        let err = place.fails(&["entries"]);
+        assert_eq!(err.lines().count(), 1, "{what}: {err}");
+        assert!(
+            err.contains(&place.db.display().to_string()) && err.contains(says),
+            "{what}: {err}"
+        );
+        assert!(
+            err.contains("move it away") || err.contains("upgrade tidings"),
+            "{what}: the way out: {err}"
+        );
+        assert_eq!(
+            std::fs::read(&place.db).unwrap(),
+            bytes,
+            "{what}: untouched"
+        );
+    }
+
+    let config = tmp.path().join("config.toml");
+    std::fs::write(&config, b"\xff\xfe[ui]").unwrap();
+    let err = place.fails(&["--config", config.to_str().unwrap(), "feeds"]);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("config.toml") && err.contains("not UTF-8") && err.contains("--config"),
+        "{err}"
+    );
+}
