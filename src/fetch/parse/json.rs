@@ -3,8 +3,12 @@
 //! fields of the wrong type are ignored; `items` may be one object; any `version` is accepted;
 //! duplicate keys keep the last value. Nesting deeper than `MAX_JSON_DEPTH` is replaced by
 //! `null` before `serde_json` sees it (its own limit of 128 would reject the whole document).
-//! Uses `serde_json` and the `normalize` rules.
+//! Items past `MAX_ENTRIES` are read over without being kept (a 33 MB feed of two million
+//! tiny items took 1.5 GB as a whole `Value`). Uses `serde_json` and the `normalize` rules.
 
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use url::Url;
 
@@ -17,11 +21,87 @@ use crate::model::{IncomingEntry, IncomingFeed};
 /// Deeper arrays and objects become `null`; JSON Feed itself needs four levels.
 pub const MAX_JSON_DEPTH: usize = 64;
 
+/// The top-level object, its `items` array cut to `MAX_ENTRIES` as it is read.
+struct Top(Map<String, Value>);
+
+impl<'de> Deserialize<'de> for Top {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> Visitor<'de> for Fields {
+            type Value = Top;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
+                let mut out = Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let value = if key == "items" {
+                        map.next_value::<Items>()?.0
+                    } else {
+                        map.next_value::<Value>()?
+                    };
+                    out.insert(key, value);
+                }
+                Ok(Top(out))
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+/// `items`: an array keeps its first `MAX_ENTRIES` elements; anything else is read whole.
+struct Items(Value);
+
+impl<'de> Deserialize<'de> for Items {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Elements;
+        impl<'de> Visitor<'de> for Elements {
+            type Value = Items;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("JSON Feed items")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Items, A::Error> {
+                let mut kept = Vec::new();
+                while kept.len() < super::repair::MAX_ENTRIES {
+                    match seq.next_element::<Value>()? {
+                        Some(v) => kept.push(v),
+                        None => return Ok(Items(Value::Array(kept))),
+                    }
+                }
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Items(Value::Array(kept)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Items, A::Error> {
+                Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Items)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Items, E> {
+                Ok(Items(Value::Null))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Items, E> {
+                Ok(Items(Value::Null))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Items, E> {
+                Ok(Items(Value::Null))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Items, E> {
+                Ok(Items(Value::Null))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Items, E> {
+                Ok(Items(Value::Null))
+            }
+            fn visit_unit<E>(self) -> Result<Items, E> {
+                Ok(Items(Value::Null))
+            }
+        }
+        d.deserialize_any(Elements)
+    }
+}
+
 /// The feed in `text`, or `None` when it is not a JSON object.
 pub fn parse_json(text: &str, base: Option<&Url>) -> Option<IncomingFeed> {
     let flat = flatten(text, MAX_JSON_DEPTH);
-    let value: Value = serde_json::from_str(&flat).ok()?;
-    let feed = value.as_object()?;
+    let Top(feed) = serde_json::from_str(&flat).ok()?;
+    let feed = &feed;
     let feed_author = author(feed);
     let items: Vec<&Map<String, Value>> = match feed.get("items") {
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_object).collect(),
@@ -177,6 +257,21 @@ mod tests {
 
     fn parse(text: &str) -> IncomingFeed {
         parse_json(text, None).expect("a JSON object")
+    }
+
+    /// Items past the bound are read over, not kept; keys after them still count.
+    #[test]
+    fn items_past_the_bound_are_not_kept() {
+        let items: Vec<String> = (0..=super::super::repair::MAX_ENTRIES + 5)
+            .map(|i| format!(r#"{{"id":"{i}","title":"t{i}"}}"#))
+            .collect();
+        let feed = parse(&format!(
+            r#"{{"items":[{}],"title":"after"}}"#,
+            items.join(",")
+        ));
+        assert_eq!(feed.entries.len(), super::super::repair::MAX_ENTRIES);
+        assert_eq!(feed.entries[0].title, "t0");
+        assert_eq!(feed.title.as_deref(), Some("after"));
     }
 
     #[test]

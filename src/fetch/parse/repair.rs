@@ -31,6 +31,9 @@ use ns::Scopes;
 
 /// Elements nested deeper than this lose their tags (their text is kept).
 pub const MAX_DEPTH: usize = 256;
+/// Entries (RSS items, Atom entries) kept from one document; the rest are dropped before
+/// feed-rs builds them (a 29 MB feed of a million empty items made it use 1 GB).
+pub const MAX_ENTRIES: usize = 20_000;
 /// Up to this many attributes on a tag, duplicates are found by comparing names; past it (a
 /// hostile tag with thousands), by hashing them.
 const SCAN_ATTRS: usize = 16;
@@ -65,6 +68,10 @@ struct Repair<'a> {
     dialect: Option<Dialect>,
     /// Start tags ignored past `MAX_DEPTH`, whose end tags are ignored too.
     skipped: usize,
+    /// Entries seen so far, and the depth inside one dropped past `MAX_ENTRIES` (its tags and
+    /// text are all left out).
+    entries: usize,
+    dropping: usize,
     capture: Option<String>,
     /// Inside an RSS title or description (at this stack index), child tags are text: feeds
     /// put HTML there unescaped, and feed-rs would drop the whole value.
@@ -81,6 +88,8 @@ pub fn repair(doc: &str) -> Option<String> {
         attrs: Vec::new(),
         dialect: None,
         skipped: 0,
+        entries: 0,
+        dropping: 0,
         capture: None,
         escaping: None,
         done: false,
@@ -89,11 +98,12 @@ pub fn repair(doc: &str) -> Option<String> {
     let mut attrs: Attrs<'_> = Vec::new();
     while let Some(token) = lexer.next_token(&mut attrs) {
         match token {
-            Token::Start { name, empty } => r.start(name, &attrs, empty),
+            Token::Start { name, empty } if !r.drops(name, empty) => r.start(name, &attrs, empty),
             Token::End(name) => r.end(name),
             Token::Text(t) => r.text(t, false),
             Token::CData(t) => r.text(t, true),
-            Token::Other(_) => {}
+            // A dropped entry's start tag, or something feed-rs never reads.
+            Token::Start { .. } | Token::Other(_) => {}
         }
         if r.done {
             break;
@@ -106,6 +116,25 @@ pub fn repair(doc: &str) -> Option<String> {
 }
 
 impl<'a> Repair<'a> {
+    /// Whether this start tag is inside, or begins, an entry past `MAX_ENTRIES`.
+    fn drops(&mut self, raw: &str, empty: bool) -> bool {
+        if self.dropping > 0 {
+            self.dropping += usize::from(!empty);
+            return true;
+        }
+        if self.escaping.is_none()
+            && self.stack.len() <= 2
+            && matches!(local_name(raw), "item" | "entry")
+        {
+            self.entries += 1;
+            if self.entries > MAX_ENTRIES {
+                self.dropping = usize::from(!empty);
+                return true;
+            }
+        }
+        false
+    }
+
     fn start(&mut self, raw: &'a str, attrs: &[(&'a str, &'a str)], empty: bool) {
         if self.escaping.is_some() {
             self.write_tag_as_text(raw, attrs, empty);
@@ -325,6 +354,10 @@ impl<'a> Repair<'a> {
     }
 
     fn end(&mut self, raw: &str) {
+        if self.dropping > 0 {
+            self.dropping -= 1;
+            return;
+        }
         if self.skipped > 0 {
             self.skipped -= 1;
             return;
@@ -390,6 +423,9 @@ impl<'a> Repair<'a> {
     }
 
     fn text(&mut self, text: &str, cdata: bool) {
+        if self.dropping > 0 {
+            return;
+        }
         let Some(parent) = self.stack.last() else {
             return;
         };
@@ -448,6 +484,34 @@ mod tests {
 
     fn fixed(doc: &str) -> String {
         repair(doc).expect("a feed root")
+    }
+
+    /// Entries past `MAX_ENTRIES` leave nothing behind: no tags, no text.
+    #[test]
+    fn entries_past_the_bound_are_dropped_whole() {
+        for (open, item, close) in [
+            (
+                "<rss version=\"2.0\"><channel>",
+                "<item><title>t{}</title></item>",
+                "</channel></rss>",
+            ),
+            (
+                "<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+                "<entry><title>t{}</title></entry>",
+                "</feed>",
+            ),
+        ] {
+            let mut doc = String::from(open);
+            for i in 0..MAX_ENTRIES + 3 {
+                doc.push_str(&item.replace("{}", &i.to_string()));
+            }
+            doc.push_str("<item/>");
+            doc.push_str(close);
+            let out = fixed(&doc);
+            assert!(out.contains(&format!(">t{}<", MAX_ENTRIES - 1)));
+            assert!(!out.contains(&format!(">t{}<", MAX_ENTRIES)), "dropped");
+            assert!(out.ends_with(close), "{}", &out[out.len() - 80..]);
+        }
     }
 
     #[test]
