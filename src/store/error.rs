@@ -128,11 +128,14 @@ pub(super) fn explain(path: &str, source: &rusqlite::Error) -> String {
     }
 }
 
-/// What creating a file in `dir` says, when it refuses: the disk is full, or the directory
-/// (or its filesystem) is read-only.
+/// What creating (and filling a page of) a file in `dir` says, when it refuses: the disk is
+/// full, or the directory (or its filesystem) is read-only.
 fn refusal(dir: &Path) -> Option<ErrorCode> {
-    match tempfile::tempfile_in(dir) {
-        Ok(_) => None,
+    use std::io::Write as _;
+    let probe = tempfile::tempfile_in(dir)
+        .and_then(|mut f| f.write_all(&[0; 4096]).and_then(|()| f.sync_data()));
+    match probe {
+        Ok(()) => None,
         Err(e) => match e.kind() {
             std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
                 Some(ErrorCode::DiskFull)
