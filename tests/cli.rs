@@ -687,10 +687,16 @@ fn an_older_database_is_upgraded_with_a_notice() {
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("upgrading") && err.contains("schema 2 →"),
+        err.contains("upgrading") && err.contains("schema 2 →") && err.contains(".v2.*.bak"),
         "{err}"
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("Old entry"));
+    let copies: Vec<String> = std::fs::read_dir(home.db().parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("tidings.db.v2.") && n.ends_with(".bak"))
+        .collect();
+    assert_eq!(copies.len(), 1, "the copy kept before the upgrade");
     // Once upgraded, nothing more is said.
     let out = home.cmd().args(["entries"]).output().unwrap();
     assert!(

@@ -162,9 +162,11 @@ fn announce_upgrade(db: &Path) {
         && found < crate::store::SCHEMA_VERSION
     {
         eprintln!(
-            "tidings: upgrading {} (schema {found} → {}); on a big database this takes a while…",
+            "tidings: upgrading {} (schema {found} → {}), after keeping a copy of it as {}.v{found}.*.bak; \
+             on a big database this takes a while…",
             db.display(),
-            crate::store::SCHEMA_VERSION
+            crate::store::SCHEMA_VERSION,
+            db.display()
         );
     }
 }
