@@ -694,7 +694,12 @@ fn an_older_database_is_upgraded_with_a_notice() {
     let copies: Vec<String> = std::fs::read_dir(home.db().parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("tidings.db.v2.") && n.ends_with(".bak"))
+        .filter(|n| {
+            n.starts_with("tidings.db.v2.")
+                && std::path::Path::new(n)
+                    .extension()
+                    .is_some_and(|x| x == "bak")
+        })
         .collect();
     assert_eq!(copies.len(), 1, "the copy kept before the upgrade");
     // Once upgraded, nothing more is said.

@@ -509,7 +509,7 @@ mod tests {
             doc.push_str(close);
             let out = fixed(&doc);
             assert!(out.contains(&format!(">t{}<", MAX_ENTRIES - 1)));
-            assert!(!out.contains(&format!(">t{}<", MAX_ENTRIES)), "dropped");
+            assert!(!out.contains(&format!(">t{MAX_ENTRIES}<")), "dropped");
             assert!(out.ends_with(close), "{}", &out[out.len() - 80..]);
         }
     }
