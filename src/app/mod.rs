@@ -559,10 +559,11 @@ fn on_refresh(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
                     summary.ok, summary.new_entries
                 )
             } else {
+                // Short before the failure, so a narrow status line still shows why.
                 format!(
-                    "Refreshed {} feeds, {} failed (see the feed list): {} new entries; last: {}",
-                    summary.ok,
+                    "Refresh: {} of {} failed, {} new; last: {}",
                     summary.failed,
+                    summary.ok + summary.failed + summary.skipped,
                     summary.new_entries,
                     last.unwrap_or_default()
                 )

@@ -259,6 +259,8 @@ async fn refresh_feed(
             FeedResult::Failed(msg)
         }
         Ok(done) => done,
+        // Fetched and read, but the database would not keep it.
+        Err(RefreshError::Store(e)) => FeedResult::Failed(format!("not saved: {}", e.reason())),
         Err(e) => FeedResult::Failed(e.to_string()),
     }
 }

@@ -49,6 +49,15 @@ impl StoreError {
         }
     }
 
+    /// What went wrong first, then the database, for a line that may be cut short (a feed's
+    /// failure in the status line).
+    pub fn reason(&self) -> String {
+        match self {
+            Self::Sqlite { why, path, .. } => format!("{why} ({path})"),
+            other => other.to_string(),
+        }
+    }
+
     /// The disk is full, or refuses writes to the file: reading still works.
     pub fn is_write_refused(&self) -> bool {
         matches!(
@@ -101,14 +110,14 @@ pub(super) fn explain(path: &str, source: &rusqlite::Error) -> String {
                 .map(|b| format!("{b}, or "))
                 .unwrap_or_default()
         ),
-        ErrorCode::DiskFull => format!(
-            "the disk holding {dir} is full; nothing was half-written: free some space and try \
-             again"
-        ),
-        ErrorCode::ReadOnly => format!(
-            "cannot write to it (the file or {dir} is read-only); reading still works, but \
-             marks and refreshes cannot be saved"
-        ),
+        ErrorCode::DiskFull => {
+            "the disk is full; nothing was half-written: free some space and try again".into()
+        }
+        ErrorCode::ReadOnly => {
+            "it is read-only (the file or its directory); reading still works, but marks and \
+             refreshes cannot be saved"
+                .into()
+        }
         ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
             "another program holds it locked (waited for it, in vain); close that program, or \
              try again"
@@ -118,8 +127,8 @@ pub(super) fn explain(path: &str, source: &rusqlite::Error) -> String {
             "cannot open it: does {dir} exist, and may you read and write there? ({source})"
         ),
         ErrorCode::SystemIoFailure => format!(
-            "the disk failed to read or write it ({source}): is the disk holding {dir} full, \
-             or failing? Free some space or check it, and try again"
+            "the disk failed to read or write it ({source}): is it full, or failing? Free some \
+             space or check it, and try again"
         ),
         ErrorCode::PermissionDenied => {
             format!("permission denied ({source}); check the file's owner and mode")
