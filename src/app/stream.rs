@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{AppState, Effect, Selection, View, marks, prompt};
-use crate::model::{EntryFilter, EntryId, EntrySummary, Mark, Page, Query};
+use crate::model::{Cursor, EntryFilter, EntryId, EntrySummary, Mark, Page, Query};
 
 /// Rows asked for per page.
 pub const PAGE_SIZE: usize = 200;
@@ -18,6 +18,9 @@ enum Anchor {
     Bottom,
     /// Stay on this entry if it is still there, else at this index.
     Entry(EntryId, usize),
+    /// Stay on this entry, reloading in place: news above may push it past the rows reloaded,
+    /// so older pages follow until it is found. If it is gone, at this index.
+    Keep(Cursor, usize),
     /// The oldest entry that is new since the last visit (at launch).
     FirstNew,
 }
@@ -99,8 +102,21 @@ impl StreamView {
             return None;
         }
         self.generation += 1;
-        self.anchor = self.keep_anchor();
+        self.anchor = self
+            .selected()
+            .map_or(Anchor::Top, |r| Anchor::Keep(r.cursor(), self.cursor));
         Some(self.request(Page::First, self.rows.len().max(PAGE_SIZE)))
+    }
+
+    /// The next older page, while the window may not reach down to `at` yet.
+    fn seek(&mut self, at: Cursor) -> Option<Effect> {
+        let last = self.rows.last()?.cursor();
+        (!self.at_bottom && (last.published, last.id.0) > (at.published, at.id.0))
+            .then(|| self.request(Page::Older(last), PAGE_SIZE))
+    }
+
+    fn position(&self, id: EntryId) -> Option<usize> {
+        self.rows.iter().position(|r| r.id == id)
     }
 
     fn keep_anchor(&self) -> Anchor {
@@ -141,21 +157,21 @@ impl StreamView {
             }
         };
         let full = rows.len() >= limit;
+        let anchor = std::mem::replace(&mut self.anchor, Anchor::Top);
         match page {
             Page::First | Page::Last => {
                 self.rows = rows;
                 self.at_top = page == Page::First || !full;
                 self.at_bottom = page == Page::Last || !full;
                 self.loaded = true;
-                self.cursor = match self.anchor {
+                self.cursor = match anchor {
                     Anchor::Top => 0,
                     Anchor::Bottom => self.rows.len().saturating_sub(1),
-                    Anchor::Entry(id, index) => {
-                        self.rows.iter().position(|r| r.id == id).unwrap_or(index)
+                    Anchor::Entry(id, index) | Anchor::Keep(Cursor { id, .. }, index) => {
+                        self.position(id).unwrap_or(index)
                     }
                     Anchor::FirstNew => self.divider().map_or(0, |d| d.saturating_sub(1)),
                 };
-                self.anchor = Anchor::Top;
                 self.offset = self.offset.min(self.cursor);
             }
             Page::Older(_) => {
@@ -167,6 +183,11 @@ impl StreamView {
                     self.cursor = self.cursor.saturating_sub(drop);
                     self.offset = self.offset.saturating_sub(drop);
                     self.at_top = false;
+                }
+                if let Anchor::Keep(at, _) = anchor
+                    && let Some(i) = self.position(at.id)
+                {
+                    self.cursor = i;
                 }
             }
             Page::Newer(_) => {
@@ -182,6 +203,16 @@ impl StreamView {
             }
         }
         self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+        // Still looking for the entry the cursor was on: on to the next older page (the
+        // runtime loads it before the next key or frame).
+        if let Anchor::Keep(at, _) = anchor
+            && self.position(at.id).is_none()
+            && let Some(more) = self.seek(at)
+        {
+            self.anchor = anchor;
+            self.scroll_into_view(height);
+            return vec![more];
+        }
         self.scroll_into_view(height);
         self.prefetch(height).into_iter().collect()
     }
@@ -195,6 +226,14 @@ impl StreamView {
             self.offset = self.cursor;
         } else if self.cursor >= self.offset + height {
             self.offset = self.cursor + 1 - height;
+        }
+        // The divider takes a line of its own above its row (unless that row is the first on
+        // screen): between the top and the cursor it pushes the cursor one line further down.
+        let divider_above = self
+            .divider()
+            .is_some_and(|d| self.offset < d && d <= self.cursor);
+        if divider_above && self.cursor + 1 - self.offset >= height {
+            self.offset += 1;
         }
     }
 

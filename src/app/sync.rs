@@ -45,8 +45,42 @@ pub fn marks_refreshed(state: &mut AppState, marks: Vec<(EntryId, bool, bool)>) 
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::FakeDb;
+    use super::super::test_support::{FakeDb, row};
     use super::super::*;
+
+    /// Found by the concurrent-writers run (`tests/concurrent.rs`): with more rows loaded than
+    /// a page and the cursor near the bottom, news arriving at the top pushed the entry under
+    /// the cursor past the end of the reload (as many rows as were loaded), and the cursor
+    /// stayed at its index: on another entry, which the next `r` or `s` then marked.
+    #[test]
+    fn news_above_never_move_the_cursor_off_its_entry_near_the_bottom() {
+        let mut db = FakeDb::new(300);
+        let mut s = db.started(80, 24);
+        // Down to the bottom: older pages come in, and the window still starts at the top.
+        for _ in 0..298 {
+            db.send(&mut s, Msg::Action(Action::Down));
+        }
+        assert!(s.stream.at_top && s.stream.at_bottom);
+        let id = s.stream.selected().unwrap().id;
+        assert_eq!(id, EntryId(2));
+        for news in [5, 250] {
+            let newest = db.rows[0].id.0;
+            for new in 1..=news {
+                db.rows.insert(0, row(newest + new, 1));
+            }
+            db.send(&mut s, Msg::DatabaseChanged);
+            assert_eq!(
+                s.stream.selected().map(|r| r.id),
+                Some(id),
+                "after {news} news"
+            );
+            assert_eq!(s.stream.rows.first().map(|r| r.id), Some(db.rows[0].id));
+            assert!(s.stream.at_top);
+        }
+        // The next key goes on from there.
+        db.send(&mut s, Msg::Action(Action::Down));
+        assert_eq!(s.stream.selected().unwrap().id, EntryId(1));
+    }
 
     #[test]
     fn marks_made_elsewhere_show_on_the_rows() {

@@ -263,6 +263,52 @@ fn the_divider_stands_above_what_was_there_last_time_and_the_cursor_below_the_ne
     assert_eq!(s.stream.cursor, 0);
 }
 
+/// Found by the concurrent-writers run (`tests/concurrent.rs`): with news above the divider,
+/// walking down to the last line of the list put the cursor on a row the divider had pushed
+/// below the screen, so the entry `r` and `s` acted on was not shown.
+#[test]
+fn walking_down_below_the_divider_keeps_the_cursor_on_screen() {
+    let mut db = FakeDb::new(60);
+    let options = Options {
+        last_visit: Some(db.rows[3].first_seen),
+        ..Options::default()
+    };
+    let mut s = AppState::new(options, Vec::new(), 80, 24);
+    let effects = s.start();
+    db.run(&mut s, effects);
+    assert_eq!(s.stream.divider(), Some(3));
+    // The screen line of the cursor within the list: the divider takes one above its row
+    // when that row is not the first on screen.
+    let line = |s: &AppState| {
+        let st = &s.stream;
+        let below = st
+            .divider()
+            .is_some_and(|d| st.offset < d && d <= st.cursor);
+        st.cursor - st.offset + usize::from(below)
+    };
+    let height = s.list_height();
+    for action in [Action::Down; 50].into_iter().chain([Action::Up; 60]) {
+        db.send(&mut s, act(action));
+        assert!(
+            line(&s) < height,
+            "cursor {} at offset {}: line {} of {height}",
+            s.stream.cursor,
+            s.stream.offset,
+            line(&s)
+        );
+    }
+    assert_eq!(s.stream.cursor, 0);
+    for action in [
+        Action::Bottom,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+    ] {
+        db.send(&mut s, act(action));
+        assert!(line(&s) < height, "after {action:?}: line {}", line(&s));
+    }
+}
+
 fn open_reader(db: &mut FakeDb, s: &mut AppState) {
     let effects = db.send(s, act(Action::Open));
     let Some(Effect::OpenEntry { id, width }) = effects.first() else {
