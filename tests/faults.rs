@@ -215,30 +215,46 @@ fn subscribed(place: &Place, server: &TestServer) -> Vec<i64> {
     ids
 }
 
+/// A database for a fault test: on a tmpfs of `size` the test mounted (when it may), else in a
+/// plain directory; with one small feed subscribed and a big update served. Says which, as
+/// `what: with_tmpfs` or `what: without`.
+fn place_for(
+    tmp: &Path,
+    size: &str,
+    what: &str,
+    (with_tmpfs, without): (&str, &str),
+) -> (Option<Tmpfs>, Place, TestServer, Vec<i64>) {
+    let disk = tmp.join("disk");
+    let tmpfs = Tmpfs::mount(&disk, size);
+    eprintln!(
+        "{what}: {}",
+        if tmpfs.is_some() { with_tmpfs } else { without }
+    );
+    let db_dir = if tmpfs.is_some() {
+        disk
+    } else {
+        tmp.join("db")
+    };
+    std::fs::create_dir_all(&db_dir).unwrap();
+    let place = Place::new(&db_dir, tempfile::tempdir().unwrap());
+    let server = TestServer::start();
+    let before = subscribed(&place, &server);
+    (tmpfs, place, server, before)
+}
+
 /// A refresh that runs out of room fails saying so and naming the database; what was there
 /// is whole and still read; a mark then either is kept or says it failed; with room again,
 /// the refresh brings everything.
 #[test]
 fn a_full_disk_fails_the_refresh_clearly_and_loses_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let disk = tmp.path().join("disk");
-    let tmpfs = Tmpfs::mount(&disk, "48m");
-    eprintln!(
-        "full disk: {}",
-        if tmpfs.is_some() {
-            "a filled tmpfs"
-        } else {
-            "ulimit -f"
-        }
+    let (tmpfs, mut place, _server, before) = place_for(
+        tmp.path(),
+        "48m",
+        "full disk",
+        ("a filled tmpfs", "ulimit -f"),
     );
-    let db_dir = if tmpfs.is_some() {
-        disk.clone()
-    } else {
-        tmp.path().to_owned()
-    };
-    let mut place = Place::new(&db_dir, tempfile::tempdir().unwrap());
-    let server = TestServer::start();
-    let before = subscribed(&place, &server);
+    let disk = place.db.parent().unwrap().to_owned();
 
     // The squeeze: no room left on the tmpfs, or no file may grow past 64 KiB more.
     let filler = tmpfs.as_ref().map(|_| fill(&disk, 96 * 1024));
@@ -304,25 +320,12 @@ fn writable(tmpfs: Option<&Tmpfs>, db: &Path, yes: bool) {
 #[test]
 fn a_read_only_database_is_read_and_refuses_writes_clearly() {
     let tmp = tempfile::tempdir().unwrap();
-    let disk = tmp.path().join("disk");
-    let tmpfs = Tmpfs::mount(&disk, "8m");
-    eprintln!(
-        "read-only: {}",
-        if tmpfs.is_some() {
-            "a tmpfs remounted ro"
-        } else {
-            "modes 0555/0444"
-        }
+    let (tmpfs, place, _server, before) = place_for(
+        tmp.path(),
+        "8m",
+        "read-only",
+        ("a tmpfs remounted ro", "modes 0555/0444"),
     );
-    let db_dir = if tmpfs.is_some() {
-        disk.clone()
-    } else {
-        tmp.path().join("db")
-    };
-    std::fs::create_dir_all(&db_dir).unwrap();
-    let place = Place::new(&db_dir, tempfile::tempdir().unwrap());
-    let server = TestServer::start();
-    let before = subscribed(&place, &server);
     let bytes = std::fs::read(&place.db).unwrap();
 
     writable(tmpfs.as_ref(), &place.db, false);
@@ -438,17 +441,13 @@ fn damaged_or_foreign_files_get_one_line_and_the_way_out() {
 #[test]
 fn the_reader_keeps_reading_when_the_database_cannot_be_written() {
     let tmp = tempfile::tempdir().unwrap();
-    let disk = tmp.path().join("disk");
-    let tmpfs = Tmpfs::mount(&disk, "48m");
-    let db_dir = if tmpfs.is_some() {
-        disk.clone()
-    } else {
-        tmp.path().join("db")
-    };
-    std::fs::create_dir_all(&db_dir).unwrap();
-    let place = Place::new(&db_dir, tempfile::tempdir().unwrap());
-    let server = TestServer::start();
-    subscribed(&place, &server);
+    let (tmpfs, place, _server, _) = place_for(
+        tmp.path(),
+        "48m",
+        "the reader",
+        ("a tmpfs filled while it runs", "a read-only directory"),
+    );
+    let disk = place.db.parent().unwrap().to_owned();
     let db = place.db.to_str().unwrap().to_owned();
     if tmpfs.is_none() {
         writable(None, &place.db, false);

@@ -5,7 +5,9 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 pub mod pty;
+pub mod rng;
 mod server;
+pub mod sql;
 
 pub use server::{RecordedRequest, Response, TestServer};
 

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+use crate::common::sql::rows_of;
+
 use crate::walker::Flags;
 use crate::world::{Group, find_token};
 
@@ -82,25 +84,6 @@ pub fn log_warnings(log: &Path) -> Vec<String> {
 
 /// A broken invariant, said in one line.
 type Checked<T = ()> = Result<T, String>;
-
-/// Every row `sql` returns, as one string each.
-fn rows_of(conn: &Connection, sql: &str) -> Checked<Vec<String>> {
-    let fail = |e: rusqlite::Error| format!("{sql}: {e}");
-    let mut stmt = conn.prepare(sql).map_err(fail)?;
-    let count = stmt.column_count();
-    stmt.query_map([], |r| {
-        (0..count)
-            .map(|i| {
-                r.get::<_, rusqlite::types::Value>(i)
-                    .map(|v| format!("{v:?}"))
-            })
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map(|cells| cells.join(" "))
-    })
-    .map_err(fail)?
-    .collect::<rusqlite::Result<_>>()
-    .map_err(fail)
-}
 
 fn none(conn: &Connection, what: &str, sql: &str) -> Checked {
     let found = rows_of(conn, sql)?;

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+use crate::common::sql::rows_of;
+
 use crate::world::{World, parse_token};
 
 /// One stored entry, as the checks see it.
@@ -31,25 +33,6 @@ macro_rules! ensure {
             return Err(format!($($msg)+));
         }
     };
-}
-
-/// Every row `sql` returns, each as its values' debug text.
-fn rows_of(conn: &Connection, sql: &str) -> Checked<Vec<String>> {
-    let fail = |e: rusqlite::Error| format!("{sql}: {e}");
-    let mut stmt = conn.prepare(sql).map_err(fail)?;
-    let count = stmt.column_count();
-    stmt.query_map([], |r| {
-        (0..count)
-            .map(|i| {
-                r.get::<_, rusqlite::types::Value>(i)
-                    .map(|v| format!("{v:?}"))
-            })
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map(|cells| cells.join(" "))
-    })
-    .map_err(fail)?
-    .collect::<rusqlite::Result<_>>()
-    .map_err(fail)
 }
 
 /// The structure checks, and the entries; panics with `ctx` and what broke.
