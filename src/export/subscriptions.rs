@@ -11,6 +11,7 @@
 //! (see `newsboat_query`), else a skipped line saying which part does not.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 
 use quick_xml::XmlVersion;
@@ -31,10 +32,11 @@ pub struct Subscription {
 /// Cleans tags: sanitised, blank ones dropped, the first of those equal ignoring case kept.
 fn clean_tags(tags: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    // A set, not a scan of `out`: a hostile line of thousands of tags must stay linear.
+    let mut folded = HashSet::new();
     for tag in tags {
         let tag = sanitize::line(&tag);
-        let folded = tag.to_lowercase();
-        if !tag.is_empty() && !out.iter().any(|t| t.to_lowercase() == folded) {
+        if !tag.is_empty() && folded.insert(tag.to_lowercase()) {
             out.push(tag);
         }
     }
@@ -156,6 +158,20 @@ fn outline(e: &quick_xml::events::BytesStart<'_>) -> Outline {
     o
 }
 
+/// Longest parser message passed on: quick-xml quotes the input (a whole "tag" can be the
+/// rest of the file).
+const MAX_ERROR_CHARS: usize = 120;
+
+/// A parser message as one sanitised line of at most `MAX_ERROR_CHARS` characters: it quotes
+/// the file, and the file may carry escape sequences.
+fn error_line(message: &str) -> String {
+    let line = sanitize::line(message);
+    match line.char_indices().nth(MAX_ERROR_CHARS) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line,
+    }
+}
+
 fn opml(text: &str) -> Result<Vec<Subscription>, ImportError> {
     let mut reader = Reader::from_str(text);
     let mut out = Vec::new();
@@ -176,7 +192,10 @@ fn opml(text: &str) -> Result<Vec<Subscription>, ImportError> {
             Ok(_) => continue,
             Err(e) => {
                 let position = reader.buffer_position();
-                return Err(ImportError::Opml(format!("{e} (at byte {position})")));
+                return Err(ImportError::Opml(format!(
+                    "{} (at byte {position})",
+                    error_line(&e.to_string())
+                )));
             }
         };
         let name = e.local_name();
@@ -384,6 +403,35 @@ mod tests {
     fn broken_opml_is_an_error_with_a_position() {
         let err = parse_subscriptions("<opml><body><outline xmlUrl='x'></body>").unwrap_err();
         assert!(err.to_string().starts_with("not valid OPML"), "{err}");
+    }
+
+    /// Found by fuzzing (`fuzz/regressions/subscriptions/opml-error-quotes-controls`): the
+    /// error quoted the file's control characters and newlines, and all of a long "tag".
+    #[test]
+    fn opml_error_with_controls_in_the_quoted_tag_is_one_short_line() {
+        let text = format!(
+            "<opml><body></a\n\u{1b}[2J\0{}></body></opml>",
+            "x".repeat(1000)
+        );
+        let err = parse_subscriptions(&text).unwrap_err().to_string();
+        assert_eq!(sanitize::line(&err), err);
+        assert!(err.chars().count() < 200, "{err}");
+        assert!(err.ends_with("… (at byte 1022)"), "{err}");
+    }
+
+    /// Found by fuzzing (`fuzz/regressions/subscriptions/urls-line-of-many-tags`): each tag was
+    /// compared with every tag before it, so a line of 30,000 tags took seconds.
+    #[test]
+    fn a_urls_line_of_many_tags_is_linear() {
+        use std::fmt::Write as _;
+
+        let mut line = "https://a.example/".to_owned();
+        for i in 0..30_000 {
+            write!(line, " t{i} T{i}").unwrap();
+        }
+        let (subs, _) = parse_subscriptions(&line).unwrap();
+        assert_eq!(subs[0].tags.len(), 30_000);
+        assert_eq!(subs[0].tags[..2], ["t0", "t1"]);
     }
 
     #[test]

@@ -194,6 +194,11 @@ pub fn resolve_http(href: &str, base: Option<&Url>) -> Option<String> {
             Ok(url) => url,
             Err(url::ParseError::RelativeUrlWithoutBase) => {
                 let out = sanitize::line(href);
+                // What the sanitiser drops can hide a scheme (`java\u{feff}script:`): the
+                // clean text is checked again (it is clean, so this happens once).
+                if out != href {
+                    return resolve_http(&out, None);
+                }
                 return (!out.is_empty()).then_some(out);
             }
             Err(_) => return None,
@@ -392,6 +397,28 @@ mod tests {
             Some("https://e.com/a")
         );
         assert_eq!(resolve_http("  ", base), None);
+    }
+
+    /// Found by fuzzing (`fuzz/regressions/ingest/file-link-scheme-behind-bom`): without a base,
+    /// a link was relative to the URL parser because of a character the sanitiser then dropped,
+    /// and `java\u{feff}script:` left the parser as `javascript:`.
+    #[test]
+    fn a_scheme_hidden_by_a_dropped_character_is_seen() {
+        for hidden in [
+            "java\u{feff}script:alert(1)",
+            "data\u{1b}:text/html,x",
+            "fi\u{202e}le:///etc",
+        ] {
+            assert_eq!(resolve_http(hidden, None), None, "{hidden:?}");
+        }
+        assert_eq!(
+            resolve_http("ht\u{7f}tp://e.example/a", None).as_deref(),
+            Some("http://e.example/a")
+        );
+        assert_eq!(
+            resolve_http("posts/\u{1b}1", None).as_deref(),
+            Some("posts/1")
+        );
     }
 
     #[test]

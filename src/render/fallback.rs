@@ -4,6 +4,7 @@
 
 use unicode_width::UnicodeWidthChar;
 
+use super::lines::MAX_LINES;
 use super::{Line, Rendered, Span, Style};
 use crate::model::sanitize;
 
@@ -33,6 +34,9 @@ pub fn fallback(html: &str, width: usize) -> Rendered {
     let width = width.max(1);
     let mut lines = Vec::new();
     for paragraph in text.split("\n\n") {
+        if lines.len() > MAX_LINES {
+            break;
+        }
         let clean = sanitize::line(paragraph);
         if clean.is_empty() {
             continue;
@@ -43,7 +47,9 @@ pub fn fallback(html: &str, width: usize) -> Rendered {
         wrap(&clean, width, &mut lines);
     }
     Rendered {
-        lines,
+        // The wrap measures character by character; `fit` holds every line to the width as
+        // `article` does (a wide glyph at width 1, a variation selector that widens a glyph).
+        lines: super::lines::fit(lines, width),
         links: Vec::new(),
     }
 }
@@ -92,9 +98,11 @@ fn push_text(out: &mut String, text: &str) {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let after = &rest[amp..];
-        let entity = after
-            .find(';')
-            .filter(|&end| end <= 10)
+        // Only the next few bytes can end an entity: searching further for every `&` would be
+        // quadratic on text full of them.
+        let entity = after.as_bytes()[..after.len().min(11)]
+            .iter()
+            .position(|&b| b == b';')
             .map(|end| &after[..=end]);
         let decoded = entity.and_then(|e| match e {
             "&amp;" => Some('&'),
@@ -116,23 +124,18 @@ fn push_text(out: &mut String, text: &str) {
     out.push_str(rest);
 }
 
-/// Greedy word wrap by display width; words wider than the line are cut.
+/// Greedy word wrap by display width; words wider than the line are cut. Stops past
+/// `MAX_LINES` lines (`fit` then cuts them with a note).
 fn wrap(text: &str, width: usize, lines: &mut Vec<Line>) {
     let mut current = String::new();
     let mut used = 0;
-    let mut flush = |current: &mut String, used: &mut usize| {
-        lines.push(Line {
-            spans: vec![Span {
-                text: std::mem::take(current),
-                style: Style::default(),
-            }],
-        });
-        *used = 0;
-    };
     for word in text.split(' ') {
+        if lines.len() > MAX_LINES {
+            return;
+        }
         let w: usize = word.chars().map(|c| c.width().unwrap_or(0)).sum();
         if used > 0 && used + 1 + w > width {
-            flush(&mut current, &mut used);
+            flush(lines, &mut current, &mut used);
         }
         if used > 0 {
             current.push(' ');
@@ -141,15 +144,28 @@ fn wrap(text: &str, width: usize, lines: &mut Vec<Line>) {
         for c in word.chars() {
             let cw = c.width().unwrap_or(0);
             if used + cw > width && used > 0 {
-                flush(&mut current, &mut used);
+                flush(lines, &mut current, &mut used);
+                if lines.len() > MAX_LINES {
+                    return;
+                }
             }
             current.push(c);
             used += cw;
         }
     }
     if used > 0 {
-        flush(&mut current, &mut used);
+        flush(lines, &mut current, &mut used);
     }
+}
+
+fn flush(lines: &mut Vec<Line>, current: &mut String, used: &mut usize) {
+    lines.push(Line {
+        spans: vec![Span {
+            text: std::mem::take(current),
+            style: Style::default(),
+        }],
+    });
+    *used = 0;
 }
 
 #[cfg(test)]
@@ -188,6 +204,32 @@ mod tests {
     fn a_word_wider_than_the_line_is_cut() {
         let r = fallback("abcdefghij", 4);
         assert_eq!(text(&r), ["abcd", "efgh", "ij"]);
+    }
+
+    /// Found by fuzzing (`fuzz/regressions/render/fallback-wide-glyph-at-width-1`): a wide
+    /// character made a line two columns wide at width 1, and a variation selector a line one
+    /// column wider than the width.
+    #[test]
+    fn wide_glyphs_and_variation_selectors_stay_within_the_width() {
+        use unicode_width::UnicodeWidthStr;
+        for (html, width) in [("<p>日本 a</p>", 1), ("<p>ab \u{2603}\u{fe0f}x</p>", 2)] {
+            let r = fallback(html, width);
+            assert!(!r.lines.is_empty());
+            for line in text(&r) {
+                assert!(line.width() <= width, "{line:?} at width {width}");
+            }
+        }
+    }
+
+    /// Found by fuzzing (`fuzz/regressions/render/fallback-run-of-ampersands`): each `&`
+    /// searched the rest of the text for a `;`, so 128 KiB of them took half a second, and a
+    /// body of megabytes minutes, in the fallback meant to be fast.
+    #[test]
+    fn a_run_of_ampersands_is_linear() {
+        let r = fallback(&"&".repeat(1 << 20), 80);
+        assert_eq!(r.lines.len(), (1 << 20) / 80 + 1);
+        let r = fallback("a &amp;&lt;&#39;&nbsp;&bogus &;", 80);
+        assert_eq!(text(&r), ["a &<' &bogus &;"]);
     }
 
     #[test]

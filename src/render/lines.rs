@@ -109,18 +109,36 @@ fn push_span(line: &mut Line, text: String, style: Style) {
 /// What a character wider than the whole line (a wide glyph at width 1) is shown as.
 const NARROW_STANDIN: char = '…';
 
+/// The most lines an article is laid out as; the rest is cut, with a note. A megabyte of text
+/// is some 15,000 lines at 80 columns, but a line per character at width 1, more under
+/// indentation: unbounded, ten million lines and gigabytes.
+pub(super) const MAX_LINES: usize = 100_000;
+
 /// Every line no wider than `width` columns (at least 1): wider lines are cut into pieces.
 /// A character wider than `width` (a wide glyph at width 1) is replaced by [`NARROW_STANDIN`],
-/// so callers can rely on the bound.
+/// so callers can rely on the bound. At most [`MAX_LINES`] lines, the last ones a note when
+/// some were cut.
 pub(super) fn fit(lines: Vec<Line>, width: usize) -> Vec<Line> {
     let width = width.max(1);
-    let mut out = Vec::with_capacity(lines.len());
+    let mut out = Vec::with_capacity(lines.len().min(MAX_LINES));
+    let mut complete = true;
     for line in lines {
+        if out.len() >= MAX_LINES {
+            complete = false;
+            break;
+        }
         if line.width() <= width {
             out.push(line);
         } else {
-            hard_wrap(line, width, &mut out);
+            complete &= hard_wrap(line, width, &mut out);
         }
+    }
+    if !complete {
+        let mut note = vec![Line::default()];
+        let text = format!("[article cut: longer than {MAX_LINES} lines]");
+        hard_wrap(super::plain_line(text), width, &mut note);
+        out.truncate(MAX_LINES - note.len());
+        out.extend(note);
     }
     out
 }
@@ -134,7 +152,9 @@ fn cut_width(c: char) -> usize {
     }
 }
 
-fn hard_wrap(line: Line, width: usize, out: &mut Vec<Line>) {
+/// Cuts `line` into lines of `width` columns onto `out`; false when it stopped at
+/// [`MAX_LINES`].
+fn hard_wrap(line: Line, width: usize, out: &mut Vec<Line>) -> bool {
     let mut current = Line::default();
     let mut used = 0;
     for span in line.spans {
@@ -149,6 +169,9 @@ fn hard_wrap(line: Line, width: usize, out: &mut Vec<Line>) {
                 push_span(&mut current, std::mem::take(&mut piece), span.style);
                 out.push(std::mem::take(&mut current));
                 used = 0;
+                if out.len() >= MAX_LINES {
+                    return false;
+                }
             }
             piece.push(c);
             used += w;
@@ -158,6 +181,7 @@ fn hard_wrap(line: Line, width: usize, out: &mut Vec<Line>) {
     if !current.spans.is_empty() {
         out.push(current);
     }
+    true
 }
 
 impl Line {

@@ -66,7 +66,8 @@ const MIN_LAYOUT_WIDTH: usize = 10;
 ///
 /// Every line is at most `width` columns wide (a width of 0 counts as 1; at widths below
 /// `MIN_LAYOUT_WIDTH` the text is laid out at that width and then cut). When the article has
-/// links, the lines end with a blank line and one `[n] URL` line per link.
+/// links, the lines end with a blank line and one `[n] URL` line per link. There are at most
+/// `lines::MAX_LINES` lines: past them the article is cut, with a note.
 pub fn article(html: &str, base_url: Option<&str>, width: usize) -> Rendered {
     let prepared = prepare::prepare(html);
     let table = Rc::new(RefCell::new(LinkTable::new(base_url)));
@@ -453,6 +454,26 @@ mod tests {
                 .last()
                 .is_some_and(|l| l.text().starts_with("[article cut"))
         );
+    }
+
+    /// Found by fuzzing (`fuzz/regressions/render/width-1-million-lines`): at width 1 every
+    /// character is a line, and indentation makes several, so a megabyte of nested lists became
+    /// ten million lines and gigabytes. The plain-text fallback had the same bound to keep.
+    #[test]
+    fn a_huge_body_at_width_1_is_cut_at_max_lines() {
+        let html = "<ul><li><ol><li>".repeat(4) + &"ab ".repeat(200_000);
+        for r in [article(&html, None, 1), fallback(&html, 1)] {
+            assert_fits(&r, 1);
+            assert_clean(&r);
+            assert_eq!(r.lines.len(), lines::MAX_LINES);
+            let note: String = texts(&r)[lines::MAX_LINES - 45..].concat();
+            assert!(
+                note.ends_with("[article cut: longer than 100000 lines]"),
+                "{note}"
+            );
+        }
+        let r = article(&"<p>ab</p>".repeat(1000), None, 80);
+        assert!(!texts(&r).concat().contains("cut"));
     }
 
     #[test]

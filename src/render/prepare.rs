@@ -212,8 +212,13 @@ impl Scanner<'_> {
             return;
         };
         self.pos = tag.end;
-        let kind = kind(&name);
         let in_foreign = self.open.iter().any(|n| n == "svg" || n == "math");
+        let kind = match kind(&name) {
+            // Inside SVG or MathML the parser reads `textarea`, `title`, `xmp` and `plaintext`
+            // as ordinary elements and what follows them as markup: so must the bounds.
+            Kind::RawKept | Kind::Plaintext if in_foreign => Kind::Counted,
+            kind => kind,
+        };
         let closed_by_slash = tag.self_closing && (in_foreign || name == "svg" || name == "math");
         match kind {
             Kind::RawDropped => self.skip_raw(&name),
@@ -281,7 +286,17 @@ impl Scanner<'_> {
             return;
         };
         self.pos = tag.end;
-        match kind(&name) {
+        let kind = match kind(&name) {
+            // Opened as an ordinary element inside SVG or MathML (see `start_tag`).
+            Kind::RawKept | Kind::Plaintext
+                if self.open.contains(&name)
+                    || self.overflow.get(&name).is_some_and(|n| *n > 0) =>
+            {
+                Kind::Counted
+            }
+            kind => kind,
+        };
+        match kind {
             Kind::Counted | Kind::Subtree => {
                 if let Some(dropped) = self.overflow.get_mut(&name).filter(|n| **n > 0) {
                     // The end of an element dropped for depth.
@@ -422,6 +437,27 @@ mod tests {
     fn textarea_content_is_text() {
         let s = "<textarea><div><script>x</script></textarea>";
         assert_eq!(html(s), s);
+    }
+
+    /// Found by fuzzing (`fuzz/regressions/render/raw-text-names-inside-svg`): inside SVG the
+    /// parser reads what follows `<textarea>` (or `title`, `xmp`, `plaintext`) as markup, where
+    /// this pass took it for text and bounded nothing in it, so thousands of nested quotes
+    /// reached html2text and 100 KiB took 24 s to lay out.
+    #[test]
+    fn raw_text_names_inside_svg_or_math_are_markup_and_bounded() {
+        for raw in ["textarea", "title", "xmp", "plaintext"] {
+            for foreign in ["svg", "math"] {
+                let s = format!("<{foreign}><{raw}>{}x", "<blockquote><pre>".repeat(1000));
+                let out = html(&s);
+                assert_eq!(out.matches("<blockquote>").count(), MAX_INDENT, "{s:.30}");
+                assert!(out.matches("<pre>").count() < MAX_DEPTH, "{s:.30}");
+            }
+        }
+        let closed = html("<svg><textarea><b>x</b></textarea></svg><div>y</div>");
+        assert_eq!(
+            closed,
+            "<svg><textarea><b>x</b></textarea></svg><div>y</div>"
+        );
     }
 
     #[test]

@@ -72,9 +72,18 @@ pub(super) enum Node<'a> {
     Or(&'a str),
 }
 
+/// Most expressions open at once: each `(` opens one, and so does each `and` or `or` (they
+/// group to the right). Real filters use a handful; the bound keeps a hostile one from
+/// overflowing the stack.
+pub(super) const MAX_DEPTH: usize = 100;
+
 /// Reads a whole filter expression.
 pub(super) fn parse(expr: &str) -> Result<Node<'_>, Unconvertible> {
-    let mut p = Parser { s: expr, at: 0 };
+    let mut p = Parser {
+        s: expr,
+        at: 0,
+        depth: 0,
+    };
     p.spaces();
     let node = p.expression()?;
     p.spaces();
@@ -87,6 +96,8 @@ pub(super) fn parse(expr: &str) -> Result<Node<'_>, Unconvertible> {
 struct Parser<'a> {
     s: &'a str,
     at: usize,
+    /// Expressions being read (see `MAX_DEPTH`).
+    depth: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -119,6 +130,19 @@ impl<'a> Parser<'a> {
 
     /// `operand [("and" | "or") expression]`, grouping to the right as newsboat does.
     fn expression(&mut self) -> Result<Node<'a>, Unconvertible> {
+        if self.depth == MAX_DEPTH {
+            return Err(Unconvertible::new(
+                self.rest(),
+                format!("more than {MAX_DEPTH} terms or parentheses deep"),
+            ));
+        }
+        self.depth += 1;
+        let node = self.bounded_expression();
+        self.depth -= 1;
+        node
+    }
+
+    fn bounded_expression(&mut self) -> Result<Node<'a>, Unconvertible> {
         let start = self.at;
         let left = self.operand()?;
         let after_left = self.at;
@@ -268,6 +292,21 @@ mod tests {
         };
         assert!(matches!(c.value, Value::Number("5")), "{c:?}");
         assert_eq!(c.op, Op::NotContains);
+    }
+
+    /// Found by fuzzing (`fuzz/regressions/subscriptions/query-feed-nested-parentheses`): every
+    /// `(` and every `and` took a stack frame, so a long query line overflowed the stack.
+    #[test]
+    fn deep_nesting_and_long_chains_are_refused_not_overflowed() {
+        let deep = format!("{}a = 1{}", "(".repeat(100_000), ")".repeat(100_000));
+        let long = "a = 1 and ".repeat(100_000) + "a = 1";
+        for input in [&deep, &long] {
+            let err = parse(input).unwrap_err();
+            assert!(err.why.contains("more than 100"), "{err}");
+        }
+        let fits = format!("{}a = 1{}", "(".repeat(99), ")".repeat(99));
+        assert!(parse(&fits).is_ok());
+        assert!(parse(&("a = 1 and ".repeat(99) + "a = 1")).is_ok());
     }
 
     #[test]

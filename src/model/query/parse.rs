@@ -124,13 +124,20 @@ fn field(input: &str, at: usize, name_len: usize) -> Result<(TermKind, usize), Q
         ));
     }
     let value_at = at + name_len + 1;
-    let (raw, end) = if input[value_at..].starts_with('"') {
+    let is_quoted = input[value_at..].starts_with('"');
+    let (raw, end) = if is_quoted {
         quoted(input, value_at)?
     } else {
         let end = run_end(input, value_at);
         (&input[value_at..end], end)
     };
-    let value = sanitize::line(raw);
+    let mut value = sanitize::line(raw);
+    if !is_quoted && value.starts_with('"') {
+        // Only a dropped control character can put a quote first in an unquoted value, and no
+        // text reads back as that value: the quote goes too.
+        let quotes = value.len() - value.trim_start_matches('"').len();
+        value.drain(..quotes);
+    }
     if value.is_empty() {
         return Err(error(
             format!("{name}: needs a value, as in {}", example(&name)),
@@ -169,6 +176,15 @@ fn when(name: &str, value: &str, at: usize) -> Result<When, QueryError> {
     };
     let bytes = value.as_bytes();
     if bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-' {
+        // Digits only: chrono would also take a signed year (`-970-01-01`), which prints back
+        // as another text (`-0970-01-01`).
+        let digits = bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| matches!(i, 4 | 7) || b.is_ascii_digit());
+        if !digits {
+            return Err(bad());
+        }
         let date = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| bad())?;
         let midnight = date.and_hms_opt(0, 0, 0).ok_or_else(bad)?;
         return Ok(When::At(midnight.and_utc().timestamp()));
@@ -369,6 +385,38 @@ mod tests {
         ] {
             round_trips(input);
         }
+    }
+
+    /// Found by fuzzing (`fuzz/regressions/query/quote-after-a-control-character`): an
+    /// unquoted value that began with a control character and a quote kept the quote, and its
+    /// canonical text (`feed:"x`) read back as an unclosed quote.
+    #[test]
+    fn a_quote_after_a_control_character_still_round_trips() {
+        for (input, value) in [
+            ("feed:\u{1b}\"x", "x"),
+            ("-tag:\u{7f}\"\"y\"", "y\""),
+            ("author:\u{202e}\"a\"b", "a\"b"),
+        ] {
+            let q = parse(input).unwrap();
+            let (TermKind::Feed(v) | TermKind::Tag(v) | TermKind::Author(v)) = &q.terms[0].kind
+            else {
+                panic!("{q:?}");
+            };
+            assert_eq!(v, value, "{input:?}");
+            round_trips(input);
+        }
+        assert!(parse("feed:\u{1b}\"").is_err());
+    }
+
+    /// Found by fuzzing (`fuzz/regressions/query/signed-year`): chrono read `-970-01-01` as a
+    /// date, which printed back as `-0970-01-01`, not a date to the parser.
+    #[test]
+    fn a_signed_year_is_not_a_date() {
+        for input in ["before:-970-01-01", "since:+970-01-01", "since:2024-0a-01"] {
+            let err = parse(input).unwrap_err();
+            assert!(err.message.contains("not an age"), "{input}: {err}");
+        }
+        round_trips("since:0000-01-01 before:9999-12-31");
     }
 
     /// Random soups of the language's pieces: never a panic, always a round trip.
