@@ -30,12 +30,12 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EntrySummary> {
 
 /// The clause for one page: the filter's, then the cursor's position.
 fn page_clause(
-    conn: &rusqlite::Connection,
+    store: &Store,
     filter: &EntryFilter,
     page: Page,
     now: i64,
 ) -> rusqlite::Result<Clause> {
-    let mut clause = filter::build(conn, filter, now)?;
+    let mut clause = filter::build(store, filter, now)?;
     match page {
         Page::Older(c) => clause.push(
             "(e.published, e.id) < ({}, {})",
@@ -84,7 +84,7 @@ impl Store {
         limit: usize,
         now: i64,
     ) -> Result<Vec<EntrySummary>> {
-        let mut clause = page_clause(&self.conn, filter, page, now).map_err(|e| self.err(e))?;
+        let mut clause = page_clause(self, filter, page, now).map_err(|e| self.err(e))?;
         if clause.nothing || limit == 0 {
             return Ok(Vec::new());
         }
@@ -184,7 +184,7 @@ impl Store {
              AND {differs} RETURNING id"
         );
         let list = filter::json_ids(ids.iter().map(|id| id.0));
-        let mut changed: HashSet<EntryId> = self.write(|tx| {
+        let mut changed: HashSet<EntryId> = self.write_marks(|tx| {
             tx.prepare_cached(&sql)?
                 .query_map([list], |r| Ok(EntryId(r.get(0)?)))?
                 .collect()
@@ -205,7 +205,8 @@ impl Store {
         mark: Mark,
         above: Option<Cursor>,
     ) -> Result<Vec<EntryId>> {
-        let mut clause = filter::build(&self.conn, filter, now()).map_err(|e| self.err(e))?;
+        let mut clause = filter::build_with(self, filter, now(), super::memo::EVERY_MATCH)
+            .map_err(|e| self.err(e))?;
         if clause.nothing {
             return Ok(Vec::new());
         }
@@ -221,7 +222,7 @@ impl Store {
             "UPDATE entries AS e SET {set} WHERE {} RETURNING id, published",
             clause.sql()
         );
-        self.write(|tx| {
+        self.write_marks(|tx| {
             let mut stmt = tx.prepare(&sql)?;
             let mut changed: Vec<(i64, i64)> = stmt
                 .query_map(params_from_iter(clause.args), |r| {
@@ -238,6 +239,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::model::{Cursor, IncomingEntry, IncomingFeed};
+    use crate::store::memo::plans;
     use crate::store::test_support::temp_store;
 
     fn entry(key: &str, published: i64) -> IncomingEntry {
@@ -417,10 +419,7 @@ mod tests {
 
     /// The query plan of a page, its steps joined by ` | `.
     fn explain_page(s: &Store, filter: &EntryFilter, page: Page) -> String {
-        explain(
-            s,
-            page_clause(&s.conn, filter, page, 1_800_000_000).unwrap(),
-        )
+        explain(s, page_clause(s, filter, page, 1_800_000_000).unwrap())
     }
 
     /// The query plan of a page of entries under `clause`.
@@ -532,13 +531,40 @@ mod tests {
                 query: crate::model::query::parse(text).unwrap(),
                 ..EntryFilter::default()
             };
-            let clause = super::filter::build_with(&s.conn, &filter, 1_800_000_000, 0).unwrap();
+            let clause =
+                super::filter::build_with(&s, &filter, 1_800_000_000, plans::EACH).unwrap();
             assert!(clause.sql().contains("EXISTS"), "{}", clause.sql());
             let plan = explain(&s, clause);
             assert!(
                 plan.contains("INDEX entries_")
                     && !plan.contains("TEMP B-TREE")
                     && plan.contains("VIRTUAL TABLE INDEX 0:=M"),
+                "{plan}"
+            );
+        }
+    }
+
+    /// A search with more matches than can be listed by id, but too few for checking entry by
+    /// entry, walks the stream in order and looks each entry up in the set of its matches.
+    #[test]
+    fn a_search_with_a_set_of_matches_walks_the_stream_in_order() {
+        let (_d, s, _, _) = seeded(4);
+        for (text, unread_only, index) in [
+            ("title", false, "INDEX entries_stream"),
+            ("\"title 3\" -nothing", true, "INDEX entries_unread_stream"),
+        ] {
+            let filter = EntryFilter {
+                unread_only,
+                query: crate::model::query::parse(text).unwrap(),
+                ..EntryFilter::default()
+            };
+            let clause = super::filter::build_with(&s, &filter, 1_800_000_000, plans::SET).unwrap();
+            assert!(clause.sql().contains("tidings_in"), "{}", clause.sql());
+            let plan = explain(&s, clause);
+            assert!(
+                plan.contains(index)
+                    && !plan.contains("TEMP B-TREE")
+                    && !plan.contains("entries_fts"),
                 "{plan}"
             );
         }
@@ -554,12 +580,8 @@ mod tests {
             query: crate::model::query::parse("-title").unwrap(),
             ..EntryFilter::default()
         };
-        let clause = super::filter::build_with(&s.conn, &filter, 1_800_000_000, 0).unwrap();
-        assert!(
-            clause.sql().contains("tidings_excluded"),
-            "{}",
-            clause.sql()
-        );
+        let clause = super::filter::build_with(&s, &filter, 1_800_000_000, plans::SET).unwrap();
+        assert!(clause.sql().contains("NOT tidings_in"), "{}", clause.sql());
         let plan = explain(&s, clause);
         assert!(
             plan.contains("INDEX entries_unread_stream")

@@ -6,8 +6,11 @@
 //!   SQL's `lower` lacks). One feed becomes `feed_id = ?` (the per-feed stream index); several
 //!   become a membership test with a unary `+`, which keeps the planner from looking each feed
 //!   up and sorting the union.
-//! - Words and phrases are one FTS5 match each way (`search::match_expressions`), tested by
-//!   membership (`+e.id IN (…)`), again so that the walk stays in stream order.
+//! - Words and phrases are one FTS5 match each way (`search::match_expressions`). What the
+//!   index says about it is remembered (`memo`) and decides the shape: few matches are fetched
+//!   by id and sorted; more are a set of ids looked up as the stream is walked in order; dense
+//!   ones are checked against the index entry by entry on that walk. A negated word's matches
+//!   are left out by id or through the set.
 //! - Relative times are resolved against `now`.
 
 use std::collections::BTreeSet;
@@ -15,7 +18,9 @@ use std::fmt::Write as _;
 
 use rusqlite::{Connection, types::Value};
 
-use super::exclude;
+use super::Store;
+use super::idset::Held;
+use super::memo::{Found, Memo, Plan};
 use super::search::match_expressions;
 use crate::model::EntryFilter;
 use crate::model::query::{Query, TermKind};
@@ -28,7 +33,7 @@ pub(super) struct Clause {
     /// Some term can match nothing (`feed:` naming no feed): no need to ask.
     pub nothing: bool,
     /// Sets of ids the SQL looks up, kept alive while the clause is.
-    exclusions: Vec<exclude::Held>,
+    sets: Vec<Held>,
 }
 
 impl Clause {
@@ -171,40 +176,26 @@ fn feed_terms(
     Ok(())
 }
 
-/// Up to this many search matches are fetched by id and sorted; beyond, the stream is walked
-/// in order and each entry checked against the index. Either way a page costs about the same
-/// however big the database: reading at most this many ids from the index (a few ms), or
-/// checking entries until a page is full, which takes few checks when matches are this common.
-pub(super) const FEW_MATCHES: usize = 10_000;
-
-/// The ids matching `expr` when there are at most `few`, else `None`.
-fn few_matches(
-    conn: &Connection,
-    expr: &str,
-    few: usize,
-) -> rusqlite::Result<Option<BTreeSet<i64>>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?1 LIMIT ?2")?;
-    let limit = i64::try_from(few + 1).unwrap_or(i64::MAX);
-    let ids: BTreeSet<i64> = stmt
-        .query_map(rusqlite::params![expr, limit], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok((ids.len() <= few).then_some(ids))
-}
-
-/// Entries must match `expr`: by id when few do, else checked entry by entry.
+/// Entries must match `expr`: by id when few do, through a set of ids when more do, else
+/// checked entry by entry.
 fn wanted_terms(
     conn: &Connection,
+    memo: &mut Memo,
     expr: &str,
-    few: usize,
+    plan: Plan,
     clause: &mut Clause,
 ) -> rusqlite::Result<()> {
-    match few_matches(conn, expr, few)? {
-        Some(ids) if ids.is_empty() => clause.nothing = true,
+    match memo.matches(conn, expr, plan, false)? {
+        Found::Few(None) => clause.nothing = true,
         // Few: fetch those entries by id and sort them.
-        Some(ids) => clause.push("e.id IN (SELECT value FROM json_each({}))", [id_list(&ids)]),
-        // Many: walk the stream in order and check each entry, until the page is full.
-        None => clause.push(
+        Found::Few(Some(ids)) => clause.push("e.id IN (SELECT value FROM json_each({}))", [ids]),
+        // More: walk the stream in order and look each entry up in the set.
+        Found::Set(held) => {
+            clause.push("tidings_in({}, e.id)", [int(held.key)]);
+            clause.sets.push(held);
+        }
+        // Most entries: walk the stream in order and check each entry, until the page is full.
+        Found::Many => clause.push(
             "EXISTS (SELECT 1 FROM entries_fts WHERE entries_fts MATCH {} AND rowid = e.id)",
             [text(expr.to_owned())],
         ),
@@ -213,17 +204,18 @@ fn wanted_terms(
 }
 
 /// The clause for `filter` (cursor and mark conditions are added by the callers).
-pub(super) fn build(conn: &Connection, filter: &EntryFilter, now: i64) -> rusqlite::Result<Clause> {
-    build_with(conn, filter, now, FEW_MATCHES)
+pub(super) fn build(store: &Store, filter: &EntryFilter, now: i64) -> rusqlite::Result<Clause> {
+    build_with(store, filter, now, super::memo::PLAN)
 }
 
-/// [`build`], with searches matching more than `few` entries checked entry by entry.
+/// [`build`], with a search's matches looked up as `plan` says.
 pub(super) fn build_with(
-    conn: &Connection,
+    store: &Store,
     filter: &EntryFilter,
     now: i64,
-    few: usize,
+    plan: Plan,
 ) -> rusqlite::Result<Clause> {
+    let conn = &store.conn;
     let mut clause = Clause::default();
     if filter.unread_only {
         clause.push("e.read = 0", []);
@@ -261,28 +253,28 @@ pub(super) fn build_with(
             TermKind::Feed(_) | TermKind::Tag(_) | TermKind::Word(_) | TermKind::Phrase(_) => {}
         }
     }
-    match match_expressions(query) {
+    let (wanted, unwanted) = match_expressions(query);
+    if wanted.is_none() && unwanted.is_none() {
+        return Ok(clause);
+    }
+    let mut memo = store.searches.borrow_mut();
+    let memo = memo.at(store.generation()?);
+    match (wanted, unwanted) {
         // FTS5 leaves the unwanted out as it reads the wanted: one expression.
         (Some(wanted), Some(unwanted)) => {
-            wanted_terms(
-                conn,
-                &format!("({wanted}) NOT ({unwanted})"),
-                few,
-                &mut clause,
-            )?;
+            let expr = format!("({wanted}) NOT ({unwanted})");
+            wanted_terms(conn, memo, &expr, plan, &mut clause)?;
         }
-        (Some(wanted), None) => wanted_terms(conn, &wanted, few, &mut clause)?,
-        (None, Some(unwanted)) => match few_matches(conn, &unwanted, few)? {
-            Some(ids) if ids.is_empty() => {}
-            Some(ids) => clause.push(
-                "e.id NOT IN (SELECT value FROM json_each({}))",
-                [id_list(&ids)],
-            ),
-            // Most entries match: walk the stream and skip them with one read of the matches.
-            None => {
-                let held = exclude::matching(conn, &unwanted)?;
-                clause.push("NOT tidings_excluded({}, e.id)", [int(held.key)]);
-                clause.exclusions.push(held);
+        (Some(wanted), None) => wanted_terms(conn, memo, &wanted, plan, &mut clause)?,
+        (None, Some(unwanted)) => match memo.matches(conn, &unwanted, plan, true)? {
+            Found::Few(None) | Found::Many => {}
+            Found::Few(Some(ids)) => {
+                clause.push("e.id NOT IN (SELECT value FROM json_each({}))", [ids]);
+            }
+            // Many entries match: walk the stream and skip them with one read of the matches.
+            Found::Set(held) => {
+                clause.push("NOT tidings_in({}, e.id)", [int(held.key)]);
+                clause.sets.push(held);
             }
         },
         (None, None) => {}

@@ -4,10 +4,11 @@
 mod body;
 mod entries;
 mod error;
-mod exclude;
 mod feeds;
 mod filter;
+mod idset;
 mod ingest;
+mod memo;
 mod meta;
 mod migrate;
 mod newsboat;
@@ -26,6 +27,7 @@ pub use newsboat::{NewsboatFeed, NewsboatItem, read_newsboat_cache};
 pub use stats::{DbStats, ObjectSize};
 pub use synth::{SynthReport, SynthSpec, synth};
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -53,6 +55,10 @@ pub struct Store {
     /// Opened for reading only, because writing was refused (a full disk, a read-only file or
     /// directory): why, in the words writes will fail with.
     read_only: Option<String>,
+    /// What the search index said, for the data as it stands (see `memo`).
+    searches: RefCell<memo::Memo>,
+    /// Writes this connection made that may change what a search finds (all but marks).
+    writes: u64,
 }
 
 impl Store {
@@ -80,11 +86,13 @@ impl Store {
         )
         .map_err(|e| StoreError::sqlite(&shown, e))?;
         migrate::migrate(&mut conn, &shown)?;
-        exclude::register(&conn).map_err(|e| StoreError::sqlite(&shown, e))?;
+        idset::register(&conn).map_err(|e| StoreError::sqlite(&shown, e))?;
         Ok(Self {
             conn,
             path: path.to_owned(),
             read_only: None,
+            searches: RefCell::default(),
+            writes: 0,
         })
     }
 
@@ -104,7 +112,7 @@ impl Store {
             Connection::open_with_flags(format!("{uri}?immutable=1"), flags).and_then(|conn| {
                 let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
                 conn.execute_batch("PRAGMA foreign_keys = ON;")?;
-                exclude::register(&conn)?;
+                idset::register(&conn)?;
                 Ok((conn, version))
             });
         match opened {
@@ -112,6 +120,8 @@ impl Store {
                 conn,
                 path: path.to_owned(),
                 read_only: Some(refused.to_string()),
+                searches: RefCell::default(),
+                writes: 0,
             }),
             Ok(_) | Err(_) => {
                 tracing::warn!("{shown}: could not open it read-only either");
@@ -168,8 +178,28 @@ impl Store {
         StoreError::sqlite(&self.path.display().to_string(), source)
     }
 
-    /// Runs `f` in one immediate transaction: all of it is written, or none.
+    /// The generation of the data searches are remembered for: it moves when another
+    /// connection commits or this one writes anything but marks.
+    fn generation(&self) -> rusqlite::Result<(i64, u64)> {
+        let version = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok((version, self.writes))
+    }
+
+    /// Runs `f` in one immediate transaction: all of it is written, or none. What it writes may
+    /// change what a search finds (marks, which cannot, use [`Store::write_marks`]).
     fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>) -> Result<T> {
+        self.writes = self.writes.wrapping_add(1);
+        self.write_marks(f)
+    }
+
+    /// [`Store::write`] for writes that change only marks (read, starred), which no search by
+    /// words depends on: the searches remembered stay valid.
+    fn write_marks<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>,
+    ) -> Result<T> {
         if let Some(why) = &self.read_only {
             return Err(StoreError::ReadOnly(why.clone()));
         }

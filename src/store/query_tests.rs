@@ -4,6 +4,7 @@
 use rusqlite::params;
 
 use super::Store;
+use super::memo::{Plan, plans};
 use super::test_support::temp_store;
 use crate::model::query::parse;
 use crate::model::{
@@ -595,27 +596,29 @@ fn counts_and_the_feed_list_never_read_entries() {
     }
 }
 
-/// A search gives the same entries whether its matches are fetched by id (few) or checked
-/// entry by entry (many).
+/// The ids of the entries `text` matches, newest first, its matches looked up as `plan` says.
+fn ids_planned(s: &Store, plan: Plan, text: &str) -> Vec<i64> {
+    let clause = super::filter::build_with(s, &query(text), NOW, plan).unwrap();
+    if clause.nothing {
+        return Vec::new();
+    }
+    let sql = format!(
+        "SELECT e.id FROM entries e WHERE {} ORDER BY e.published DESC, e.id DESC",
+        clause.sql()
+    );
+    let mut stmt = s.conn.prepare(&sql).unwrap();
+    stmt.query_map(rusqlite::params_from_iter(clause.args), |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// A search gives the same entries whether its matches are fetched by id (few), read into a
+/// set, or checked entry by entry (many).
 #[test]
 fn few_and_many_matches_give_the_same_entries() {
     let (_dir, s, _, _) = sample();
-    let ids = |few: usize, text: &str| -> Vec<i64> {
-        let filter = query(text);
-        let clause = super::filter::build_with(&s.conn, &filter, NOW, few).unwrap();
-        if clause.nothing {
-            return Vec::new();
-        }
-        let sql = format!(
-            "SELECT e.id FROM entries e WHERE {} ORDER BY e.published DESC, e.id DESC",
-            clause.sql()
-        );
-        let mut stmt = s.conn.prepare(&sql).unwrap();
-        stmt.query_map(rusqlite::params_from_iter(clause.args), |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    };
+    let ids = |plan: Plan, text: &str| ids_planned(&s, plan, text);
     for text in [
         "rustacean",
         "borrow*",
@@ -628,11 +631,89 @@ fn few_and_many_matches_give_the_same_entries() {
         "-nothingmatches",
         "nothingmatches",
     ] {
-        assert_eq!(ids(0, text), ids(10_000, text), "{text}");
+        assert_eq!(ids(plans::EACH, text), ids(plans::BY_ID, text), "{text}");
+        assert_eq!(ids(plans::SET, text), ids(plans::BY_ID, text), "{text}");
     }
-    assert!(!ids(0, "borrow*").is_empty());
-    assert!(!ids(0, "-borrow*").is_empty());
-    assert_ne!(ids(0, "-borrow*"), ids(0, ""));
+    for plan in [plans::EACH, plans::SET] {
+        assert!(!ids(plan, "borrow*").is_empty());
+        assert!(!ids(plan, "-borrow*").is_empty());
+        assert_ne!(ids(plan, "-borrow*"), ids(plan, ""));
+    }
+}
+
+/// Every page of a search builds its clause again; the index is read once per search while
+/// the entries stay as they are (marks change no text), and again once they change.
+#[test]
+fn a_search_reads_the_index_once_until_the_entries_change() {
+    let (_dir, mut s, _, _) = sample();
+    let reads = |s: &Store| s.searches.borrow().reads;
+    let pages = |s: &Store, filter: &EntryFilter| {
+        let first = s.entries_page_at(filter, Page::First, 1, NOW).unwrap();
+        let cursor = Cursor {
+            published: first[0].published.timestamp(),
+            id: first[0].id,
+        };
+        s.entries_page_at(filter, Page::Older(cursor), 1, NOW)
+            .unwrap();
+        s.entries_page_at(filter, Page::Newer(cursor), 1, NOW)
+            .unwrap();
+        s.entries_page_at(filter, Page::Last, 1, NOW).unwrap();
+    };
+    let filter = query("borrow*");
+    pages(&s, &filter);
+    assert_eq!(reads(&s), 1);
+    // A negated word: its matches (here few, by id) are read once too.
+    pages(&s, &query("-stew"));
+    assert_eq!(reads(&s), 2);
+    pages(&s, &filter);
+    let ids = keys_to_ids(&s);
+    s.set_mark(&[ids("b3")], Mark::Read).unwrap();
+    pages(&s, &filter);
+    assert_eq!(reads(&s), 2, "marks leave what a search found valid");
+    // Marking every match reads them all (its own plan), once.
+    s.mark_matching(&filter, Mark::Star, None).unwrap();
+    s.mark_matching(&filter, Mark::Unstar, None).unwrap();
+    pages(&s, &filter);
+    assert_eq!(reads(&s), 3);
+    feed(
+        &mut s,
+        "https://tech.example/feed",
+        "Über Tech",
+        vec![entry("a4", 0, None, "borrowing again")],
+    );
+    assert_eq!(matching(&s, "borrow*"), ["a4", "a2", "b3"]);
+    assert_eq!(reads(&s), 4, "new entries: the index is read again");
+}
+
+/// A search remembered on one connection finds what another connection (a refresh, another
+/// reader) wrote since, whether its matches were few (by id) or many (checked entry by entry,
+/// or excluded through the bit set).
+#[test]
+fn a_remembered_search_sees_entries_another_connection_wrote() {
+    let (dir, s, _, _) = sample();
+    let mut other = Store::open(&dir.path().join("t.db")).unwrap();
+    let shown = |plan: Plan, text: &str| ids_planned(&s, plan, text);
+    let every = [plans::EACH, plans::SET, plans::BY_ID];
+    let before: Vec<Vec<i64>> = every
+        .into_iter()
+        .flat_map(|plan| [shown(plan, "flour"), shown(plan, "-flour")])
+        .collect();
+    feed(
+        &mut other,
+        "https://food.example/rss",
+        "Cooking",
+        vec![entry("b4", 0, None, "more flour")],
+    );
+    let new = keys_to_ids(&s)("b4").0;
+    for plan in every {
+        let with = shown(plan, "flour");
+        assert_eq!(with.first(), Some(&new), "{plan:?}");
+        assert_eq!(with.len(), 2, "{plan:?}");
+        assert!(!shown(plan, "-flour").contains(&new), "{plan:?}");
+    }
+    for pair in before.chunks(2).collect::<Vec<_>>().windows(2) {
+        assert_eq!(pair[0], pair[1]);
+    }
 }
 
 /// A migration that stops part way (here: creating its first trigger fails, after it has

@@ -1,11 +1,13 @@
-//! Negated searches that match most entries (`-river` when nearly every entry says river).
+//! Sets of entry ids that SQL looks up while it walks the stream in order: the matches of a
+//! search too many to list by id (`river*` in 22 000 of a million entries) and too few for the
+//! walk to find them quickly by asking the search index entry by entry; and the matches of a
+//! negated word (`-river` when nearly every entry says river), which would otherwise make
+//! SQL build a temporary index of every match for each page (140 ms at a million entries).
 //!
-//! Few matches are excluded by id in SQL. Many would make SQL build a temporary index of every
-//! match for each page (140 ms at a million entries); instead the matches are read once into
-//! a bit set (an eighth of a byte per entry id) that the SQL function `tidings_excluded(key,
-//! id)` looks up while the stream is walked in order. The set lives as long as the clause that
-//! holds it: the function finds it through a registry of weak references, by a key no other
-//! clause shares, so a stale set can never answer for a newer search.
+//! A set is an eighth of a byte per entry id. The SQL function `tidings_in(key, id)` finds it
+//! through a registry of weak references, by a key no other search or generation of the data
+//! shares, so a stale set can never answer for a newer search; it lives as long as a clause or
+//! the store's memo (`memo.rs`) holds it.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
@@ -20,7 +22,7 @@ pub(super) struct IdSet {
 }
 
 impl IdSet {
-    fn insert(&mut self, id: i64) {
+    pub fn insert(&mut self, id: i64) {
         let Ok(id) = usize::try_from(id) else { return };
         let word = id / 64;
         if word >= self.words.len() {
@@ -38,8 +40,9 @@ impl IdSet {
     }
 }
 
-/// A set kept alive by the clause that uses it, and the key the SQL function finds it by.
-#[derive(Debug)]
+/// A set kept alive by the clauses that use it (and `memo`, which remembers it for the next
+/// page), and the key the SQL function finds it by.
+#[derive(Debug, Clone)]
 pub(super) struct Held {
     pub key: i64,
     _set: Arc<IdSet>,
@@ -48,21 +51,16 @@ pub(super) struct Held {
 static NEXT_KEY: AtomicI64 = AtomicI64::new(1);
 static SETS: Mutex<Vec<(i64, Weak<IdSet>)>> = Mutex::new(Vec::new());
 
-/// Reads the ids matching `expr` into a set and registers it under a fresh key.
-pub(super) fn matching(conn: &Connection, expr: &str) -> rusqlite::Result<Held> {
-    let mut set = IdSet::default();
-    let mut stmt =
-        conn.prepare_cached("SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?1")?;
-    let mut rows = stmt.query([expr])?;
-    while let Some(row) = rows.next()? {
-        set.insert(row.get(0)?);
+impl Held {
+    /// Registers `set` under a fresh key.
+    pub fn new(set: IdSet) -> Self {
+        let set = Arc::new(set);
+        let key = NEXT_KEY.fetch_add(1, Ordering::Relaxed);
+        let mut sets = SETS.lock().unwrap_or_else(PoisonError::into_inner);
+        sets.retain(|(_, weak)| weak.strong_count() > 0);
+        sets.push((key, Arc::downgrade(&set)));
+        Self { key, _set: set }
     }
-    let set = Arc::new(set);
-    let key = NEXT_KEY.fetch_add(1, Ordering::Relaxed);
-    let mut sets = SETS.lock().unwrap_or_else(PoisonError::into_inner);
-    sets.retain(|(_, weak)| weak.strong_count() > 0);
-    sets.push((key, Arc::downgrade(&set)));
-    Ok(Held { key, _set: set })
 }
 
 fn find(key: i64) -> Option<Arc<IdSet>> {
@@ -72,10 +70,10 @@ fn find(key: i64) -> Option<Arc<IdSet>> {
         .and_then(|(_, weak)| weak.upgrade())
 }
 
-/// Defines `tidings_excluded(key, id)` on `conn`: whether `id` is in the set held under `key`.
+/// Defines `tidings_in(key, id)` on `conn`: whether `id` is in the set held under `key`.
 pub(super) fn register(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function(
-        "tidings_excluded",
+        "tidings_in",
         2,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
         |ctx| {
@@ -84,7 +82,7 @@ pub(super) fn register(conn: &Connection) -> rusqlite::Result<()> {
                 key.as_i64()
                     .ok()
                     .and_then(find)
-                    .ok_or("a search's exclusions were dropped before it ran")
+                    .ok_or("a search's matches were dropped before it ran")
             })?;
             Ok(set.contains(ctx.get(1)?))
         },
@@ -113,15 +111,12 @@ mod tests {
     #[test]
     fn a_dropped_set_is_never_found() {
         let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(
-            "CREATE VIRTUAL TABLE entries_fts USING fts5(body);
-             INSERT INTO entries_fts (rowid, body) VALUES (3, 'river'), (4, 'lake');",
-        )
-        .unwrap();
         register(&conn).unwrap();
-        let held = matching(&conn, "river").unwrap();
+        let mut set = IdSet::default();
+        set.insert(3);
+        let held = Held::new(set);
         let ask = |key: i64, id: i64| {
-            conn.query_row("SELECT tidings_excluded(?1, ?2)", [key, id], |r| {
+            conn.query_row("SELECT tidings_in(?1, ?2)", [key, id], |r| {
                 r.get::<_, bool>(0)
             })
         };
