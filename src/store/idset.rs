@@ -1,5 +1,5 @@
 //! Sets of entry ids that SQL looks up while it walks the stream in order: the matches of a
-//! search too many to list by id (`river*` in 22 000 of a million entries) and too few for the
+//! search too many to list by id (`41*` in 22 000 of a million entries) and too few for the
 //! walk to find them quickly by asking the search index entry by entry; and the matches of a
 //! negated word (`-river` when nearly every entry says river), which would otherwise make
 //! SQL build a temporary index of every match for each page (140 ms at a million entries).
