@@ -152,9 +152,11 @@ impl Store {
     /// `SQLite`'s counter of commits made by other connections (other readers, a refresh, cron):
     /// when it moves, what this connection showed may be stale. Costs no I/O.
     pub fn data_version(&self) -> Result<i64> {
-        self.conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))
-            .map_err(|e| self.err(e))
+        self.commits_elsewhere().map_err(|e| self.err(e))
+    }
+
+    fn commits_elsewhere(&self) -> rusqlite::Result<i64> {
+        self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))
     }
 
     /// Sets how far this connection's commits reach the disk before they return. A `Full`
@@ -181,10 +183,7 @@ impl Store {
     /// The generation of the data searches are remembered for: it moves when another
     /// connection commits or this one writes anything but marks.
     fn generation(&self) -> rusqlite::Result<(i64, u64)> {
-        let version = self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
-        Ok((version, self.writes))
+        Ok((self.commits_elsewhere()?, self.writes))
     }
 
     /// Runs `f` in one immediate transaction: all of it is written, or none. What it writes may
