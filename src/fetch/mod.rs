@@ -7,3 +7,4 @@ mod normalize;
 pub mod parse;
 pub mod refresh;
 pub mod subscribe;
+mod writer;

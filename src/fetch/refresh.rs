@@ -5,15 +5,18 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::task::JoinSet;
 
 use super::http::{FetchError, FetchOutcome, Fetched, Fetcher, Validators};
 use super::parse::parse_document;
+use super::writer::{Job, Said};
 use crate::model::{
     FeedId, IncomingFeed, RefreshCmd, RefreshEvent, RefreshScope, RefreshSummary, RetentionRules,
 };
-use crate::store::{Durability, Failure, FeedFetchState, FetchMeta, Hold, Store, StoreError};
+use crate::store::{
+    Durability, Failure, FeedFetchState, FetchMeta, Hold, Prepared, Store, StoreError,
+};
 
 /// The refresh task's own connection. An async mutex: a feed waiting to be written waits as a
 /// task, not on a blocking thread (each extra blocking thread costs a malloc arena).
@@ -108,28 +111,55 @@ fn fresh_until(max_age_secs: Option<u64>, ttl_minutes: Option<u32>, now: i64) ->
     )
 }
 
-/// What the fetches of one run share: the hosts' holds, and permits for parsing, which is
-/// CPU-bound: more documents parsed at once than there are cores only costs memory.
+/// What the fetches of one run share: the hosts' holds, permits for parsing, which is
+/// CPU-bound (more documents parsed at once than there are cores only costs memory), and the
+/// connections the parsing threads read through to prepare what the writer will write.
 #[derive(Debug)]
 struct RunShared {
     holds: HostHolds,
     parsers: Semaphore,
     retention: RetentionRules,
+    database: std::path::PathBuf,
+    readers: Mutex<Vec<Store>>,
+    /// The run's writer (`writer::write_all`), which ends when the last of these is dropped.
+    writer: mpsc::Sender<Job>,
 }
 
 impl RunShared {
-    fn new(retention: RetentionRules) -> Self {
+    fn new(
+        retention: RetentionRules,
+        database: std::path::PathBuf,
+        writer: mpsc::Sender<Job>,
+    ) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Self {
             holds: HostHolds::default(),
             parsers: Semaphore::new(cores),
             retention,
+            database,
+            readers: Mutex::default(),
+            writer,
         }
+    }
+
+    /// Packs and extracts, on the calling (parsing) thread, what storing `incoming` needs,
+    /// so the one writer only writes. Without a connection to read, nothing is made ready
+    /// and the writer makes it all: slower, never wrong.
+    fn prepare(&self, feed: FeedId, incoming: &IncomingFeed) -> Prepared {
+        let pooled = self.readers.lock().ok().and_then(|mut r| r.pop());
+        let Some(reader) = pooled.or_else(|| Store::open(&self.database).ok()) else {
+            return Prepared::default();
+        };
+        let prepared = reader.prepare(feed, incoming).unwrap_or_default();
+        if let Ok(mut readers) = self.readers.lock() {
+            readers.push(reader);
+        }
+        prepared
     }
 }
 
 /// Runs `f` on the store from a blocking thread.
-async fn with_store<T: Send + 'static>(
+pub(super) async fn with_store<T: Send + 'static>(
     store: &SharedStore,
     f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, RefreshError> {
@@ -139,33 +169,40 @@ async fn with_store<T: Send + 'static>(
         .map_err(|e| RefreshError::Join(e.to_string()))?
 }
 
-/// Stores a parsed feed, then removes what its retention rule no longer keeps (never what the
-/// document still lists). Returns how many entries were new.
-async fn store_feed(
-    store: &SharedStore,
+fn writer_gone() -> RefreshError {
+    RefreshError::Join("the refresh's writer stopped".into())
+}
+
+/// Hands a parsed feed to the run's writer, which writes it, then removes what its retention
+/// rule no longer keeps (never what the document still lists). The answer says how many
+/// entries were new.
+async fn queue_feed(
     feed: &FeedFetchState,
     shared: &RunShared,
     incoming: IncomingFeed,
+    prepared: Prepared,
     body: Fetched,
-) -> Result<usize, RefreshError> {
+) -> Result<oneshot::Receiver<Result<usize, RefreshError>>, RefreshError> {
     let mut titles = vec![feed.title.as_str()];
     titles.extend(incoming.title.as_deref());
     let rule = shared.retention.for_feed(&feed.url, &titles);
-    let id = feed.id;
-    with_store(store, move |s| {
-        let at = now();
-        let meta = FetchMeta {
-            etag: body.validators.etag.as_deref(),
-            last_modified: body.validators.last_modified.as_deref(),
-            fresh_until: fresh_until(body.max_age, incoming.ttl_minutes, at),
-            permanent_redirect: body.permanent_redirect.as_deref(),
-        };
-        let new = s.record_success(id, &incoming, &meta, at)?;
-        let listed: Vec<&str> = incoming.entries.iter().map(|e| e.key.as_str()).collect();
-        s.prune(id, &rule, &listed, at)?;
-        Ok(new)
-    })
-    .await
+    let said = Said {
+        fresh_until: fresh_until(body.max_age, incoming.ttl_minutes, now()),
+        etag: body.validators.etag,
+        last_modified: body.validators.last_modified,
+        permanent_redirect: body.permanent_redirect,
+    };
+    let (done, answer) = oneshot::channel();
+    let job = Job {
+        feed: feed.id,
+        incoming,
+        prepared,
+        said,
+        rule,
+        done,
+    };
+    shared.writer.send(job).await.map_err(|_| writer_gone())?;
+    Ok(answer)
 }
 
 /// Fetches, parses and stores one feed. Every failure becomes that feed's recorded error, with
@@ -204,16 +241,31 @@ async fn refresh_feed(
             let url = feed.url.clone();
             // The semaphore is never closed, so acquiring cannot fail.
             let permit = shared.parsers.acquire().await.ok();
+            let run = Arc::clone(&shared);
             let parsed = tokio::task::spawn_blocking(move || {
-                let parsed = parse_document(&body.bytes, &url, body.content_type.as_deref());
+                let parsed = parse_document(&body.bytes, &url, body.content_type.as_deref()).map(
+                    |incoming| {
+                        let prepared = run.prepare(id, &incoming);
+                        (incoming, prepared)
+                    },
+                );
                 (parsed, body)
             })
             .await;
-            drop(permit);
             match parsed {
-                Ok((Ok(incoming), body)) => store_feed(&store, &feed, &shared, incoming, body)
-                    .await
-                    .map(FeedResult::Updated),
+                Ok((Ok((incoming, prepared)), body)) => {
+                    // Queued while the permit is held, so no more parsed documents wait in
+                    // memory than there are parsers and places in the writer's queue.
+                    let queued = queue_feed(&feed, &shared, incoming, prepared, body).await;
+                    drop(permit);
+                    match queued {
+                        Ok(answer) => answer
+                            .await
+                            .unwrap_or_else(|_| Err(writer_gone()))
+                            .map(FeedResult::Updated),
+                        Err(e) => Err(e),
+                    }
+                }
                 Ok((Err(e), _)) => Ok(FeedResult::Failed(e.to_string())),
                 Err(e) => Ok(FeedResult::Failed(format!("parser crashed: {e}"))),
             }
@@ -281,15 +333,21 @@ pub async fn run_once(
     mut on_event: impl FnMut(RefreshEvent),
 ) -> Result<RefreshSummary, RefreshError> {
     // Nothing fetched could be kept: say why once, rather than once per feed.
-    if let Some(why) = store.lock().await.read_only().map(str::to_owned) {
-        return Err(StoreError::ReadOnly(why).into());
-    }
+    let database = {
+        let store = store.lock().await;
+        if let Some(why) = store.read_only() {
+            return Err(StoreError::ReadOnly(why.to_owned()).into());
+        }
+        store.path().to_owned()
+    };
     let feeds = with_store(store, move |s| s.fetch_states(scope, now())).await?;
     on_event(RefreshEvent::Started { total: feeds.len() });
 
     let global = Arc::new(Semaphore::new(opts.jobs.max(1)));
     let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
-    let shared = Arc::new(RunShared::new(opts.retention.clone()));
+    let (jobs, queue) = mpsc::channel(super::writer::QUEUE);
+    let writer = tokio::spawn(super::writer::write_all(Arc::clone(store), queue));
+    let shared = Arc::new(RunShared::new(opts.retention.clone(), database, jobs));
     let mut tasks: JoinSet<(FeedId, String, FeedResult)> = JoinSet::new();
     for feed in feeds {
         let host = Arc::clone(
@@ -346,6 +404,9 @@ pub async fn run_once(
             }
         }
     }
+    // Every feed is answered, so nothing is left to write: the writer ends with the last sender.
+    drop(shared);
+    let _ = writer.await;
     on_event(RefreshEvent::Finished(summary));
     Ok(summary)
 }

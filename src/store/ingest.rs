@@ -1,42 +1,34 @@
 //! Writing one fetched feed: its entries upserted and its state updated, in one transaction.
 //! An upsert keeps read and starred state; an unchanged entry costs one indexed lookup. New and
-//! changed entries are (re)indexed for search in the same transaction.
+//! changed entries are (re)indexed for search in the same transaction. Their packed bodies and
+//! search text may come made ahead (`prepare`), so the writer only writes.
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Result, Store, body, search};
-use crate::model::hash::Fnv1a;
+use super::prepare::Prepared;
+use super::{Result, Store, search};
 use crate::model::{FeedId, IncomingEntry, IncomingFeed};
 
-fn content_hash(e: &IncomingEntry) -> i64 {
-    let updated = e
-        .updated
-        .map(|t| t.timestamp().to_string())
-        .unwrap_or_default();
-    let parts = [
-        e.title.as_str(),
-        e.link.as_deref().unwrap_or(""),
-        e.author.as_deref().unwrap_or(""),
-        updated.as_str(),
-        e.content_html.as_str(),
-    ];
-    let mut h = Fnv1a::default();
-    for part in parts {
-        h.write(part.as_bytes());
-        h.write(&[0xff]);
-    }
-    // Stored in an INTEGER column: reinterpret the bits.
-    i64::from_ne_bytes(h.finish().to_ne_bytes())
+/// What an upsert did to one entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Upserted {
+    /// Already stored as it is (or a newer revision is): nothing written.
+    Unchanged,
+    /// Stored under this id for the first time.
+    New(i64),
+    /// Its stored copy, under this id, was replaced.
+    Changed(i64),
 }
 
-/// Inserts or updates one entry; returns true if it was new.
+/// Inserts or updates one entry's row (content `hash`). Its body and search text are written
+/// by the caller (see `record_prepared`).
 fn upsert_entry(
     tx: &Transaction<'_>,
     feed: FeedId,
     e: &IncomingEntry,
+    hash: i64,
     now: i64,
-) -> rusqlite::Result<bool> {
-    let hash = content_hash(e);
+) -> rusqlite::Result<Upserted> {
     // A date from the future would pin the entry to the top of the stream for ever.
     let published = e.published.or(e.updated).map(|t| t.timestamp().min(now));
     let updated = e.updated.map(|t| t.timestamp());
@@ -49,9 +41,11 @@ fn upsert_entry(
         })
         .optional()?;
     match existing {
-        Some((_, old_hash, _)) if old_hash == hash => Ok(false),
+        Some((_, old_hash, _)) if old_hash == hash => Ok(Upserted::Unchanged),
         // Several revisions of one entry (a shared id): the newest wins, whatever their order.
-        Some((_, _, Some(stored))) if updated.is_some_and(|new| new < stored) => Ok(false),
+        Some((_, _, Some(stored))) if updated.is_some_and(|new| new < stored) => {
+            Ok(Upserted::Unchanged)
+        }
         Some((id, _, _)) => {
             tx.prepare_cached(
                 "UPDATE entries SET guid = ?2, title = ?3, link = ?4, author = ?5, \
@@ -61,12 +55,7 @@ fn upsert_entry(
             .execute(params![
                 id, e.guid, e.title, e.link, e.author, published, updated, hash
             ])?;
-            tx.prepare_cached(
-                "INSERT OR REPLACE INTO entry_bodies (entry_id, html) VALUES (?1, ?2)",
-            )?
-            .execute(params![id, body::pack(&e.content_html)])?;
-            search::index_entry(tx, id, &e.title, e.author.as_deref(), &e.content_html, true)?;
-            Ok(false)
+            Ok(Upserted::Changed(id))
         }
         None => {
             tx.prepare_cached(
@@ -85,18 +74,7 @@ fn upsert_entry(
                 now,
                 hash
             ])?;
-            let id = tx.last_insert_rowid();
-            tx.prepare_cached("INSERT INTO entry_bodies (entry_id, html) VALUES (?1, ?2)")?
-                .execute(params![id, body::pack(&e.content_html)])?;
-            search::index_entry(
-                tx,
-                id,
-                &e.title,
-                e.author.as_deref(),
-                &e.content_html,
-                false,
-            )?;
-            Ok(true)
+            Ok(Upserted::New(tx.last_insert_rowid()))
         }
     }
 }
@@ -157,6 +135,71 @@ fn track_redirect(
     Ok(())
 }
 
+/// One fetched and parsed feed to write: what [`Store::record_batch`] takes.
+#[derive(Debug)]
+pub struct FeedWrite<'a> {
+    pub feed: FeedId,
+    pub incoming: &'a IncomingFeed,
+    /// What [`Store::prepare`] made ready (`Prepared::default()`: nothing).
+    pub prepared: Prepared,
+    pub meta: FetchMeta<'a>,
+}
+
+/// Writes one feed's row and entries; returns how many entries were new and, to be indexed
+/// once every row of the transaction is written, the new and changed ones with their text.
+fn write_feed<'a>(
+    tx: &Transaction<'_>,
+    w: FeedWrite<'a>,
+    now: i64,
+    to_index: &mut Vec<(i64, &'a IncomingEntry, String, bool)>,
+) -> rusqlite::Result<usize> {
+    let FeedWrite {
+        feed,
+        incoming,
+        mut prepared,
+        meta,
+    } = w;
+    track_redirect(tx, feed, meta.permanent_redirect, now)?;
+    let mut new = 0;
+    for (i, e) in incoming.entries.iter().enumerate() {
+        let (id, replace) = match upsert_entry(tx, feed, e, prepared.hash(i, e), now)? {
+            Upserted::Unchanged => continue,
+            Upserted::New(id) => {
+                new += 1;
+                (id, false)
+            }
+            Upserted::Changed(id) => (id, true),
+        };
+        let packed = prepared.take(i, e);
+        let sql = if replace {
+            "INSERT OR REPLACE INTO entry_bodies (entry_id, html) VALUES (?1, ?2)"
+        } else {
+            "INSERT INTO entry_bodies (entry_id, html) VALUES (?1, ?2)"
+        };
+        tx.prepare_cached(sql)?.execute(params![id, packed.body])?;
+        to_index.push((id, e, packed.text, replace));
+    }
+    // The feed's kept counts, for the entries just added (unread, not starred: the defaults).
+    tx.prepare_cached(
+        "UPDATE feeds SET title = COALESCE(?2, title), site_url = COALESCE(?3, site_url), \
+         etag = ?4, last_modified = ?5, last_fetch_at = ?6, last_ok_at = ?6, \
+         last_error = NULL, failures = 0, gone_at = NULL, hold_until = ?7, \
+         hold_reason = CASE WHEN ?7 IS NULL THEN NULL ELSE 'ttl' END, \
+         entry_count = entry_count + ?8, unread_count = unread_count + ?8 WHERE id = ?1",
+    )?
+    .execute(params![
+        feed.0,
+        incoming.title,
+        incoming.site_url,
+        meta.etag,
+        meta.last_modified,
+        now,
+        meta.fresh_until,
+        i64::try_from(new).unwrap_or(i64::MAX)
+    ])?;
+    Ok(new)
+}
+
 impl Store {
     /// Writes a successfully fetched and parsed feed in one transaction: its title, validators,
     /// freshness, redirect sightings and entries. Returns how many entries were new.
@@ -167,26 +210,47 @@ impl Store {
         meta: &FetchMeta<'_>,
         now: i64,
     ) -> Result<usize> {
+        self.record_prepared(feed, incoming, Prepared::default(), meta, now)
+    }
+
+    /// [`Store::record_success`] with what [`Store::prepare`] made ready for `incoming`.
+    pub fn record_prepared(
+        &mut self,
+        feed: FeedId,
+        incoming: &IncomingFeed,
+        prepared: Prepared,
+        meta: &FetchMeta<'_>,
+        now: i64,
+    ) -> Result<usize> {
+        let write = FeedWrite {
+            feed,
+            incoming,
+            prepared,
+            meta: *meta,
+        };
+        Ok(self
+            .record_batch(vec![write], now)?
+            .first()
+            .copied()
+            .unwrap_or(0))
+    }
+
+    /// Writes several feeds in one transaction, each as [`Store::record_success`] would: all
+    /// of them are written, or none. Returns how many entries were new in each, in order.
+    pub fn record_batch(&mut self, writes: Vec<FeedWrite<'_>>, now: i64) -> Result<Vec<usize>> {
         self.write(|tx| {
-            tx.execute(
-                "UPDATE feeds SET title = COALESCE(?2, title), site_url = COALESCE(?3, site_url), \
-                 etag = ?4, last_modified = ?5, last_fetch_at = ?6, last_ok_at = ?6, \
-                 last_error = NULL, failures = 0, gone_at = NULL, hold_until = ?7, \
-                 hold_reason = CASE WHEN ?7 IS NULL THEN NULL ELSE 'ttl' END WHERE id = ?1",
-                params![
-                    feed.0,
-                    incoming.title,
-                    incoming.site_url,
-                    meta.etag,
-                    meta.last_modified,
-                    now,
-                    meta.fresh_until
-                ],
-            )?;
-            track_redirect(tx, feed, meta.permanent_redirect, now)?;
-            let mut new = 0;
-            for e in &incoming.entries {
-                new += usize::from(upsert_entry(tx, feed, e, now)?);
+            // The search index last, in one run: FTS5 keeps what it is given in memory until
+            // the commit, but flushes it to a segment of its own whenever another statement
+            // opens a statement savepoint, as every insert into `entries` does (it has
+            // triggers). Indexed between the rows, each entry became a tiny segment that
+            // then had to be merged: two thirds of a cold refresh's CPU (issue #16).
+            let mut to_index = Vec::new();
+            let new = writes
+                .into_iter()
+                .map(|w| write_feed(tx, w, now, &mut to_index))
+                .collect::<rusqlite::Result<Vec<usize>>>()?;
+            for (id, e, text, replace) in to_index {
+                search::index_entry(tx, id, &e.title, e.author.as_deref(), &text, replace)?;
             }
             Ok(new)
         })
@@ -197,6 +261,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::model::{EntryFilter, Mark, Page};
+    use crate::store::Prepared;
     use crate::store::test_support::temp_store;
 
     fn incoming(entries: Vec<IncomingEntry>) -> IncomingFeed {
@@ -356,5 +421,81 @@ mod tests {
             1
         );
         assert_eq!(stream(&s).len(), 1);
+    }
+
+    /// Issue #16: the search text was indexed between the entries' rows, and every insert into
+    /// `entries` opened a statement savepoint (it had a trigger), which makes FTS5 write what it
+    /// holds as a segment of its own: one segment per entry, then merged, most of a refresh's
+    /// CPU. Indexing after every row keeps it to one, even with a trigger on `entries` again
+    /// (one is made here, as a later feature might).
+    #[test]
+    fn indexing_between_rows_made_a_segment_per_entry() {
+        let (_d, mut s) = temp_store();
+        let (f, _) = s.add_feed("https://a.example/feed", 0).unwrap();
+        s.conn
+            .execute_batch("CREATE TRIGGER any AFTER INSERT ON entries BEGIN SELECT 1; END;")
+            .unwrap();
+        let before = s.conn.total_changes();
+        let entries = (0..200)
+            .map(|i| entry(&i.to_string(), Some(i), &format!("<p>word{i} river</p>")))
+            .collect();
+        s.record_success(f, &incoming(entries), &FetchMeta::default(), 1_000)
+            .unwrap();
+        // One segment: about four rows written per entry (the entry, its body, the index's
+        // row and its size). A segment per entry, merged as they pile up, wrote ten.
+        let written = s.conn.total_changes() - before;
+        assert!(written < 200 * 5, "200 entries wrote {written} rows");
+    }
+
+    #[test]
+    fn a_batch_writes_every_feed_and_keeps_each_ones_counts() {
+        let (_d, mut s) = temp_store();
+        let (a, _) = s.add_feed("https://a.example/feed", 0).unwrap();
+        let (b, _) = s.add_feed("https://b.example/feed", 0).unwrap();
+        let doc_a = incoming(vec![entry("1", Some(10), "a"), entry("2", Some(20), "b")]);
+        let doc_b = incoming(vec![entry("1", Some(30), "c")]);
+        let write = |feed, incoming| FeedWrite {
+            feed,
+            incoming,
+            prepared: Prepared::default(),
+            meta: FetchMeta::default(),
+        };
+        let new = s
+            .record_batch(vec![write(a, &doc_a), write(b, &doc_b)], 100)
+            .unwrap();
+        assert_eq!(new, [2, 1]);
+        let feeds = s.feeds().unwrap();
+        let count = |id: FeedId| {
+            let f = feeds.iter().find(|f| f.id == id).unwrap();
+            (f.total, f.unread)
+        };
+        assert_eq!((count(a), count(b)), ((2, 2), (1, 1)));
+        // Again: nothing new, nothing counted twice.
+        let new = s
+            .record_batch(vec![write(a, &doc_a), write(b, &doc_b)], 200)
+            .unwrap();
+        assert_eq!(new, [0, 0]);
+        assert_eq!(s.counts().unwrap().entries, 3);
+    }
+
+    /// A batch is one transaction: a feed that cannot be written (unsubscribed meanwhile)
+    /// leaves the others unwritten too, for the caller to write alone.
+    #[test]
+    fn a_batch_with_a_feed_that_cannot_be_written_writes_nothing() {
+        let (_d, mut s) = temp_store();
+        let (a, _) = s.add_feed("https://a.example/feed", 0).unwrap();
+        let doc = incoming(vec![entry("1", Some(10), "a")]);
+        let write = |feed| FeedWrite {
+            feed,
+            incoming: &doc,
+            prepared: Prepared::default(),
+            meta: FetchMeta::default(),
+        };
+        assert!(
+            s.record_batch(vec![write(a), write(FeedId(999))], 100)
+                .is_err()
+        );
+        assert_eq!(s.counts().unwrap().entries, 0);
+        assert_eq!(s.feeds().unwrap()[0].title, "https://a.example/feed");
     }
 }

@@ -32,6 +32,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0004_counters.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0005_ingest.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this binary writes.

@@ -13,6 +13,7 @@ mod meta;
 mod migrate;
 mod newsboat;
 mod organize;
+mod prepare;
 mod retention;
 mod search;
 mod stats;
@@ -21,9 +22,10 @@ mod text;
 
 pub use error::StoreError;
 pub use feeds::{Failure, FeedFetchState, Hold};
-pub use ingest::{FetchMeta, REDIRECT_CONFIRMATIONS};
+pub use ingest::{FeedWrite, FetchMeta, REDIRECT_CONFIRMATIONS};
 pub use migrate::SCHEMA_VERSION;
 pub use newsboat::{NewsboatFeed, NewsboatItem, read_newsboat_cache};
+pub use prepare::Prepared;
 pub use stats::{DbStats, ObjectSize};
 pub use synth::{SynthReport, SynthSpec, synth};
 
@@ -79,10 +81,14 @@ impl Store {
         let mut conn = Connection::open(path).map_err(|e| StoreError::sqlite(&shown, e))?;
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(|e| StoreError::sqlite(&shown, e))?;
-        // WAL: the UI reads while the refresh task writes. FULL: a mark is on disk when its
-        // commit returns, so before the screen shows it (a refresh relaxes its own connection).
+        // 16 KiB pages (a new database; an existing one keeps its size until `db vacuum`): a
+        // refresh writes a quarter as many pages to the log and back, and a page holds several
+        // bodies and search-index leaves (issue #16). WAL: the UI reads while the refresh task
+        // writes. FULL: a mark is on disk when its commit returns, so before the screen shows
+        // it (a refresh relaxes its own connection).
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+            "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+             PRAGMA foreign_keys = ON;",
         )
         .map_err(|e| StoreError::sqlite(&shown, e))?;
         migrate::migrate(&mut conn, &shown)?;
@@ -168,6 +174,23 @@ impl Store {
         };
         self.conn
             .pragma_update(None, "synchronous", level)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Whether this connection's commits copy the log into the database themselves once it has
+    /// grown past a thousand pages (`SQLite`'s default), or leave that to [`Store::checkpoint`]
+    /// on another connection, so that a writer never stops to copy.
+    pub fn set_checkpoints_on_commit(&self, on: bool) -> Result<()> {
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", if on { 1000 } else { 0 })
+            .map_err(|e| self.err(e))
+    }
+
+    /// Copies what the log holds into the database, as far as no reader still needs it, without
+    /// waiting for any writer or reader (`PASSIVE`).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
             .map_err(|e| self.err(e))
     }
 

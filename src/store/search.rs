@@ -7,13 +7,14 @@ use rusqlite::{Transaction, params};
 use super::text::html_to_text;
 use crate::model::query::{Query, TermKind};
 
-/// Indexes one entry under its id. `replace`: the entry was indexed before (a content update).
+/// Indexes one entry under its id: its title, author and `text` (its body as `html_to_text`
+/// gives it). `replace`: the entry was indexed before (a content update).
 pub(super) fn index_entry(
     tx: &Transaction<'_>,
     id: i64,
     title: &str,
     author: Option<&str>,
-    html: &str,
+    text: &str,
     replace: bool,
 ) -> rusqlite::Result<()> {
     if replace {
@@ -23,7 +24,7 @@ pub(super) fn index_entry(
     tx.prepare_cached(
         "INSERT INTO entries_fts (rowid, title, author, body) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![id, title, author.unwrap_or(""), html_to_text(html)])?;
+    .execute(params![id, title, author.unwrap_or(""), text])?;
     Ok(())
 }
 
@@ -43,13 +44,13 @@ pub(super) fn backfill(tx: &Transaction<'_>) -> rusqlite::Result<()> {
             row.get(0)?,
             &row.get::<_, String>(1)?,
             author.as_deref(),
-            &super::body::unpack(row.get_ref(3)?).map_err(|e| {
+            &html_to_text(&super::body::unpack(row.get_ref(3)?).map_err(|e| {
                 rusqlite::Error::FromSqlConversionFailure(
                     3,
                     rusqlite::types::Type::Blob,
                     Box::new(e),
                 )
-            })?,
+            })?),
             false,
         )?;
     }

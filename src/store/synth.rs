@@ -133,6 +133,8 @@ pub fn synth(
     spec: &SynthSpec,
     mut progress: impl FnMut(usize),
 ) -> Result<SynthReport> {
+    // Like a refresh's writes, these can be made again: no sync per feed.
+    store.set_durability(super::Durability::Normal)?;
     let mut rng = Rng::new(spec.seed);
     let mut report = SynthReport::default();
     let newest = spec.now - 600;

@@ -1,6 +1,8 @@
 //! HTML → plain text for the search index: tags dropped (with the contents of `script`,
 //! `style` and the like), common entities decoded, whitespace collapsed. Not a renderer: it only
-//! has to give the index the words a reader sees, quickly. Pure; uses nothing else.
+//! has to give the index the words a reader sees, quickly: it runs over every byte of every
+//! body a refresh stores, so text is copied in runs and markup found with `memchr`. Pure; uses
+//! nothing else.
 
 /// Elements whose contents are not text a reader sees.
 const HIDDEN: &[&str] = &["script", "style", "template", "noscript", "svg", "math"];
@@ -64,16 +66,63 @@ const ENTITIES: &[(&str, char)] = &[
     ("szlig", 'ß'),
 ];
 
-/// Collects text with runs of whitespace as one space, none at the ends.
+/// Collects text with runs of whitespace as one space, none at the ends. Holds bytes, and only
+/// ever whole characters of the `str`s given to it, so they are always UTF-8.
 struct Text {
-    out: String,
+    out: Vec<u8>,
     space: bool,
 }
 
+/// `char::is_whitespace` for an ASCII byte.
+fn ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
+}
+
+/// The bytes that end a run of text copied as it is: ASCII whitespace, and the first byte of
+/// any non-ASCII character (which may be whitespace too).
+const STOPS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b: u8 = 0;
+    loop {
+        t[b as usize] = b >= 0x80 || matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+        if b == u8::MAX {
+            break t;
+        }
+        b += 1;
+    }
+};
+
 impl Text {
+    /// Appends `s`, collapsing its whitespace. Runs of ASCII words with single spaces between
+    /// them, which is most text, are already collapsed: they are copied whole.
     fn push_str(&mut self, s: &str) {
-        for c in s.chars() {
-            self.push(c);
+        let bytes = s.as_bytes();
+        let stop = |at: usize| bytes.get(at).is_none_or(|&b| STOPS[usize::from(b)]);
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if !STOPS[usize::from(b)] {
+                let mut end = i + 1;
+                loop {
+                    while !stop(end) {
+                        end += 1;
+                    }
+                    if bytes.get(end) == Some(&b' ') && !stop(end + 1) {
+                        end += 1;
+                    } else {
+                        break;
+                    }
+                }
+                self.word(&bytes[i..end]);
+                i = end;
+            } else if ascii_space(b) {
+                self.space = true;
+                i += 1;
+            } else {
+                let c = s[i..].chars().next().unwrap_or(' ');
+                self.push(c);
+                i += c.len_utf8();
+            }
         }
     }
 
@@ -81,12 +130,23 @@ impl Text {
         if c.is_whitespace() {
             self.space = true;
         } else {
-            if self.space && !self.out.is_empty() {
-                self.out.push(' ');
-            }
-            self.space = false;
-            self.out.push(c);
+            let mut buf = [0; 4];
+            self.word(c.encode_utf8(&mut buf).as_bytes());
         }
+    }
+
+    /// Appends whole characters without whitespace, after one space if whitespace came before.
+    fn word(&mut self, w: &[u8]) {
+        if self.space && !self.out.is_empty() {
+            self.out.push(b' ');
+        }
+        self.space = false;
+        self.out.extend_from_slice(w);
+    }
+
+    fn into_string(self) -> String {
+        String::from_utf8(self.out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 
@@ -94,12 +154,12 @@ impl Text {
 pub fn html_to_text(html: &str) -> String {
     let bytes = html.as_bytes();
     let mut text = Text {
-        out: String::with_capacity(html.len() / 2),
+        out: Vec::with_capacity(html.len() / 2),
         space: false,
     };
     let mut i = 0;
     while i < bytes.len() {
-        let Some(next) = bytes[i..].iter().position(|&b| b == b'<' || b == b'&') else {
+        let Some(next) = memchr::memchr2(b'<', b'&', &bytes[i..]) else {
             text.push_str(&html[i..]);
             break;
         };
@@ -111,7 +171,7 @@ pub fn html_to_text(html: &str) -> String {
             markup(html, i, &mut text)
         };
     }
-    text.out
+    text.into_string()
 }
 
 /// The offset just after the first `needle` at or after `from` (ASCII case-insensitive), or
@@ -150,29 +210,45 @@ fn markup(html: &str, at: usize, text: &mut Text) -> usize {
         text.push('<');
         return at + 1;
     }
-    let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+    let name = &html[name_start..name_start + name_len];
     let end = tag_end(html, name_start + name_len);
-    if !INLINE.contains(&name.as_str()) {
-        text.push(' ');
+    let (inline, hidden) = kind(name);
+    if !inline {
+        text.space = true;
     }
-    if !closing && HIDDEN.contains(&name.as_str()) && !html[..end].ends_with("/>") {
+    if !closing && hidden && !html[..end].ends_with("/>") {
         let close = format!("</{name}");
         return after(html, after(html, end, &close), ">");
     }
     end
 }
 
+/// Whether the element `name` is one of [`INLINE`], and one of [`HIDDEN`] (any case).
+fn kind(name: &str) -> (bool, bool) {
+    let mut lower = [0u8; 8];
+    let Some(slot) = lower.get_mut(..name.len()) else {
+        return (false, false);
+    };
+    slot.copy_from_slice(name.as_bytes());
+    slot.make_ascii_lowercase();
+    let name = &*slot;
+    let is = |list: &[&str]| list.iter().any(|n| n.as_bytes() == name);
+    (is(INLINE), is(HIDDEN))
+}
+
 /// The offset just after the `>` closing a tag whose attributes start at `from` (quoted
 /// attribute values may hold `>`).
 fn tag_end(html: &str, from: usize) -> usize {
     let bytes = html.as_bytes();
-    let mut quote = None;
-    for (i, &b) in bytes.iter().enumerate().skip(from) {
-        match (quote, b) {
-            (None, b'"' | b'\'') => quote = Some(b),
-            (Some(q), b) if b == q => quote = None,
-            (None, b'>') => return i + 1,
-            _ => {}
+    let mut i = from;
+    while let Some(n) = memchr::memchr3(b'>', b'"', b'\'', &bytes[i..]) {
+        let at = i + n;
+        match bytes[at] {
+            b'>' => return at + 1,
+            quote => match memchr::memchr(quote, &bytes[at + 1..]) {
+                Some(close) => i = at + 1 + close + 1,
+                None => return html.len(),
+            },
         }
     }
     html.len()
@@ -181,7 +257,7 @@ fn tag_end(html: &str, from: usize) -> usize {
 /// Handles the `&` at `at`; returns where the text goes on.
 fn entity(html: &str, at: usize, text: &mut Text) -> usize {
     let rest = &html[at + 1..];
-    let Some(len) = rest.bytes().take(32).position(|b| b == b';') else {
+    let Some(len) = memchr::memchr(b';', &rest.as_bytes()[..rest.len().min(32)]) else {
         text.push('&');
         return at + 1;
     };
