@@ -10,7 +10,6 @@
 // A bench whose setup fails should stop with the reason, like a test.
 #![allow(clippy::expect_used)]
 
-use std::collections::VecDeque;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -18,8 +17,12 @@ use std::time::Duration;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tidings::app::{self, Action, AppState, Effect, Msg, Options, TextKey};
+use tidings::app::{Action, AppState, Msg, TextKey};
 use tidings::store::{Store, SynthSpec, synth};
+
+#[path = "support/session.rs"]
+mod session;
+use session::{key, typed};
 
 fn entries_wanted() -> usize {
     std::env::var("TIDINGS_BENCH_ENTRIES")
@@ -56,49 +59,8 @@ fn database() -> PathBuf {
     path
 }
 
-/// Runs effects the way the runtime does for these keys (store reads only).
-fn run(state: &mut AppState, store: &Store, effects: Vec<Effect>) {
-    let mut work: VecDeque<Effect> = effects.into();
-    while let Some(effect) = work.pop_front() {
-        let msg = match effect {
-            Effect::LoadPage {
-                generation,
-                filter,
-                page,
-                limit,
-            } => Msg::PageLoaded {
-                generation,
-                page,
-                rows: store.entries_page(&filter, page, limit).expect("a page"),
-            },
-            Effect::LoadCounts => Msg::Counts(store.counts().expect("counts")),
-            _ => continue,
-        };
-        work.extend(app::update(state, msg));
-    }
-}
-
-fn key(state: &mut AppState, store: &Store, term: &mut Terminal<TestBackend>, msg: Msg) {
-    let effects = app::update(state, msg);
-    run(state, store, effects);
-    term.draw(|f| tidings::ui::draw(f, state)).expect("drawing");
-}
-
 fn started(store: &Store) -> AppState {
-    let mut state = AppState::new(Options::default(), Vec::new(), 120, 40);
-    let effects = state.start();
-    run(&mut state, store, effects);
-    state
-}
-
-/// The state with `filter` typed on the filter line, ready for `Enter`.
-fn typed(base: &AppState, filter: &str) -> AppState {
-    let mut s = base.clone();
-    let _ = app::update(&mut s, Msg::Action(Action::Filter));
-    for c in filter.chars() {
-        let _ = app::update(&mut s, Msg::Text(TextKey::Char(c)));
-    }
-    s
+    session::started(store, 120, 40)
 }
 
 fn keys(c: &mut Criterion) {
