@@ -187,10 +187,23 @@ impl Store {
     }
 
     /// Copies what the log holds into the database, as far as no reader still needs it, without
-    /// waiting for any writer or reader (`PASSIVE`).
-    pub fn checkpoint(&self) -> Result<()> {
+    /// waiting for any writer or reader (`PASSIVE`). Returns how many pages the log holds that
+    /// are not in the database yet.
+    pub fn checkpoint(&self) -> Result<u64> {
+        self.log_pages("PASSIVE")
+    }
+
+    /// How many pages the log holds that are not in the database yet (copies nothing).
+    pub fn uncopied_log_pages(&self) -> Result<u64> {
+        self.log_pages("NOOP")
+    }
+
+    fn log_pages(&self, mode: &str) -> Result<u64> {
         self.conn
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            .query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
+                Ok(r.get::<_, i64>(1)? - r.get::<_, i64>(2)?)
+            })
+            .map(|left| u64::try_from(left).unwrap_or(0))
             .map_err(|e| self.err(e))
     }
 
