@@ -385,15 +385,23 @@ fn allowed_tree(node: &html2text::Handle) {
 }
 
 /// `model::sanitize`: `line` agrees with reading character by character (its fast path for
-/// ASCII runs must not change the result), and what `line` and `block` give is clean.
+/// ASCII runs must not change the result), keeping at most `MAX_MARKS` characters without a
+/// column in a row, and what `line` and `block` give is clean.
 pub fn sanitizer(s: &str) {
     let mut slow = String::new();
     let mut pending_space = false;
+    let mut marks = 0;
     let mut buf = [0; 4];
     for c in s.chars() {
         if c.is_whitespace() {
             pending_space = !slow.is_empty();
+            marks = 0;
         } else if sanitize::is_clean_line(c.encode_utf8(&mut buf)) {
+            let no_column = !c.is_ascii() && unicode_width::UnicodeWidthChar::width(c) == Some(0);
+            marks = if no_column { marks + 1 } else { 0 };
+            if marks > sanitize::MAX_MARKS {
+                continue;
+            }
             if pending_space {
                 slow.push(' ');
                 pending_space = false;

@@ -61,6 +61,9 @@ const SPECIAL: &[&str] = &[
     "\u{200f}",
     "\u{feff}",
     "\u{200b}",
+    "\u{e0041}",
+    "\u{3164}",
+    "\u{2060}",
     "\u{ad}",
     "\u{2028}",
     "\u{3000}",
@@ -211,7 +214,8 @@ fn repeat(input: &mut Vec<u8>, rng: &mut Rng, at: usize, max_len: usize) {
 
 /// Characters worth a long run of.
 const INTERESTING_TEXT: &[char] = &[
-    '<', '&', ' ', 'a', '\n', '-', '"', '(', '[', '{', '#', '日', '\u{301}', '\u{1b}',
+    '<', '&', ' ', 'a', '\n', '-', '"', '(', '[', '{', '#', '日', '\u{301}', '\u{1b}', '\u{200d}',
+    '\u{fe0f}', 'T',
 ];
 
 /// A dictionary pair nested many times: the opens at `at`, the closes somewhere after.

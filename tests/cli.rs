@@ -41,6 +41,14 @@ impl Home {
         cmd
     }
 
+    /// Serves a feed from `server` at `/name` and returns its URL (OPML lists may not name
+    /// local files).
+    fn served(server: &common::TestServer, name: &str, body: &str) -> String {
+        let path = format!("/{name}");
+        server.route(&path, common::Response::ok(body.as_bytes().to_vec()));
+        server.url(&path)
+    }
+
     /// Writes a feed file and returns its file: URL.
     fn feed_file(&self, name: &str, body: &str) -> String {
         let path = self.path().join(name);
@@ -184,7 +192,8 @@ fn entries_text_output_and_empty_json() {
 #[test]
 fn import_opml_and_urls_without_fetching_then_refresh_fetches() {
     let home = Home::new();
-    let a = home.feed_file("a.xml", &rss("Alpha", &[("a1", "First", DAY1)]));
+    let server = common::TestServer::start();
+    let a = Home::served(&server, "a.xml", &rss("Alpha", &[("a1", "First", DAY1)]));
     let b = home.feed_file("b.xml", &rss("Beta", &[("b1", "Other", DAY2)]));
     let opml = format!(
         "<?xml version=\"1.0\"?><opml version=\"2.0\"><body><outline text=\"news\">\
@@ -361,8 +370,65 @@ fn a_database_from_the_future_is_refused() {
     assert!(err.contains("newer than this tidings"), "{err}");
 }
 
+/// Issue #17: one document with a 30 MB title made `entries`, `export` and the reader
+/// allocate title × rows and abort. Every one-line field is bounded when stored.
+#[test]
+fn a_huge_title_is_bounded_everywhere_it_shows() {
+    let home = Home::new();
+    let huge = "H".repeat(20_000_000);
+    let items: Vec<(String, String, &str)> = (0..50)
+        .map(|i| (format!("g{i}"), format!("{}{i}", "T".repeat(100_000)), DAY1))
+        .collect();
+    let items: Vec<(&str, &str, &str)> = items
+        .iter()
+        .map(|(g, t, d)| (g.as_str(), t.as_str(), *d))
+        .collect();
+    let url = home.feed_file("huge.xml", &rss(&huge, &items));
+    home.run_ok(&["add", &url]);
+    let feeds = home.run_ok(&["feeds", "--json"]);
+    assert!(feeds.len() < 20_000, "feeds: {} bytes", feeds.len());
+    let listing = home.run_ok(&["entries", "--json"]);
+    assert!(
+        listing.len() < 50 * 10_000,
+        "entries: {} bytes",
+        listing.len()
+    );
+    let csv = home.run_ok(&["export", "--format", "csv"]);
+    assert!(csv.len() < 50 * 10_000, "export: {} bytes", csv.len());
+    // A local file named by a list is refused; typed by the user, it is read.
+    let list = home.path().join("list.opml");
+    std::fs::write(
+        &list,
+        "<?xml version=\"1.0\"?><opml version=\"2.0\"><body>\
+         <outline type=\"rss\" text=\"tty\" xmlUrl=\"file:///dev/tty\"/></body></opml>",
+    )
+    .unwrap();
+    let out = home
+        .cmd()
+        .args(["import", list.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("an OPML list may not name local files"),
+        "{err}"
+    );
+    assert!(!home.run_ok(&["feeds", "--json"]).contains("/dev/tty"));
+}
+
 #[test]
 fn a_closed_pipe_is_not_an_error() {
+    closed_pipe("entries");
+}
+
+/// Issue #17: `serde_json` keeps the broken pipe inside its own error, which was then printed
+/// as "Broken pipe" with exit 1.
+#[test]
+fn json_output_into_a_closed_pipe_is_not_an_error() {
+    closed_pipe("entries --json");
+}
+
+fn closed_pipe(command: &str) {
     let home = Home::new();
     let items: Vec<(String, String, &str)> = (0..3000)
         .map(|i| (format!("g{i}"), format!("Entry {i}"), DAY1))
@@ -374,7 +440,7 @@ fn a_closed_pipe_is_not_an_error() {
     let a = home.feed_file("a.xml", &rss("Alpha", &items));
     home.run_ok(&["add", &a]);
     let bin = assert_cmd::cargo::cargo_bin("tidings");
-    let script = format!("'{}' entries | head -n 1", bin.display());
+    let script = format!("'{}' {command} | head -n 1", bin.display());
     let out = std::process::Command::new("bash")
         .args(["-o", "pipefail", "-c", &script])
         .env("TIDINGS_DB", home.db())
@@ -520,9 +586,18 @@ fn a_query_finds_a_word_that_is_only_in_a_body() {
 #[test]
 fn imported_folders_become_tags_to_filter_by() {
     let home = Home::new();
-    let a = home.feed_file("a.xml", &rss("Alpha", &[("a1", "From alpha", DAY1)]));
-    let b = home.feed_file("b.xml", &rss("Beta", &[("b1", "From beta", DAY2)]));
-    let c = home.feed_file("c.xml", &rss("Gamma", &[("c1", "From gamma", DAY3)]));
+    let server = common::TestServer::start();
+    let a = Home::served(
+        &server,
+        "a.xml",
+        &rss("Alpha", &[("a1", "From alpha", DAY1)]),
+    );
+    let b = Home::served(&server, "b.xml", &rss("Beta", &[("b1", "From beta", DAY2)]));
+    let c = Home::served(
+        &server,
+        "c.xml",
+        &rss("Gamma", &[("c1", "From gamma", DAY3)]),
+    );
     let opml = format!(
         "<?xml version=\"1.0\"?><opml version=\"2.0\"><body>\
          <outline text=\"Tech\"><outline title=\"Rust\">\
@@ -770,6 +845,37 @@ fn export_atom_parses_back_to_the_same_items() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
 }
 
+/// Issue #17: `export -o` checked `exists()` and then wrote, so a dangling symlink was written
+/// through (creating the file it names), and `--force` replaced a symlink's target.
+#[test]
+fn export_never_writes_through_a_symlink() {
+    let (home, _) = exporting_home();
+    let victim = home.path().join("victim.txt");
+    let dangling = home.path().join("dangling.md");
+    std::os::unix::fs::symlink(&victim, &dangling).unwrap();
+    let err = home.run_err(&["export", "-o", dangling.to_str().unwrap()]);
+    assert!(err.contains("exists; --force replaces it"), "{err}");
+    assert!(!victim.exists(), "nothing was written through the link");
+    // With --force the link itself is replaced by the export; what it pointed at is kept.
+    std::fs::write(&victim, "keep me").unwrap();
+    home.run_ok(&["export", "-o", dangling.to_str().unwrap(), "--force"]);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    let written = std::fs::symlink_metadata(&dangling).unwrap();
+    assert!(written.file_type().is_file(), "the link became the export");
+    assert!(
+        std::fs::read_to_string(&dangling)
+            .unwrap()
+            .contains("First")
+    );
+    // Nothing is left beside it (a temporary file that failed would block nothing either).
+    let stray: Vec<_> = std::fs::read_dir(home.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}
+
 #[test]
 fn export_json_csv_and_filters() {
     let (home, _) = exporting_home();
@@ -882,6 +988,58 @@ fn import_newsboat_keeps_read_and_flagged_states() {
         feeds.contains("\"My One\""),
         "the ~ rename is kept: {feeds}"
     );
+}
+
+/// Issue #17: `import newsboat` trusted `cache.db`: it subscribed every `rss_feed` URL whatever
+/// its scheme and whether or not the urls file listed it, and kept `javascript:` item links,
+/// which `publish` then wrote into a page "safe to serve as is".
+#[test]
+fn import_newsboat_trusts_the_cache_no_further_than_the_urls_file() {
+    let home = Home::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/newsboat");
+    let cache = home.path().join("cache.db");
+    std::fs::copy(fixtures.join("cache.db"), &cache).unwrap();
+    let conn = rusqlite::Connection::open(&cache).unwrap();
+    conn.execute_batch(
+        "INSERT INTO rss_feed (rssurl, url, title) VALUES
+             ('exec:~/bin/evil.sh', 'http://x.example/', 'Evil'),
+             ('file:///etc/passwd', 'http://x.example/', 'Passwd'),
+             ('https://unlisted.example/feed', 'https://unlisted.example/', 'Unlisted');
+         INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unread) VALUES
+             ('evil-1', 'Evil link', 'x', 'javascript:alert(1)', 'http://127.0.0.1:18777/one.xml',
+              1700000000, '<p>x</p>', 1),
+             ('evil-2', 'Help link', 'x', '--help', 'http://127.0.0.1:18777/one.xml',
+              1700000001, '<p>y</p>', 1),
+             ('evil-3', 'From exec', 'x', 'http://x.example/3', 'exec:~/bin/evil.sh',
+              1700000002, '<p>z</p>', 1);",
+    )
+    .unwrap();
+    drop(conn);
+    home.run_ok(&[
+        "import",
+        "newsboat",
+        "--urls",
+        fixtures.join("urls").to_str().unwrap(),
+        "--cache",
+        cache.to_str().unwrap(),
+    ]);
+    let feeds = home.run_ok(&["feeds", "--json"]);
+    for url in ["exec:", "file:", "unlisted.example"] {
+        assert!(!feeds.contains(url), "{url} subscribed: {feeds}");
+    }
+    let entries = home.entries(&[]);
+    assert!(!entries.iter().any(|e| e["title"] == "From exec"));
+    let evil = entries.iter().find(|e| e["title"] == "Evil link").unwrap();
+    assert!(evil["link"].is_null(), "{evil}");
+    let site = home.path().join("site");
+    home.run_ok(&["publish", site.to_str().unwrap()]);
+    for file in ["index.html", "atom.xml"] {
+        let text = std::fs::read_to_string(site.join(file)).unwrap();
+        assert!(
+            !text.contains("javascript:") && !text.contains("--help"),
+            "{file}: {text}"
+        );
+    }
 }
 
 /// newsboat's query feeds become saved views in the config: the one that converts is appended

@@ -892,3 +892,46 @@ fn select_three_entries_and_export_them_to_markdown() {
     s.keys("q");
     assert!(s.wait_exit());
 }
+
+/// Issue #17: an abort (a huge allocation failing) left the terminal in the alternate screen
+/// with mouse reporting on and the keyboard raw, since no hook runs then. A watcher process
+/// gives the terminal back however the reader ends: here a SIGKILL, which nothing can catch.
+/// The reader runs under a shell, as from a login: its death does not hang the terminal up.
+#[test]
+fn a_reader_that_dies_without_cleaning_up_still_gives_the_terminal_back() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let script = format!(
+        "'{}' --db '{}' --demo; sleep 60",
+        common::pty::bin().display(),
+        db.display()
+    );
+    let s = Session::start_program(
+        std::path::Path::new("/bin/sh"),
+        home.path(),
+        &["-c", &script],
+        80,
+        24,
+        &[],
+    );
+    s.wait_for("full stream", |s| s.contents().contains(" unread,"));
+    assert!(s.screen(vt100::Screen::alternate_screen));
+    let reader = std::process::Command::new("pgrep")
+        .args(["-P", &s.pid().to_string(), "tidings"])
+        .output()
+        .unwrap();
+    let reader = String::from_utf8_lossy(&reader.stdout).trim().to_owned();
+    assert!(!reader.is_empty(), "the reader's pid");
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-KILL", &reader])
+            .status()
+            .unwrap()
+            .success()
+    );
+    s.wait_for("the main screen back", |s| {
+        !s.screen(vt100::Screen::alternate_screen)
+            && s.screen(|sc| sc.mouse_protocol_mode() == vt100::MouseProtocolMode::None)
+            && !s.screen(vt100::Screen::hide_cursor)
+    });
+}

@@ -158,6 +158,47 @@ async fn redirect_loops_are_bounded() {
     assert!(server.hits("/a") + server.hits("/b") <= 4);
 }
 
+/// Issue #17: the timeout applied to each redirect hop, so five slow hops of a 5 s setting took
+/// 25 s and then said "timed out after 5 s". It is one deadline for the whole fetch.
+#[tokio::test]
+async fn the_timeout_is_for_the_whole_fetch_not_each_redirect() {
+    let server = TestServer::start();
+    let hop = Duration::from_millis(600);
+    server.route("/1", Response::redirect(302, "/2").delay(hop));
+    server.route("/2", Response::redirect(302, "/3").delay(hop));
+    server.route("/3", Response::ok(FEED).delay(hop));
+    let err = failed(&fetcher(opts()), &server.url("/1")).await;
+    assert!(matches!(err, FetchError::Timeout(_)), "{err:?}");
+    assert_eq!(err.to_string(), "timed out after 1 s");
+    assert_eq!(server.hits("/3"), 0, "the third hop was never asked");
+}
+
+/// Issue #17: a `file:` feed naming a device or a FIFO was read with no check and no timeout:
+/// `/dev/tty` stole the reader's keys, a FIFO hung the refresh for ever. Only regular files.
+#[tokio::test]
+async fn only_regular_files_are_read_as_feeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let f = fetcher(opts());
+    for path in [fifo.as_path(), std::path::Path::new("/dev/null")] {
+        let url = format!("file://{}", path.display());
+        let err = tokio::time::timeout(Duration::from_secs(10), failed(&f, &url))
+            .await
+            .unwrap_or_else(|_| panic!("reading {url} hung"));
+        assert!(
+            err.to_string().contains("not a regular file"),
+            "{url}: {err}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_slow_server_times_out() {
     let server = TestServer::start();

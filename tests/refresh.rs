@@ -66,6 +66,12 @@ impl Home {
         self.ok(&["import", file.to_str().unwrap()]);
     }
 
+    fn config(&self, text: &str) {
+        let dir = self.dir.path().join(".config/tidings");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("config.toml"), text).unwrap();
+    }
+
     fn refresh_json(&self, args: &[&str]) -> Value {
         let mut all = vec!["refresh", "--json"];
         all.extend_from_slice(args);
@@ -177,6 +183,75 @@ fn retry_after_holds_the_whole_host() {
     let again = home.refresh_json(&[]);
     assert_eq!(again["feeds"], 0);
     assert_eq!(server.hits("/a.xml") + server.hits("/b.xml"), 1);
+}
+
+/// Issue #17: a 429 from a redirect's target held every other feed of the subscribed host for a
+/// day, and the message blamed the subscribed host. Only the origin that answered is held.
+#[test]
+fn retry_after_holds_only_the_origin_that_answered() {
+    let origin = TestServer::start();
+    let target = TestServer::start();
+    target.route(
+        "/busy.xml",
+        Response::status(429).header("Retry-After", "3600"),
+    );
+    origin.route(
+        "/moved.xml",
+        Response::status(302).header("Location", &target.url("/busy.xml")),
+    );
+    origin.route("/fine.xml", Response::ok(rss("Fine", "f1")));
+    let home = Home::new();
+    home.import(&[origin.url("/moved.xml"), origin.url("/fine.xml")]);
+    let run = home.refresh_json(&["--per-host", "1"]);
+    assert_eq!(
+        (run["ok"].as_u64(), run["failed"].as_u64()),
+        (Some(1), Some(1)),
+        "{run}"
+    );
+    assert_eq!(
+        origin.hits("/fine.xml"),
+        1,
+        "the subscribed host was not held"
+    );
+    let error = run["failures"][0]["error"].as_str().unwrap();
+    let answered = target.url("/").replace("http://", "");
+    let answered = answered.trim_end_matches('/');
+    assert!(
+        error.contains(&format!("{answered} asked to wait until")),
+        "{error} should name {answered}"
+    );
+    // The next run fetches the subscribed host's other feed again.
+    let again = home.refresh_json(&[]);
+    assert_eq!(origin.hits("/fine.xml"), 2, "{again}");
+}
+
+/// Issue #17: a run ended with its slowest host: twenty dripping feeds of one host, two at a
+/// time, made every refresh take minutes. Once a fetch times out on a host, its feeds still
+/// waiting are left for the next run.
+#[test]
+fn a_host_that_times_out_leaves_its_other_feeds_for_the_next_run() {
+    let server = TestServer::start();
+    let urls: Vec<String> = (0..4)
+        .map(|i| {
+            let path = format!("/slow{i}.xml");
+            server.route(
+                &path,
+                Response::ok(rss("Slow", "s1")).delay(Duration::from_secs(5)),
+            );
+            server.url(&path)
+        })
+        .collect();
+    let home = Home::new();
+    home.config("[refresh]\ntimeout_secs = 1\n");
+    home.import(&urls);
+    let run = home.refresh_json(&["--per-host", "1"]);
+    assert_eq!(
+        (run["failed"].as_u64(), run["skipped"].as_u64()),
+        (Some(1), Some(3)),
+        "{run}"
+    );
+    let asked: usize = (0..4).map(|i| server.hits(&format!("/slow{i}.xml"))).sum();
+    assert_eq!(asked, 1, "the host was asked once, not four times");
 }
 
 #[test]

@@ -499,6 +499,26 @@ fn quit(state: &mut AppState) -> Vec<Effect> {
     vec![Effect::Quit]
 }
 
+/// A feed refreshed alone, beside any run: its own status line, and the views brought up to
+/// date when it brought something.
+fn on_one(state: &mut AppState, title: &str, outcome: &Result<usize, String>) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    match outcome {
+        Ok(new) => {
+            state.status = Some(format!("Refreshed {title}: {new} new entries"));
+            effects.push(Effect::LoadCounts);
+            if *new > 0 {
+                effects.extend(state.stream.refresh_in_place());
+            }
+        }
+        Err(error) => state.status = Some(format!("Refresh of {title} failed: {error}")),
+    }
+    if state.view == View::Feeds {
+        effects.push(Effect::LoadFeeds);
+    }
+    effects
+}
+
 fn on_refresh(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
     match *event {
         RefreshEvent::Started { total } => {
@@ -551,6 +571,11 @@ fn on_refresh(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
             state.status = Some(format!("Refresh stopped: {error}"));
             Vec::new()
         }
+        RefreshEvent::One {
+            ref title,
+            ref outcome,
+            ..
+        } => on_one(state, title, outcome),
         RefreshEvent::Finished(summary) => {
             let last = state.refresh.take().and_then(|p| p.last_failure);
             state.status = Some(if summary.failed == 0 {

@@ -606,6 +606,42 @@ fn during_a_run_a_filled_stream_is_reloaded_every_fifty_feeds_with_news() {
     assert_eq!(reloads, 2);
 }
 
+/// Issue #17: a refresh of one feed waited behind a whole run; now it runs beside it and says
+/// how it went on its own, without touching the run's progress.
+#[test]
+fn a_feed_refreshed_alone_reports_beside_a_run() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    update(&mut s, Msg::Refresh(RefreshEvent::Started { total: 20 }));
+    let effects = update(
+        &mut s,
+        Msg::Refresh(RefreshEvent::One {
+            feed: crate::model::FeedId(1),
+            title: "Healthy".into(),
+            outcome: Ok(2),
+        }),
+    );
+    assert!(effects.contains(&Effect::LoadCounts), "{effects:?}");
+    assert_eq!(
+        s.status.as_deref(),
+        Some("Refreshed Healthy: 2 new entries")
+    );
+    let p = s.refresh.as_ref().unwrap();
+    assert_eq!((p.done, p.total), (0, 20), "the run's progress is its own");
+    update(
+        &mut s,
+        Msg::Refresh(RefreshEvent::One {
+            feed: crate::model::FeedId(2),
+            title: "Broken".into(),
+            outcome: Err("HTTP 500".into()),
+        }),
+    );
+    assert_eq!(
+        s.status.as_deref(),
+        Some("Refresh of Broken failed: HTTP 500")
+    );
+}
+
 #[test]
 fn help_scrolls_and_stops_at_its_end() {
     let help: Vec<HelpRow> = Action::ALL

@@ -109,7 +109,7 @@ pub fn list(env: &Env, args: &EntriesArgs, out: &mut Out) -> anyhow::Result<Exit
         for row in &rows {
             if args.json {
                 writeln!(out, "{}", if first { "" } else { "," })?;
-                serde_json::to_writer(&mut *out, &json_row(row))?;
+                super::output::write_json(&mut *out, &json_row(row), false)?;
             } else {
                 text_row(out, row)?;
             }

@@ -112,8 +112,9 @@ pub fn run(env: &Env, args: &ExportArgs, out: &mut Out) -> anyhow::Result<ExitCo
         );
         return Ok(ExitCode::from(USAGE));
     };
+    // Said before a long export is built; said again, atomically, when it is written.
     if let Some(path) = &args.output
-        && path.exists()
+        && path.symlink_metadata().is_ok()
         && !args.force
     {
         anyhow::bail!("{} exists; --force replaces it", path.display());
@@ -142,7 +143,7 @@ pub fn run(env: &Env, args: &ExportArgs, out: &mut Out) -> anyhow::Result<ExitCo
     options.bodies = !args.no_bodies;
     let text = export(&entries, format, &options);
     if let Some(path) = &args.output {
-        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+        super::output::write_file(path, text.as_bytes(), args.force)?;
         eprintln!("Exported {} entries to {}", entries.len(), path.display());
     } else {
         out.write_all(text.as_bytes())?;
@@ -158,16 +159,10 @@ pub fn opml(
     force: bool,
     out: &mut Out,
 ) -> anyhow::Result<ExitCode> {
-    if let Some(path) = output
-        && path.exists()
-        && !force
-    {
-        anyhow::bail!("{} exists; --force replaces it", path.display());
-    }
     let feeds = env.open_store()?.feeds()?;
     let doc = crate::export::opml(&feeds);
     if let Some(path) = output {
-        std::fs::write(path, doc).with_context(|| format!("writing {}", path.display()))?;
+        super::output::write_file(path, doc.as_bytes(), force)?;
         eprintln!("Exported {} feeds to {}", feeds.len(), path.display());
     } else {
         out.write_all(doc.as_bytes())?;

@@ -18,35 +18,55 @@ pub(super) fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// Checks that `url` is an absolute http, https or file URL.
-fn check_url(url: &str) -> anyhow::Result<()> {
-    let parsed = url::Url::parse(url).with_context(|| format!("'{url}' is not a URL"))?;
+/// A URL or path from outside, safe and short enough for a message.
+fn shown(s: &str) -> String {
+    crate::model::bounds::cut(&crate::model::sanitize::line(s), 200).into_owned()
+}
+
+/// Checks that `url` is an absolute http or https URL, or a `file:` URL from the user: typed,
+/// or in their own newsboat `urls` file. Never from an OPML list (issue #17): OPML is how
+/// lists are shared, so one is often someone else's, and a path in it names a file on your
+/// machine (`file:///dev/tty` took the reader's keys). Whatever names it, only a regular file
+/// is ever read as a feed (`fetch::http`).
+fn check_url(url: &str, from_list: bool) -> anyhow::Result<()> {
+    let parsed = url::Url::parse(url).with_context(|| format!("'{}' is not a URL", shown(url)))?;
     match parsed.scheme() {
-        "http" | "https" | "file" => Ok(()),
-        other => anyhow::bail!("'{url}': {other}: URLs are not supported (http, https or file)"),
+        "http" | "https" => Ok(()),
+        "file" if !from_list => Ok(()),
+        "file" => anyhow::bail!(
+            "'{}': an OPML list may not name local files; `tidings add` it if you mean it",
+            shown(url)
+        ),
+        other => anyhow::bail!(
+            "'{}': {}: URLs are not supported (http, https or file)",
+            shown(url),
+            shown(other)
+        ),
     }
 }
 
 pub async fn add(env: &Env, url: &str, out: &mut Out) -> anyhow::Result<ExitCode> {
-    check_url(url)?;
+    check_url(url, false)?;
     // Creates the data directory (and the database) before fetching, as before.
     drop(env.open_store()?);
     let s = subscribe(&env.fetcher()?, &env.db, url, now()).await?;
     if let Some((first, others)) = s.discovered.split_first() {
         writeln!(
             out,
-            "{url} is a web page naming {} feed{}; taking the first: {}",
+            "{} is a web page naming {} feed{}; taking the first: {}",
+            shown(url),
             s.discovered.len(),
             if s.discovered.len() == 1 { "" } else { "s" },
-            first.url
+            shown(&first.url)
         )?;
+        // What a page says is a stranger's text: shown clean and short.
         for other in others {
             let title = other
                 .title
                 .as_deref()
-                .map(|t| format!(" ({t})"))
+                .map(|t| format!(" ({})", shown(t)))
                 .unwrap_or_default();
-            writeln!(out, "  also offered: {}{title}", other.url)?;
+            writeln!(out, "  also offered: {}{title}", shown(&other.url))?;
         }
     }
     let verb = if s.is_new {
@@ -64,6 +84,15 @@ pub async fn add(env: &Env, url: &str, out: &mut Out) -> anyhow::Result<ExitCode
 }
 
 pub fn import(env: &Env, file: &Path, out: &mut Out) -> anyhow::Result<ExitCode> {
+    import_subscribing(env, file, out).map(|(status, _)| status)
+}
+
+/// [`import`], and the URLs of the feeds the list named that are now subscribed.
+pub fn import_subscribing(
+    env: &Env,
+    file: &Path,
+    out: &mut Out,
+) -> anyhow::Result<(ExitCode, std::collections::HashSet<String>)> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let text = String::from_utf8_lossy(&bytes);
     let Imported {
@@ -77,11 +106,13 @@ pub fn import(env: &Env, file: &Path, out: &mut Out) -> anyhow::Result<ExitCode>
         .starts_with('<');
     let mut store = env.open_store()?;
     let (mut added, mut known) = (0, 0);
+    let mut subscribed = std::collections::HashSet::new();
     for sub in &subs {
-        if let Err(e) = check_url(&sub.url) {
+        if let Err(e) = check_url(&sub.url, is_opml) {
             eprintln!("skipped: {e}");
             continue;
         }
+        subscribed.insert(sub.url.clone());
         let (id, is_new) = store.add_feed_titled(&sub.url, sub.title.as_deref(), now())?;
         // In a urls file a title is newsboat's "~Title": the user's own name for the feed.
         if let Some(title) = sub.title.as_deref().filter(|_| !is_opml) {
@@ -106,7 +137,7 @@ pub fn import(env: &Env, file: &Path, out: &mut Out) -> anyhow::Result<ExitCode>
         super::newsboat::add_saved_views(env, &views, out)?;
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok((ExitCode::SUCCESS, subscribed))
 }
 
 #[derive(Serialize)]
@@ -151,7 +182,7 @@ pub fn list(env: &Env, json: bool, out: &mut Out) -> anyhow::Result<ExitCode> {
                 tags: &f.tags,
             })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        super::output::write_json(&mut *out, &rows, true)?;
         writeln!(out)?;
     } else {
         for f in &feeds {
@@ -217,7 +248,9 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
         if let RefreshEvent::FeedFailed { feed, title, error } = event {
             if !args.json {
                 progress.clear();
-                eprintln!("failed: {title}: {error}");
+                // Cron mails this: a feed's name is cut short (issue #17: an 8 MB title was
+                // printed at every run).
+                eprintln!("failed: {}: {}", shown(&title), shown(&error));
             }
             failures.push(FailureJson {
                 feed: feed.0,
@@ -241,7 +274,7 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
             seconds,
             failures,
         };
-        serde_json::to_writer_pretty(&mut *out, &json)?;
+        super::output::write_json(&mut *out, &json, true)?;
         writeln!(out)?;
     } else {
         write!(
@@ -252,7 +285,7 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
         if summary.skipped > 0 {
             write!(
                 out,
-                ", {} left for later (their host asked to wait)",
+                ", {} left for later (their host asked to wait, or timed out)",
                 summary.skipped
             )?;
         }
@@ -295,7 +328,9 @@ impl Progress {
                 self.failed += 1;
             }
             RefreshEvent::FeedDone { .. } | RefreshEvent::FeedSkipped { .. } => self.done += 1,
-            RefreshEvent::Finished(_) | RefreshEvent::Stopped { .. } => return,
+            RefreshEvent::Finished(_) | RefreshEvent::Stopped { .. } | RefreshEvent::One { .. } => {
+                return;
+            }
         }
         let due = self
             .drawn

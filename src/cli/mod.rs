@@ -117,11 +117,11 @@ enum Command {
 /// `tidings refresh` options; they override the config's `[refresh]` values.
 #[derive(Debug, Args)]
 struct RefreshArgs {
-    /// Requests in flight at once.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Requests in flight at once (1 to 256).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     jobs: Option<u16>,
-    /// Requests in flight at once to one host.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Requests in flight at once to one host (1 to 64).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     per_host: Option<u16>,
     /// Only feeds that are due: skip those whose content is still fresh (TTL, max-age) and
     /// those backing off after failures (for cron).
@@ -134,6 +134,14 @@ struct RefreshArgs {
 
 /// Runs the command line; the binary's `main` is just this.
 pub fn main() -> ExitCode {
+    // The reader's watcher (`tui::watch_terminal`), started by the reader itself.
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == crate::tui::WATCH_ARG)
+    {
+        crate::tui::watch_terminal();
+        return ExitCode::SUCCESS;
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -46,7 +46,7 @@ pub fn import(
     let urls = urls.or_else(|| newsboat_file("XDG_CONFIG_HOME", ".config", "urls"));
     let cache = cache.or_else(|| newsboat_file("XDG_DATA_HOME", ".local/share", "cache.db"));
     let urls = urls.context("no home directory to find newsboat's urls file in; pass --urls")?;
-    let status = super::feeds::import(env, &urls, out)?;
+    let (status, subscribed) = super::feeds::import_subscribing(env, &urls, out)?;
     let Some(cache) = cache.filter(|c| c.exists()) else {
         writeln!(
             out,
@@ -56,19 +56,32 @@ pub fn import(
     };
     let feeds = read_newsboat_cache(&cache)?;
     let mut store = env.open_store()?;
-    let (mut entries, mut read, mut starred) = (0, 0, 0);
-    for feed in &feeds {
+    let (mut entries, mut read, mut starred, mut carried) = (0, 0, 0, 0);
+    // Only the feeds the urls file subscribed: the cache also holds feeds removed from it, and
+    // whatever it says is not trusted further than the urls file (issue #17: `exec:`,
+    // `javascript:` and `file:` URLs from a cache were subscribed).
+    let (listed, unlisted): (Vec<_>, Vec<_>) =
+        feeds.iter().partition(|f| subscribed.contains(&f.url));
+    for feed in listed {
         let (r, s) = carry(&mut store, feed)?;
         entries += feed.items.len();
         read += r;
         starred += s;
+        carried += 1;
     }
     writeln!(
         out,
-        "From {}: {entries} entries of {} feeds, {read} read, {starred} flagged (now starred)",
+        "From {}: {entries} entries of {carried} feeds, {read} read, {starred} flagged (now starred)",
         cache.display(),
-        feeds.len()
     )?;
+    if !unlisted.is_empty() {
+        writeln!(
+            out,
+            "Left in the cache: {} feeds the urls file does not subscribe (or names with a \
+             scheme tidings does not fetch)",
+            unlisted.len()
+        )?;
+    }
     out.flush()?;
     Ok(status)
 }
@@ -193,7 +206,12 @@ fn add_views(path: &Path, views: &[SavedView], out: &mut impl Write) -> anyhow::
     replace(&path, &updated)?;
     writeln!(out, "Saved views added to {shown}:")?;
     for v in &new {
-        writeln!(out, "  view '{}': {}", v.name, v.filter)?;
+        writeln!(
+            out,
+            "  view '{}': {}",
+            crate::model::sanitize::line(&v.name),
+            crate::model::sanitize::line(&v.filter)
+        )?;
     }
     Ok(())
 }

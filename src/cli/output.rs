@@ -11,12 +11,76 @@ pub fn stdout() -> Out {
     BufWriter::new(io::stdout())
 }
 
+/// Writes `value` as JSON, with nothing in it a terminal would obey (`export::json_inert`): feed
+/// text reaches stdout, and stdout is often a terminal.
+pub fn write_json(
+    out: &mut impl io::Write,
+    value: &impl serde::Serialize,
+    pretty: bool,
+) -> anyhow::Result<()> {
+    let json = if pretty {
+        serde_json::to_string_pretty(value)?
+    } else {
+        serde_json::to_string(value)?
+    };
+    out.write_all(crate::export::json_inert(&json).as_bytes())?;
+    Ok(())
+}
+
+/// Writes `bytes` to `path` through a temporary file beside it, renamed into place: a reader
+/// never sees half a file, a full disk leaves nothing behind to block the retry, and a
+/// symlink at `path` is never followed (issue #17: `export -o` wrote through a dangling
+/// symlink, and through one planted while a big export was built). Without `replace`, anything
+/// already at `path` (a file, a symlink, dangling or not) is kept and the write refused.
+pub fn write_file(path: &Path, bytes: &[u8], replace: bool) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use std::os::unix::fs::PermissionsExt;
+    let exists = || anyhow::anyhow!("{} exists; --force replaces it", path.display());
+    if !replace && path.symlink_metadata().is_ok() {
+        return Err(exists());
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let writing = || format!("writing {}", path.display());
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("writing in {}", dir.display()))?;
+    // A temporary file is private; the result is a file like any other (or keeps the mode of
+    // the one it replaces).
+    let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+    tmp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(mode))
+        .with_context(writing)?;
+    io::Write::write_all(&mut tmp, bytes).with_context(writing)?;
+    tmp.as_file().sync_all().with_context(writing)?;
+    if replace {
+        tmp.persist(path).with_context(writing)?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == io::ErrorKind::AlreadyExists {
+                exists()
+            } else {
+                anyhow::Error::new(e.error).context(writing())
+            }
+        })?;
+    }
+    Ok(())
+}
+
 /// Whether `e` is, at bottom, a write to a closed pipe (the reader went away: not an error).
+/// `serde_json` keeps the I/O error it met inside its own, out of the error's chain.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
-        cause
+        let kind = cause
             .downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            .map(io::Error::kind)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(serde_json::Error::io_error_kind)
+            });
+        kind == Some(io::ErrorKind::BrokenPipe)
     })
 }
 

@@ -62,7 +62,7 @@ pub fn parse(file: &Path, out: &mut Out) -> anyhow::Result<ExitCode> {
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    super::output::write_json(&mut *out, &doc, true)?;
     writeln!(out)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -254,26 +254,7 @@ impl Config {
                 invalid(format!("{at}views.filter of \"{}\": {e}", view.name))
             })?;
         }
-        for (key, value) in [
-            ("refresh.jobs", config.refresh.jobs),
-            ("refresh.per_host", config.refresh.per_host),
-        ] {
-            if value == 0 {
-                return Err(invalid(format!("{key} must be at least 1")));
-            }
-        }
-        for (key, value) in [
-            ("refresh.timeout_secs", config.refresh.timeout_secs),
-            (
-                "refresh.connect_timeout_secs",
-                config.refresh.connect_timeout_secs,
-            ),
-            ("refresh.max_body_mib", config.refresh.max_body_mib),
-        ] {
-            if value == 0 {
-                return Err(invalid(format!("{key} must be at least 1")));
-            }
-        }
+        check_ranges(&config).map_err(invalid)?;
         if chrono::format::StrftimeItems::new(&config.ui.date_format)
             .any(|item| matches!(item, chrono::format::Item::Error))
         {
@@ -282,10 +263,63 @@ impl Config {
                 config.ui.date_format
             )));
         }
-        if config.reader.max_width < 20 {
-            return Err(invalid("reader.max_width must be at least 20".into()));
-        }
         Ok(config)
+    }
+}
+
+/// Every number the config holds, with the range it must be in: a value out of range is a
+/// clear error naming the key, never a panic or a hang later (issue #17: `jobs` past what the
+/// runtime can count made every refresh panic).
+fn check_ranges(config: &Config) -> Result<(), String> {
+    let r = &config.refresh;
+    let widen = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
+    let mut checks = vec![
+        ("refresh.jobs", widen(r.jobs), 1, 256),
+        ("refresh.per_host", widen(r.per_host), 1, 64),
+        (
+            "refresh.connect_timeout_secs",
+            r.connect_timeout_secs,
+            1,
+            600,
+        ),
+        ("refresh.timeout_secs", r.timeout_secs, 1, 3600),
+        ("refresh.max_body_mib", r.max_body_mib, 1, 1024),
+        ("refresh.max_redirects", widen(r.max_redirects), 0, 20),
+        ("refresh.interval_minutes", r.interval_minutes, 0, 10_080),
+        (
+            "reader.max_width",
+            u64::from(config.reader.max_width),
+            20,
+            1000,
+        ),
+        (
+            "retention.keep_days",
+            u64::from(config.retention.keep_days),
+            0,
+            36_500,
+        ),
+        (
+            "retention.keep_per_feed",
+            u64::from(config.retention.keep_per_feed),
+            0,
+            1_000_000,
+        ),
+    ];
+    for f in &config.retention.feed {
+        checks.extend(
+            f.keep_days
+                .map(|d| ("retention.feed.keep_days", u64::from(d), 0, 36_500)),
+        );
+        checks.extend(
+            f.keep_per_feed
+                .map(|n| ("retention.feed.keep_per_feed", u64::from(n), 0, 1_000_000)),
+        );
+    }
+    match checks.into_iter().find(|&(_, v, lo, hi)| v < lo || v > hi) {
+        Some((key, value, lo, hi)) => Err(format!(
+            "{key} must be between {lo} and {hi} (it is {value})"
+        )),
+        None => Ok(()),
     }
 }
 
@@ -466,7 +500,53 @@ mod tests {
     #[test]
     fn zero_jobs_is_refused_by_key() {
         let err = parse("[refresh]\njobs = 0\n").unwrap_err().to_string();
-        assert!(err.contains("refresh.jobs must be at least 1"), "{err}");
+        assert!(
+            err.contains("refresh.jobs must be between 1 and 256 (it is 0)"),
+            "{err}"
+        );
+    }
+
+    /// Issue #17: `jobs` past what tokio's semaphores can count passed `tidings config`, then
+    /// every refresh panicked. Every number has a range, and a value outside it is refused.
+    #[test]
+    fn numbers_past_what_the_runtime_can_hold_are_refused() {
+        for (text, key) in [
+            ("[refresh]\njobs = 2305843009213693952\n", "refresh.jobs"),
+            ("[refresh]\nper_host = 100000\n", "refresh.per_host"),
+            (
+                "[refresh]\ntimeout_secs = 18446744073709551615\n",
+                "refresh.timeout_secs",
+            ),
+            (
+                "[refresh]\nconnect_timeout_secs = 0\n",
+                "refresh.connect_timeout_secs",
+            ),
+            (
+                "[refresh]\nmax_body_mib = 1000000\n",
+                "refresh.max_body_mib",
+            ),
+            ("[refresh]\nmax_redirects = 1000\n", "refresh.max_redirects"),
+            (
+                "[refresh]\ninterval_minutes = 99999999\n",
+                "refresh.interval_minutes",
+            ),
+            ("[reader]\nmax_width = 5\n", "reader.max_width"),
+            (
+                "[retention]\nkeep_days = 4000000000\n",
+                "retention.keep_days",
+            ),
+            (
+                "[[retention.feed]]\nfeed = \"x\"\nkeep_per_feed = 4000000000\n",
+                "retention.feed.keep_per_feed",
+            ),
+        ] {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("{key} must be between")),
+                "{text}: {err}"
+            );
+        }
+        assert!(parse("[refresh]\njobs = 256\nper_host = 64\nmax_redirects = 0\n").is_ok());
     }
 
     #[test]

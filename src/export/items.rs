@@ -11,8 +11,8 @@ use std::fmt::Write as _;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-use crate::model::Entry;
 pub use crate::model::ExportFormat as Format;
+use crate::model::{Entry, bounds};
 use crate::render;
 
 /// Width Markdown and text bodies are wrapped at.
@@ -59,8 +59,19 @@ pub fn export(entries: &[Entry], format: Format, options: &Options) -> String {
     }
 }
 
+/// RFC 3339, always with a four-digit year (issue #17: a stored year 10000 or -1 made exports
+/// write `+10000` and `-0001`, which no reader accepts).
 pub(super) fn date(t: DateTime<Utc>) -> String {
+    const FIRST: i64 = -62_135_596_800; // 0001-01-01T00:00:00Z
+    const LAST: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+    let t = DateTime::from_timestamp(t.timestamp().clamp(FIRST, LAST), 0).unwrap_or(t);
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A link as an export may carry it: to the web only (`model::bounds::web_link`), checked again
+/// on the way out whatever the store holds.
+fn link(e: &Entry) -> Option<String> {
+    e.summary.link.as_deref().and_then(bounds::web_link)
 }
 
 /// The byline: feed · author · date.
@@ -85,12 +96,12 @@ fn markdown(entries: &[Entry], bodies: bool) -> String {
         }
         let _ = writeln!(out, "## {}\n", markdown_escape(&e.summary.title));
         let _ = writeln!(out, "*{}*\n", markdown_escape(&byline(e)));
-        if let Some(link) = &e.summary.link {
+        if let Some(link) = link(e) {
             let _ = writeln!(out, "<{link}>\n");
         }
         let body = if bodies { body_text(e) } else { String::new() };
         if !body.trim().is_empty() {
-            out.push_str(body.trim_end());
+            out.push_str(&markdown_text(body.trim_end()));
             out.push('\n');
         }
     }
@@ -109,6 +120,26 @@ fn markdown_escape(s: &str) -> String {
     out
 }
 
+/// A body's text in Markdown, inert: no HTML (`<`, `>`, `&` become entities) and no link or
+/// image syntax (`[`, `]` escaped) can come alive where the file is rendered (issue #17: a
+/// body's `&lt;script&gt;` became a live `<script>`).
+fn markdown_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Plain text: title, byline, link, body.
 fn text(entries: &[Entry], bodies: bool) -> String {
     let mut out = String::new();
@@ -118,7 +149,7 @@ fn text(entries: &[Entry], bodies: bool) -> String {
         }
         let _ = writeln!(out, "{}", e.summary.title);
         let _ = writeln!(out, "{}", byline(e));
-        if let Some(link) = &e.summary.link {
+        if let Some(link) = link(e) {
             let _ = writeln!(out, "{link}");
         }
         let body = if bodies { body_text(e) } else { String::new() };
@@ -139,7 +170,7 @@ struct JsonItem<'a> {
     feed: &'a str,
     guid: Option<&'a str>,
     title: &'a str,
-    link: Option<&'a str>,
+    link: Option<String>,
     author: Option<&'a str>,
     published: String,
     updated: Option<String>,
@@ -168,7 +199,7 @@ fn json(entries: &[Entry], options: &Options) -> String {
                 feed: &s.feed_title,
                 guid: s.guid.as_deref(),
                 title: &s.title,
-                link: s.link.as_deref(),
+                link: link(e),
                 author: s.author.as_deref(),
                 published: date(s.published),
                 updated: e.updated.map(date),
@@ -184,8 +215,24 @@ fn json(entries: &[Entry], options: &Options) -> String {
         exported: date(options.now),
         items,
     };
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let mut out = json_inert(&serde_json::to_string_pretty(&doc).unwrap_or_default());
     out.push('\n');
+    out
+}
+
+/// JSON with the characters `serde_json` leaves raw that a terminal would act on (DEL, C1
+/// controls, bidi overrides and marks) written as `\uXXXX` escapes: the same JSON to a parser,
+/// nothing a terminal obeys when it is printed (issue #17). They can only be inside strings.
+pub fn json_inert(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if matches!(c, '\u{7f}'..='\u{9f}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
     out
 }
 
@@ -227,8 +274,8 @@ fn atom(entries: &[Entry], options: &Options) -> String {
         out.push_str("  <entry>\n");
         let _ = writeln!(out, "    <title type=\"text\">{}</title>", xml(&s.title));
         let _ = writeln!(out, "    <id>{}</id>", xml(&id));
-        if let Some(link) = &s.link {
-            let _ = writeln!(out, "    <link rel=\"alternate\" href=\"{}\"/>", xml(link));
+        if let Some(link) = link(e) {
+            let _ = writeln!(out, "    <link rel=\"alternate\" href=\"{}\"/>", xml(&link));
         }
         let _ = writeln!(out, "    <published>{}</published>", date(s.published));
         let updated = e.updated.unwrap_or(s.published);
@@ -254,12 +301,19 @@ fn atom(entries: &[Entry], options: &Options) -> String {
     out
 }
 
-/// A CSV field, quoted when it must be (RFC 4180).
+/// A CSV field, quoted when it must be (RFC 4180). A field a spreadsheet would take as a
+/// formula (`=`, `+`, `-`, `@`, a tab or a carriage return first) is written after a `'`, so it
+/// stays text (issue #17; OWASP's advice for CSV injection).
 fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_owned()
+        s
     }
 }
 
@@ -270,7 +324,7 @@ fn csv(entries: &[Entry]) -> String {
         let s = &e.summary;
         let fields = [
             s.title.clone(),
-            s.link.clone().unwrap_or_default(),
+            link(e).unwrap_or_default(),
             s.feed_title.clone(),
             date(s.published),
             s.author.clone().unwrap_or_default(),
@@ -329,10 +383,83 @@ mod tests {
         );
         assert!(md.starts_with("## First \\*post\\*\n"), "{md}");
         assert!(md.contains("<https://a.example/2>"));
-        assert!(md.contains("Hello there[1]."), "{md}");
-        assert!(md.contains("[1] https://a.example/x"), "{md}");
+        assert!(md.contains("Hello there\\[1\\]."), "{md}");
+        assert!(md.contains("\\[1\\] https://a.example/x"), "{md}");
         assert!(!md.contains("alert(1)"), "scripts are not text: {md}");
         assert!(md.contains("*Crate Digest · Ann, \"the\" Writer · 2023-11-14 22:13 UTC*"));
+    }
+
+    /// Issue #17: the Markdown export copied body text as it was, so `&lt;script&gt;` and
+    /// `<img onerror>` in a body became live HTML wherever the file was rendered, and a body's
+    /// `[x](javascript:…)` a live link.
+    #[test]
+    fn markdown_bodies_are_inert_text() {
+        let hostile = item(
+            1,
+            "Hostile",
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt; \
+             [click](javascript:alert(3)) AT&amp;T</p>",
+        );
+        let md = export(&[hostile], Format::Markdown, &Options::new(at(0)));
+        assert!(!md.contains("<script") && !md.contains("<img"), "{md}");
+        assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{md}");
+        assert!(md.contains("\\[click\\](javascript:alert(3))"), "{md}");
+        assert!(md.contains("AT&amp;T"), "{md}");
+    }
+
+    /// Issue #17: links that are not to the web (a `javascript:` link a newsboat cache brought)
+    /// were written as they were; every format checks them again on the way out.
+    #[test]
+    fn only_web_links_leave_in_any_format() {
+        let mut bad = item(1, "Bad link", "<p>x</p>");
+        bad.summary.link = Some("javascript:alert(1)".into());
+        for format in [
+            Format::Markdown,
+            Format::Text,
+            Format::Json,
+            Format::Atom,
+            Format::Csv,
+            Format::Html,
+        ] {
+            let out = export(std::slice::from_ref(&bad), format, &Options::new(at(0)));
+            assert!(!out.contains("javascript:"), "{format:?}: {out}");
+        }
+    }
+
+    /// Issue #17: CSV cells a spreadsheet takes for formulas, JSON with raw C1 and bidi
+    /// characters for the terminal, and years of five digits or below one in Atom.
+    #[test]
+    fn csv_formulas_json_controls_and_odd_years_are_made_harmless() {
+        let mut e = item(
+            1,
+            "=HYPERLINK(\"http://evil.example\")",
+            "<p>\u{9b}31m\u{202e}x</p>",
+        );
+        e.summary.author = Some("@SUM(1+1)".into());
+        e.summary.feed_title = "+cmd|' /C calc'!A0".into();
+        let csv = export(std::slice::from_ref(&e), Format::Csv, &Options::new(at(0)));
+        let row = csv.lines().nth(1).unwrap();
+        assert!(row.starts_with("\"'=HYPERLINK"), "{row}");
+        assert!(row.contains(",'+cmd") && row.contains(",'@SUM"), "{row}");
+        let json = export(std::slice::from_ref(&e), Format::Json, &Options::new(at(0)));
+        assert!(
+            !json.contains('\u{9b}') && !json.contains('\u{202e}'),
+            "{json}"
+        );
+        assert!(json.contains("\\u009b31m\\u202ex"), "{json}");
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["items"][0]["content_html"], "<p>\u{9b}31m\u{202e}x</p>");
+        e.summary.published = at(300_000_000_000);
+        e.updated = Some(at(-70_000_000_000));
+        let atom = export(std::slice::from_ref(&e), Format::Atom, &Options::new(at(0)));
+        assert!(
+            atom.contains("<published>9999-12-31T23:59:59Z</published>"),
+            "{atom}"
+        );
+        assert!(
+            atom.contains("<updated>0001-01-01T00:00:00Z</updated>"),
+            "{atom}"
+        );
     }
 
     #[test]

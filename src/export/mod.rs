@@ -8,7 +8,7 @@ mod opml;
 mod page;
 mod subscriptions;
 
-pub use items::{Format, Options, export};
+pub use items::{Format, Options, export, json_inert};
 pub use newsboat_query::{Unconvertible, convert as convert_newsboat_filter};
 pub use opml::opml;
 pub use page::page;

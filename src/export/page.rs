@@ -57,8 +57,7 @@ const CSP: &str = "default-src 'none'; img-src http: https:; style-src 'unsafe-i
 
 /// An entry's link, when it is one a page may carry.
 fn web_link(link: Option<&str>) -> Option<String> {
-    let url = url::Url::parse(link?).ok()?;
-    matches!(url.scheme(), "http" | "https").then(|| url.to_string())
+    link.and_then(crate::model::bounds::web_link)
 }
 
 fn day_heading(t: DateTime<Utc>) -> String {

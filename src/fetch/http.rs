@@ -84,6 +84,8 @@ pub enum FetchError {
         reason: String,
         /// `Retry-After` on a 429 or 503: how long the host asks us to wait.
         retry_after: Option<Duration>,
+        /// Who answered (`scheme://host:port`): after redirects, not the subscribed host.
+        origin: String,
     },
     #[error("timed out after {}", human_duration(*.0))]
     Timeout(Duration),
@@ -168,7 +170,9 @@ impl Fetcher {
         &self.opts
     }
 
-    /// Fetches `url` (http, https or file), sending the validators as a conditional GET.
+    /// Fetches `url` (http, https or file), sending the validators as a conditional GET. The
+    /// timeout is for the whole fetch, every redirect and the body included (issue #17: it
+    /// was per hop, so five slow hops took five times as long).
     pub async fn fetch(
         &self,
         url: &str,
@@ -176,11 +180,16 @@ impl Fetcher {
     ) -> Result<FetchOutcome, FetchError> {
         let parsed = Url::parse(url.trim())
             .map_err(|e| FetchError::InvalidUrl(format!("{} ({e})", shown(url))))?;
-        match parsed.scheme() {
-            "http" | "https" => self.fetch_http(parsed, validators).await,
-            "file" => self.fetch_file(parsed).await,
-            other => Err(FetchError::UnsupportedScheme(shown(other))),
-        }
+        let fetch = async {
+            match parsed.scheme() {
+                "http" | "https" => self.fetch_http(parsed, validators).await,
+                "file" => self.fetch_file(parsed).await,
+                other => Err(FetchError::UnsupportedScheme(shown(other))),
+            }
+        };
+        tokio::time::timeout(self.opts.timeout, fetch)
+            .await
+            .unwrap_or(Err(FetchError::Timeout(self.opts.timeout)))
     }
 
     /// Sends one GET per hop, following redirects by hand so that each hop's status is seen:
@@ -235,6 +244,7 @@ impl Fetcher {
                 code: status.as_u16(),
                 reason: status.canonical_reason().unwrap_or_default().to_owned(),
                 retry_after,
+                origin: origin_of(resp.url()),
             });
         }
         let limit = self.opts.max_body_bytes;
@@ -450,11 +460,34 @@ enum ReadError {
     Io(std::io::Error),
 }
 
+/// `scheme://host:port` of a URL (the port spelled out even when it is the scheme's own).
+pub fn origin_of(url: &Url) -> String {
+    format!(
+        "{}://{}:{}",
+        url.scheme(),
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
+/// Reads a regular file, at most `limit` bytes. Opened without blocking and checked before
+/// a byte is read: a device (`/dev/tty`, which would steal the reader's keys) or a FIFO
+/// (which would hang a refresh for ever) is refused (issue #17).
 fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+        .map_err(ReadError::Io)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
     if meta.is_dir() {
         return Err(ReadError::Io(std::io::Error::other("is a directory")));
+    }
+    if !meta.is_file() {
+        return Err(ReadError::Io(std::io::Error::other(
+            "not a regular file (a device, a pipe or a socket)",
+        )));
     }
     if meta.len() > limit {
         return Err(ReadError::TooLarge);
@@ -510,12 +543,14 @@ mod tests {
             retry_after: None,
             code: 404,
             reason: "Not Found".into(),
+            origin: "https://a.example:443".into(),
         };
         assert_eq!(status.to_string(), "HTTP 404 Not Found");
         let bare = FetchError::Status {
             retry_after: None,
             code: 599,
             reason: String::new(),
+            origin: "https://a.example:443".into(),
         };
         assert_eq!(bare.to_string(), "HTTP 599");
         assert_eq!(

@@ -23,7 +23,7 @@ mod people;
 mod prelude;
 mod repair;
 
-use std::panic::{self, AssertUnwindSafe};
+use crate::model::caught;
 
 use feed_rs::model::Feed;
 use feed_rs::parser::{ParseErrorKind, ParseFeedError};
@@ -73,11 +73,8 @@ pub fn parse_document(
         return Err(ParseError::TooLarge(bytes.len()));
     }
     // feed-rs and quick-xml have panicked on hostile input before, and our own passes are new;
-    // one bad feed must not take the refresh down. The default hook still prints the panic.
-    panic::catch_unwind(AssertUnwindSafe(|| {
-        parse_guarded(bytes, feed_url, content_type)
-    }))
-    .map_err(|_| ParseError::Panicked)?
+    // one bad feed must not take the refresh down, nor print anything (the hook stays silent).
+    caught::catch(|| parse_guarded(bytes, feed_url, content_type)).ok_or(ParseError::Panicked)?
 }
 
 fn parse_guarded(
@@ -123,12 +120,12 @@ fn run_feed_rs(doc: &str, base: Option<&Url>) -> Result<Feed, ParseError> {
             .id_generator(|_, _, _| String::new())
             .timestamp_parser(parse_date)
             .build();
-        panic::catch_unwind(AssertUnwindSafe(|| parser.parse(doc.as_bytes())))
+        caught::catch(|| parser.parse(doc.as_bytes())).ok_or(())
     };
     let parsed = match parse(doc) {
         Ok(parsed) => parsed,
         // feed-rs panics on some people's names (see `people`): do without them.
-        Err(_) => people::without_people(doc)
+        Err(()) => people::without_people(doc)
             .and_then(|doc| parse(&doc).ok())
             .ok_or(ParseError::Panicked)?,
     };

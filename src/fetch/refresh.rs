@@ -123,6 +123,10 @@ struct RunShared {
     readers: Mutex<Vec<Store>>,
     /// The run's writer (`writer::write_all`), which ends when the last of these is dropped.
     writer: mpsc::Sender<Job>,
+    /// Hosts a fetch timed out on in this run: their feeds still waiting are left for the next
+    /// run (issue #17: a run ended with its slowest host, twenty dripping feeds two at a time
+    /// took five minutes).
+    slow: Mutex<std::collections::HashSet<String>>,
 }
 
 impl RunShared {
@@ -139,6 +143,17 @@ impl RunShared {
             database,
             readers: Mutex::default(),
             writer,
+            slow: Mutex::default(),
+        }
+    }
+
+    fn is_slow(&self, host: &str) -> bool {
+        self.slow.lock().is_ok_and(|slow| slow.contains(host))
+    }
+
+    fn mark_slow(&self, host: String) {
+        if let Ok(mut slow) = self.slow.lock() {
+            slow.insert(host);
         }
     }
 
@@ -205,6 +220,47 @@ async fn queue_feed(
     Ok(answer)
 }
 
+/// What a failed fetch means for the feed: its message, and (in `failure`) the hold that
+/// follows. Only the origin that answered is held by a `Retry-After` (issue #17: a 429 from a
+/// redirect's target held every feed of the subscribed host, and the message blamed it); a
+/// timeout marks the host slow for the rest of the run.
+fn fetch_failed(
+    e: FetchError,
+    url: &str,
+    shared: &RunShared,
+    failure: &mut Failure<'_>,
+) -> FeedResult {
+    match e {
+        FetchError::Status { code: 410, .. } => {
+            failure.gone = true;
+            failure.hold = None;
+            FeedResult::Failed(
+                "HTTP 410 Gone: the feed was removed and is no longer refreshed".into(),
+            )
+        }
+        FetchError::Status {
+            code,
+            reason,
+            retry_after: Some(wait),
+            origin: answered,
+        } => {
+            let until = now() + i64::try_from(wait.as_secs()).unwrap_or(MAX_HOLD_SECS);
+            shared.holds.hold(&answered, until);
+            failure.hold = Some((until, Hold::RetryAfter));
+            FeedResult::Failed(format!(
+                "HTTP {code} {reason}: {} asked to wait until {}",
+                host_in(&answered),
+                clock(until)
+            ))
+        }
+        e @ FetchError::Timeout(_) => {
+            shared.mark_slow(host_of(url));
+            FeedResult::Failed(e.to_string())
+        }
+        e => FeedResult::Failed(e.to_string()),
+    }
+}
+
 /// Fetches, parses and stores one feed. Every failure becomes that feed's recorded error, with
 /// the hold that follows from it.
 async fn refresh_feed(
@@ -215,11 +271,15 @@ async fn refresh_feed(
 ) -> FeedResult {
     let holds = &shared.holds;
     let id = feed.id;
-    let host = host_of(&feed.url);
+    let origin = origin_of(&feed.url);
     let started = now();
-    if let Some(until) = holds.until(&host).filter(|&t| t > started) {
+    if let Some(until) = holds.until(&origin).filter(|&t| t > started) {
         let _ = with_store(&store, move |s| s.record_wait(id, until)).await;
-        return FeedResult::Skipped(format!("{host} asked to wait until {}", clock(until)));
+        return FeedResult::Skipped(format!(
+            "{} asked to wait until {}",
+            host_in(&origin),
+            clock(until)
+        ));
     }
     let validators = Validators {
         etag: feed.etag.clone(),
@@ -270,27 +330,7 @@ async fn refresh_feed(
                 Err(e) => Ok(FeedResult::Failed(format!("parser crashed: {e}"))),
             }
         }
-        Err(FetchError::Status { code: 410, .. }) => {
-            failure.gone = true;
-            failure.hold = None;
-            Ok(FeedResult::Failed(
-                "HTTP 410 Gone: the feed was removed and is no longer refreshed".into(),
-            ))
-        }
-        Err(FetchError::Status {
-            code,
-            reason,
-            retry_after: Some(wait),
-        }) => {
-            let until = now() + i64::try_from(wait.as_secs()).unwrap_or(MAX_HOLD_SECS);
-            holds.hold(&host, until);
-            failure.hold = Some((until, Hold::RetryAfter));
-            Ok(FeedResult::Failed(format!(
-                "HTTP {code} {reason}: {host} asked to wait until {}",
-                clock(until)
-            )))
-        }
-        Err(e) => Ok(FeedResult::Failed(e.to_string())),
+        Err(e) => Ok(fetch_failed(e, &feed.url, &shared, &mut failure)),
     };
     match result {
         Ok(FeedResult::Failed(msg)) => {
@@ -314,6 +354,25 @@ async fn refresh_feed(
         // Fetched and read, but the database would not keep it.
         Err(RefreshError::Store(e)) => FeedResult::Failed(format!("not saved: {}", e.reason())),
         Err(e) => FeedResult::Failed(e.to_string()),
+    }
+}
+
+/// `scheme://host:port` of a feed's URL, what a `Retry-After` holds (empty for a file).
+fn origin_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .filter(|u| u.host_str().is_some())
+        .map(|u| super::http::origin_of(&u))
+        .unwrap_or_default()
+}
+
+/// An origin as the user reads it in messages: its host, and its port unless the scheme's own.
+fn host_in(origin: &str) -> &str {
+    let (scheme, rest) = origin.split_once("://").unwrap_or(("", origin));
+    match rest.rsplit_once(':') {
+        Some((host, "443")) if scheme == "https" => host,
+        Some((host, "80")) if scheme == "http" => host,
+        _ => rest,
     }
 }
 
@@ -350,9 +409,10 @@ pub async fn run_once(
     let shared = Arc::new(RunShared::new(opts.retention.clone(), database, jobs));
     let mut tasks: JoinSet<(FeedId, String, FeedResult)> = JoinSet::new();
     for feed in feeds {
+        let host_name = host_of(&feed.url);
         let host = Arc::clone(
             hosts
-                .entry(host_of(&feed.url))
+                .entry(host_name.clone())
                 .or_insert_with(|| Arc::new(Semaphore::new(opts.per_host.max(1)))),
         );
         let global = Arc::clone(&global);
@@ -362,8 +422,12 @@ pub async fn run_once(
         tasks.spawn(async move {
             // The semaphores are never closed, so acquiring cannot fail.
             let _host = host.acquire_owned().await.ok();
-            let _slot = global.acquire_owned().await.ok();
             let (id, title) = (feed.id, feed.title.clone());
+            if shared.is_slow(&host_name) {
+                let why = format!("{host_name} timed out in this refresh: left for the next");
+                return (id, title, FeedResult::Skipped(why));
+            }
+            let _slot = global.acquire_owned().await.ok();
             (id, title, refresh_feed(store, fetcher, feed, shared).await)
         });
     }
@@ -411,8 +475,10 @@ pub async fn run_once(
     Ok(summary)
 }
 
-/// The TUI's background task: runs one refresh at a time, coalescing requests that arrive
-/// during a run into one more run, until `Shutdown` or the command channel closes.
+/// The TUI's background task: runs one refresh of many feeds at a time, coalescing requests
+/// that arrive during a run into one more run, until `Shutdown` or the command channel closes.
+/// A refresh of one feed never waits for a run to end (issue #17: `Ctrl-r` on a healthy feed
+/// waited behind twenty dripping ones): it runs at once beside it, and reports as `One`.
 pub async fn serve(
     store: SharedStore,
     fetcher: Fetcher,
@@ -421,10 +487,24 @@ pub async fn serve(
     events: mpsc::UnboundedSender<RefreshEvent>,
 ) {
     let mut pending: Option<RefreshScope> = None;
+    let mut singles = JoinSet::new();
+    let single = |feed: FeedId, singles: &mut JoinSet<()>| {
+        let (store, fetcher, opts, events) = (
+            Arc::clone(&store),
+            fetcher.clone(),
+            opts.clone(),
+            events.clone(),
+        );
+        singles.spawn(async move { refresh_one(&store, &fetcher, feed, opts, &events).await });
+    };
     loop {
         let scope = match pending.take() {
             Some(scope) => scope,
             None => match commands.recv().await {
+                Some(RefreshCmd::Now(RefreshScope::Feed(feed))) => {
+                    single(feed, &mut singles);
+                    continue;
+                }
                 Some(RefreshCmd::Now(scope)) => scope,
                 Some(RefreshCmd::Shutdown) | None => return,
             },
@@ -437,6 +517,7 @@ pub async fn serve(
             tokio::select! {
                 result = &mut run => break result,
                 cmd = commands.recv() => match cmd {
+                    Some(RefreshCmd::Now(RefreshScope::Feed(feed))) => single(feed, &mut singles),
                     Some(RefreshCmd::Now(next)) => pending = Some(merge(pending, next)),
                     Some(RefreshCmd::Shutdown) | None => return,
                 },
@@ -448,10 +529,44 @@ pub async fn serve(
                 error: e.to_string(),
             });
         }
+        // Reap the single refreshes that ended (they report for themselves).
+        while singles.try_join_next().is_some() {}
     }
 }
 
-/// Two coalesced requests: all feeds wins over one feed; two different feeds become all.
+/// Refreshes one feed and reports it as one `RefreshEvent::One`.
+async fn refresh_one(
+    store: &SharedStore,
+    fetcher: &Fetcher,
+    feed: FeedId,
+    opts: RefreshOptions,
+    events: &mpsc::UnboundedSender<RefreshEvent>,
+) {
+    let mut outcome = None;
+    let run = run_once(store, fetcher, RefreshScope::Feed(feed), opts, |e| {
+        outcome = match e {
+            RefreshEvent::FeedDone {
+                title, new_entries, ..
+            } => Some((title, Ok(new_entries))),
+            RefreshEvent::FeedFailed { title, error, .. } => Some((title, Err(error))),
+            RefreshEvent::FeedSkipped { title, reason, .. } => Some((title, Err(reason))),
+            _ => outcome.take(),
+        };
+    })
+    .await;
+    let (title, outcome) = match (run, outcome) {
+        (Err(e), _) => (String::new(), Err(e.to_string())),
+        (Ok(_), Some(found)) => found,
+        (Ok(_), None) => (String::new(), Err("no such feed".to_owned())),
+    };
+    let _ = events.send(RefreshEvent::One {
+        feed,
+        title,
+        outcome,
+    });
+}
+
+/// Two coalesced requests of many feeds: all feeds wins over the due ones.
 fn merge(pending: Option<RefreshScope>, next: RefreshScope) -> RefreshScope {
     match (pending, next) {
         (None, next) => next,
@@ -499,6 +614,19 @@ mod tests {
         holds.hold("a.example", 50);
         assert_eq!(holds.until("a.example"), Some(100));
         assert_eq!(holds.until("b.example"), None);
+    }
+
+    #[test]
+    fn origins_name_scheme_host_and_port() {
+        assert_eq!(origin_of("https://a.example/x"), "https://a.example:443");
+        assert_eq!(
+            origin_of("http://a.example:8080/x"),
+            "http://a.example:8080"
+        );
+        assert_eq!(origin_of("file:///tmp/x.xml"), "");
+        assert_eq!(host_in("https://a.example:443"), "a.example");
+        assert_eq!(host_in("http://a.example:80"), "a.example");
+        assert_eq!(host_in("http://[::1]:8080"), "[::1]:8080");
     }
 
     #[test]

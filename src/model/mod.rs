@@ -2,6 +2,8 @@
 //! the refresh vocabulary. Uses nothing else in the crate; every other module may use it.
 
 mod action;
+pub mod bounds;
+pub mod caught;
 mod export_format;
 pub mod hash;
 pub mod key;

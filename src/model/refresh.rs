@@ -49,6 +49,14 @@ pub enum RefreshEvent {
     Stopped {
         error: String,
     },
+    /// A refresh of one feed the user asked for, which runs beside any other run (it never
+    /// waits for one to end): how it went, new entries or why not. No `Started` or `Finished`
+    /// comes with it.
+    One {
+        feed: FeedId,
+        title: String,
+        outcome: Result<usize, String>,
+    },
 }
 
 /// The outcome of one refresh run.

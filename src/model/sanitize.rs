@@ -1,7 +1,17 @@
 //! Makes text from strangers safe to show: no byte of a feed may drive the terminal.
 //!
 //! Removes C0 and C1 control characters, DEL and ESC (so no escape sequence survives), bidi
-//! overrides, isolates and marks, and the BOM. Used at ingest and again before drawing or printing.
+//! overrides, isolates and marks, and the BOM; invisible characters that only serve to make two
+//! names look alike (zero-width spaces, tag characters, Hangul fillers, invisible operators);
+//! and past [`MAX_MARKS`] in a row, characters that take no column (a grapheme carrying a
+//! million combining marks cost a megabyte a frame, issue #17). Used at ingest and again
+//! before drawing or printing.
+
+use unicode_width::UnicodeWidthChar;
+
+/// Characters that take no column kept in a row: enough for any script's stacked marks and
+/// for emoji sequences (a joiner, a modifier, a selector), not for a flood.
+pub const MAX_MARKS: usize = 4;
 
 /// Characters that must never reach a terminal from feed text (newline and tab are handled by
 /// the callers, which know whether the text is one line or many).
@@ -11,6 +21,32 @@ fn is_forbidden(c: char) -> bool {
             c,
             '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
         )
+        || is_invisible(c)
+}
+
+/// Characters that show nothing and join nothing: a zero-width space, word joiner and
+/// invisible operators, the Mongolian vowel separator, Hangul fillers, interlinear
+/// annotation marks, deprecated format characters, tag characters. (Joiners, U+200C and
+/// U+200D, are kept: scripts and emoji need them.)
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{206A}'..='\u{206F}'
+            | '\u{180E}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{3164}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
+/// Whether `c` takes no column (a combining mark, a joiner, a selector).
+fn takes_no_column(c: char) -> bool {
+    !c.is_ascii() && c.width() == Some(0)
 }
 
 /// One line of text (a title, a name, a URL): whitespace runs, newlines and tabs included,
@@ -18,6 +54,7 @@ fn is_forbidden(c: char) -> bool {
 pub fn line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
+    let mut marks = Marks::default();
     let mut rest = s;
     while !rest.is_empty() {
         // Printable ASCII is neither whitespace nor forbidden, and a single space between two
@@ -38,6 +75,7 @@ pub fn line(s: &str) -> String {
                 out.push(' ');
                 pending_space = false;
             }
+            marks = Marks::default();
             out.push_str(&rest[..run]);
             rest = &rest[run..];
             continue;
@@ -49,7 +87,8 @@ pub fn line(s: &str) -> String {
         rest = chars.as_str();
         if c.is_whitespace() {
             pending_space = !out.is_empty();
-        } else if !is_forbidden(c) {
+            marks = Marks::default();
+        } else if !is_forbidden(c) && marks.keep(c) {
             if pending_space {
                 out.push(' ');
                 pending_space = false;
@@ -60,15 +99,32 @@ pub fn line(s: &str) -> String {
     out
 }
 
+/// Counts the characters without a column in a row, to keep at most [`MAX_MARKS`].
+#[derive(Default)]
+struct Marks(usize);
+
+impl Marks {
+    fn keep(&mut self, c: char) -> bool {
+        if takes_no_column(c) {
+            self.0 += 1;
+            self.0 <= MAX_MARKS
+        } else {
+            self.0 = 0;
+            true
+        }
+    }
+}
+
 /// Multi-line text (a rendered body): keeps newlines, turns tabs into spaces, drops carriage
 /// returns and every other forbidden character.
 pub fn block(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    let mut marks = Marks::default();
     for c in s.chars() {
         match c {
             '\n' => out.push('\n'),
             '\t' => out.push_str("    "),
-            c if is_forbidden(c) => {}
+            c if is_forbidden(c) || !marks.keep(c) => {}
             c => out.push(c),
         }
     }
@@ -77,7 +133,9 @@ pub fn block(s: &str) -> String {
 
 /// Whether `s` is already clean for one line (used to skip an allocation on hot paths).
 pub fn is_clean_line(s: &str) -> bool {
-    !s.chars().any(|c| is_forbidden(c) || c == '\n' || c == '\t')
+    let mut marks = Marks::default();
+    !s.chars()
+        .any(|c| is_forbidden(c) || c == '\n' || c == '\t' || !marks.keep(c))
 }
 
 #[cfg(test)]
@@ -143,6 +201,28 @@ mod tests {
     #[test]
     fn block_keeps_newlines_and_expands_tabs() {
         assert_eq!(block("a\r\n\tb\u{1b}c"), "a\n    bc");
+    }
+
+    /// Issue #17: zero-width, tag and filler characters survived, so two feed names could look
+    /// identical; a one-column grapheme with a million combining marks was drawn whole.
+    #[test]
+    fn invisible_characters_go_and_mark_floods_are_cut() {
+        assert_eq!(line("Pay\u{200B}Pal\u{E0041}\u{3164}\u{2060}"), "PayPal");
+        let flood = format!("e{}x", "\u{301}".repeat(1_000_000));
+        let kept = line(&flood);
+        assert_eq!(kept.chars().count(), 2 + MAX_MARKS, "{}", kept.len());
+        assert_eq!(block(&flood).chars().count(), 2 + MAX_MARKS);
+        assert!(!is_clean_line(&flood));
+        // What scripts and emoji need stays: stacked marks, joiners, selectors.
+        for kept in [
+            "Tiếng Việt",
+            "👩\u{200D}👩\u{200D}👧",
+            "❤\u{FE0F}",
+            "ن\u{200C}ی",
+        ] {
+            assert_eq!(line(kept), kept);
+            assert!(is_clean_line(kept), "{kept:?}");
+        }
     }
 
     #[test]

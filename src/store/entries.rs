@@ -9,24 +9,30 @@ use super::filter::{self, Clause};
 use super::{Result, Store, to_time};
 use crate::model::{Cursor, Entry, EntryFilter, EntryId, EntrySummary, FeedId, Mark, Page};
 
-const SUMMARY_COLUMNS: &str = "e.id, e.feed_id, COALESCE(f.user_title, f.title, f.url), e.guid, e.title, \
-     e.link, e.author, e.published, e.read, e.starred, e.first_seen";
+/// A row of the stream, without its feed's name: pages read that once for each feed on them
+/// (`name_feeds`), not once per row (issue #17: a feed's 30 MB title was copied into every row
+/// read, 6–15 GB for a listing).
+const SUMMARY_COLUMNS: &str = "e.id, e.feed_id, e.guid, e.title, e.link, e.author, e.published, \
+     e.read, e.starred, e.first_seen";
 
 fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EntrySummary> {
     Ok(EntrySummary {
         id: EntryId(row.get(0)?),
         feed_id: FeedId(row.get(1)?),
-        feed_title: row.get(2)?,
-        guid: row.get(3)?,
-        title: row.get(4)?,
-        link: row.get(5)?,
-        author: row.get(6)?,
-        published: to_time(row.get(7)?),
-        read: row.get(8)?,
-        starred: row.get(9)?,
-        first_seen: to_time(row.get(10)?),
+        feed_title: String::new(),
+        guid: row.get(2)?,
+        title: row.get(3)?,
+        link: row.get(4)?,
+        author: row.get(5)?,
+        published: to_time(row.get(6)?),
+        read: row.get(7)?,
+        starred: row.get(8)?,
+        first_seen: to_time(row.get(9)?),
     })
 }
+
+/// The name the stream shows for a feed: the user's, the feed's own, or its URL.
+const FEED_NAME: &str = "SELECT COALESCE(user_title, title, url) FROM feeds WHERE id = ?1";
 
 /// The clause for one page: the filter's, then the cursor's position.
 fn page_clause(
@@ -94,7 +100,7 @@ impl Store {
             .args
             .push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM entries e JOIN feeds f ON f.id = e.feed_id \
+            "SELECT {SUMMARY_COLUMNS} FROM entries e \
              WHERE {} ORDER BY e.published {order}, e.id {order} LIMIT ?{}",
             clause.sql(),
             clause.args.len()
@@ -107,7 +113,33 @@ impl Store {
         if ascending {
             rows.reverse();
         }
+        self.name_feeds(&mut rows).map_err(|e| self.err(e))?;
         Ok(rows)
+    }
+
+    /// Fills in each row's feed name from the names remembered for the data as it stands,
+    /// reading those not known yet (one lookup per feed, not per row: issue #17).
+    fn name_feeds(&self, rows: &mut [EntrySummary]) -> rusqlite::Result<()> {
+        let generation = self.generation()?;
+        let mut cache = self.feed_names.borrow_mut();
+        let (seen, names) = &mut *cache;
+        if *seen != generation {
+            *seen = generation;
+            names.clear();
+        }
+        let mut stmt = self.conn.prepare_cached(FEED_NAME)?;
+        for row in rows {
+            let name = match names.entry(row.feed_id.0) {
+                std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                std::collections::hash_map::Entry::Vacant(slot) => slot.insert(
+                    stmt.query_row([row.feed_id.0], |r| r.get(0))
+                        .optional()?
+                        .unwrap_or_default(),
+                ),
+            };
+            row.feed_title.clone_from(name);
+        }
+        Ok(())
     }
 
     /// The whole entries `filter` matches, bodies included, newest first, at most `limit`
@@ -130,23 +162,25 @@ impl Store {
     pub fn entry(&self, id: EntryId) -> Result<Option<Entry>> {
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS}, e.updated, b.html, \
-             COALESCE(e.link, f.site_url, f.url) \
+             COALESCE(e.link, f.site_url, f.url), COALESCE(f.user_title, f.title, f.url) \
              FROM entries e JOIN feeds f ON f.id = e.feed_id \
              LEFT JOIN entry_bodies b ON b.entry_id = e.id WHERE e.id = ?1"
         );
         self.conn
             .query_row(&sql, [id.0], |row| {
+                let mut summary = summary_from_row(row)?;
+                summary.feed_title = row.get(13)?;
                 Ok(Entry {
-                    summary: summary_from_row(row)?,
-                    updated: row.get::<_, Option<i64>>(11)?.map(to_time),
-                    content_html: super::body::unpack(row.get_ref(12)?).map_err(|e| {
+                    summary,
+                    updated: row.get::<_, Option<i64>>(10)?.map(to_time),
+                    content_html: super::body::unpack(row.get_ref(11)?).map_err(|e| {
                         rusqlite::Error::FromSqlConversionFailure(
-                            12,
+                            11,
                             rusqlite::types::Type::Blob,
                             Box::new(e),
                         )
                     })?,
-                    base_url: row.get(13)?,
+                    base_url: row.get(12)?,
                 })
             })
             .optional()
@@ -283,6 +317,28 @@ mod tests {
 
     fn times(rows: &[EntrySummary]) -> Vec<i64> {
         rows.iter().map(|r| r.published.timestamp()).collect()
+    }
+
+    /// Feed names are read once per feed and remembered (issue #17), and a rename here or on
+    /// another connection shows on the next page.
+    #[test]
+    fn remembered_feed_names_follow_renames_from_any_connection() {
+        let (dir, mut s, a, _) = seeded(6);
+        let names = |s: &Store| -> Vec<String> {
+            let rows = s
+                .entries_page(&EntryFilter::default(), Page::First, 10)
+                .unwrap();
+            let mut names: Vec<String> = rows.into_iter().map(|r| r.feed_title).collect();
+            names.sort();
+            names.dedup();
+            names
+        };
+        assert_eq!(names(&s), [format!("feed {}", a.0), "feed 2".to_owned()]);
+        s.rename_feed(a, Some("Mine")).unwrap();
+        assert_eq!(names(&s), ["Mine", "feed 2"]);
+        let mut other = Store::open(&dir.path().join("t.db")).unwrap();
+        other.rename_feed(a, Some("Theirs")).unwrap();
+        assert_eq!(names(&s), ["Theirs", "feed 2"]);
     }
 
     #[test]
@@ -425,8 +481,7 @@ mod tests {
     /// The query plan of a page of entries under `clause`.
     fn explain(s: &Store, clause: super::filter::Clause) -> String {
         let sql = format!(
-            "EXPLAIN QUERY PLAN SELECT {SUMMARY_COLUMNS} FROM entries e \
-             JOIN feeds f ON f.id = e.feed_id WHERE {} \
+            "EXPLAIN QUERY PLAN SELECT {SUMMARY_COLUMNS} FROM entries e WHERE {} \
              ORDER BY e.published DESC, e.id DESC LIMIT 50",
             clause.sql()
         );

@@ -93,6 +93,7 @@ impl Store {
         title: Option<&str>,
         now: i64,
     ) -> Result<(FeedId, bool)> {
+        let title = title.map(crate::model::bounds::line);
         self.write(|tx| {
             // A URL the feed was known by before a permanent redirect moved it is that feed.
             let moved: Option<i64> = tx
@@ -133,13 +134,14 @@ impl Store {
         Ok(rows)
     }
 
-    /// Finds a feed by id number, exact URL, or title (the user's or its own, ignoring case).
+    /// Finds a feed by id number, exact URL, or title (the user's or its own, ignoring case),
+    /// preferring them in that order: a feed whose title is another feed's URL never hides it.
     pub fn find_feed(&self, spec: &str) -> Result<Feed> {
         let sql = format!(
             "SELECT {FEED_COLUMNS} FROM feeds f \
              WHERE f.id = ?1 OR f.url = ?2 OR lower(COALESCE(f.title, f.url)) = lower(?2) \
              OR lower(f.user_title) = lower(?2) \
-             ORDER BY f.id != ?1, f.id LIMIT 1"
+             ORDER BY f.id != ?1, f.url != ?2, lower(f.user_title) IS NOT lower(?2), f.id LIMIT 1"
         );
         let id = spec.parse::<i64>().unwrap_or(-1);
         let mut feed = self
@@ -286,6 +288,45 @@ mod tests {
         assert_eq!(s.find_feed("HTTPS://A.EXAMPLE/FEED").unwrap().id, id);
         let err = s.find_feed("nope").unwrap_err().to_string();
         assert!(err.contains("no feed matches 'nope'"), "{err}");
+    }
+
+    /// Issue #17: a feed titled with another feed's URL (a hostile feed names itself so) was
+    /// found first, so `--feed URL` read or exported the wrong feed.
+    #[test]
+    fn a_feed_titled_with_another_feeds_url_never_hides_it() {
+        let (_d, mut s) = temp_store();
+        let (decoy, _) = s.add_feed("https://decoy.example/feed", 1).unwrap();
+        s.record_success(
+            decoy,
+            &crate::model::IncomingFeed {
+                title: Some("https://real.example/feed".into()),
+                site_url: None,
+                ttl_minutes: None,
+                entries: Vec::new(),
+            },
+            &crate::store::FetchMeta::default(),
+            2,
+        )
+        .unwrap();
+        let (real, _) = s.add_feed("https://real.example/feed", 3).unwrap();
+        assert_eq!(s.find_feed("https://real.example/feed").unwrap().id, real);
+        // A name the user gave wins over a feed's own title.
+        s.rename_feed(real, Some("Decoy")).unwrap();
+        s.rename_feed(decoy, None).unwrap();
+        let (other, _) = s.add_feed("https://other.example/feed", 4).unwrap();
+        s.record_success(
+            other,
+            &crate::model::IncomingFeed {
+                title: Some("decoy".into()),
+                site_url: None,
+                ttl_minutes: None,
+                entries: Vec::new(),
+            },
+            &crate::store::FetchMeta::default(),
+            5,
+        )
+        .unwrap();
+        assert_eq!(s.find_feed("decoy").unwrap().id, real);
     }
 
     #[test]

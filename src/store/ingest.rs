@@ -7,7 +7,10 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::prepare::Prepared;
 use super::{Result, Store, search};
-use crate::model::{FeedId, IncomingEntry, IncomingFeed};
+use crate::model::{FeedId, IncomingEntry, IncomingFeed, bounds};
+
+/// 0001-01-01T00:00:00Z: the earliest date kept.
+const FIRST_YEAR: i64 = -62_135_596_800;
 
 /// What an upsert did to one entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,14 +32,28 @@ fn upsert_entry(
     hash: i64,
     now: i64,
 ) -> rusqlite::Result<Upserted> {
-    // A date from the future would pin the entry to the top of the stream for ever.
-    let published = e.published.or(e.updated).map(|t| t.timestamp().min(now));
-    let updated = e.updated.map(|t| t.timestamp());
+    // A date from the future would pin the entry to the top of the stream for ever: it is
+    // taken as "now" when the entry is first stored, and a later revision never moves the date
+    // again (or an entry dated 9999 that changes a byte per fetch comes back to the top at every
+    // refresh). Dates before year 1 become year 1, so every date has a four-digit year.
+    let dated = e
+        .published
+        .or(e.updated)
+        .map(|t| t.timestamp().max(FIRST_YEAR));
+    let published = dated.map(|t| t.min(now));
+    let redated = dated.filter(|&t| t <= now);
+    let updated = e.updated.map(|t| t.timestamp().clamp(FIRST_YEAR, now));
+    // Whoever brought the entry, what is stored is bounded and links go to the web only.
+    let key = bounds::key(&e.key);
+    let guid = e.guid.as_deref().map(bounds::line);
+    let title = bounds::line(&e.title);
+    let link = e.link.as_deref().and_then(bounds::web_link);
+    let author = e.author.as_deref().map(bounds::line);
     let existing: Option<(i64, i64, Option<i64>)> = tx
         .prepare_cached(
             "SELECT id, content_hash, updated FROM entries WHERE feed_id = ?1 AND key = ?2",
         )?
-        .query_row(params![feed.0, e.key], |r| {
+        .query_row(params![feed.0, key], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
@@ -53,7 +70,7 @@ fn upsert_entry(
                  WHERE id = ?1",
             )?
             .execute(params![
-                id, e.guid, e.title, e.link, e.author, published, updated, hash
+                id, guid, title, link, author, redated, updated, hash
             ])?;
             Ok(Upserted::Changed(id))
         }
@@ -64,11 +81,11 @@ fn upsert_entry(
             )?
             .execute(params![
                 feed.0,
-                e.key,
-                e.guid,
-                e.title,
-                e.link,
-                e.author,
+                key,
+                guid,
+                title,
+                link,
+                author,
                 published.unwrap_or(now),
                 updated,
                 now,
@@ -189,10 +206,10 @@ fn write_feed<'a>(
     )?
     .execute(params![
         feed.0,
-        incoming.title,
-        incoming.site_url,
-        meta.etag,
-        meta.last_modified,
+        incoming.title.as_deref().map(bounds::line),
+        incoming.site_url.as_deref().and_then(bounds::web_link),
+        meta.etag.map(bounds::line),
+        meta.last_modified.map(bounds::line),
         now,
         meta.fresh_until,
         i64::try_from(new).unwrap_or(i64::MAX)
@@ -250,7 +267,15 @@ impl Store {
                 .map(|w| write_feed(tx, w, now, &mut to_index))
                 .collect::<rusqlite::Result<Vec<usize>>>()?;
             for (id, e, text, replace) in to_index {
-                search::index_entry(tx, id, &e.title, e.author.as_deref(), &text, replace)?;
+                let author = e.author.as_deref().map(bounds::line);
+                search::index_entry(
+                    tx,
+                    id,
+                    &bounds::line(&e.title),
+                    author.as_deref(),
+                    &text,
+                    replace,
+                )?;
             }
             Ok(new)
         })
@@ -410,6 +435,53 @@ mod tests {
         assert_eq!(stream(&s)[0].published.timestamp(), 1_000);
     }
 
+    /// Issue #17: the clamp to "now" was applied again at every revision, so an entry dated
+    /// 9999 that changed a byte per fetch was re-dated at each refresh and stayed first.
+    #[test]
+    fn a_future_dated_entry_that_keeps_changing_is_not_re_dated() {
+        let (_d, mut s) = temp_store();
+        let (f, _) = s.add_feed("https://a.example/feed", 0).unwrap();
+        for (fetch, now) in [(1, 1_000), (2, 2_000), (3, 3_000)] {
+            let doc = incoming(vec![
+                entry(
+                    "pinned",
+                    Some(253_402_300_000),
+                    &format!("revision {fetch}"),
+                ),
+                entry("honest", Some(now - 10), &format!("news {fetch}")),
+            ]);
+            s.record_success(f, &doc, &FetchMeta::default(), now)
+                .unwrap();
+        }
+        let rows = stream(&s);
+        assert_eq!(rows[0].title, "title honest");
+        let pinned = rows.iter().find(|r| r.title == "title pinned").unwrap();
+        assert_eq!(
+            pinned.published.timestamp(),
+            1_000,
+            "dated once, when first seen"
+        );
+        assert_eq!(
+            s.entry(pinned.id).unwrap().unwrap().content_html,
+            "revision 3",
+            "its content still follows the feed"
+        );
+    }
+
+    /// Issue #17: a date before year 1 made exports write a year of `-0001`.
+    #[test]
+    fn dates_before_year_one_become_year_one() {
+        let (_d, mut s) = temp_store();
+        let (f, _) = s.add_feed("https://a.example/feed", 0).unwrap();
+        let mut old = entry("old", Some(-70_000_000_000), "x");
+        old.updated = chrono::DateTime::from_timestamp(-70_000_000_000, 0);
+        s.record_success(f, &incoming(vec![old]), &FetchMeta::default(), 1_000)
+            .unwrap();
+        let row = &stream(&s)[0];
+        assert_eq!(row.published.timestamp(), FIRST_YEAR);
+        assert_eq!(row.published.format("%Y").to_string(), "0001");
+    }
+
     #[test]
     fn duplicate_keys_in_one_document_store_one_entry() {
         let (_d, mut s) = temp_store();
@@ -497,5 +569,54 @@ mod tests {
         );
         assert_eq!(s.counts().unwrap().entries, 0);
         assert_eq!(s.feeds().unwrap()[0].title, "https://a.example/feed");
+    }
+
+    /// Issue #17: nothing bounded a feed's title, and the stream's query copied it into every
+    /// row read: one 30 MB title made a listing allocate gigabytes. Every one-line field is
+    /// bounded when stored, whoever brings it, and links go to the web only.
+    #[test]
+    fn a_huge_title_is_bounded_when_stored_and_links_go_to_the_web_only() {
+        let (_d, mut s) = temp_store();
+        let (f, _) = s.add_feed("https://a.example/feed", 0).unwrap();
+        let huge = "T".repeat(3_000_000);
+        let mut e = entry("1", Some(10), "<p>body</p>");
+        e.title.clone_from(&huge);
+        e.author = Some(huge.clone());
+        e.guid = Some(huge.clone());
+        e.link = Some("javascript:alert(1)".into());
+        let mut doc = incoming(vec![e, entry(&huge, Some(20), "x")]);
+        doc.title = Some(huge.clone());
+        doc.site_url = Some("data:text/html,x".into());
+        s.record_success(f, &doc, &FetchMeta::default(), 100)
+            .unwrap();
+        let rows = stream(&s);
+        assert_eq!(rows.len(), 2);
+        for row in &rows {
+            assert!(
+                row.feed_title.len() <= bounds::MAX_LINE,
+                "{}",
+                row.feed_title.len()
+            );
+            assert!(row.title.len() <= bounds::MAX_LINE);
+            assert!(
+                row.author
+                    .as_ref()
+                    .is_none_or(|a| a.len() <= bounds::MAX_LINE)
+            );
+            assert!(
+                row.guid
+                    .as_ref()
+                    .is_none_or(|g| g.len() <= bounds::MAX_LINE)
+            );
+        }
+        let first = rows.iter().find(|r| r.title.starts_with('T')).unwrap();
+        assert_eq!(first.link, None, "a javascript: link is no link");
+        assert!(s.feeds().unwrap()[0].site_url.is_none());
+        // The same document again: the long key is the same entry, nothing new.
+        assert_eq!(
+            s.record_success(f, &doc, &FetchMeta::default(), 200)
+                .unwrap(),
+            0
+        );
     }
 }

@@ -36,6 +36,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0005_ingest.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0006_bounds.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this binary writes.

@@ -59,6 +59,9 @@ pub struct Store {
     read_only: Option<String>,
     /// What the search index said, for the data as it stands (see `memo`).
     searches: RefCell<memo::Memo>,
+    /// The names of the feeds pages have shown, for the data as it stands: a feed's name is
+    /// read once, not once per row (see `entries::name_feeds`).
+    feed_names: RefCell<((i64, u64), std::collections::HashMap<i64, String>)>,
     /// Writes this connection made that may change what a search finds (all but marks).
     writes: u64,
 }
@@ -78,6 +81,7 @@ impl Store {
 
     fn open_to_write(path: &Path) -> Result<Self> {
         let shown = path.display().to_string();
+        check_file(path, &shown)?;
         let mut conn = Connection::open(path).map_err(|e| StoreError::sqlite(&shown, e))?;
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(|e| StoreError::sqlite(&shown, e))?;
@@ -98,6 +102,7 @@ impl Store {
             path: path.to_owned(),
             read_only: None,
             searches: RefCell::default(),
+            feed_names: RefCell::default(),
             writes: 0,
         })
     }
@@ -127,6 +132,7 @@ impl Store {
                 path: path.to_owned(),
                 read_only: Some(refused.to_string()),
                 searches: RefCell::default(),
+                feed_names: RefCell::default(),
                 writes: 0,
             }),
             Ok(_) | Err(_) => {
@@ -218,7 +224,7 @@ impl Store {
 
     /// The generation of the data searches are remembered for: it moves when another
     /// connection commits or this one writes anything but marks.
-    fn generation(&self) -> rusqlite::Result<(i64, u64)> {
+    pub(super) fn generation(&self) -> rusqlite::Result<(i64, u64)> {
         Ok((self.commits_elsewhere()?, self.writes))
     }
 
@@ -246,6 +252,29 @@ impl Store {
         let value = f(&tx).map_err(|e| StoreError::sqlite(&shown, e))?;
         tx.commit().map_err(|e| StoreError::sqlite(&shown, e))?;
         Ok(value)
+    }
+}
+
+/// Refuses a path that cannot be a database before `SQLite` opens it (issue #17): a FIFO would
+/// hang the open for ever, a directory or a symlink loop gave a message about something else.
+/// A path that does not exist yet is fine: the database is made there.
+fn check_file(path: &Path, shown: &str) -> Result<()> {
+    let refuse = |why: &str| StoreError::Sqlite {
+        path: shown.to_owned(),
+        code: None,
+        why: format!("{why}; give --db the path of a database file"),
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(m) if m.is_dir() => Err(refuse("it is a directory")),
+        Ok(_) => Err(refuse(
+            "it is not a regular file (a device, a pipe or a socket)",
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            Err(refuse("it is a loop of symbolic links"))
+        }
+        Err(e) => Err(refuse(&format!("it cannot be looked at ({e})"))),
     }
 }
 
@@ -325,6 +354,34 @@ mod tests {
         let err = Store::open(&path).unwrap_err().to_string();
         assert!(err.contains("newer than this tidings"), "{err}");
         assert!(err.contains("t.db"), "{err}");
+    }
+
+    /// Issue #17: `--db` naming a FIFO hung for ever; a directory or a symlink loop gave a
+    /// message about something else.
+    #[test]
+    fn a_path_that_cannot_be_a_database_is_refused_saying_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let looped = dir.path().join("loop");
+        std::os::unix::fs::symlink(&looped, &looped).unwrap();
+        for (path, why) in [
+            (dir.path().to_owned(), "it is a directory"),
+            (fifo, "not a regular file"),
+            (looped, "loop of symbolic links"),
+        ] {
+            let err = Store::open(&path).unwrap_err().to_string();
+            assert!(
+                err.contains(&path.display().to_string()) && err.contains(why),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use rusqlite::{Connection, Transaction, params};
 
 use super::filter::fold;
 use super::{Result, Store, StoreError};
-use crate::model::{FeedId, sanitize};
+use crate::model::{FeedId, bounds};
 
 /// Every feed's tags, sorted (ignoring case).
 pub(super) fn tags_by_feed(conn: &Connection) -> rusqlite::Result<HashMap<i64, Vec<String>>> {
@@ -43,7 +43,7 @@ fn insert_tags(tx: &Transaction<'_>, feed: FeedId, tags: &[String]) -> rusqlite:
     )?;
     let mut seen = HashSet::new();
     for tag in tags {
-        let tag = sanitize::line(tag);
+        let tag = bounds::line(tag).into_owned();
         let folded = fold(&tag);
         if !tag.is_empty() && seen.insert(folded.clone()) {
             stmt.execute(params![feed.0, tag, folded])?;
@@ -86,7 +86,7 @@ impl Store {
     /// Gives a feed the user's own title, shown in the feed list and the stream instead of the
     /// feed's; `None` (or a blank title) goes back to the feed's own.
     pub fn rename_feed(&mut self, feed: FeedId, title: Option<&str>) -> Result<()> {
-        let title = title.map(sanitize::line).filter(|t| !t.is_empty());
+        let title = title.map(bounds::line).filter(|t| !t.is_empty());
         let changed = self.write(|tx| {
             tx.execute(
                 "UPDATE feeds SET user_title = ?2 WHERE id = ?1",

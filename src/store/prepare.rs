@@ -11,7 +11,7 @@ use rusqlite::{OptionalExtension, params};
 use super::text::html_to_text;
 use super::{Result, Store, body};
 use crate::model::hash::Fnv1a;
-use crate::model::{FeedId, IncomingEntry, IncomingFeed};
+use crate::model::{FeedId, IncomingEntry, IncomingFeed, bounds};
 
 /// Identifies an entry's content: an entry stored with the same hash is stored as it is.
 pub(super) fn content_hash(e: &IncomingEntry) -> i64 {
@@ -96,7 +96,7 @@ impl Store {
         for e in &incoming.entries {
             let hash = content_hash(e);
             let stored: Option<i64> = lookup
-                .query_row(params![feed.0, e.key], |r| r.get(0))
+                .query_row(params![feed.0, bounds::key(&e.key)], |r| r.get(0))
                 .optional()
                 .map_err(|e| self.err(e))?;
             prepared.hashes.push(hash);

@@ -23,7 +23,12 @@ impl Store {
             return Ok(0);
         }
         let cutoff = (rule.keep_days > 0).then(|| now - i64::from(rule.keep_days) * 86_400);
-        let listed = serde_json::to_string(listed).unwrap_or_else(|_| "[]".into());
+        // Keys as stored (a key too long to keep is stored as its hash).
+        let listed: Vec<_> = listed
+            .iter()
+            .map(|k| crate::model::bounds::key(k))
+            .collect();
+        let listed = serde_json::to_string(&listed).unwrap_or_else(|_| "[]".into());
         self.write(|tx| {
             tx.prepare_cached(
                 "DELETE FROM entries WHERE id IN ( \

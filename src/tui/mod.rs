@@ -13,7 +13,7 @@ mod timers;
 
 pub use crate::app::SavedView;
 pub use effects::LinkSettings;
-pub use terminal::install_panic_hook;
+pub use terminal::{WATCH_ARG, install_panic_hook, watch as watch_terminal};
 
 use std::collections::VecDeque;
 use std::path::PathBuf;

@@ -10,8 +10,11 @@ pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
-/// `s` as one clean line of at most `max` columns (`…` marks a cut), padded to nothing.
+/// `s` as one clean line of at most `max` columns (`…` marks a cut), padded to nothing. Only
+/// as much of `s` is looked at as `max` columns can show (a column holds at most a character
+/// and `MAX_MARKS` marks, four bytes each), so a long title costs no more than a short one.
 pub fn fit(s: &str, max: usize) -> String {
+    let s = &*crate::model::bounds::cut(s, (max + 1) * (1 + sanitize::MAX_MARKS) * 4);
     let clean;
     let s = if sanitize::is_clean_line(s) {
         s

@@ -40,6 +40,19 @@ impl Session {
         rows: u16,
         env: &[(&str, &str)],
     ) -> Self {
+        Self::start_program(&bin(), home, args, cols, rows, env)
+    }
+
+    /// Starts another program (a shell running `tidings`, so that `tidings` is not the
+    /// session's leader, as from a login shell).
+    pub fn start_program(
+        program: &Path,
+        home: &Path,
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+    ) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -48,7 +61,7 @@ impl Session {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(bin());
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.cwd(home);
         cmd.env("HOME", home);

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
+use encoding_rs::{Encoding, REPLACEMENT, UTF_8, UTF_16BE, UTF_16LE};
 
 /// How much of a document the detector reads; more adds time, not accuracy.
 const DETECT_BYTES: usize = 256 * 1024;
@@ -40,6 +40,12 @@ pub fn decode<'b>(bytes: &'b [u8], content_type: Option<&str>) -> Cow<'b, str> {
         // UTF-16 claimed over bytes without its NULs is a lie (the bytes are ASCII-based).
         Some(e) if e == UTF_16LE || e == UTF_16BE => None,
         Some(e) if e == UTF_8 => None,
+        // A label the Encoding Standard maps to "replacement" (iso-2022-kr, hz-gb-2312…) would
+        // turn the whole document into one U+FFFD (issue #17: valid UTF-8 served so was called
+        // "not a feed"); a claim says nothing then, and neither does any claim over valid
+        // UTF-8 with non-ASCII text in it, which no legacy encoding's text is by accident.
+        Some(e) if e == REPLACEMENT => None,
+        Some(_) if valid.is_some() && !bytes.is_ascii() => None,
         Some(e) if e.is_single_byte() && mostly_utf8() => None,
         other => other,
     };
@@ -257,6 +263,26 @@ mod tests {
     fn latin1_declared_over_utf8_is_utf8() {
         let doc = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss>Förderung</rss>";
         assert_eq!(decode(doc.as_bytes(), None), doc);
+    }
+
+    /// Issue #17: `charset=iso-2022-kr` maps to the Encoding Standard's "replacement", which
+    /// made a valid UTF-8 feed one U+FFFD: "not a feed".
+    #[test]
+    fn a_replacement_charset_over_utf8_is_utf8() {
+        let doc = "<?xml version=\"1.0\"?><rss><channel><title>한국어 뉴스</title></channel></rss>";
+        for charset in ["iso-2022-kr", "hz-gb-2312", "csiso2022kr"] {
+            let ct = format!("application/rss+xml; charset={charset}");
+            assert_eq!(decode(doc.as_bytes(), Some(&ct)), doc, "{charset}");
+        }
+        // Valid UTF-8 with non-ASCII text wins over a multi-byte legacy claim too.
+        let ct = "text/xml; charset=shift_jis";
+        assert_eq!(
+            decode("<rss>日本語</rss>".as_bytes(), Some(ct)),
+            "<rss>日本語</rss>"
+        );
+        // Real Shift_JIS bytes are still read as claimed.
+        let sjis = encode(encoding_rs::SHIFT_JIS, "<rss>日本語のニュース</rss>");
+        assert_eq!(decode(&sjis, Some(ct)), "<rss>日本語のニュース</rss>");
     }
 
     #[test]
