@@ -22,6 +22,9 @@ use crate::store::{
 /// task, not on a blocking thread (each extra blocking thread costs a malloc arena).
 pub type SharedStore = Arc<tokio::sync::Mutex<Store>>;
 
+/// The page cache of the refresh's side connections (the preparing readers, the log copier).
+pub(super) const SIDE_CACHE_KIB: u32 = 512;
+
 /// Wraps the refresh task's connection, whose commits are synced at checkpoints only: what a
 /// refresh writes can be fetched again, and a sync per feed would hold the write lock (and
 /// the marks waiting on it) for a disk flush each. Marks on other connections stay synced, and
@@ -162,7 +165,12 @@ impl RunShared {
     /// and the writer makes it all: slower, never wrong.
     fn prepare(&self, feed: FeedId, incoming: &IncomingFeed) -> Prepared {
         let pooled = self.readers.lock().ok().and_then(|mut r| r.pop());
-        let Some(reader) = pooled.or_else(|| Store::open(&self.database).ok()) else {
+        let opened = || {
+            let reader = Store::open(&self.database).ok()?;
+            reader.set_cache_kib(SIDE_CACHE_KIB).ok()?;
+            Some(reader)
+        };
+        let Some(reader) = pooled.or_else(opened) else {
             return Prepared::default();
         };
         let prepared = reader.prepare(feed, incoming).unwrap_or_default();

@@ -183,6 +183,15 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Keeps at most `kib` KiB of the database in this connection's page cache (`SQLite`'s
+    /// default is 2 MiB): for the refresh's side connections, which look up a row at a time
+    /// or copy the log, and whose memory counts against the refresh's.
+    pub fn set_cache_kib(&self, kib: u32) -> Result<()> {
+        self.conn
+            .pragma_update(None, "cache_size", -i64::from(kib))
+            .map_err(|e| self.err(e))
+    }
+
     /// Whether this connection's commits copy the log into the database themselves once it has
     /// grown past a thousand pages (`SQLite`'s default), or leave that to [`Store::checkpoint`]
     /// on another connection, so that a writer never stops to copy.
