@@ -384,7 +384,10 @@ fn a_huge_title_is_bounded_everywhere_it_shows() {
         .map(|(g, t, d)| (g.as_str(), t.as_str(), *d))
         .collect();
     let url = home.feed_file("huge.xml", &rss(&huge, &items));
-    home.run_ok(&["add", &url]);
+    let added = home.run_ok(&["add", &url]);
+    assert!(added.len() < 1000, "add said {} bytes", added.len());
+    let parsed = home.run_ok(&["parse", url.trim_start_matches("file://")]);
+    assert!(parsed.len() < 50 * 10_000, "parse: {} bytes", parsed.len());
     let feeds = home.run_ok(&["feeds", "--json"]);
     assert!(feeds.len() < 20_000, "feeds: {} bytes", feeds.len());
     let listing = home.run_ok(&["entries", "--json"]);

@@ -77,7 +77,9 @@ pub async fn add(env: &Env, url: &str, out: &mut Out) -> anyhow::Result<ExitCode
     writeln!(
         out,
         "{verb} '{}' (feed {}): {} entries",
-        s.title, s.id.0, s.entries
+        shown(&s.title),
+        s.id.0,
+        s.entries
     )?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)

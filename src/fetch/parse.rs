@@ -74,7 +74,37 @@ pub fn parse_document(
     }
     // feed-rs and quick-xml have panicked on hostile input before, and our own passes are new;
     // one bad feed must not take the refresh down, nor print anything (the hook stays silent).
-    caught::catch(|| parse_guarded(bytes, feed_url, content_type)).ok_or(ParseError::Panicked)?
+    let mut feed = caught::catch(|| parse_guarded(bytes, feed_url, content_type))
+        .ok_or(ParseError::Panicked)??;
+    bound(&mut feed);
+    Ok(feed)
+}
+
+/// Every one-line field as the store keeps it (`model::bounds`), so that what a parse hands on
+/// is never larger than what is stored: a 30 MB title is cut here, not carried through
+/// (issue #17). The store applies the same bounds to whatever reaches it by other ways.
+fn bound(feed: &mut IncomingFeed) {
+    use crate::model::bounds;
+    let line = |s: &mut String| {
+        if let std::borrow::Cow::Owned(b) = bounds::line(s) {
+            *s = b;
+        }
+    };
+    if let Some(t) = &mut feed.title {
+        line(t);
+    }
+    for e in &mut feed.entries {
+        if let std::borrow::Cow::Owned(k) = bounds::key(&e.key) {
+            e.key = k;
+        }
+        line(&mut e.title);
+        for field in [&mut e.guid, &mut e.author].into_iter().flatten() {
+            line(field);
+        }
+        if e.link.as_ref().is_some_and(|l| l.len() > bounds::MAX_LINK) {
+            e.link = None;
+        }
+    }
 }
 
 fn parse_guarded(
