@@ -3,15 +3,9 @@
 //! successful fetch. Opening a view, a tag or a feed shows that part of the stream.
 
 use super::{AppState, Confirm, Effect, PromptKind, View, prompt};
+pub use crate::model::query::SavedView;
 use crate::model::query::{Term, TermKind};
 use crate::model::{EntryFilter, Feed, Query};
-
-/// A named filter from the config, like newsboat's query feeds or elfeed's bookmarks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SavedView {
-    pub name: String,
-    pub query: Query,
-}
 
 /// One line of the feed list.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! an in-memory list the way the store would (newest first, keyset pages).
 
 use super::{AppState, Effect, HelpRow, Msg, Options, update};
-use crate::model::{Cursor, Entry, EntryId, EntrySummary, FeedId, Mark, Page};
+use crate::model::{Counts, Cursor, Entry, EntryId, EntrySummary, FeedId, Mark, Page};
 use crate::render::Rendered;
 
 pub fn row(id: i64, feed: i64) -> EntrySummary {
@@ -97,6 +97,19 @@ impl FakeDb {
         changed
     }
 
+    /// The counts the store would give for these rows.
+    pub fn counts(&self) -> Counts {
+        let mut feeds: Vec<FeedId> = self.rows.iter().map(|r| r.feed_id).collect();
+        feeds.sort_unstable_by_key(|f| f.0);
+        feeds.dedup();
+        Counts {
+            entries: self.rows.len() as u64,
+            unread: self.rows.iter().filter(|r| !r.read).count() as u64,
+            starred: self.rows.iter().filter(|r| r.starred).count() as u64,
+            feeds: feeds.len() as u64,
+        }
+    }
+
     /// Runs effects as the runtime would (store reads only), feeding results back.
     pub fn run(&mut self, state: &mut AppState, effects: Vec<Effect>) {
         let mut queue = effects;
@@ -145,6 +158,7 @@ impl FakeDb {
                         undoable: true,
                     }
                 }
+                Effect::LoadCounts => Msg::Counts(self.counts()),
                 _ => continue,
             };
             queue.extend(update(state, msg));

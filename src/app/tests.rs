@@ -471,15 +471,34 @@ fn a_failed_effect_is_shown_and_cleared_by_the_next_key() {
 }
 
 #[test]
-fn keys_on_an_empty_stream_do_nothing_harmful() {
+fn keys_on_an_empty_stream_act_on_no_entry() {
+    // Every key, pressed on an empty stream (and then Esc, to leave whatever it opened), asks
+    // for no mark, no opening, no copy and no link: there is no entry for it to mean.
     let mut db = FakeDb::new(0);
     let mut s = db.started(20, 5);
     for a in Action::ALL {
-        if a != Action::Quit && a != Action::Back {
-            db.send(&mut s, act(a));
+        if a == Action::Quit {
+            continue;
         }
+        for e in db.send(&mut s, act(a)) {
+            assert!(
+                !matches!(
+                    e,
+                    Effect::SetMark { .. }
+                        | Effect::UndoMark { .. }
+                        | Effect::OpenEntry { .. }
+                        | Effect::OpenUrl { .. }
+                        | Effect::Copy { .. }
+                ),
+                "{a:?} on an empty stream asked for {e:?}"
+            );
+        }
+        assert_eq!(
+            s.stream.cursor, 0,
+            "{a:?} moved the cursor off an empty stream"
+        );
+        db.send(&mut s, act(Action::Back));
     }
-    assert!(s.stream.rows.is_empty());
 }
 
 fn loaded(id: i64, lines: usize, complete: bool) -> Msg {

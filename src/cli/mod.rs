@@ -147,8 +147,9 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!("{e:#}");
-            eprintln!("tidings: {e:#}");
+            let shown = output::shown(&e);
+            tracing::error!("{shown}");
+            eprintln!("tidings: {shown}");
             ExitCode::FAILURE
         }
     }
@@ -379,7 +380,7 @@ async fn tui(ctx: &Env) -> anyhow::Result<ExitCode> {
             .config
             .views
             .iter()
-            .map(|v| crate::tui::SavedView {
+            .map(|v| crate::model::query::SavedView {
                 name: v.name.clone(),
                 query: v.query.clone(),
             })

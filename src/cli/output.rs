@@ -84,6 +84,33 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// `e` as `{e:#}` shows it (each cause after the one it explains), except that a database
+/// error is diagnosed here, where it is shown: the disk is asked what it stands for.
+pub fn shown(e: &anyhow::Error) -> String {
+    let mut parts = Vec::new();
+    for cause in e.chain() {
+        let store = cause
+            .downcast_ref::<crate::store::StoreError>()
+            .or_else(
+                || match cause.downcast_ref::<crate::fetch::refresh::RefreshError>() {
+                    Some(crate::fetch::refresh::RefreshError::Store(s)) => Some(s),
+                    _ => None,
+                },
+            )
+            .or_else(
+                || match cause.downcast_ref::<crate::fetch::subscribe::SubscribeError>() {
+                    Some(crate::fetch::subscribe::SubscribeError::Store(s)) => Some(s),
+                    _ => None,
+                },
+            );
+        match store {
+            Some(s) => parts.push(s.diagnosed()),
+            None => parts.push(cause.to_string()),
+        }
+    }
+    parts.join(": ")
+}
+
 /// Sends `tracing` output to `DIR/tidings.log`, never to the terminal. If the log cannot be
 /// opened, logging is off rather than in the way.
 pub fn init_logging(dir: &Path) {

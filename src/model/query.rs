@@ -9,6 +9,13 @@ mod parse;
 
 pub use parse::parse;
 
+/// A named filter from the config, like newsboat's query feeds or elfeed's bookmarks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedView {
+    pub name: String,
+    pub query: Query,
+}
+
 /// A parsed filter: every term must hold. The empty query matches everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Query {

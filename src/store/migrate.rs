@@ -74,14 +74,10 @@ fn backup(conn: &Connection, path: &str, version: i64) -> Result<PathBuf, StoreE
     let shown = target.display().to_string();
     conn.execute("VACUUM INTO ?1", [&shown]).map_err(|e| {
         let _ = std::fs::remove_file(&target);
-        StoreError::Sqlite {
+        StoreError::Backup {
             path: path.to_owned(),
-            code: e.sqlite_error_code(),
-            why: format!(
-                "could not keep a copy of it in {shown} before upgrading it to this version of \
-                 tidings, so it was not upgraded ({}); free some space, or run the older tidings",
-                super::error::explain(&shown, &e)
-            ),
+            copy: shown.clone(),
+            source: e,
         }
     })?;
     Ok(target)
@@ -118,7 +114,7 @@ pub(super) fn migrate_to(conn: &mut Connection, path: &str, target: i64) -> Resu
         let fail = |source: rusqlite::Error| StoreError::Migration {
             path: path.to_owned(),
             version: version + 1,
-            why: super::error::explain(path, &source),
+            source,
             kept: kept(version),
         };
         let tx = conn.transaction().map_err(fail)?;

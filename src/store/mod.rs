@@ -130,7 +130,7 @@ impl Store {
             Ok((conn, version)) if version == SCHEMA_VERSION => Ok(Self {
                 conn,
                 path: path.to_owned(),
-                read_only: Some(refused.to_string()),
+                read_only: Some(refused.diagnosed()),
                 searches: RefCell::default(),
                 feed_names: RefCell::default(),
                 writes: 0,
@@ -268,10 +268,9 @@ impl Store {
 /// hang the open for ever, a directory or a symlink loop gave a message about something else.
 /// A path that does not exist yet is fine: the database is made there.
 fn check_file(path: &Path, shown: &str) -> Result<()> {
-    let refuse = |why: &str| StoreError::Sqlite {
+    let refuse = |why: &str| StoreError::Unusable {
         path: shown.to_owned(),
-        code: None,
-        why: format!("{why}; give --db the path of a database file"),
+        why: why.to_owned(),
     };
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => Ok(()),
@@ -437,7 +436,7 @@ mod tests {
         let err = Store::open(&path)
             .and_then(|s| s.feeds().map(|_| ()))
             .unwrap_err()
-            .to_string();
+            .diagnosed();
         assert!(
             err.contains("t.db: the file is damaged")
                 && err.contains(&format!(

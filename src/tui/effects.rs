@@ -186,8 +186,9 @@ impl Executor {
             Effect::Quit => return None,
         };
         Some(msg.unwrap_or_else(|e| {
-            tracing::error!("{e}");
-            Msg::Failed(e.to_string())
+            let shown = e.diagnosed();
+            tracing::error!("{shown}");
+            Msg::Failed(shown)
         }))
     }
 }
@@ -277,7 +278,7 @@ impl Executor {
                     mark,
                     undoable,
                 },
-                Err(e) => Msg::Failed(e.to_string()),
+                Err(e) => Msg::Failed(e.diagnosed()),
             };
             let _ = out.send(msg);
         });
@@ -304,6 +305,9 @@ impl Executor {
                         "Already subscribed to"
                     };
                     Msg::FeedsChanged(format!("{verb} {}: {} entries{via}", s.title, s.entries))
+                }
+                Err(crate::fetch::subscribe::SubscribeError::Store(e)) => {
+                    Msg::Failed(e.diagnosed())
                 }
                 Err(e) => Msg::Failed(e.to_string()),
             };

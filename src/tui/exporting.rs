@@ -18,13 +18,13 @@ pub fn entries(store: &Store, target: &ExportTarget) -> Result<Vec<Entry>, Strin
     match target {
         ExportTarget::Ids(ids) => {
             for id in ids {
-                out.extend(store.entry(*id).map_err(|e| e.to_string())?);
+                out.extend(store.entry(*id).map_err(|e| e.diagnosed())?);
             }
         }
         ExportTarget::Filter(filter) => {
             out = store
                 .entries_matching(filter, usize::MAX)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.diagnosed())?;
         }
     }
     Ok(out)

@@ -11,7 +11,6 @@ mod screen;
 mod terminal;
 mod timers;
 
-pub use crate::app::SavedView;
 pub use effects::LinkSettings;
 pub use terminal::{WATCH_ARG, install_panic_hook, watch as watch_terminal};
 
@@ -41,7 +40,7 @@ pub struct TuiOptions {
     /// How often the feeds that are due are refreshed while the reader is open.
     pub refresh_every: Option<std::time::Duration>,
     pub keymap: Keymap,
-    pub views: Vec<app::SavedView>,
+    pub views: Vec<crate::model::query::SavedView>,
     pub ui: crate::config::UiConfig,
     /// `[colors]`, mapped onto the terminal's colour depth at start.
     pub styles: std::collections::BTreeMap<String, crate::config::style::StyleSpec>,
@@ -255,7 +254,7 @@ fn open_store(
     let refused = match store.read_only().map(str::to_owned) {
         Some(why) => Some(format!("Read only: {why}")),
         None => match store.set_last_visit(chrono::Utc::now().timestamp()) {
-            Err(e) if e.is_write_refused() => Some(e.to_string()),
+            Err(e) if e.is_write_refused() => Some(e.diagnosed()),
             Err(e) => return Err(e.into()),
             Ok(()) => None,
         },

@@ -220,7 +220,8 @@ fn refresh_progress_shows_in_the_status_line() {
     assert!(last.contains("Refreshing 0/12"), "{last}");
 }
 
-/// The stream with a filter in force, two entries selected, a divider and a clock.
+/// The stream with a filter in force (applied as typed), two entries selected, a divider and
+/// a clock.
 fn busy_state(width: u16, height: u16) -> AppState {
     let mut db = FakeDb::new(40);
     let visit = db.rows[3].first_seen;
@@ -233,7 +234,12 @@ fn busy_state(width: u16, height: u16) -> AppState {
     db.run(&mut s, effects);
     let now = db.rows[0].published + chrono::Duration::minutes(90);
     update(&mut s, Msg::Tick(now));
-    s.stream.filter.query = crate::model::query::parse("unread feed:\"Feed 2\"").unwrap();
+    // The filter goes in as a user types it, so the rows shown are the ones it lets through.
+    db.send(&mut s, Msg::Action(Action::Filter));
+    for c in "unread".chars() {
+        db.send(&mut s, Msg::Text(crate::app::TextKey::Char(c)));
+    }
+    db.send(&mut s, Msg::Text(crate::app::TextKey::Enter));
     db.send(&mut s, Msg::Action(Action::ToggleSelect));
     db.send(&mut s, Msg::Action(Action::ToggleSelect));
     s

@@ -13,7 +13,6 @@ pub use server::{RecordedRequest, Response, TestServer};
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 /// `tests/fixtures/<rel>`.
 pub fn fixture(rel: &str) -> PathBuf {
@@ -22,21 +21,9 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
-/// `bytes` gzip-compressed by the system's `gzip` (no compression crate among the dev
-/// dependencies); `None` when `gzip` is not installed, so callers can skip.
-pub fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut child = Command::new("gzip")
-        .args(["-c", "-n"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let mut stdin = child.stdin.take()?;
-    let input = bytes.to_vec();
-    // Write from another thread: a large input would otherwise fill both pipes and deadlock.
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().ok()?;
-    writer.join().ok()?.ok()?;
-    out.status.success().then_some(out.stdout)
+/// `bytes` gzip-compressed (flate2, already a dependency of the crate).
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
 }
