@@ -5,6 +5,7 @@
 //! (and the other way round); nothing from a feed goes into a file name. The choices made are
 //! remembered for the next `e`.
 
+use super::Status;
 use super::prompt::TextKey;
 use super::{AppState, Effect, PromptKind, View, prompt};
 use crate::model::ExportFormat as Format;
@@ -137,7 +138,7 @@ fn target(state: &AppState) -> Option<(Target, Option<usize>)> {
 /// `e`: opens the dialog.
 pub fn ask(state: &mut AppState) {
     let Some((target, count)) = target(state) else {
-        state.status = Some("Nothing to export here".into());
+        state.status = Some(Status::info("Nothing to export here"));
         return;
     };
     let last = state.last_export;
@@ -285,11 +286,11 @@ fn apply(state: &mut AppState) -> Vec<Effect> {
         bodies: dialog.bodies,
         to: dialog.to,
     };
-    state.status = Some(match &destination {
+    state.status = Some(Status::info(match &destination {
         Destination::File(path) => format!("Exporting to {path}…"),
         Destination::Clipboard => "Copying…".into(),
         Destination::Command => "Exporting…".into(),
-    });
+    }));
     vec![Effect::Export {
         target: dialog.target,
         format: dialog.format,

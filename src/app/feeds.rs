@@ -2,6 +2,7 @@
 //! tags is under each; untagged feeds last), with unread counts, error markers and the last
 //! successful fetch. Opening a view, a tag or a feed shows that part of the stream.
 
+use super::Status;
 use super::{AppState, Confirm, Effect, PromptKind, View, prompt};
 pub use crate::model::query::SavedView;
 use crate::model::query::{Term, TermKind};
@@ -202,7 +203,7 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         }
         A::RemoveFeed | A::RenameFeed | A::EditTags => {
             let Some(feed) = feeds.selected() else {
-                state.status = Some("Move the cursor onto a feed first".into());
+                state.status = Some(Status::info("Move the cursor onto a feed first"));
                 return Vec::new();
             };
             let (id, title) = (feed.id, feed.title.clone());
@@ -226,7 +227,7 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             Some(t) if !f.gone => format!(" · next try {}", t.format("%Y-%m-%d %H:%M UTC")),
             _ => String::new(),
         };
-        Some(format!("{}: {error}{next}", f.title))
+        Some(Status::error(format!("{}: {error}{next}", f.title)))
     });
     Vec::new()
 }

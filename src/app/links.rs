@@ -3,6 +3,7 @@
 //! the one of the entry under the cursor. Over SSH (or with no display) opening copies
 //! instead, since a browser would start on the server.
 
+use super::Status;
 use super::{Action, AppState, Effect, View};
 
 /// The cursor over the open entry's links.
@@ -43,7 +44,7 @@ pub fn rows(state: &AppState) -> Vec<LinkRow> {
 /// `l` in the reader: the links view, or why there is none.
 pub fn open(state: &mut AppState) {
     if rows(state).is_empty() {
-        state.status = Some("This entry has no links".into());
+        state.status = Some(Status::info("This entry has no links"));
         return;
     }
     state.links = LinksView::default();
@@ -106,30 +107,36 @@ fn openable(url: &str) -> bool {
 /// `o`: open the link in a browser; over SSH, copy it and show it.
 pub fn open_link(state: &mut AppState) -> Vec<Effect> {
     let Some(url) = link_in_front(state) else {
-        state.status = Some("No link here".into());
+        state.status = Some(Status::info("No link here"));
         return Vec::new();
     };
     if !openable(&url) {
-        state.status = Some(format!(
-            "Only http and https links open in a browser; y copies it: {url}"
-        ));
+        let copy = state
+            .options
+            .keys
+            .hint(Action::CopyLink, "copies it")
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+        state.status = Some(Status::error(format!(
+            "Only http and https links open in a browser{copy}: {url}"
+        )));
         return Vec::new();
     }
     if state.options.remote {
-        state.status = Some(format!("Copied (no browser over SSH): {url}"));
+        state.status = Some(Status::done(format!("Copied (no browser over SSH): {url}")));
         return vec![Effect::Copy { text: url }];
     }
-    state.status = Some(format!("Opening {url}"));
+    state.status = Some(Status::info(format!("Opening {url}")));
     vec![Effect::OpenUrl { url }]
 }
 
 /// `y`: copy the link.
 pub fn copy_link(state: &mut AppState) -> Vec<Effect> {
     let Some(url) = link_in_front(state) else {
-        state.status = Some("No link here".into());
+        state.status = Some(Status::info("No link here"));
         return Vec::new();
     };
-    state.status = Some(format!("Copied {url}"));
+    state.status = Some(Status::done(format!("Copied {url}")));
     vec![Effect::Copy { text: url }]
 }
 

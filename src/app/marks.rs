@@ -5,7 +5,9 @@
 
 use std::collections::BTreeSet;
 
+use super::Status;
 use super::{AppState, Effect, StreamView};
+use crate::model::Action;
 use crate::model::{Cursor, EntryFilter, EntryId, EntrySummary, FeedId, Mark};
 
 /// Undo levels kept.
@@ -131,7 +133,13 @@ pub fn toggle_select(state: &mut AppState) -> Vec<Effect> {
     let h = state.list_height();
     let stream = &mut state.stream;
     if stream.selection.all {
-        state.status = Some("Everything is selected; Esc clears the selection".into());
+        let clear = state
+            .options
+            .keys
+            .hint(Action::Cancel, "clears the selection")
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+        state.status = Some(Status::info(format!("Everything is selected{clear}")));
         return Vec::new();
     }
     stream.commit_range();
@@ -234,7 +242,7 @@ pub fn answer(state: &mut AppState, yes: bool) -> Vec<Effect> {
         return Vec::new();
     };
     if !yes {
-        state.status = Some("Nothing marked".into());
+        state.status = Some(Status::info("Nothing marked"));
         return Vec::new();
     }
     match question {
@@ -255,7 +263,7 @@ pub fn mark_above(state: &mut AppState) -> Vec<Effect> {
         .checked_sub(1)
         .and_then(|i| stream.rows.get(i))
     else {
-        state.status = Some("Nothing above the cursor".into());
+        state.status = Some(Status::info("Nothing above the cursor"));
         return Vec::new();
     };
     vec![Effect::MarkMatching {
@@ -282,11 +290,12 @@ pub fn applied(state: &mut AppState, ids: &[EntryId], mark: Mark, undoable: bool
             return;
         }
         if n > 1 {
-            state.status = Some(format!(
-                "Marked {n} {} {} (u undoes)",
+            let undo = state.options.keys.aside(Action::Undo, "undoes");
+            state.status = Some(Status::done(format!(
+                "Marked {n} {} {}{undo}",
                 plural(n),
                 describe(mark)
-            ));
+            )));
         }
         if state.undo.len() == UNDO_DEPTH {
             state.undo.remove(0);
@@ -296,11 +305,11 @@ pub fn applied(state: &mut AppState, ids: &[EntryId], mark: Mark, undoable: bool
             mark,
         });
     } else {
-        state.status = Some(format!(
+        state.status = Some(Status::done(format!(
             "Undone: {n} {} {} again",
             plural(n),
             describe(mark)
-        ));
+        )));
     }
 }
 
@@ -312,7 +321,7 @@ pub fn undo(state: &mut AppState) -> Vec<Effect> {
             mark: inverse(change.mark),
         }]
     } else {
-        state.status = Some("Nothing to undo".into());
+        state.status = Some(Status::info("Nothing to undo"));
         Vec::new()
     }
 }

@@ -9,6 +9,7 @@ mod marks;
 mod mouse;
 mod prompt;
 mod reader;
+mod status;
 mod stream;
 mod sync;
 
@@ -22,6 +23,7 @@ pub use links::{LinkRow, LinksView, rows as link_rows};
 pub use marks::{Confirm, MarkChange, Selection, UNDO_DEPTH};
 pub use prompt::{Prompt, PromptKind, TextKey};
 pub use reader::ReaderView;
+pub use status::{HINTED, KeyNames, Status, StatusKind};
 pub use stream::{PAGE_SIZE, StreamView};
 
 use chrono::{DateTime, Utc};
@@ -89,6 +91,8 @@ pub struct Options {
     pub export_dir: String,
     /// The program `[export] command` names, when one is configured.
     pub export_command: Option<String>,
+    /// The keys of the keymap in force, for hints.
+    pub keys: KeyNames,
 }
 
 impl Default for Options {
@@ -104,6 +108,7 @@ impl Default for Options {
             full_line_cursor: false,
             export_dir: ".".into(),
             export_command: None,
+            keys: KeyNames::default(),
         }
     }
 }
@@ -126,7 +131,7 @@ pub struct AppState {
     pub counts: Counts,
     pub refresh: Option<Progress>,
     /// A one-line message for the status line (errors, results); cleared by the next key.
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// The filter line, while it is being typed.
     pub prompt: Option<Prompt>,
     /// A question waiting for `y`.
@@ -405,13 +410,17 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::RefreshTimer if state.refresh.is_none() => vec![Effect::Refresh(RefreshScope::Due)],
         Msg::RefreshTimer => Vec::new(),
         Msg::FeedsChanged(message) => {
-            state.status = Some(message);
+            state.status = Some(Status::done(message));
             let mut effects = vec![Effect::LoadFeeds, Effect::LoadCounts];
             effects.extend(state.stream.refresh_in_place());
             effects
         }
-        Msg::Info(message) | Msg::Failed(message) => {
-            state.status = Some(message);
+        Msg::Info(message) => {
+            state.status = Some(Status::done(message));
+            Vec::new()
+        }
+        Msg::Failed(message) => {
+            state.status = Some(Status::error(message));
             Vec::new()
         }
     }
@@ -477,7 +486,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                     .map(|r| (r.feed_id, r.feed_title.clone())),
             };
             feed.map(|(id, title)| {
-                state.status = Some(format!("Refreshing {title}"));
+                state.status = Some(Status::info(format!("Refreshing {title}")));
                 Effect::Refresh(RefreshScope::Feed(id))
             })
             .into_iter()
@@ -505,13 +514,17 @@ fn on_one(state: &mut AppState, title: &str, outcome: &Result<usize, String>) ->
     let mut effects = Vec::new();
     match outcome {
         Ok(new) => {
-            state.status = Some(format!("Refreshed {title}: {new} new entries"));
+            state.status = Some(Status::done(format!(
+                "Refreshed {title}: {new} new entries"
+            )));
             effects.push(Effect::LoadCounts);
             if *new > 0 {
                 effects.extend(state.stream.refresh_in_place());
             }
         }
-        Err(error) => state.status = Some(format!("Refresh of {title} failed: {error}")),
+        Err(error) => {
+            state.status = Some(Status::error(format!("Refresh of {title} failed: {error}")));
+        }
     }
     if state.view == View::Feeds {
         effects.push(Effect::LoadFeeds);
@@ -568,7 +581,7 @@ fn on_refresh(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
         }
         RefreshEvent::Stopped { ref error } => {
             state.refresh = None;
-            state.status = Some(format!("Refresh stopped: {error}"));
+            state.status = Some(Status::error(format!("Refresh stopped: {error}")));
             Vec::new()
         }
         RefreshEvent::One {
@@ -579,19 +592,19 @@ fn on_refresh(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
         RefreshEvent::Finished(summary) => {
             let last = state.refresh.take().and_then(|p| p.last_failure);
             state.status = Some(if summary.failed == 0 {
-                format!(
+                Status::done(format!(
                     "Refreshed {} feeds: {} new entries",
                     summary.ok, summary.new_entries
-                )
+                ))
             } else {
                 // Short before the failure, so a narrow status line still shows why.
-                format!(
+                Status::error(format!(
                     "Refresh: {} of {} failed, {} new; last: {}",
                     summary.failed,
                     summary.ok + summary.failed + summary.skipped,
                     summary.new_entries,
                     last.unwrap_or_default()
-                )
+                ))
             });
             let mut effects = vec![Effect::LoadCounts];
             if let Some(reload) = state.stream.refresh_in_place() {

@@ -2,6 +2,7 @@
 //! clears it), a feed's URL, a feed's new title or its tags; and the answers to yes/no
 //! questions. While either is open, keys are text (`Msg::Text`) instead of actions.
 
+use super::Status;
 use super::{AppState, Effect, View, marks};
 use crate::model::FeedId;
 use crate::model::query::{self, Query};
@@ -182,7 +183,7 @@ fn apply(state: &mut AppState) -> Vec<Effect> {
         }
         PromptKind::AddFeed => {
             state.prompt = None;
-            state.status = Some(format!("Subscribing to {text}…"));
+            state.status = Some(Status::info(format!("Subscribing to {text}…")));
             return vec![Effect::AddFeed { url: text }];
         }
         PromptKind::Rename(id) => {

@@ -1,6 +1,8 @@
 //! The reader view: one entry's header and its rendered body, scrolled by line and page.
 
+use super::Status;
 use super::{AppState, Effect, View, marks, stream};
+use crate::model::Action;
 use crate::model::Entry;
 use crate::render::Rendered;
 
@@ -66,8 +68,8 @@ pub fn loaded(
     } else {
         0
     };
-    state.status =
-        (!complete).then(|| "A long entry: plain text until its full layout is ready".to_owned());
+    state.status = (!complete)
+        .then(|| Status::info("A long entry: plain text until its full layout is ready"));
     let search: Vec<String> = state
         .stream
         .filter
@@ -129,22 +131,21 @@ fn jump_to_match(state: &mut AppState, forward: bool) {
     } else {
         reader.matches.iter().rev().find(|&&m| m < here)
     };
-    match next {
-        Some(&m) => {
-            reader.scroll = m
-                .saturating_sub(MATCH_CONTEXT)
-                .min(reader.max_scroll(height));
-        }
-        None => {
-            state.status = Some(if reader.matches.is_empty() {
-                "No search in the filter to find (/ to search)".into()
-            } else if forward {
-                "No more matches below".into()
-            } else {
-                "No more matches above".into()
-            });
-        }
+    if let Some(&m) = next {
+        reader.scroll = m
+            .saturating_sub(MATCH_CONTEXT)
+            .min(reader.max_scroll(height));
+        return;
     }
+    let empty = reader.matches.is_empty();
+    let search = state.options.keys.aside(Action::Filter, "to search");
+    state.status = Some(Status::info(if empty {
+        format!("No search in the filter to find{search}")
+    } else if forward {
+        "No more matches below".into()
+    } else {
+        "No more matches above".into()
+    }));
 }
 
 /// Keys in the reader.

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::Status;
 use super::{AppState, Effect, Selection, View, marks, prompt};
 use crate::model::{Cursor, EntryFilter, EntryId, EntrySummary, Mark, Page, Query};
 
@@ -316,11 +317,11 @@ pub fn step_and_open(state: &mut AppState, delta: isize) -> Vec<Effect> {
     let before = state.stream.cursor;
     let mut effects = state.stream.move_by(delta, h);
     if state.stream.cursor == before {
-        state.status = Some(if delta > 0 {
-            "This is the last entry loaded".into()
+        state.status = Some(Status::info(if delta > 0 {
+            "This is the last entry loaded"
         } else {
-            "This is the first entry".into()
-        });
+            "This is the first entry"
+        }));
         return effects;
     }
     effects.extend(open(state));
@@ -343,11 +344,11 @@ pub fn next_unread(state: &mut AppState) -> Vec<Effect> {
     if let Some(effects) = state.stream.next_unread(h) {
         return effects;
     }
-    state.status = Some(if state.stream.at_bottom {
-        "No unread entries below".into()
+    state.status = Some(Status::info(if state.stream.at_bottom {
+        "No unread entries below"
     } else {
-        "No unread entries in the rows loaded; scroll down for more".into()
-    });
+        "No unread entries in the rows loaded; scroll down for more"
+    }));
     Vec::new()
 }
 
@@ -392,14 +393,11 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         A::ToggleUnreadOnly => {
             let mut filter = stream.filter.clone();
             filter.unread_only = !filter.unread_only;
-            state.status = Some(
-                if filter.unread_only {
-                    "Showing unread entries only"
-                } else {
-                    "Showing all entries"
-                }
-                .into(),
-            );
+            state.status = Some(Status::info(if filter.unread_only {
+                "Showing unread entries only"
+            } else {
+                "Showing all entries"
+            }));
             let title = stream.title.clone();
             vec![stream.refilter(filter, title)]
         }

@@ -127,9 +127,69 @@ pub fn help_rows(keymap: &Keymap) -> Vec<HelpRow> {
         .collect()
 }
 
+/// The keys hints name: for each action, its first key bound in every view, else its first
+/// key bound in one view.
+pub fn key_names(keymap: &Keymap) -> crate::app::KeyNames {
+    crate::app::KeyNames::new(Action::ALL.iter().filter_map(|&action| {
+        let keys = keymap.keys_for(action);
+        let key = keys.iter().find(|k| !k.ends_with(')')).or(keys.first())?;
+        let key = key.split_once(" (").map_or(key.as_str(), |(k, _)| k);
+        Some((action, key.to_owned()))
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The app's default hint keys (for its own tests) are the default keymap's.
+    #[test]
+    fn default_hint_keys_are_the_default_keymaps() {
+        let names = key_names(&Keymap::default());
+        for &(action, key) in crate::app::HINTED {
+            assert_eq!(names.of(action), Some(key), "{action:?}");
+        }
+    }
+
+    /// Issue #18: hints follow the keymap in force; an unbound action's hint is left out.
+    #[test]
+    fn hints_name_rebound_keys_and_leave_out_unbound_ones() {
+        let mut keymap = Keymap::default();
+        keymap
+            .apply([
+                (None, "z", "undo"),
+                (None, "u", "none"),
+                (None, "?", "none"),
+            ])
+            .unwrap();
+        let names = key_names(&keymap);
+        assert_eq!(
+            names.hint(Action::Undo, "undoes").as_deref(),
+            Some("z undoes")
+        );
+        assert_eq!(names.of(Action::Help), None);
+        let mut s = AppState::new(
+            crate::app::Options {
+                keys: names,
+                ..crate::app::Options::default()
+            },
+            Vec::new(),
+            80,
+            24,
+        );
+        let _ = crate::app::update(
+            &mut s,
+            Msg::MarkApplied {
+                ids: vec![crate::model::EntryId(1), crate::model::EntryId(2)],
+                mark: crate::model::Mark::Read,
+                undoable: true,
+            },
+        );
+        assert_eq!(
+            s.status.as_deref(),
+            Some("Marked 2 entries read (z undoes)")
+        );
+    }
     use crate::app::Options;
 
     fn state(view: View) -> AppState {

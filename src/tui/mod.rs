@@ -238,6 +238,7 @@ fn app_options(
         full_line_cursor: opts.ui.full_line_cursor,
         export_dir: opts.export_dir.clone(),
         export_command: opts.links.export_command.first().cloned(),
+        keys: keys::key_names(&opts.keymap),
     }
 }
 

@@ -16,6 +16,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use crate::app::{AppState, View};
+use crate::model::Action;
 pub use text::fit;
 
 /// The smallest screen the views are drawn on; below it, a short message instead.
@@ -135,13 +136,30 @@ fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
             let (text, style) = export::hints(prompt);
             buf.set_string(area.x, area.y, fit(&text, width), style);
         } else {
-            prompt_line(buf, area, prompt);
+            prompt_line(buf, area, prompt, &state.options.keys);
         }
         return;
     }
-    let hint = " ? help  q quit ";
+    let keys = &state.options.keys;
+    let hints: Vec<String> = [
+        keys.hint(Action::Help, "help"),
+        keys.hint(Action::Back, "quit"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let hint = if hints.is_empty() {
+        String::new()
+    } else {
+        format!(" {} ", hints.join("  "))
+    };
+    let hint = hint.as_str();
+    let error = state
+        .status
+        .as_ref()
+        .is_some_and(|s| s.kind == crate::app::StatusKind::Error);
     let left = if let Some(message) = &state.status {
-        format!(" {message} ")
+        format!(" {} ", message.text)
     } else {
         let c = state.counts;
         format!(
@@ -163,27 +181,33 @@ fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
         }
         _ => left,
     };
+    // An error is drawn as one, so it is not taken for a confirmation.
+    let style = if error { theme::error() } else { theme::bar() };
     let hint_width = text::width(hint);
-    if width >= hint_width + 20 {
-        buf.set_string(
-            area.x,
-            area.y,
-            fit(&left, width - hint_width - 1),
-            theme::bar(),
-        );
+    if hint_width > 0 && width >= hint_width + 20 {
+        buf.set_string(area.x, area.y, fit(&left, width - hint_width - 1), style);
         let x = area.right() - u16::try_from(hint_width).unwrap_or(0);
         buf.set_string(x, area.y, hint, theme::bar());
     } else {
-        buf.set_string(area.x, area.y, fit(&left, width), theme::bar());
+        buf.set_string(area.x, area.y, fit(&left, width), style);
     }
 }
 
 /// The filter line: `/`, the text with a block cursor, or the error of the last `Enter`.
-fn prompt_line(buf: &mut Buffer, area: Rect, prompt: &crate::app::Prompt) {
+fn prompt_line(
+    buf: &mut Buffer,
+    area: Rect,
+    prompt: &crate::app::Prompt,
+    state_keys: &crate::app::KeyNames,
+) {
     let width = usize::from(area.width);
     buf.set_style(area, theme::plain());
     if let Some(error) = &prompt.error {
-        let text = format!(" {error}  (Esc clears)");
+        let clear = state_keys
+            .hint(Action::Cancel, "clears")
+            .map(|h| format!("  ({h})"))
+            .unwrap_or_default();
+        let text = format!(" {error}{clear}");
         buf.set_string(area.x, area.y, fit(&text, width), theme::error());
         return;
     }

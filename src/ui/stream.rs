@@ -9,26 +9,57 @@ use ratatui::style::Style;
 use super::text::pad;
 use super::{fit, theme};
 use crate::app::AppState;
-use crate::model::EntrySummary;
+use crate::model::{Action, EntrySummary};
 
 const DIVIDER: &str = " new since your last visit ";
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
     let stream = &state.stream;
     if stream.rows.is_empty() {
+        let keys = &state.options.keys;
+        // Hints name the keys of the keymap in force, and leave out an action with none.
+        let hints = |parts: &[Option<String>]| {
+            let parts: Vec<&str> = parts.iter().flatten().map(String::as_str).collect();
+            parts.join("; ")
+        };
+        let sentence = |first: &str, rest: String| {
+            if rest.is_empty() {
+                first.to_owned()
+            } else {
+                format!("{first} {rest}.")
+            }
+        };
         let message = if !stream.loaded {
-            "Loading…"
+            "Loading…".to_owned()
         } else if !stream.filter.query.is_empty() {
-            "Nothing matches this filter. / changes it; Esc clears it."
+            sentence(
+                "Nothing matches this filter.",
+                hints(&[
+                    keys.hint(Action::Filter, "changes it"),
+                    keys.hint(Action::Cancel, "clears it"),
+                ]),
+            )
         } else if stream.filter.unread_only {
-            "No unread entries. U shows everything; R refreshes."
+            sentence(
+                "No unread entries.",
+                hints(&[
+                    keys.hint(Action::ToggleUnreadOnly, "shows everything"),
+                    keys.hint(Action::RefreshAll, "refreshes"),
+                ]),
+            )
         } else {
-            "No entries yet. R refreshes; `tidings add URL` subscribes to a feed."
+            sentence(
+                "No entries yet.",
+                hints(&[
+                    keys.hint(Action::RefreshAll, "refreshes"),
+                    Some("`tidings add URL` subscribes to a feed".to_owned()),
+                ]),
+            )
         };
         buf.set_string(
             area.x + 1,
             area.y,
-            fit(message, usize::from(area.width) - 1),
+            fit(&message, usize::from(area.width) - 1),
             theme::dim(),
         );
         return;

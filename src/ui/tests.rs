@@ -434,3 +434,20 @@ fn the_export_dialog_80x24_and_at_every_tiny_size() {
         let _ = render(&s);
     }
 }
+
+/// Issue #18: an error in the status line is drawn as an error, not like a confirmation.
+#[test]
+fn an_error_in_the_status_line_looks_like_an_error() {
+    let mut s = stream_state(80, 24);
+    update(&mut s, Msg::Info("Exported 3 entries".into()));
+    let done = render(&s).backend().buffer()[(1, 23)].style();
+    update(
+        &mut s,
+        Msg::Failed("database t.db: the disk is full".into()),
+    );
+    let failed = render(&s).backend().buffer()[(1, 23)].style();
+    let error = crate::ui::theme::error();
+    assert_eq!(failed.fg, error.fg);
+    assert!(failed.add_modifier.contains(error.add_modifier));
+    assert_ne!(done.fg, error.fg);
+}

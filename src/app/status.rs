@@ -1,0 +1,102 @@
+//! The status line's message (what it says, and what kind of news it is: errors are drawn as
+//! errors), and the names of the keys that hints mention, taken from the keymap in force.
+
+use crate::model::Action;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    /// Where things stand, or why a key did nothing.
+    Info,
+    /// Something asked for was done.
+    Done,
+    /// Something failed.
+    Error,
+}
+
+/// A one-line message for the status line; cleared by the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub kind: StatusKind,
+    pub text: String,
+}
+
+impl Status {
+    pub fn info(text: impl Into<String>) -> Self {
+        Self {
+            kind: StatusKind::Info,
+            text: text.into(),
+        }
+    }
+
+    pub fn done(text: impl Into<String>) -> Self {
+        Self {
+            kind: StatusKind::Done,
+            text: text.into(),
+        }
+    }
+
+    pub fn error(text: impl Into<String>) -> Self {
+        Self {
+            kind: StatusKind::Error,
+            text: text.into(),
+        }
+    }
+}
+
+/// The text, so `state.status.as_deref()` reads as the line shows.
+impl std::ops::Deref for Status {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+/// The key that each action is bound to, as the keymap in force says (the runtime fills it
+/// from the config). Hints name these keys, never fixed ones; an unbound action's hint is
+/// left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyNames(BTreeMap<Action, String>);
+
+/// The actions hints mention, with their keys in the default keymap (a test in `tui` checks
+/// these against `config::Keymap::default()`).
+pub const HINTED: &[(Action, &str)] = &[
+    (Action::Back, "q"),
+    (Action::Cancel, "Esc"),
+    (Action::CopyLink, "y"),
+    (Action::Filter, "/"),
+    (Action::Help, "?"),
+    (Action::RefreshAll, "R"),
+    (Action::ToggleUnreadOnly, "U"),
+    (Action::Undo, "u"),
+];
+
+impl Default for KeyNames {
+    fn default() -> Self {
+        Self::new(HINTED.iter().map(|&(a, k)| (a, k.to_owned())))
+    }
+}
+
+impl KeyNames {
+    pub fn new(names: impl IntoIterator<Item = (Action, String)>) -> Self {
+        Self(names.into_iter().collect())
+    }
+
+    /// The key `action` is bound to, if any.
+    pub fn of(&self, action: Action) -> Option<&str> {
+        self.0.get(&action).map(String::as_str)
+    }
+
+    /// `"u undoes"` for `hint(Action::Undo, "undoes")`; `None` when the action has no key.
+    pub fn hint(&self, action: Action, what: &str) -> Option<String> {
+        self.of(action).map(|key| format!("{key} {what}"))
+    }
+
+    /// `" (u undoes)"`, or nothing when the action has no key.
+    pub fn aside(&self, action: Action, what: &str) -> String {
+        self.hint(action, what)
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default()
+    }
+}
