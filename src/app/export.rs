@@ -286,11 +286,13 @@ fn apply(state: &mut AppState) -> Vec<Effect> {
         bodies: dialog.bodies,
         to: dialog.to,
     };
-    state.status = Some(Status::info(match &destination {
-        Destination::File(path) => format!("Exporting to {path}…"),
-        Destination::Clipboard => "Copying…".into(),
-        Destination::Command => "Exporting…".into(),
-    }));
+    // The status line shows the export's progress until it ends (`ui`).
+    state.status = None;
+    state.job = Some(super::JobProgress {
+        job: super::Job::Export,
+        done: 0,
+        total: 0,
+    });
     vec![Effect::Export {
         target: dialog.target,
         format: dialog.format,
@@ -347,6 +349,64 @@ mod tests {
             }]
         );
         assert!(s.prompt.is_none());
+    }
+
+    /// Issue #18: an export runs in the background; while it does, Esc stops it (before it
+    /// would clear the selection), and its end clears the progress.
+    #[test]
+    fn a_running_export_shows_progress_and_esc_cancels_it_first() {
+        let mut db = FakeDb::new(10);
+        let mut s = started_at(&mut db);
+        db.send(&mut s, Msg::Action(Action::ToggleSelect));
+        update(&mut s, Msg::Action(Action::Export));
+        assert!(matches!(
+            key(&mut s, TextKey::Enter)[..],
+            [Effect::Export { .. }]
+        ));
+        assert_eq!(s.job.map(|p| p.job), Some(super::super::Job::Export));
+        let progress = super::super::JobProgress {
+            job: super::super::Job::Export,
+            done: 250,
+            total: 1000,
+        };
+        update(&mut s, Msg::JobProgress(progress));
+        assert_eq!(s.job, Some(progress));
+        let selected = s.stream.selection.clone();
+        assert_eq!(
+            update(&mut s, Msg::Action(Action::Cancel)),
+            vec![Effect::CancelJob(super::super::Job::Export)]
+        );
+        assert_eq!(s.job, None);
+        assert_eq!(s.stream.selection, selected, "Esc stopped the export only");
+        assert_eq!(
+            s.status.as_deref(),
+            Some("Export cancelled; nothing was written")
+        );
+        // The next Esc is the stream's again, and a late end of the job changes nothing.
+        update(&mut s, Msg::JobEnded(super::super::Job::Export));
+        assert_eq!(s.job, None);
+        update(&mut s, Msg::Action(Action::Cancel));
+        assert!(s.stream.selection.is_empty());
+    }
+
+    #[test]
+    fn an_export_that_ends_clears_its_progress() {
+        let mut db = FakeDb::new(3);
+        let mut s = started_at(&mut db);
+        update(&mut s, Msg::Action(Action::Export));
+        key(&mut s, TextKey::Enter);
+        assert!(s.job.is_some());
+        update(
+            &mut s,
+            Msg::Info("Exported 3 entries as Markdown to x.md".into()),
+        );
+        update(&mut s, Msg::JobEnded(super::super::Job::Mark));
+        assert!(
+            s.job.is_some(),
+            "another kind of job ending is not the export's end"
+        );
+        update(&mut s, Msg::JobEnded(super::super::Job::Export));
+        assert_eq!(s.job, None);
     }
 
     #[test]

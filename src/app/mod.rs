@@ -12,6 +12,7 @@ mod reader;
 mod status;
 mod stream;
 mod sync;
+mod work;
 
 pub use crate::model::Action;
 pub use export::{
@@ -25,6 +26,7 @@ pub use prompt::{Prompt, PromptKind, TextKey};
 pub use reader::ReaderView;
 pub use status::{HINTED, KeyNames, Status, StatusKind};
 pub use stream::{PAGE_SIZE, StreamView};
+pub use work::{Job, JobProgress};
 
 use chrono::{DateTime, Utc};
 
@@ -130,6 +132,8 @@ pub struct AppState {
     pub opening: Option<EntryId>,
     pub counts: Counts,
     pub refresh: Option<Progress>,
+    /// An export running in the background, and how far it has got (`Esc` cancels it).
+    pub job: Option<JobProgress>,
     /// A one-line message for the status line (errors, results); cleared by the next key.
     pub status: Option<Status>,
     /// The filter line, while it is being typed.
@@ -203,6 +207,10 @@ pub enum Msg {
     FeedsChanged(String),
     /// An effect failed; the message names what and why.
     Failed(String),
+    /// How far a background job has got.
+    JobProgress(JobProgress),
+    /// A background job is over (its result, if any, came before).
+    JobEnded(Job),
 }
 
 /// Work for the runtime; results come back as `Msg`s.
@@ -241,6 +249,8 @@ pub enum Effect {
         mark: Mark,
     },
     Refresh(RefreshScope),
+    /// Stop the background jobs of this kind.
+    CancelJob(Job),
     /// Export entries in `format` (a file extension) to a file or the clipboard; answered by
     /// `Failed` or a status message.
     Export {
@@ -295,6 +305,7 @@ impl AppState {
             opening: None,
             counts: Counts::default(),
             refresh: None,
+            job: None,
             status: None,
             prompt: None,
             confirm: None,
@@ -423,6 +434,16 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.status = Some(Status::error(message));
             Vec::new()
         }
+        Msg::JobProgress(progress) => {
+            state.job = Some(progress);
+            Vec::new()
+        }
+        Msg::JobEnded(job) => {
+            if state.job.is_some_and(|p| p.job == job) {
+                state.job = None;
+            }
+            Vec::new()
+        }
     }
 }
 
@@ -439,6 +460,12 @@ pub fn apply_mark(row: &mut EntrySummary, mark: Mark) {
 fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     match (state.view, action) {
         (_, Action::Quit) => quit(state),
+        // Esc stops an export first, before it clears anything else.
+        (_, Action::Cancel) if state.job.is_some_and(|p| p.job == Job::Export) => {
+            state.job = None;
+            state.status = Some(Status::info("Export cancelled; nothing was written"));
+            vec![Effect::CancelJob(Job::Export)]
+        }
         (View::Help, Action::Back | Action::Cancel | Action::Help) => {
             state.view = state.help_return;
             Vec::new()

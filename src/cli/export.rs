@@ -2,6 +2,7 @@
 //! same filters as `tidings entries` (and the reader's filter language), to stdout or a file.
 
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,7 +11,7 @@ use clap::Args;
 
 use super::Env;
 use super::output::Out;
-use crate::export::{Format, Options, export};
+use crate::export::{Format, Options, Totals, Writer};
 use crate::model::query::{self, Term, TermKind};
 use crate::model::{EntryFilter, EntryId, Query};
 use crate::store::Store;
@@ -120,15 +121,18 @@ pub fn run(env: &Env, args: &ExportArgs, out: &mut Out) -> anyhow::Result<ExitCo
         anyhow::bail!("{} exists; --force replaces it", path.display());
     }
     let store = env.open_store()?;
-    let entries = if args.ids.is_empty() {
-        let filter = match args.pick.filter(&store, Query::default())? {
-            Ok(filter) => filter,
+    let mut options = Options::new(chrono::Utc::now());
+    options.bodies = !args.no_bodies;
+    // Which entries, and how many (the HTML page says so before its first entry). Ids are
+    // read whole (a list typed by hand); a filter's entries stream, one at a time.
+    let (listed, filter) = if args.ids.is_empty() {
+        match args.pick.filter(&store, Query::default())? {
+            Ok(filter) => (None, Some(filter)),
             Err(e) => {
                 eprintln!("tidings: {e}");
                 return Ok(ExitCode::from(USAGE));
             }
-        };
-        store.entries_matching(&filter, usize::MAX)?
+        }
     } else {
         let mut entries = Vec::new();
         for id in &args.ids {
@@ -137,16 +141,48 @@ pub fn run(env: &Env, args: &ExportArgs, out: &mut Out) -> anyhow::Result<ExitCo
                 .with_context(|| format!("no entry {id} (see `tidings entries`)"))?;
             entries.push(entry);
         }
-        entries
+        (Some(entries), None)
     };
-    let mut options = Options::new(chrono::Utc::now());
-    options.bodies = !args.no_bodies;
-    let text = export(&entries, format, &options);
+    let totals = match (&listed, &filter) {
+        (Some(entries), _) => Totals::of(entries),
+        (None, Some(filter)) if format == Format::Html => {
+            let (entries, feeds) = store.tally_matching(filter)?;
+            Totals { entries, feeds }
+        }
+        _ => Totals::default(),
+    };
+    let write = |out: &mut dyn Write| -> anyhow::Result<usize> {
+        let mut w = Writer::start(out, format, options.clone(), &totals)?;
+        if let Some(entries) = &listed {
+            for e in entries {
+                w.entry(e)?;
+            }
+        } else if let Some(filter) = &filter {
+            let mut failed = None;
+            store.each_entry_matching(filter, |e| match w.entry(&e) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(err) => {
+                    failed = Some(err);
+                    ControlFlow::Break(())
+                }
+            })?;
+            if let Some(err) = failed {
+                return Err(err.into());
+            }
+        }
+        let n = w.written();
+        w.finish()?;
+        Ok(n)
+    };
     if let Some(path) = &args.output {
-        super::output::write_file(path, text.as_bytes(), args.force)?;
-        eprintln!("Exported {} entries to {}", entries.len(), path.display());
+        let mut n = 0;
+        super::output::write_file_with(path, args.force, |out| {
+            n = write(out)?;
+            Ok(())
+        })?;
+        eprintln!("Exported {n} entries to {}", path.display());
     } else {
-        out.write_all(text.as_bytes())?;
+        write(out)?;
         out.flush()?;
     }
     Ok(ExitCode::SUCCESS)

@@ -33,6 +33,16 @@ pub fn write_json(
 /// symlink, and through one planted while a big export was built). Without `replace`, anything
 /// already at `path` (a file, a symlink, dangling or not) is kept and the write refused.
 pub fn write_file(path: &Path, bytes: &[u8], replace: bool) -> anyhow::Result<()> {
+    write_file_with(path, replace, |w| Ok(w.write_all(bytes)?))
+}
+
+/// [`write_file`], with the contents written by `fill` as they are made (an export of any size
+/// streams to the temporary file; on an error nothing is left at `path`).
+pub fn write_file_with(
+    path: &Path,
+    replace: bool,
+    fill: impl FnOnce(&mut dyn io::Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     use anyhow::Context;
     use std::os::unix::fs::PermissionsExt;
     let exists = || anyhow::anyhow!("{} exists; --force replaces it", path.display());
@@ -52,7 +62,11 @@ pub fn write_file(path: &Path, bytes: &[u8], replace: bool) -> anyhow::Result<()
     tmp.as_file()
         .set_permissions(std::fs::Permissions::from_mode(mode))
         .with_context(writing)?;
-    io::Write::write_all(&mut tmp, bytes).with_context(writing)?;
+    {
+        let mut out = io::BufWriter::new(&mut tmp);
+        fill(&mut out).with_context(writing)?;
+        io::Write::flush(&mut out).with_context(writing)?;
+    }
     tmp.as_file().sync_all().with_context(writing)?;
     if replace {
         tmp.persist(path).with_context(writing)?;

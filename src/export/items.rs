@@ -46,17 +46,19 @@ impl Options {
     }
 }
 
-/// Writes `entries` in `format`.
+/// Writes `entries` in `format` (the whole export in memory: for a few entries; a large
+/// export goes through [`super::Writer`] to its destination).
 pub fn export(entries: &[Entry], format: Format, options: &Options) -> String {
-    let bodies = options.bodies;
-    match format {
-        Format::Markdown => markdown(entries, bodies),
-        Format::Text => text(entries, bodies),
-        Format::Html => super::page::page(entries, options, None),
-        Format::Json => json(entries, options),
-        Format::Atom => atom(entries, options),
-        Format::Csv => csv(entries),
-    }
+    let totals = super::Totals::of(entries);
+    let write = || -> std::io::Result<Vec<u8>> {
+        let mut w = super::Writer::start(Vec::new(), format, options.clone(), &totals)?;
+        for e in entries {
+            w.entry(e)?;
+        }
+        w.finish()
+    };
+    // Writing to memory cannot fail, and every part written is UTF-8.
+    String::from_utf8(write().unwrap_or_default()).unwrap_or_default()
 }
 
 /// RFC 3339, always with a four-digit year (issue #17: a stored year 10000 or -1 made exports
@@ -87,25 +89,19 @@ fn body_text(e: &Entry) -> String {
     render::plain(&e.content_html, e.base_url.as_deref(), TEXT_WIDTH)
 }
 
-/// Markdown: a heading per item, its byline and link, the body as text.
-fn markdown(entries: &[Entry], bodies: bool) -> String {
-    let mut out = String::new();
-    for (i, e) in entries.iter().enumerate() {
-        if i > 0 {
-            out.push_str("\n---\n\n");
-        }
-        let _ = writeln!(out, "## {}\n", markdown_escape(&e.summary.title));
-        let _ = writeln!(out, "*{}*\n", markdown_escape(&byline(e)));
-        if let Some(link) = link(e) {
-            let _ = writeln!(out, "<{link}>\n");
-        }
-        let body = if bodies { body_text(e) } else { String::new() };
-        if !body.trim().is_empty() {
-            out.push_str(&markdown_text(body.trim_end()));
-            out.push('\n');
-        }
+/// Markdown: a heading per item, its byline and link, the body as text (items are parted by
+/// a rule, written by the caller).
+pub(super) fn markdown_item(out: &mut String, e: &Entry, bodies: bool) {
+    let _ = writeln!(out, "## {}\n", markdown_escape(&e.summary.title));
+    let _ = writeln!(out, "*{}*\n", markdown_escape(&byline(e)));
+    if let Some(link) = link(e) {
+        let _ = writeln!(out, "<{link}>\n");
     }
-    out
+    let body = if bodies { body_text(e) } else { String::new() };
+    if !body.trim().is_empty() {
+        out.push_str(&markdown_text(body.trim_end()));
+        out.push('\n');
+    }
 }
 
 /// Characters that would turn a title into Markdown syntax.
@@ -140,26 +136,20 @@ fn markdown_text(s: &str) -> String {
     out
 }
 
-/// Plain text: title, byline, link, body.
-fn text(entries: &[Entry], bodies: bool) -> String {
-    let mut out = String::new();
-    for (i, e) in entries.iter().enumerate() {
-        if i > 0 {
-            out.push_str("\n\n");
-        }
-        let _ = writeln!(out, "{}", e.summary.title);
-        let _ = writeln!(out, "{}", byline(e));
-        if let Some(link) = link(e) {
-            let _ = writeln!(out, "{link}");
-        }
-        let body = if bodies { body_text(e) } else { String::new() };
-        if !body.trim().is_empty() {
-            out.push('\n');
-            out.push_str(body.trim_end());
-            out.push('\n');
-        }
+/// Plain text: title, byline, link, body (items are parted by a blank line, written by the
+/// caller).
+pub(super) fn text_item(out: &mut String, e: &Entry, bodies: bool) {
+    let _ = writeln!(out, "{}", e.summary.title);
+    let _ = writeln!(out, "{}", byline(e));
+    if let Some(link) = link(e) {
+        let _ = writeln!(out, "{link}");
     }
-    out
+    let body = if bodies { body_text(e) } else { String::new() };
+    if !body.trim().is_empty() {
+        out.push('\n');
+        out.push_str(body.trim_end());
+        out.push('\n');
+    }
 }
 
 /// One item of the JSON export (schema version 1, documented in the README).
@@ -181,43 +171,48 @@ struct JsonItem<'a> {
     content_html: Option<&'a str>,
 }
 
-#[derive(Serialize)]
-struct JsonExport<'a> {
-    version: u32,
-    exported: String,
-    items: Vec<JsonItem<'a>>,
+/// One item of the JSON export.
+fn json_value(e: &Entry, bodies: bool) -> JsonItem<'_> {
+    let s = &e.summary;
+    JsonItem {
+        id: s.id.0,
+        feed_id: s.feed_id.0,
+        feed: &s.feed_title,
+        guid: s.guid.as_deref(),
+        title: &s.title,
+        link: link(e),
+        author: s.author.as_deref(),
+        published: date(s.published),
+        updated: e.updated.map(date),
+        first_seen: date(s.first_seen),
+        read: s.read,
+        starred: s.starred,
+        content_html: bodies.then_some(e.content_html.as_str()),
+    }
 }
 
-fn json(entries: &[Entry], options: &Options) -> String {
-    let items = entries
-        .iter()
-        .map(|e| {
-            let s = &e.summary;
-            JsonItem {
-                id: s.id.0,
-                feed_id: s.feed_id.0,
-                feed: &s.feed_title,
-                guid: s.guid.as_deref(),
-                title: &s.title,
-                link: link(e),
-                author: s.author.as_deref(),
-                published: date(s.published),
-                updated: e.updated.map(date),
-                first_seen: date(s.first_seen),
-                read: s.read,
-                starred: s.starred,
-                content_html: options.bodies.then_some(e.content_html.as_str()),
-            }
-        })
-        .collect();
-    let doc = JsonExport {
-        version: 1,
-        exported: date(options.now),
-        items,
-    };
-    let mut out = json_inert(&serde_json::to_string_pretty(&doc).unwrap_or_default());
-    out.push('\n');
-    out
+/// The JSON export's start: the document as `serde_json` writes it pretty, up to its items.
+pub(super) fn json_head(out: &mut String, options: &Options) {
+    let exported = serde_json::to_string(&date(options.now)).unwrap_or_default();
+    let _ = write!(
+        out,
+        "{{\n  \"version\": 1,\n  \"exported\": {exported},\n  \"items\": ["
+    );
+}
+
+/// One item of the JSON export, indented as inside the whole document; `first` when no item
+/// came before it.
+pub(super) fn json_item(out: &mut String, e: &Entry, bodies: bool, first: bool) {
+    let item = json_value(e, bodies);
+    // Strings hold no raw line breaks (JSON escapes them), so every line break is layout.
+    let pretty = serde_json::to_string_pretty(&item).unwrap_or_default();
+    out.push_str(if first { "\n    " } else { ",\n    " });
+    out.push_str(&json_inert(&pretty.replace('\n', "\n    ")));
+}
+
+/// The JSON export's end, after `written` items.
+pub(super) fn json_tail(out: &mut String, written: usize) {
+    out.push_str(if written == 0 { "]\n}\n" } else { "\n  ]\n}\n" });
 }
 
 /// JSON with the characters `serde_json` leaves raw that a terminal would act on (DEL, C1
@@ -253,9 +248,9 @@ pub(super) fn xml(s: &str) -> String {
     out
 }
 
-/// An Atom 1.0 feed of the items, newest first as given.
-fn atom(entries: &[Entry], options: &Options) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+/// An Atom 1.0 feed's start, up to its entries.
+pub(super) fn atom_head(out: &mut String, options: &Options) {
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     let _ = writeln!(out, "  <title>{}</title>", xml(&options.title));
     let _ = writeln!(out, "  <id>{}</id>", xml(&options.feed_id));
@@ -264,41 +259,44 @@ fn atom(entries: &[Entry], options: &Options) -> String {
     }
     let _ = writeln!(out, "  <updated>{}</updated>", date(options.now));
     out.push_str("  <generator>tidings</generator>\n");
-    for e in entries {
-        let s = &e.summary;
-        let id = s
-            .guid
-            .clone()
-            .or_else(|| s.link.clone())
-            .unwrap_or_else(|| format!("urn:tidings:entry:{}", s.id.0));
-        out.push_str("  <entry>\n");
-        let _ = writeln!(out, "    <title type=\"text\">{}</title>", xml(&s.title));
-        let _ = writeln!(out, "    <id>{}</id>", xml(&id));
-        if let Some(link) = link(e) {
-            let _ = writeln!(out, "    <link rel=\"alternate\" href=\"{}\"/>", xml(&link));
-        }
-        let _ = writeln!(out, "    <published>{}</published>", date(s.published));
-        let updated = e.updated.unwrap_or(s.published);
-        let _ = writeln!(out, "    <updated>{}</updated>", date(updated));
-        if let Some(author) = &s.author {
-            let _ = writeln!(out, "    <author><name>{}</name></author>", xml(author));
-        }
+}
+
+/// The Atom feed's end.
+pub(super) const ATOM_TAIL: &str = "</feed>\n";
+
+/// One Atom entry.
+pub(super) fn atom_item(out: &mut String, e: &Entry, bodies: bool) {
+    let s = &e.summary;
+    let id = s
+        .guid
+        .clone()
+        .or_else(|| s.link.clone())
+        .unwrap_or_else(|| format!("urn:tidings:entry:{}", s.id.0));
+    out.push_str("  <entry>\n");
+    let _ = writeln!(out, "    <title type=\"text\">{}</title>", xml(&s.title));
+    let _ = writeln!(out, "    <id>{}</id>", xml(&id));
+    if let Some(link) = link(e) {
+        let _ = writeln!(out, "    <link rel=\"alternate\" href=\"{}\"/>", xml(&link));
+    }
+    let _ = writeln!(out, "    <published>{}</published>", date(s.published));
+    let updated = e.updated.unwrap_or(s.published);
+    let _ = writeln!(out, "    <updated>{}</updated>", date(updated));
+    if let Some(author) = &s.author {
+        let _ = writeln!(out, "    <author><name>{}</name></author>", xml(author));
+    }
+    let _ = writeln!(
+        out,
+        "    <source><title>{}</title></source>",
+        xml(&s.feed_title)
+    );
+    if bodies {
         let _ = writeln!(
             out,
-            "    <source><title>{}</title></source>",
-            xml(&s.feed_title)
+            "    <content type=\"html\">{}</content>",
+            xml(&render::safe_html(&e.content_html, e.base_url.as_deref()))
         );
-        if options.bodies {
-            let _ = writeln!(
-                out,
-                "    <content type=\"html\">{}</content>",
-                xml(&render::safe_html(&e.content_html, e.base_url.as_deref()))
-            );
-        }
-        out.push_str("  </entry>\n");
     }
-    out.push_str("</feed>\n");
-    out
+    out.push_str("  </entry>\n");
 }
 
 /// A CSV field, quoted when it must be (RFC 4180). A field a spreadsheet would take as a
@@ -317,29 +315,55 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// CSV: title, link, feed, date, author; a header line first.
-fn csv(entries: &[Entry]) -> String {
-    let mut out = String::from("title,link,feed,date,author\r\n");
-    for e in entries {
-        let s = &e.summary;
-        let fields = [
-            s.title.clone(),
-            link(e).unwrap_or_default(),
-            s.feed_title.clone(),
-            date(s.published),
-            s.author.clone().unwrap_or_default(),
-        ];
-        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&row.join(","));
-        out.push_str("\r\n");
-    }
-    out
+/// The CSV export's header line.
+pub(super) const CSV_HEAD: &str = "title,link,feed,date,author\r\n";
+
+/// One CSV row: title, link, feed, date, author.
+pub(super) fn csv_row(out: &mut String, e: &Entry) {
+    let s = &e.summary;
+    let fields = [
+        s.title.clone(),
+        link(e).unwrap_or_default(),
+        s.feed_title.clone(),
+        date(s.published),
+        s.author.clone().unwrap_or_default(),
+    ];
+    let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    out.push_str(&row.join(","));
+    out.push_str("\r\n");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{EntryId, EntrySummary, FeedId};
+
+    /// The JSON export, written an item at a time, is the document `serde_json` itself writes
+    /// pretty from the same items (the schema's field order kept), with none, one or several.
+    #[test]
+    fn streamed_json_is_serde_jsons_own_pretty_document() {
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            version: u32,
+            exported: String,
+            items: Vec<JsonItem<'a>>,
+        }
+        for n in [0, 1, 3] {
+            let entries: Vec<Entry> = three().into_iter().take(n).collect();
+            let options = Options::new(at(1_700_100_000));
+            for bodies in [true, false] {
+                let mut o = options.clone();
+                o.bodies = bodies;
+                let doc = Doc {
+                    version: 1,
+                    exported: date(o.now),
+                    items: entries.iter().map(|e| json_value(e, bodies)).collect(),
+                };
+                let want = json_inert(&serde_json::to_string_pretty(&doc).unwrap()) + "\n";
+                assert_eq!(export(&entries, Format::Json, &o), want, "{n} items");
+            }
+        }
+    }
 
     fn at(s: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(s, 0).unwrap()

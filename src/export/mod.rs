@@ -6,11 +6,13 @@ mod items;
 mod newsboat_query;
 mod opml;
 mod page;
+mod stream;
 mod subscriptions;
 
 pub use items::{Format, Options, export, json_inert};
 pub use newsboat_query::{Unconvertible, convert as convert_newsboat_filter};
 pub use opml::opml;
 pub use page::page;
+pub use stream::{Totals, Writer};
 pub use subscriptions::{ImportError, Subscription};
 pub use subscriptions::{Imported, SavedView, Skipped, read_subscriptions};

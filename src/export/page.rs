@@ -66,8 +66,29 @@ fn day_heading(t: DateTime<Utc>) -> String {
 
 /// The page. `atom` is the address of the Atom feed of the same entries, when there is one.
 pub fn page(entries: &[Entry], options: &Options, atom: Option<&str>) -> String {
-    let title = esc(&options.title);
+    let feeds: BTreeSet<_> = entries.iter().map(|e| e.summary.feed_id).collect();
     let mut out = String::with_capacity(4096 + entries.len() * 2048);
+    head(&mut out, options, atom, entries.len(), feeds.len());
+    let mut day = String::new();
+    for e in entries {
+        day_and_article(&mut out, &mut day, e, options.bodies);
+    }
+    out.push_str(TAIL);
+    out
+}
+
+/// The page's end.
+pub(super) const TAIL: &str = "</main>\n<footer>Made with tidings.</footer>\n</body>\n</html>\n";
+
+/// The page up to its first entry, saying how many `entries` from how many `feeds` it has.
+pub(super) fn head(
+    out: &mut String,
+    options: &Options,
+    atom: Option<&str>,
+    entries: usize,
+    feeds: usize,
+) {
+    let title = esc(&options.title);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str(
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -88,12 +109,11 @@ pub fn page(entries: &[Entry], options: &Options, atom: Option<&str>) -> String 
     }
     let _ = write!(out, "<style>{STYLE}</style>\n</head>\n<body>\n<header>\n");
     let _ = writeln!(out, "<h1>{title}</h1>");
-    let feeds: BTreeSet<_> = entries.iter().map(|e| e.summary.feed_id).collect();
     let _ = write!(
         out,
         "<p class=\"about\">{} from {}, newest first. Updated <time datetime=\"{}\">{}</time>",
-        count(entries.len(), "entry", "entries"),
-        count(feeds.len(), "feed", "feeds"),
+        count(entries, "entry", "entries"),
+        count(feeds, "feed", "feeds"),
         date(options.now),
         options.now.format("%Y-%m-%d %H:%M UTC"),
     );
@@ -101,17 +121,16 @@ pub fn page(entries: &[Entry], options: &Options, atom: Option<&str>) -> String 
         let _ = write!(out, " · <a href=\"{}\">Atom feed</a>", esc(href));
     }
     out.push_str(".</p>\n</header>\n<main>\n");
-    let mut day = String::new();
-    for e in entries {
-        let this_day = day_heading(e.summary.published);
-        if this_day != day {
-            let _ = writeln!(out, "<p class=\"day\">{}</p>", esc(&this_day));
-            day = this_day;
-        }
-        article(&mut out, e, options.bodies);
+}
+
+/// One entry, after a heading for its day when `day` (the last one written) changes.
+pub(super) fn day_and_article(out: &mut String, day: &mut String, e: &Entry, bodies: bool) {
+    let this_day = day_heading(e.summary.published);
+    if this_day != *day {
+        let _ = writeln!(out, "<p class=\"day\">{}</p>", esc(&this_day));
+        *day = this_day;
     }
-    out.push_str("</main>\n<footer>Made with tidings.</footer>\n</body>\n</html>\n");
-    out
+    article(out, e, bodies);
 }
 
 fn count(n: usize, one: &str, many: &str) -> String {

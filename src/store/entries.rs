@@ -2,6 +2,7 @@
 //! entry, and marks, one by one or on everything a filter matches.
 
 use std::collections::HashSet;
+use std::ops::ControlFlow;
 
 use rusqlite::{OptionalExtension, Row, params_from_iter, types::Value};
 
@@ -143,19 +144,59 @@ impl Store {
     }
 
     /// The whole entries `filter` matches, bodies included, newest first, at most `limit`
-    /// (exports and the published page; read a page of ids at a time).
+    /// (the published page; a large export walks them with `each_entry_matching` instead).
     pub fn entries_matching(&self, filter: &EntryFilter, limit: usize) -> Result<Vec<Entry>> {
         let mut entries = Vec::new();
+        self.each_entry_matching(filter, |e| {
+            entries.push(e);
+            if entries.len() < limit {
+                ControlFlow::Continue(())
+            } else {
+                ControlFlow::Break(())
+            }
+        })?;
+        Ok(entries)
+    }
+
+    /// Hands every entry `filter` matches, body included, newest first, to `each`, one at a
+    /// time (a page of ids is read at a time): an export of any size holds one entry. `each`
+    /// ends the walk early by returning `Break`.
+    pub fn each_entry_matching(
+        &self,
+        filter: &EntryFilter,
+        mut each: impl FnMut(Entry) -> ControlFlow<()>,
+    ) -> Result<()> {
         let mut page = Page::First;
-        while entries.len() < limit {
-            let rows = self.entries_page(filter, page, 500.min(limit - entries.len()))?;
-            let Some(last) = rows.last() else { break };
+        loop {
+            let rows = self.entries_page(filter, page, 500)?;
+            let Some(last) = rows.last() else {
+                return Ok(());
+            };
             page = Page::Older(last.cursor());
             for row in &rows {
-                entries.extend(self.entry(row.id)?);
+                if let Some(entry) = self.entry(row.id)?
+                    && each(entry).is_break()
+                {
+                    return Ok(());
+                }
             }
         }
-        Ok(entries)
+    }
+
+    /// How many entries `filter` matches, from how many feeds (reading summaries only).
+    pub fn tally_matching(&self, filter: &EntryFilter) -> Result<(usize, usize)> {
+        let mut n = 0;
+        let mut feeds = std::collections::BTreeSet::new();
+        let mut page = Page::First;
+        loop {
+            let rows = self.entries_page(filter, page, 2000)?;
+            let Some(last) = rows.last() else {
+                return Ok((n, feeds.len()));
+            };
+            page = Page::Older(last.cursor());
+            n += rows.len();
+            feeds.extend(rows.iter().map(|r| r.feed_id));
+        }
     }
 
     /// One whole entry with its body, or `None` if there is no such entry.

@@ -1,22 +1,25 @@
 //! Carrying out the `Effect`s `update` asks for: store reads and writes, rendering, refresh
-//! commands. Results come back as `Msg`s: at once for store work, through the render channel
-//! for entry layouts, which are made off the UI thread.
+//! commands. Results come back as `Msg`s: at once for quick store work; through the jobs
+//! facility (`jobs`) for whatever runs off the UI thread (layouts, bulk marks, subscribing,
+//! exports).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use super::clipboard::{Environment, open_command, openable, osc52, pipe_to, spawn};
-use crate::app::{Effect, Msg};
+use super::exporting;
+use super::jobs::{Ctx, JobEvent, Jobs};
+use crate::app::{Effect, Job, Msg};
 use crate::fetch::http::Fetcher;
 use crate::fetch::subscribe::subscribe;
 use crate::model::{Entry, EntryId, RefreshCmd};
 use crate::render::{self, Rendered};
 use crate::store::Store;
 
-/// Marks on more entries than this are written off the UI thread (`spawn_mark`).
+/// Marks (and undos) on more entries than this are written off the UI thread, as a job.
 const BULK: usize = 500;
 
 /// How long the reader waits for a full layout before showing the plain-text fallback.
@@ -40,8 +43,8 @@ pub struct LinkSettings {
 pub struct Executor {
     pub store: Store,
     refresh: UnboundedSender<RefreshCmd>,
-    /// Messages from work done off the UI thread (layouts, subscribing).
-    renders: UnboundedSender<Msg>,
+    /// Work done off the UI thread.
+    pub jobs: Jobs,
     fetcher: Fetcher,
     links: LinkSettings,
     /// Bytes for the terminal itself (OSC 52), written by the loop after the next draw.
@@ -51,23 +54,25 @@ pub struct Executor {
 }
 
 impl Executor {
+    /// The executor, and the receiving end of its jobs' channel (for the loop).
     pub fn new(
         store: Store,
         refresh: UnboundedSender<RefreshCmd>,
-        renders: UnboundedSender<Msg>,
         fetcher: Fetcher,
         links: LinkSettings,
-    ) -> Self {
-        Self {
+    ) -> (Self, UnboundedReceiver<JobEvent>) {
+        let (jobs, events) = Jobs::new();
+        let executor = Self {
             store,
             refresh,
-            renders,
+            jobs,
             fetcher,
             links,
             to_terminal: Vec::new(),
             cache: HashMap::new(),
             order: VecDeque::new(),
-        }
+        };
+        (executor, events)
     }
 
     /// Keeps a finished layout for next time.
@@ -117,31 +122,16 @@ impl Executor {
                             complete: true,
                         });
                     }
-                    spawn_render(entry, width, RENDER_BUDGET, self.renders.clone());
+                    self.jobs.spawn(Job::Render, move |ctx| {
+                        render(ctx, entry, width, RENDER_BUDGET);
+                    });
                     return None;
                 }
                 Ok(None) => Ok(Msg::Failed(format!("entry {} is gone", id.0))),
                 Err(e) => Err(e),
             },
-            Effect::SetMark { ids, mark } => {
-                store.set_mark(&ids, mark).map(|ids| Msg::MarkApplied {
-                    ids,
-                    mark,
-                    undoable: true,
-                })
-            }
-            Effect::UndoMark { ids, mark } if ids.len() <= BULK => {
-                store.set_mark(&ids, mark).map(|ids| Msg::MarkApplied {
-                    ids,
-                    mark,
-                    undoable: false,
-                })
-            }
-            Effect::UndoMark { ids, mark } => {
-                let n = ids.len();
-                self.spawn_mark(mark, false, move |s| s.set_mark(&ids, mark));
-                return Some(Msg::Info(format!("Undoing {n} marks…")));
-            }
+            Effect::SetMark { ids, mark } => return Some(self.set_mark(ids, mark, true)),
+            Effect::UndoMark { ids, mark } => return Some(self.set_mark(ids, mark, false)),
             Effect::MarkMatching {
                 filter,
                 mark,
@@ -156,6 +146,10 @@ impl Executor {
                         "the refresh task has stopped; see the log".into(),
                     ));
                 }
+                return None;
+            }
+            Effect::CancelJob(job) => {
+                self.jobs.cancel(job);
                 return None;
             }
             Effect::AddFeed { url } => {
@@ -180,17 +174,42 @@ impl Executor {
                 format,
                 bodies,
                 destination,
-            } => return self.export(&target, format, bodies, &destination),
+            } => return self.export(target, format, bodies, destination),
             Effect::OpenUrl { url } => return self.open_url(&url),
             Effect::Copy { text } => return self.copy(&text),
             Effect::Quit => return None,
         };
-        Some(msg.unwrap_or_else(|e| {
-            let shown = e.diagnosed();
-            tracing::error!("{shown}");
-            Msg::Failed(shown)
-        }))
+        Some(msg.unwrap_or_else(|e| failed(&e)))
     }
+
+    /// A mark (or an undo, not itself undoable): written at once, or as a job past `BULK`
+    /// entries.
+    fn set_mark(&mut self, ids: Vec<EntryId>, mark: crate::model::Mark, undoable: bool) -> Msg {
+        let n = ids.len();
+        if n > BULK {
+            self.spawn_mark(mark, undoable, move |s| s.set_mark(&ids, mark));
+            return Msg::Info(if undoable {
+                format!("Marking {n} entries…")
+            } else {
+                format!("Undoing {n} marks…")
+            });
+        }
+        match self.store.set_mark(&ids, mark) {
+            Ok(ids) => Msg::MarkApplied {
+                ids,
+                mark,
+                undoable,
+            },
+            Err(e) => failed(&e),
+        }
+    }
+}
+
+/// A store error as the status line shows it (diagnosed here, where it is shown), logged.
+fn failed(e: &crate::store::StoreError) -> Msg {
+    let shown = e.diagnosed();
+    tracing::error!("{shown}");
+    Msg::Failed(shown)
 }
 
 impl Executor {
@@ -216,40 +235,29 @@ impl Executor {
         })
     }
 
-    /// Exports to a file, the clipboard or the configured command; the message says how it
-    /// went (for the command, once it has finished, from a thread of its own).
+    /// Starts an export as a job: streamed to its destination, with progress, cancellable.
     fn export(
         &mut self,
-        target: &crate::app::ExportTarget,
+        target: crate::app::ExportTarget,
         format: crate::export::Format,
         bodies: bool,
-        destination: &crate::app::ExportDestination,
+        destination: crate::app::ExportDestination,
     ) -> Option<Msg> {
-        use super::exporting::Made;
-        match super::exporting::run(&self.store, target, format, bodies, destination) {
-            Ok(Made::Clipboard(text, message)) => {
-                Some(self.copy(&text).unwrap_or(Msg::Info(message)))
-            }
-            Ok(Made::Done(message)) => Some(Msg::Info(message)),
-            Ok(Made::Command { text, what }) => {
-                let argv = self.links.export_command.clone();
-                let out = self.renders.clone();
-                std::thread::spawn(move || {
-                    let program = argv.first().cloned().unwrap_or_default();
-                    let msg = match pipe_to(&argv, &text) {
-                        Ok(()) => Msg::Info(format!("Sent {what} to {program}")),
-                        Err(e) => Msg::Failed(format!("exporting to {program}: {e}")),
-                    };
-                    let _ = out.send(msg);
-                });
-                None
-            }
-            Err(e) => Some(Msg::Failed(e)),
-        }
+        let request = exporting::Request {
+            db: self.store.path().to_owned(),
+            target,
+            format,
+            bodies,
+            destination,
+            command: self.links.export_command.clone(),
+        };
+        self.jobs
+            .spawn(Job::Export, move |ctx| exporting::run(ctx, &request));
+        None
     }
 
     /// Copies `text`: through the configured command, else OSC 52 after the next draw.
-    fn copy(&mut self, text: &str) -> Option<Msg> {
+    pub fn copy(&mut self, text: &str) -> Option<Msg> {
         let command = &self.links.copy_command;
         if command.is_empty() {
             let multiplexer = self.links.environment.multiplexer;
@@ -261,105 +269,102 @@ impl Executor {
             .map(|e| Msg::Failed(format!("copying with {}: {e}", command[0])))
     }
 
-    /// Makes a bulk mark on a connection and thread of its own, so the keys keep working while
+    /// Makes a bulk mark as a job, on a connection of its own, so the keys keep working while
     /// tens of thousands of entries change; like every mark, it shows once it is written.
     fn spawn_mark(
-        &self,
+        &mut self,
         mark: crate::model::Mark,
         undoable: bool,
         work: impl FnOnce(&mut Store) -> Result<Vec<EntryId>, crate::store::StoreError> + Send + 'static,
     ) {
         let path = self.store.path().to_owned();
-        let out = self.renders.clone();
-        std::thread::spawn(move || {
-            let msg = match Store::open(&path).and_then(|mut s| work(&mut s)) {
+        self.jobs.spawn(Job::Mark, move |ctx| {
+            ctx.say(match Store::open(&path).and_then(|mut s| work(&mut s)) {
                 Ok(ids) => Msg::MarkApplied {
                     ids,
                     mark,
                     undoable,
                 },
                 Err(e) => Msg::Failed(e.diagnosed()),
-            };
-            let _ = out.send(msg);
+            });
         });
     }
 
-    /// Subscribes on a task of its own (fetching may take as long as the timeout); the result
-    /// comes back as a message.
-    fn spawn_subscribe(&self, url: String) {
+    /// Subscribes as a job (fetching may take as long as the timeout), on the runtime's
+    /// reactor; the result comes back as a message.
+    fn spawn_subscribe(&mut self, url: String) {
         let fetcher = self.fetcher.clone();
         let db = self.store.path().to_owned();
-        let out = self.renders.clone();
-        tokio::spawn(async move {
-            let now = chrono::Utc::now().timestamp();
-            let msg = match subscribe(&fetcher, &db, &url, now).await {
-                Ok(s) => {
-                    let via = if s.discovered.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (found on the page: {})", s.url)
-                    };
-                    let verb = if s.is_new {
-                        "Subscribed to"
-                    } else {
-                        "Already subscribed to"
-                    };
-                    Msg::FeedsChanged(format!("{verb} {}: {} entries{via}", s.title, s.entries))
-                }
-                Err(crate::fetch::subscribe::SubscribeError::Store(e)) => {
-                    Msg::Failed(e.diagnosed())
-                }
-                Err(e) => Msg::Failed(e.to_string()),
-            };
-            let _ = out.send(msg);
+        let runtime = tokio::runtime::Handle::current();
+        self.jobs.spawn(Job::Subscribe, move |ctx| {
+            ctx.say(runtime.block_on(subscribe_message(&fetcher, &db, &url)));
         });
     }
 }
 
-/// Lays `entry` out on a thread of its own and sends the result to `out`. If the layout takes
-/// longer than `budget`, the plain-text fallback goes first and the full layout follows. A
-/// renderer panic stays on its thread (the panic hook only logs there) and becomes a message.
-pub fn spawn_render(entry: Entry, width: u16, budget: Duration, out: UnboundedSender<Msg>) {
-    let spawned = std::thread::Builder::new()
-        .name("tidings-render-wait".into())
+/// What subscribing to `url` says.
+async fn subscribe_message(fetcher: &Fetcher, db: &std::path::Path, url: &str) -> Msg {
+    let now = chrono::Utc::now().timestamp();
+    match subscribe(fetcher, db, url, now).await {
+        Ok(s) => {
+            let via = if s.discovered.is_empty() {
+                String::new()
+            } else {
+                format!(" (found on the page: {})", s.url)
+            };
+            let verb = if s.is_new {
+                "Subscribed to"
+            } else {
+                "Already subscribed to"
+            };
+            Msg::FeedsChanged(format!("{verb} {}: {} entries{via}", s.title, s.entries))
+        }
+        Err(crate::fetch::subscribe::SubscribeError::Store(e)) => Msg::Failed(e.diagnosed()),
+        Err(e) => Msg::Failed(e.to_string()),
+    }
+}
+
+/// Lays `entry` out (the render job). The layout runs on a thread of its own: if it takes
+/// longer than `budget`, the plain-text fallback goes first and the full layout follows, unless
+/// the job is cancelled meanwhile (another entry was opened), when it stops waiting. A renderer
+/// panic stays on the layout's thread and becomes a message.
+pub fn render(ctx: &Ctx, entry: Entry, width: u16, budget: Duration) {
+    let (done_tx, done_rx) = std_mpsc::channel();
+    let html = entry.content_html.clone();
+    let base = entry.base_url.clone();
+    let worker = std::thread::Builder::new()
+        .name("tidings-layout".into())
         .spawn(move || {
-            let (done_tx, done_rx) = std_mpsc::channel();
-            let html = entry.content_html.clone();
-            let base = entry.base_url.clone();
-            let worker = std::thread::Builder::new()
-                .name("tidings-render".into())
-                .spawn(move || {
-                    let rendered = render::article(&html, base.as_deref(), usize::from(width));
-                    let _ = done_tx.send(rendered);
-                });
-            if worker.is_err() {
-                let _ = out.send(Msg::Failed("could not start rendering".into()));
-                return;
-            }
-            let id = entry.summary.id;
-            let loaded = |entry: Entry, rendered, complete| Msg::EntryLoaded {
-                entry: Box::new(entry),
-                rendered,
-                width,
-                complete,
-            };
-            let failed = || Msg::Failed(format!("could not render entry {} (see the log)", id.0));
-            let msg = match done_rx.recv_timeout(budget) {
-                Ok(rendered) => loaded(entry, rendered, true),
-                Err(std_mpsc::RecvTimeoutError::Timeout) => {
-                    let quick = render::fallback(&entry.content_html, usize::from(width));
-                    let _ = out.send(loaded(entry.clone(), quick, false));
-                    match done_rx.recv() {
-                        Ok(rendered) => loaded(entry, rendered, true),
-                        Err(_) => failed(),
-                    }
-                }
-                Err(std_mpsc::RecvTimeoutError::Disconnected) => failed(),
-            };
-            let _ = out.send(msg);
+            let rendered = render::article(&html, base.as_deref(), usize::from(width));
+            let _ = done_tx.send(rendered);
         });
-    if spawned.is_err() {
-        tracing::error!("could not start a render thread");
+    if worker.is_err() {
+        ctx.say(Msg::Failed("could not start rendering".into()));
+        return;
+    }
+    let id = entry.summary.id;
+    let loaded = |entry: Entry, rendered, complete| Msg::EntryLoaded {
+        entry: Box::new(entry),
+        rendered,
+        width,
+        complete,
+    };
+    let failed = || Msg::Failed(format!("could not render entry {} (see the log)", id.0));
+    match done_rx.recv_timeout(budget) {
+        Ok(rendered) => ctx.say(loaded(entry, rendered, true)),
+        Err(std_mpsc::RecvTimeoutError::Timeout) => {
+            let quick = render::fallback(&entry.content_html, usize::from(width));
+            ctx.say(loaded(entry.clone(), quick, false));
+            loop {
+                match done_rx.recv_timeout(Duration::from_millis(100)) {
+                    Ok(rendered) => break ctx.say(loaded(entry, rendered, true)),
+                    Err(std_mpsc::RecvTimeoutError::Timeout) if ctx.cancelled() => break,
+                    Err(std_mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(std_mpsc::RecvTimeoutError::Disconnected) => break ctx.say(failed()),
+                }
+            }
+        }
+        Err(std_mpsc::RecvTimeoutError::Disconnected) => ctx.say(failed()),
     }
 }
 
@@ -389,11 +394,20 @@ mod tests {
         }
     }
 
-    fn recv(rx: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>) -> Msg {
+    /// The messages a render job sends, until it ends.
+    fn rendered(entry: Entry, budget: Duration) -> Vec<Msg> {
+        let (mut jobs, mut rx) = Jobs::new();
+        jobs.spawn(Job::Render, move |ctx| render(ctx, entry, 40, budget));
         let start = std::time::Instant::now();
+        let mut out = Vec::new();
         loop {
-            if let Ok(msg) = rx.try_recv() {
-                return msg;
+            if let Ok(event) = rx.try_recv() {
+                match jobs.accept(event) {
+                    Some(super::super::jobs::Accepted::Msg(Msg::JobEnded(_))) => return out,
+                    Some(super::super::jobs::Accepted::Msg(msg)) => out.push(msg),
+                    _ => {}
+                }
+                continue;
             }
             assert!(
                 start.elapsed() < Duration::from_secs(30),
@@ -405,43 +419,43 @@ mod tests {
 
     #[test]
     fn a_quick_layout_arrives_complete() {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        spawn_render(entry("<p>hello</p>"), 40, Duration::from_secs(30), tx);
+        let msgs = rendered(entry("<p>hello</p>"), Duration::from_secs(30));
+        assert_eq!(msgs.len(), 1);
         let Msg::EntryLoaded {
             complete, rendered, ..
-        } = recv(&mut rx)
+        } = &msgs[0]
         else {
             panic!("expected a rendering");
         };
-        assert!(complete);
+        assert!(*complete);
         assert_eq!(rendered.lines[0].text(), "hello");
     }
 
     #[test]
     fn past_the_budget_the_fallback_comes_first_then_the_full_layout() {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         // Long enough that the layout cannot beat a zero budget, however the threads run
         // (a one-line body sometimes did, on a busy machine).
         let html = format!(
             "<p>hello <a href=\"https://a.example/\">there</a></p>{}",
             "<p>more words to lay out, and more.</p>".repeat(5000)
         );
-        spawn_render(entry(&html), 40, Duration::ZERO, tx);
+        let msgs = rendered(entry(&html), Duration::ZERO);
+        assert_eq!(msgs.len(), 2);
         let Msg::EntryLoaded {
             complete, rendered, ..
-        } = recv(&mut rx)
+        } = &msgs[0]
         else {
             panic!("expected the fallback");
         };
-        assert!(!complete);
+        assert!(!*complete);
         assert!(rendered.links.is_empty());
         let Msg::EntryLoaded {
             complete, rendered, ..
-        } = recv(&mut rx)
+        } = &msgs[1]
         else {
             panic!("expected the full layout");
         };
-        assert!(complete);
+        assert!(*complete);
         assert_eq!(rendered.links, ["https://a.example/"]);
     }
 }

@@ -6,6 +6,7 @@ pub mod clipboard;
 mod effects;
 mod exporting;
 mod input;
+mod jobs;
 mod keys;
 mod screen;
 mod terminal;
@@ -61,11 +62,9 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
 
     let (_guard, mut terminal, mut state) = enter_ui(&opts, last_visit)?;
     terminal.hyperlinks = opts.links.hyperlinks;
-    let (render_tx, mut render_rx) = mpsc::unbounded_channel();
-    let mut executor = effects::Executor::new(
+    let (mut executor, mut job_rx) = effects::Executor::new(
         store,
         cmd_tx.clone(),
-        render_tx,
         opts.fetcher.clone(),
         opts.links.clone(),
     );
@@ -124,13 +123,15 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
                     break;
                 }
             },
-            Some(msg) = render_rx.recv() => pending.push_back(msg),
+            Some(event) = job_rx.recv() => pending.extend(on_job(event, &mut executor)),
             tick = timers.next() => match tick {
                 timers::Tick::Refresh => pending.push_back(Msg::RefreshTimer),
                 // The clock only feeds relative dates and changes nothing on screen by itself,
-                // so an idle reader writes nothing (the next frame shows the new times).
+                // so an idle reader writes nothing (the next frame shows the new times); what
+                // `update` asks for is carried out all the same.
                 timers::Tick::Clock => {
-                    app::update(&mut state, Msg::Tick(chrono::Utc::now()));
+                    let effects = app::update(&mut state, Msg::Tick(chrono::Utc::now()));
+                    run_effects(&mut state, effects, &mut executor);
                 }
                 // Other readers and cron write too: SQLite's commit counter says when.
                 timers::Tick::Watch => {
@@ -157,6 +158,17 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     task.abort();
     end_visit(&mut executor.store);
     Ok(())
+}
+
+/// What the model hears of a job's event: nothing from a cancelled job; copied text once it
+/// is on the clipboard (the loop owns the terminal, where OSC 52 goes).
+fn on_job(event: jobs::JobEvent, executor: &mut effects::Executor) -> Option<Msg> {
+    match executor.jobs.accept(event)? {
+        jobs::Accepted::Msg(msg) => Some(msg),
+        jobs::Accepted::Copy { text, message } => {
+            Some(executor.copy(&text).unwrap_or(Msg::Info(message)))
+        }
+    }
 }
 
 /// Records when this visit ended (entries first seen after it are new next time).
@@ -301,8 +313,9 @@ fn run_pending(
     any
 }
 
-/// Executes effects and feeds their results back through `update` at once, depth first, so a
-/// key's consequences are complete before the next key is handled.
+/// Executes effects and feeds their results back through `update` at once, in the order asked
+/// (an effect's own follow-ups after those already waiting: breadth first), so a key's
+/// consequences are complete before the next key is handled.
 fn run_effects(state: &mut AppState, effects: Vec<app::Effect>, executor: &mut effects::Executor) {
     let mut work: VecDeque<app::Effect> = effects.into();
     while let Some(effect) = work.pop_front() {

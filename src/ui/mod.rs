@@ -167,6 +167,18 @@ fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
             c.entries, c.unread, c.starred, c.feeds
         )
     };
+    let left = match state.job {
+        Some(p) => {
+            let cancel = keys.aside(Action::Cancel, "cancels");
+            let count = if p.total > 0 {
+                format!(" {}/{} entries", p.done, p.total)
+            } else {
+                "…".to_owned()
+            };
+            format!(" Exporting{count}{cancel} ·{left}")
+        }
+        None => left,
+    };
     let left = match &state.refresh {
         Some(p) if p.failed > 0 => format!(
             " Refreshing {}/{} ({} failed) ·{left}",
