@@ -49,6 +49,8 @@ pub struct Executor {
     links: LinkSettings,
     /// Bytes for the terminal itself (OSC 52), written by the loop after the next draw.
     pub to_terminal: Vec<u8>,
+    /// The keymap's keys, for the hints in messages made here.
+    pub keys: crate::app::KeyNames,
     cache: HashMap<(EntryId, u16), Rendered>,
     order: VecDeque<(EntryId, u16)>,
 }
@@ -69,6 +71,7 @@ impl Executor {
             fetcher,
             links,
             to_terminal: Vec::new(),
+            keys: crate::app::KeyNames::default(),
             cache: HashMap::new(),
             order: VecDeque::new(),
         };
@@ -229,9 +232,10 @@ impl Executor {
         );
         spawn(&argv).err().map(|e| {
             let program = argv.first().map_or("", String::as_str);
-            Msg::Failed(format!(
-                "could not start {program}: {e} (y copies the link)"
-            ))
+            let copy = self
+                .keys
+                .aside(crate::model::Action::CopyLink, "copies the link");
+            Msg::Failed(format!("could not start {program}: {e}{copy}"))
         })
     }
 

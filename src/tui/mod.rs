@@ -71,6 +71,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let mut pending: VecDeque<Msg> = VecDeque::from([Msg::Tick(chrono::Utc::now())]);
     pending.extend(refused);
     let mut timers = timers::Timers::new(opts.refresh_every);
+    executor.keys = keys::key_names(&opts.keymap);
     let mut seen_version = executor.store.data_version().unwrap_or(0);
     let start = state.start();
     run_effects(&mut state, start, &mut executor);
