@@ -8,6 +8,7 @@ mod exporting;
 mod input;
 mod jobs;
 mod keys;
+mod runtime;
 mod screen;
 mod terminal;
 mod timers;
@@ -15,11 +16,10 @@ mod timers;
 pub use effects::LinkSettings;
 pub use terminal::{WATCH_ARG, install_panic_hook, watch as watch_terminal};
 
-use std::collections::VecDeque;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use crossterm::event::{Event, KeyEventKind};
+use crossterm::event::Event;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
@@ -60,7 +60,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
     let mut interrupt = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
 
-    let (_guard, mut terminal, mut state) = enter_ui(&opts, last_visit)?;
+    let (_guard, mut terminal, state) = enter_ui(&opts, last_visit)?;
     terminal.hyperlinks = opts.links.hyperlinks;
     let (mut executor, mut job_rx) = effects::Executor::new(
         store,
@@ -68,37 +68,32 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         opts.fetcher.clone(),
         opts.links.clone(),
     );
-    let mut pending: VecDeque<Msg> = VecDeque::from([Msg::Tick(chrono::Utc::now())]);
-    pending.extend(refused);
-    let mut timers = timers::Timers::new(opts.refresh_every);
     executor.keys = keys::key_names(&opts.keymap);
-    let mut seen_version = executor.store.data_version().unwrap_or(0);
-    let start = state.start();
-    run_effects(&mut state, start, &mut executor);
+    let first = std::iter::once(Msg::Tick(chrono::Utc::now())).chain(refused);
+    let mut rt = runtime::Runtime::new(state, executor, opts.keymap.clone(), first);
+    let mut timers = timers::Timers::new(opts.refresh_every);
     if opts.refresh_on_start {
         let _ = cmd_tx.send(RefreshCmd::Now(RefreshScope::All));
     }
     let mut inputs = input::spawn().context("starting the input thread")?;
-    let mut dirty = true;
-    let mut closed = false;
     loop {
-        dirty |= run_pending(&mut state, &mut pending, &mut executor);
-        if state.quit {
+        rt.dispatch();
+        if rt.state.quit {
             break;
         }
-        if dirty {
+        if rt.take_dirty() {
+            let state = &rt.state;
             terminal
                 .draw_linked(state.width, state.height, |buf| {
-                    crate::ui::draw_buffer(buf, &state)
+                    crate::ui::draw_buffer(buf, state)
                 })
                 .context("drawing")?;
-            dirty = false;
         }
-        write_pending(&mut terminal, &mut executor)?;
+        write_pending(&mut terminal, &mut rt.executor)?;
         tokio::select! {
             input = inputs.recv() => {
                 // A finished input thread means no more input: leave instead of spinning.
-                closed |= input.is_none();
+                let mut closed = input.is_none();
                 let mut next = input;
                 // Take the whole burst (held keys, pastes) before the next draw.
                 while let Some(input) = next {
@@ -107,12 +102,8 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
                             if matches!(event, Event::Resize(..)) {
                                 terminal.invalidate();
                             }
-                            // Earlier keys of the burst may open the filter line: decide
-                            // what this one means after them.
-                            dirty |= run_pending(&mut state, &mut pending, &mut executor);
-                            push_event(&opts.keymap, &state, &event, &mut pending);
+                            rt.input(&event);
                         }
-                        // End of input or a dead terminal: leave instead of spinning.
                         input::Input::Closed(why) => {
                             tracing::info!("terminal input closed: {why}");
                             closed = true;
@@ -124,30 +115,16 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
                     break;
                 }
             },
-            Some(event) = job_rx.recv() => pending.extend(on_job(event, &mut executor)),
+            Some(event) = job_rx.recv() => rt.job(event),
             tick = timers.next() => match tick {
-                timers::Tick::Refresh => pending.push_back(Msg::RefreshTimer),
-                // The clock only feeds relative dates and changes nothing on screen by itself,
-                // so an idle reader writes nothing (the next frame shows the new times); what
-                // `update` asks for is carried out all the same.
-                timers::Tick::Clock => {
-                    let effects = app::update(&mut state, Msg::Tick(chrono::Utc::now()));
-                    run_effects(&mut state, effects, &mut executor);
-                }
-                // Other readers and cron write too: SQLite's commit counter says when.
-                timers::Tick::Watch => {
-                    if let Ok(version) = executor.store.data_version()
-                        && version != seen_version
-                    {
-                        seen_version = version;
-                        pending.push_back(Msg::DatabaseChanged);
-                    }
-                }
+                timers::Tick::Refresh => rt.push(Msg::RefreshTimer),
+                timers::Tick::Clock => rt.clock(chrono::Utc::now()),
+                timers::Tick::Watch => rt.watch(),
             },
             Some(event) = event_rx.recv() => {
-                pending.push_back(Msg::Refresh(event));
+                rt.refresh(event);
                 while let Ok(event) = event_rx.try_recv() {
-                    pending.push_back(Msg::Refresh(event));
+                    rt.refresh(event);
                 }
             }
             _ = hangup.recv() => { tracing::info!("SIGHUP: exiting"); break; }
@@ -157,19 +134,8 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     }
     let _ = cmd_tx.send(RefreshCmd::Shutdown);
     task.abort();
-    end_visit(&mut executor.store);
+    end_visit(&mut rt.executor.store);
     Ok(())
-}
-
-/// What the model hears of a job's event: nothing from a cancelled job; copied text once it
-/// is on the clipboard (the loop owns the terminal, where OSC 52 goes).
-fn on_job(event: jobs::JobEvent, executor: &mut effects::Executor) -> Option<Msg> {
-    match executor.jobs.accept(event)? {
-        jobs::Accepted::Msg(msg) => Some(msg),
-        jobs::Accepted::Copy { text, message } => {
-            Some(executor.copy(&text).unwrap_or(Msg::Info(message)))
-        }
-    }
 }
 
 /// Records when this visit ended (entries first seen after it are new next time).
@@ -274,54 +240,4 @@ fn open_store(
         },
     };
     Ok((store, last_visit, refused.map(Msg::Failed)))
-}
-
-/// Turns a terminal event into messages (key releases and unbound keys are dropped).
-fn push_event(keymap: &Keymap, state: &AppState, event: &Event, pending: &mut VecDeque<Msg>) {
-    match *event {
-        Event::Key(key) if key.kind != KeyEventKind::Release => {
-            pending.extend(keys::messages_for(keymap, state, &key));
-        }
-        Event::Resize(width, height) => pending.push_back(Msg::Resize { width, height }),
-        Event::Mouse(mouse) => pending.extend(keys::mouse_message(mouse)),
-        _ => {}
-    }
-}
-
-/// Runs every pending message through `update` and its effects; true if there were any.
-fn run_pending(
-    state: &mut AppState,
-    pending: &mut VecDeque<Msg>,
-    executor: &mut effects::Executor,
-) -> bool {
-    let any = !pending.is_empty();
-    while let Some(msg) = pending.pop_front() {
-        match &msg {
-            Msg::EntryLoaded {
-                entry,
-                rendered,
-                width,
-                complete: true,
-            } => {
-                executor.remember(entry.summary.id, *width, rendered);
-            }
-            Msg::Refresh(RefreshEvent::Finished(_)) => executor.forget_layouts(),
-            _ => {}
-        }
-        let effects = app::update(state, msg);
-        run_effects(state, effects, executor);
-    }
-    any
-}
-
-/// Executes effects and feeds their results back through `update` at once, in the order asked
-/// (an effect's own follow-ups after those already waiting: breadth first), so a key's
-/// consequences are complete before the next key is handled.
-fn run_effects(state: &mut AppState, effects: Vec<app::Effect>, executor: &mut effects::Executor) {
-    let mut work: VecDeque<app::Effect> = effects.into();
-    while let Some(effect) = work.pop_front() {
-        if let Some(msg) = executor.execute(effect) {
-            work.extend(app::update(state, msg));
-        }
-    }
 }
