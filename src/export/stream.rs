@@ -19,19 +19,9 @@ pub struct Totals {
 
 impl Totals {
     pub fn of(entries: &[Entry]) -> Self {
-        Self::counting(entries.iter().map(|e| e.summary.feed_id))
-    }
-
-    /// The totals of entries from these feeds (one feed id per entry).
-    pub fn counting(feed_ids: impl IntoIterator<Item = FeedId>) -> Self {
-        let mut entries = 0;
-        let mut feeds = BTreeSet::new();
-        for id in feed_ids {
-            entries += 1;
-            feeds.insert(id);
-        }
+        let feeds: BTreeSet<FeedId> = entries.iter().map(|e| e.summary.feed_id).collect();
         Self {
-            entries,
+            entries: entries.len(),
             feeds: feeds.len(),
         }
     }

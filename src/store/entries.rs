@@ -147,6 +147,9 @@ impl Store {
     /// (the published page; a large export walks them with `each_entry_matching` instead).
     pub fn entries_matching(&self, filter: &EntryFilter, limit: usize) -> Result<Vec<Entry>> {
         let mut entries = Vec::new();
+        if limit == 0 {
+            return Ok(entries);
+        }
         self.each_entry_matching(filter, |e| {
             entries.push(e);
             if entries.len() < limit {
@@ -316,6 +319,31 @@ mod tests {
     use crate::model::{Cursor, IncomingEntry, IncomingFeed};
     use crate::store::memo::plans;
     use crate::store::test_support::temp_store;
+
+    /// Found reading the change again: `entries_matching` walks entries one at a time since
+    /// exports stream, and handed one entry to `publish --limit 0`.
+    #[test]
+    fn entries_matching_takes_no_more_than_its_limit_and_none_for_zero() {
+        let (_d, mut s) = temp_store();
+        let spec = crate::store::SynthSpec {
+            feeds: 2,
+            entries_per_feed: 3,
+            seed: 1,
+            now: 1_800_000_000,
+        };
+        crate::store::synth(&mut s, &spec, |_| {}).unwrap();
+        let all = EntryFilter::default();
+        assert!(s.entries_matching(&all, 0).unwrap().is_empty());
+        assert_eq!(s.entries_matching(&all, 4).unwrap().len(), 4);
+        assert_eq!(s.entries_matching(&all, usize::MAX).unwrap().len(), 6);
+        let mut seen = 0;
+        s.each_entry_matching(&all, |_| {
+            seen += 1;
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        assert_eq!(seen, 6);
+    }
 
     fn entry(key: &str, published: i64) -> IncomingEntry {
         IncomingEntry {

@@ -296,36 +296,25 @@ mod tests {
     fn a_feed_titled_with_another_feeds_url_never_hides_it() {
         let (_d, mut s) = temp_store();
         let (decoy, _) = s.add_feed("https://decoy.example/feed", 1).unwrap();
-        s.record_success(
-            decoy,
-            &crate::model::IncomingFeed {
-                title: Some("https://real.example/feed".into()),
+        // What a feed calls itself arrives with a fetch.
+        let titled = |s: &mut crate::store::Store, id, title: &str, now| {
+            let feed = crate::model::IncomingFeed {
+                title: Some(title.into()),
                 site_url: None,
                 ttl_minutes: None,
                 entries: Vec::new(),
-            },
-            &crate::store::FetchMeta::default(),
-            2,
-        )
-        .unwrap();
+            };
+            s.record_success(id, &feed, &crate::store::FetchMeta::default(), now)
+                .unwrap();
+        };
+        titled(&mut s, decoy, "https://real.example/feed", 2);
         let (real, _) = s.add_feed("https://real.example/feed", 3).unwrap();
         assert_eq!(s.find_feed("https://real.example/feed").unwrap().id, real);
         // A name the user gave wins over a feed's own title.
         s.rename_feed(real, Some("Decoy")).unwrap();
         s.rename_feed(decoy, None).unwrap();
         let (other, _) = s.add_feed("https://other.example/feed", 4).unwrap();
-        s.record_success(
-            other,
-            &crate::model::IncomingFeed {
-                title: Some("decoy".into()),
-                site_url: None,
-                ttl_minutes: None,
-                entries: Vec::new(),
-            },
-            &crate::store::FetchMeta::default(),
-            5,
-        )
-        .unwrap();
+        titled(&mut s, other, "decoy", 5);
         assert_eq!(s.find_feed("decoy").unwrap().id, real);
     }
 
