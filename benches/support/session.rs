@@ -40,7 +40,7 @@ pub fn key(state: &mut AppState, store: &Store, term: &mut Terminal<TestBackend>
 
 /// The reader as it starts on `store`, at `width`×`height`.
 pub fn started(store: &Store, width: u16, height: u16) -> AppState {
-    let mut state = AppState::new(Options::default(), Vec::new(), width, height);
+    let mut state = AppState::new(Options::default(), width, height);
     let effects = state.start();
     run(&mut state, store, effects);
     state

@@ -112,7 +112,6 @@ pub fn open_link(state: &mut AppState) -> Vec<Effect> {
     };
     if !openable(&url) {
         let copy = state
-            .options
             .keys
             .hint(Action::CopyLink, "copies it")
             .map(|h| format!("; {h}"))

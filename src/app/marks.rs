@@ -134,7 +134,6 @@ pub fn toggle_select(state: &mut AppState) -> Vec<Effect> {
     let stream = &mut state.stream;
     if stream.selection.all {
         let clear = state
-            .options
             .keys
             .hint(Action::Cancel, "clears the selection")
             .map(|h| format!("; {h}"))
@@ -290,7 +289,7 @@ pub fn applied(state: &mut AppState, ids: &[EntryId], mark: Mark, undoable: bool
             return;
         }
         if n > 1 {
-            let undo = state.options.keys.aside(Action::Undo, "undoes");
+            let undo = state.keys.aside(Action::Undo, "undoes");
             state.status = Some(Status::done(format!(
                 "Marked {n} {} {}{undo}",
                 plural(n),

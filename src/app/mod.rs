@@ -4,6 +4,7 @@
 
 mod export;
 mod feeds;
+mod keys;
 mod links;
 mod marks;
 mod mouse;
@@ -20,11 +21,12 @@ pub use export::{
     Target as ExportTarget, To as ExportTo,
 };
 pub use feeds::{FeedsView, Item as FeedsItem, SavedView};
+pub use keys::help_rows;
 pub use links::{LinkRow, LinksView, rows as link_rows};
 pub use marks::{Confirm, MarkChange, Selection, UNDO_DEPTH};
 pub use prompt::{Prompt, PromptKind, TextKey};
 pub use reader::ReaderView;
-pub use status::{HINTED, KeyNames, Status, StatusKind};
+pub use status::{KeyNames, Status, StatusKind};
 pub use stream::{PAGE_SIZE, StreamView};
 pub use work::{Job, JobProgress};
 
@@ -93,8 +95,8 @@ pub struct Options {
     pub export_dir: String,
     /// The program `[export] command` names, when one is configured.
     pub export_command: Option<String>,
-    /// The keys of the keymap in force, for hints.
-    pub keys: KeyNames,
+    /// The keymap in force: what keys mean, and what hints name.
+    pub keymap: crate::model::keymap::Keymap,
 }
 
 impl Default for Options {
@@ -110,7 +112,7 @@ impl Default for Options {
             full_line_cursor: false,
             export_dir: ".".into(),
             export_command: None,
-            keys: KeyNames::default(),
+            keymap: crate::model::keymap::Keymap::default(),
         }
     }
 }
@@ -147,6 +149,8 @@ pub struct AppState {
     /// The export dialog's choices last time.
     pub last_export: export::Remembered,
     pub help: Vec<HelpRow>,
+    /// The keys hints name (from the keymap in force).
+    pub keys: KeyNames,
     pub width: u16,
     pub height: u16,
     pub options: Options,
@@ -156,6 +160,8 @@ pub struct AppState {
 /// Something that happened: a key, a result of an effect, a refresh event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
+    /// A key pressed, as the keymap names it; `update` decides what it means where we are.
+    Key(crate::model::key::Key),
     Action(Action),
     Resize {
         width: u16,
@@ -233,6 +239,14 @@ pub enum Effect {
         id: EntryId,
         width: u16,
     },
+    /// Keep this full layout of an entry for the next time it is opened at this width.
+    KeepLayout {
+        id: EntryId,
+        width: u16,
+        rendered: Box<Rendered>,
+    },
+    /// Forget every kept layout (a refresh may have changed the bodies).
+    ForgetLayouts,
     SetMark {
         ids: Vec<EntryId>,
         mark: Mark,
@@ -287,7 +301,7 @@ pub enum Effect {
 
 impl AppState {
     /// The state before anything is loaded; `start` gives the effects that load it.
-    pub fn new(options: Options, help: Vec<HelpRow>, width: u16, height: u16) -> Self {
+    pub fn new(options: Options, width: u16, height: u16) -> Self {
         let mut stream = StreamView::new(EntryFilter::default(), "All entries".into());
         stream.last_visit = options.last_visit;
         let feeds = FeedsView {
@@ -312,7 +326,8 @@ impl AppState {
             undo: Vec::new(),
             now: None,
             last_export: export::Remembered::default(),
-            help,
+            help: keys::help_rows(&options.keymap),
+            keys: KeyNames::new(&options.keymap),
             width,
             height,
             options,
@@ -346,6 +361,7 @@ impl AppState {
 /// The one place behaviour lives: applies `msg` to `state`, returns the effects to run.
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
+        Msg::Key(key) => keys::on_key(state, key),
         Msg::Action(action) => {
             state.status = None;
             on_action(state, action)
@@ -385,10 +401,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             rendered,
             width,
             complete,
-        } => {
-            reader::loaded(state, *entry, rendered, width, complete);
-            Vec::new()
-        }
+        } => reader::loaded(state, *entry, rendered, width, complete),
         Msg::Text(key) => {
             state.status = None;
             prompt::on_text(state, key)
@@ -633,7 +646,7 @@ fn on_refresh(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
                     last.unwrap_or_default()
                 ))
             });
-            let mut effects = vec![Effect::LoadCounts];
+            let mut effects = vec![Effect::ForgetLayouts, Effect::LoadCounts];
             if let Some(reload) = state.stream.refresh_in_place() {
                 effects.push(reload);
             }

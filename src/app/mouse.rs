@@ -92,7 +92,7 @@ mod tests {
             last_visit: Some(visit),
             ..Options::default()
         };
-        let mut s = AppState::new(options, Vec::new(), 80, 24);
+        let mut s = AppState::new(options, 80, 24);
         let effects = s.start();
         db.run(&mut s, effects);
         assert_eq!(s.stream.divider(), Some(3));

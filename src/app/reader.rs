@@ -46,7 +46,7 @@ pub fn loaded(
     rendered: Rendered,
     width: u16,
     complete: bool,
-) {
+) -> Vec<Effect> {
     let id = entry.summary.id;
     // The entry was read from the store before the mark that opening it made (read on open)
     // came back; the stream's row has the flags as they are now.
@@ -60,7 +60,7 @@ pub fn loaded(
             .as_ref()
             .is_some_and(|r| r.entry.summary.id == id);
     if state.opening != Some(id) && !on_screen {
-        return;
+        return Vec::new();
     }
     state.opening = None;
     let scroll = if on_screen {
@@ -94,8 +94,15 @@ pub fn loaded(
             .saturating_sub(MATCH_CONTEXT)
             .min(reader.max_scroll(state.height));
     }
+    // A full layout is kept for the next time this entry is opened at this width.
+    let keep = complete.then(|| Effect::KeepLayout {
+        id,
+        width,
+        rendered: Box::new(reader.rendered.clone()),
+    });
     state.reader = Some(reader);
     state.view = View::Reader;
+    keep.into_iter().collect()
 }
 
 /// Lines kept above a match the reader jumps to.
@@ -138,7 +145,7 @@ fn jump_to_match(state: &mut AppState, forward: bool) {
         return;
     }
     let empty = reader.matches.is_empty();
-    let search = state.options.keys.aside(Action::Filter, "to search");
+    let search = state.keys.aside(Action::Filter, "to search");
     state.status = Some(Status::info(if empty {
         format!("No search in the filter to find{search}")
     } else if forward {

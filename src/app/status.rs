@@ -2,6 +2,7 @@
 //! errors), and the names of the keys that hints mention, taken from the keymap in force.
 
 use crate::model::Action;
+use crate::model::keymap::Keymap;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,34 +54,25 @@ impl std::ops::Deref for Status {
     }
 }
 
-/// The key that each action is bound to, as the keymap in force says (the runtime fills it
-/// from the config). Hints name these keys, never fixed ones; an unbound action's hint is
-/// left out.
+/// The key that each action is bound to, as the keymap in force says. Hints name these keys,
+/// never fixed ones; an unbound action's hint is left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyNames(BTreeMap<Action, String>);
 
-/// The actions hints mention, with their keys in the default keymap (a test in `tui` checks
-/// these against `config::Keymap::default()`).
-pub const HINTED: &[(Action, &str)] = &[
-    (Action::Back, "q"),
-    (Action::Cancel, "Esc"),
-    (Action::CopyLink, "y"),
-    (Action::Filter, "/"),
-    (Action::Help, "?"),
-    (Action::RefreshAll, "R"),
-    (Action::ToggleUnreadOnly, "U"),
-    (Action::Undo, "u"),
-];
-
 impl Default for KeyNames {
     fn default() -> Self {
-        Self::new(HINTED.iter().map(|&(a, k)| (a, k.to_owned())))
+        Self::new(&Keymap::default())
     }
 }
 
 impl KeyNames {
-    pub fn new(names: impl IntoIterator<Item = (Action, String)>) -> Self {
-        Self(names.into_iter().collect())
+    pub fn new(keymap: &Keymap) -> Self {
+        Self(
+            Action::ALL
+                .iter()
+                .filter_map(|&a| keymap.hint_key(a).map(|k| (a, k)))
+                .collect(),
+        )
     }
 
     /// The key `action` is bound to, if any.

@@ -1,7 +1,7 @@
 //! Builders for `update` tests: rows, entries, and a runtime stand-in that answers effects from
 //! an in-memory list the way the store would (newest first, keyset pages).
 
-use super::{AppState, Effect, HelpRow, Msg, Options, update};
+use super::{AppState, Effect, Msg, Options, update};
 use crate::model::{Counts, Cursor, Entry, EntryId, EntrySummary, FeedId, Mark, Page};
 use crate::render::Rendered;
 
@@ -167,7 +167,7 @@ impl FakeDb {
 
     /// A state of `width`×`height` with the first page loaded.
     pub fn started(&mut self, width: u16, height: u16) -> AppState {
-        let mut state = AppState::new(Options::default(), Vec::<HelpRow>::new(), width, height);
+        let mut state = AppState::new(Options::default(), width, height);
         let effects = state.start();
         self.run(&mut state, effects);
         state

@@ -14,7 +14,7 @@ fn selected_id(state: &AppState) -> i64 {
 
 #[test]
 fn start_loads_the_first_page_and_counts() {
-    let mut state = AppState::new(Options::default(), Vec::new(), 80, 24);
+    let mut state = AppState::new(Options::default(), 80, 24);
     let effects = state.start();
     assert!(matches!(
         effects[0],
@@ -238,7 +238,7 @@ fn opening_a_read_entry_does_not_mark_again_nor_when_configured_off() {
 }
 
 fn reading(lines: usize, height: u16) -> AppState {
-    let mut s = AppState::new(Options::default(), Vec::new(), 80, height);
+    let mut s = AppState::new(Options::default(), 80, height);
     s.opening = Some(EntryId(1));
     let (e, r) = entry(1, lines);
     update(
@@ -367,7 +367,7 @@ fn feed_list_opens_a_feeds_stream_and_q_goes_back_to_it() {
 
 #[test]
 fn moving_onto_a_failed_feed_shows_its_error() {
-    let mut s = AppState::new(Options::default(), Vec::new(), 80, 24);
+    let mut s = AppState::new(Options::default(), 80, 24);
     update(&mut s, act(Action::Feeds));
     update(
         &mut s,
@@ -381,7 +381,7 @@ fn moving_onto_a_failed_feed_shows_its_error() {
 
 #[test]
 fn help_opens_from_any_view_and_returns_there() {
-    let mut s = AppState::new(Options::default(), Vec::new(), 80, 24);
+    let mut s = AppState::new(Options::default(), 80, 24);
     update(&mut s, act(Action::Feeds));
     update(&mut s, act(Action::Help));
     assert_eq!(s.view, View::Help);
@@ -445,7 +445,7 @@ fn refresh_progress_and_summary_then_reload_in_place() {
 /// A run that cannot go on (the database refuses writes) ends the progress and says why.
 #[test]
 fn a_stopped_refresh_says_why_and_ends_the_progress() {
-    let mut s = AppState::new(Options::default(), Vec::new(), 80, 24);
+    let mut s = AppState::new(Options::default(), 80, 24);
     update(&mut s, Msg::Refresh(RefreshEvent::Started { total: 3 }));
     assert!(s.refresh.is_some());
     update(
@@ -463,7 +463,7 @@ fn a_stopped_refresh_says_why_and_ends_the_progress() {
 
 #[test]
 fn a_failed_effect_is_shown_and_cleared_by_the_next_key() {
-    let mut s = AppState::new(Options::default(), Vec::new(), 80, 24);
+    let mut s = AppState::new(Options::default(), 80, 24);
     update(&mut s, Msg::Failed("database t.db: disk I/O error".into()));
     assert_eq!(s.status.as_deref(), Some("database t.db: disk I/O error"));
     update(&mut s, act(Action::Down));
@@ -553,7 +553,7 @@ fn the_plain_text_fallback_is_replaced_by_the_full_layout_in_place() {
 
 #[test]
 fn the_timer_asks_for_the_feeds_that_are_due_unless_a_run_is_going() {
-    let mut s = AppState::new(Options::default(), Vec::new(), 80, 24);
+    let mut s = AppState::new(Options::default(), 80, 24);
     assert_eq!(
         update(&mut s, Msg::RefreshTimer),
         vec![Effect::Refresh(RefreshScope::Due)]
@@ -582,7 +582,7 @@ fn refresh_feed_takes_the_feed_under_the_cursor_in_each_view() {
 
 #[test]
 fn a_failing_feed_says_when_it_is_tried_next() {
-    let mut s = AppState::new(Options::default(), Vec::new(), 80, 24);
+    let mut s = AppState::new(Options::default(), 80, 24);
     update(&mut s, act(Action::Feeds));
     let mut failing = feed(2, Some("HTTP 500 Internal Server Error"));
     failing.hold_until = chrono::DateTime::from_timestamp(1_800_000_000, 0);
@@ -670,7 +670,8 @@ fn help_scrolls_and_stops_at_its_end() {
             action,
         })
         .collect();
-    let mut s = AppState::new(Options::default(), help, 80, 12);
+    let mut s = AppState::new(Options::default(), 80, 12);
+    s.help = help;
     update(&mut s, act(Action::Help));
     update(&mut s, act(Action::PageDown));
     assert_eq!(s.help_scroll, 10);
@@ -737,4 +738,29 @@ fn an_entry_opened_and_marked_read_shows_as_read_in_the_reader() {
         },
     );
     assert!(s.reader.as_ref().unwrap().entry.summary.read);
+}
+
+/// Issue #18: the layout cache follows the model's effects: a full layout shown is kept, a
+/// plain-text fallback or a late one is not, and a finished refresh forgets them all.
+#[test]
+fn full_layouts_are_kept_and_a_finished_refresh_forgets_them() {
+    let keeps = |effects: &[Effect]| {
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::KeepLayout { .. }))
+            .count()
+    };
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    update(&mut s, act(Action::Open));
+    assert_eq!(keeps(&update(&mut s, loaded(3, 10, false))), 0);
+    assert_eq!(keeps(&update(&mut s, loaded(3, 10, true))), 1);
+    assert_eq!(keeps(&update(&mut s, loaded(1, 10, true))), 0, "late");
+    let finished = update(
+        &mut s,
+        Msg::Refresh(crate::model::RefreshEvent::Finished(
+            crate::model::RefreshSummary::default(),
+        )),
+    );
+    assert!(finished.contains(&Effect::ForgetLayouts), "{finished:?}");
 }

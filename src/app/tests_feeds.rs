@@ -33,7 +33,7 @@ fn with_views() -> AppState {
         }],
         ..Options::default()
     };
-    let mut s = AppState::new(options, Vec::new(), 80, 24);
+    let mut s = AppState::new(options, 80, 24);
     update(&mut s, act(Action::Feeds));
     update(
         &mut s,
@@ -80,7 +80,7 @@ fn views_come_first_then_tags_with_their_feeds_then_untagged_ones() {
 
 #[test]
 fn without_tags_the_list_is_flat() {
-    let mut s = AppState::new(Options::default(), Vec::new(), 80, 24);
+    let mut s = AppState::new(Options::default(), 80, 24);
     update(&mut s, act(Action::Feeds));
     update(
         &mut s,

@@ -241,7 +241,7 @@ fn the_divider_stands_above_what_was_there_last_time_and_the_cursor_below_the_ne
         last_visit: Some(visit),
         ..Options::default()
     };
-    let mut s = AppState::new(options, Vec::new(), 80, 24);
+    let mut s = AppState::new(options, 80, 24);
     let effects = s.start();
     db.run(&mut s, effects);
     assert_eq!(s.stream.divider(), Some(3));
@@ -253,7 +253,6 @@ fn the_divider_stands_above_what_was_there_last_time_and_the_cursor_below_the_ne
             last_visit: Some(db.rows[0].first_seen),
             ..Options::default()
         },
-        Vec::new(),
         80,
         24,
     );
@@ -273,7 +272,7 @@ fn walking_down_below_the_divider_keeps_the_cursor_on_screen() {
         last_visit: Some(db.rows[3].first_seen),
         ..Options::default()
     };
-    let mut s = AppState::new(options, Vec::new(), 80, 24);
+    let mut s = AppState::new(options, 80, 24);
     let effects = s.start();
     db.run(&mut s, effects);
     assert_eq!(s.stream.divider(), Some(3));

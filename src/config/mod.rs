@@ -1,12 +1,11 @@
 //! The TOML config file with defaults, and where files live (XDG). Errors name the file and
 //! the key. Uses only `model`; leaf modules get plain option structs built from this.
 
-mod keymap;
 mod paths;
 pub mod retention;
 pub mod style;
 
-pub use keymap::{Keymap, Scope};
+pub use crate::model::keymap::{Keymap, Scope};
 pub use paths::Paths;
 
 use std::collections::BTreeMap;

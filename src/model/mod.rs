@@ -7,6 +7,7 @@ pub mod caught;
 mod export_format;
 pub mod hash;
 pub mod key;
+pub mod keymap;
 pub mod query;
 mod refresh;
 pub mod retention;

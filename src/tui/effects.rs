@@ -79,8 +79,8 @@ impl Executor {
     }
 
     /// Keeps a finished layout for next time.
-    pub fn remember(&mut self, id: EntryId, width: u16, rendered: &Rendered) {
-        if self.cache.insert((id, width), rendered.clone()).is_none() {
+    fn remember(&mut self, id: EntryId, width: u16, rendered: Rendered) {
+        if self.cache.insert((id, width), rendered).is_none() {
             self.order.push_back((id, width));
             if self.order.len() > CACHE_SIZE {
                 if let Some(old) = self.order.pop_front() {
@@ -91,7 +91,7 @@ impl Executor {
     }
 
     /// Forgets every layout (bodies may have changed in a refresh).
-    pub fn forget_layouts(&mut self) {
+    fn forget_layouts(&mut self) {
         self.cache.clear();
         self.order.clear();
     }
@@ -133,6 +133,18 @@ impl Executor {
                 Ok(None) => Ok(Msg::Failed(format!("entry {} is gone", id.0))),
                 Err(e) => Err(e),
             },
+            Effect::KeepLayout {
+                id,
+                width,
+                rendered,
+            } => {
+                self.remember(id, width, *rendered);
+                return None;
+            }
+            Effect::ForgetLayouts => {
+                self.forget_layouts();
+                return None;
+            }
             Effect::SetMark { ids, mark } => return Some(self.set_mark(ids, mark, true)),
             Effect::UndoMark { ids, mark } => return Some(self.set_mark(ids, mark, false)),
             Effect::MarkMatching {

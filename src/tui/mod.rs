@@ -68,9 +68,9 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         opts.fetcher.clone(),
         opts.links.clone(),
     );
-    executor.keys = keys::key_names(&opts.keymap);
+    executor.keys = app::KeyNames::new(&opts.keymap);
     let first = std::iter::once(Msg::Tick(chrono::Utc::now())).chain(refused);
-    let mut rt = runtime::Runtime::new(state, executor, opts.keymap.clone(), first);
+    let mut rt = runtime::Runtime::new(state, executor, first);
     let mut timers = timers::Timers::new(opts.refresh_every);
     if opts.refresh_on_start {
         let _ = cmd_tx.send(RefreshCmd::Now(RefreshScope::All));
@@ -155,12 +155,7 @@ fn enter_ui(
     let (guard, screen) =
         terminal::Guard::enter(opts.ui.mouse).context("setting up the terminal")?;
     let (width, height) = crossterm::terminal::size().context("reading the terminal size")?;
-    let state = AppState::new(
-        app_options(opts, last_visit),
-        keys::help_rows(&opts.keymap),
-        width,
-        height,
-    );
+    let state = AppState::new(app_options(opts, last_visit), width, height);
     Ok((guard, screen, state))
 }
 
@@ -217,7 +212,7 @@ fn app_options(
         full_line_cursor: opts.ui.full_line_cursor,
         export_dir: opts.export_dir.clone(),
         export_command: opts.links.export_command.first().cloned(),
-        keys: keys::key_names(&opts.keymap),
+        keymap: opts.keymap.clone(),
     }
 }
 

@@ -12,13 +12,11 @@ use super::effects::Executor;
 use super::jobs::{Accepted, JobEvent};
 use super::keys;
 use crate::app::{self, AppState, Msg};
-use crate::config::Keymap;
 use crate::model::RefreshEvent;
 
 pub struct Runtime {
     pub state: AppState,
     pub executor: Executor,
-    keymap: Keymap,
     pending: VecDeque<Msg>,
     /// `PRAGMA data_version` when last looked at (another connection's commit changes it).
     seen_version: i64,
@@ -28,17 +26,11 @@ pub struct Runtime {
 
 impl Runtime {
     /// Starts the model (its first effects carried out at once) with `first` messages queued.
-    pub fn new(
-        state: AppState,
-        executor: Executor,
-        keymap: Keymap,
-        first: impl IntoIterator<Item = Msg>,
-    ) -> Self {
+    pub fn new(state: AppState, executor: Executor, first: impl IntoIterator<Item = Msg>) -> Self {
         let seen_version = executor.store.data_version().unwrap_or(0);
         let mut rt = Self {
             state,
             executor,
-            keymap,
             pending: first.into_iter().collect(),
             seen_version,
             dirty: true,
@@ -52,30 +44,18 @@ impl Runtime {
     pub fn dispatch(&mut self) {
         while let Some(msg) = self.pending.pop_front() {
             self.dirty = true;
-            // The layout cache follows what the messages say.
-            match &msg {
-                Msg::EntryLoaded {
-                    entry,
-                    rendered,
-                    width,
-                    complete: true,
-                } => self.executor.remember(entry.summary.id, *width, rendered),
-                Msg::Refresh(RefreshEvent::Finished(_)) => self.executor.forget_layouts(),
-                _ => {}
-            }
             let effects = app::update(&mut self.state, msg);
             self.run_effects(effects);
         }
     }
 
-    /// A terminal event. The messages before it are dispatched first: an earlier key of the
-    /// same burst may have opened the filter line, which changes what this one means.
+    /// A terminal event. A key goes to the model as the keymap names it: what it means (an
+    /// action, or text when an earlier key of the same burst opened the filter line) is for
+    /// `update` to say, in order.
     pub fn input(&mut self, event: &Event) {
-        self.dispatch();
         match *event {
             Event::Key(key) if key.kind != KeyEventKind::Release => {
-                let msgs = keys::messages_for(&self.keymap, &self.state, &key);
-                self.pending.extend(msgs);
+                self.pending.extend(keys::key_of(&key).map(Msg::Key));
             }
             Event::Resize(width, height) => self.pending.push_back(Msg::Resize { width, height }),
             Event::Mouse(mouse) => self.pending.extend(keys::mouse_message(mouse)),
@@ -235,8 +215,8 @@ mod tests {
             fetcher,
             super::super::LinkSettings::default(),
         );
-        let state = AppState::new(app::Options::default(), Vec::new(), 80, 24);
-        let mut rt = Runtime::new(state, executor, Keymap::default(), []);
+        let state = AppState::new(app::Options::default(), 80, 24);
+        let mut rt = Runtime::new(state, executor, []);
         rt.dispatch();
         assert!(screen(&rt).contains("No entries yet"), "{}", screen(&rt));
 

@@ -136,11 +136,11 @@ fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
             let (text, style) = export::hints(prompt);
             buf.set_string(area.x, area.y, fit(&text, width), style);
         } else {
-            prompt_line(buf, area, prompt, &state.options.keys);
+            prompt_line(buf, area, prompt, &state.keys);
         }
         return;
     }
-    let keys = &state.options.keys;
+    let keys = &state.keys;
     let hints: Vec<String> = [
         keys.hint(Action::Help, "help"),
         keys.hint(Action::Back, "quit"),

@@ -16,7 +16,7 @@ const DIVIDER: &str = " new since your last visit ";
 pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
     let stream = &state.stream;
     if stream.rows.is_empty() {
-        let keys = &state.options.keys;
+        let keys = &state.keys;
         // Hints name the keys of the keymap in force, and leave out an action with none.
         let hints = |parts: &[Option<String>]| {
             let parts: Vec<&str> = parts.iter().flatten().map(String::as_str).collect();

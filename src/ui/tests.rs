@@ -201,7 +201,8 @@ fn help_80x24() {
             action,
         })
         .collect();
-    let mut s = AppState::new(crate::app::Options::default(), help, 80, 24);
+    let mut s = AppState::new(crate::app::Options::default(), 80, 24);
+    s.help = help;
     update(&mut s, Msg::Action(Action::Help));
     insta::assert_snapshot!(render(&s).backend());
 }
@@ -229,7 +230,7 @@ fn busy_state(width: u16, height: u16) -> AppState {
         last_visit: Some(visit),
         ..crate::app::Options::default()
     };
-    let mut s = AppState::new(options, Vec::new(), width, height);
+    let mut s = AppState::new(options, width, height);
     let effects = s.start();
     db.run(&mut s, effects);
     let now = db.rows[0].published + chrono::Duration::minutes(90);
@@ -326,7 +327,7 @@ fn grouped_feeds(width: u16, height: u16) -> AppState {
         }],
         ..crate::app::Options::default()
     };
-    let mut s = AppState::new(options, Vec::new(), width, height);
+    let mut s = AppState::new(options, width, height);
     let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
     update(&mut s, Msg::Tick(now));
     update(&mut s, Msg::Action(Action::Feeds));

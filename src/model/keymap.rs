@@ -1,4 +1,5 @@
-//! The keymap: the default bindings, and the `[keys]` tables of the config that change them.
+//! The keymap, as data: the default bindings, and the `[keys]` tables of the config that change
+//! them (`config` reads them; `app` looks keys up in it).
 //! `[keys]` binds a key in every view, `[keys.stream]`, `[keys.feeds]`, `[keys.reader]` and
 //! `[keys.help]` in one view; a view's own binding wins. `"none"` unbinds a key.
 
@@ -151,6 +152,18 @@ impl Keymap {
                 .map(|((scope, key), _)| format!("{key} ({})", scope.name())),
         );
         out
+    }
+
+    /// The key a hint names for `action`: its first key bound in every view, else its first
+    /// key bound in one view; `None` when nothing is bound to it.
+    pub fn hint_key(&self, action: Action) -> Option<String> {
+        let keys = self.keys_for(action);
+        let key = keys.iter().find(|k| !k.ends_with(')')).or(keys.first())?;
+        Some(
+            key.split_once(" (")
+                .map_or(key.as_str(), |(k, _)| k)
+                .to_owned(),
+        )
     }
 
     /// Applies the `[keys]` tables of a config: `(scope, key text, action name)`; errors name
