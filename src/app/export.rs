@@ -6,8 +6,9 @@
 //! remembered for the next `e`.
 
 use super::Status;
+use super::modal::{Line, Modal};
 use super::prompt::TextKey;
-use super::{AppState, Effect, PromptKind, View, prompt};
+use super::{AppState, Effect, View};
 use crate::model::ExportFormat as Format;
 use crate::model::{EntryFilter, EntryId};
 
@@ -42,11 +43,11 @@ pub enum Field {
     Format,
     Bodies,
     To,
-    /// The file name (the prompt's text), when exporting to a file.
+    /// The file name, when exporting to a file.
     Name,
 }
 
-/// The export dialog; the file name is the prompt's text.
+/// The export dialog.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dialog {
     pub target: Target,
@@ -56,6 +57,10 @@ pub struct Dialog {
     pub bodies: bool,
     pub to: To,
     pub field: Field,
+    /// Where the export goes when `to` is a file.
+    pub name: Line,
+    /// Why the last `Enter` was refused.
+    pub error: Option<String>,
 }
 
 /// The choices of the last export, offered again.
@@ -165,35 +170,46 @@ pub fn ask(state: &mut AppState) {
         bodies: last.bodies,
         to,
         field: Field::Format,
+        name: Line::new(name),
+        error: None,
     };
-    prompt::ask(state, PromptKind::Export(Box::new(dialog)), name);
+    state.modal = Some(Modal::Export(Box::new(dialog)));
 }
 
-/// A key in the dialog. `None`: the key edits the file name like any typed line.
-pub fn on_key(state: &mut AppState, key: TextKey) -> Option<Vec<Effect>> {
+/// A key in the dialog: Up, Down and Tab move between its lines, Left and Right (or Space)
+/// change the one in focus, typing edits the file name, Enter exports, Esc closes it.
+pub fn on_key(state: &mut AppState, key: TextKey) -> Vec<Effect> {
     let has_command = state.options.export_command.is_some();
-    let prompt = state.prompt.as_mut()?;
-    let PromptKind::Export(dialog) = &mut prompt.kind else {
-        return None;
+    let Some(Modal::Export(dialog)) = &mut state.modal else {
+        return Vec::new();
     };
-    let on_name = dialog.field == Field::Name;
+    dialog.error = None;
     let forward = match key {
         TextKey::Down | TextKey::Tab => {
             dialog.step_field(true);
-            return Some(Vec::new());
+            return Vec::new();
         }
         TextKey::Up | TextKey::BackTab => {
             dialog.step_field(false);
-            return Some(Vec::new());
+            return Vec::new();
         }
-        TextKey::Enter => return Some(apply(state)),
-        _ if on_name => {
-            return None;
+        TextKey::Enter => return apply(state),
+        TextKey::Esc => {
+            state.modal = None;
+            return Vec::new();
+        }
+        _ if dialog.field == Field::Name => {
+            // A known ending typed sets the format.
+            if dialog.name.edit(key)
+                && let Some(format) = extension(&dialog.name.text).and_then(Format::from_name)
+            {
+                dialog.format = format;
+            }
+            return Vec::new();
         }
         TextKey::Right | TextKey::Char(' ') => true,
         TextKey::Left => false,
-        TextKey::Esc => return None,
-        _ => return Some(Vec::new()),
+        _ => return Vec::new(),
     };
     match dialog.field {
         Field::Format => {
@@ -206,8 +222,7 @@ pub fn on_key(state: &mut AppState, key: TextKey) -> Option<Vec<Effect>> {
                 (i + n - 1) % n
             }];
             let ext = dialog.format.name();
-            prompt.text = with_extension(&prompt.text, ext);
-            prompt.cursor = prompt.text.len();
+            dialog.name = Line::new(with_extension(&dialog.name.text, ext));
         }
         Field::Bodies => dialog.bodies = !dialog.bodies,
         Field::To => {
@@ -225,20 +240,7 @@ pub fn on_key(state: &mut AppState, key: TextKey) -> Option<Vec<Effect>> {
         }
         Field::Name => {}
     }
-    Some(Vec::new())
-}
-
-/// After the file name changed: a known ending sets the format.
-pub fn name_edited(state: &mut AppState) {
-    let Some(prompt) = state.prompt.as_mut() else {
-        return;
-    };
-    let PromptKind::Export(dialog) = &mut prompt.kind else {
-        return;
-    };
-    if let Some(format) = extension(&prompt.text).and_then(Format::from_name) {
-        dialog.format = format;
-    }
+    Vec::new()
 }
 
 /// The ending of a file name, if it has one.
@@ -263,24 +265,22 @@ fn with_extension(name: &str, ext: &str) -> String {
 
 /// `Enter`: exports, or says why not.
 fn apply(state: &mut AppState) -> Vec<Effect> {
-    let Some(prompt) = state.prompt.as_mut() else {
+    let Some(Modal::Export(dialog)) = &mut state.modal else {
         return Vec::new();
     };
-    let PromptKind::Export(dialog) = &prompt.kind else {
+    let name = dialog.name.text.trim().to_owned();
+    if dialog.to == To::File && (name.is_empty() || name.ends_with('/')) {
+        dialog.error = Some("Give the file a name".into());
+        return Vec::new();
+    }
+    let Some(Modal::Export(dialog)) = state.modal.take() else {
         return Vec::new();
     };
-    let dialog = (**dialog).clone();
-    let name = prompt.text.trim().to_owned();
     let destination = match dialog.to {
-        To::File if name.is_empty() || name.ends_with('/') => {
-            prompt.error = Some("Give the file a name".into());
-            return Vec::new();
-        }
         To::File => Destination::File(name.clone()),
         To::Clipboard => Destination::Clipboard,
         To::Command => Destination::Command,
     };
-    state.prompt = None;
     state.last_export = Remembered {
         format: dialog.format,
         bodies: dialog.bodies,
@@ -312,10 +312,7 @@ mod tests {
     }
 
     fn dialog(s: &AppState) -> &Dialog {
-        match &s.prompt.as_ref().unwrap().kind {
-            PromptKind::Export(d) => d,
-            other => panic!("no dialog: {other:?}"),
-        }
+        s.export_dialog().expect("the dialog open")
     }
 
     fn started_at(db: &mut FakeDb) -> AppState {
@@ -337,8 +334,10 @@ mod tests {
         db.send(&mut s, Msg::Action(Action::ToggleSelect));
         update(&mut s, Msg::Action(Action::Export));
         assert_eq!(dialog(&s).heading(), "Export 2 entries");
-        let p = s.prompt.as_ref().unwrap();
-        assert_eq!(p.text, "/home/u/exports/tidings-20231114-2213.md");
+        assert_eq!(
+            dialog(&s).name.text,
+            "/home/u/exports/tidings-20231114-2213.md"
+        );
         assert_eq!(
             key(&mut s, TextKey::Enter),
             vec![Effect::Export {
@@ -348,7 +347,7 @@ mod tests {
                 destination: Destination::File("/home/u/exports/tidings-20231114-2213.md".into()),
             }]
         );
-        assert!(s.prompt.is_none());
+        assert!(s.modal.is_none());
     }
 
     /// Issue #18: an export runs in the background; while it does, Esc stops it (before it
@@ -417,7 +416,7 @@ mod tests {
         key(&mut s, TextKey::Right);
         key(&mut s, TextKey::Right);
         assert_eq!(dialog(&s).format, Format::Html);
-        assert!(s.prompt.as_ref().unwrap().text.ends_with("-2213.html"));
+        assert!(dialog(&s).name.text.ends_with("-2213.html"));
         key(&mut s, TextKey::Left);
         assert_eq!(dialog(&s).format, Format::Text);
         // To the name, and type another ending.
@@ -458,9 +457,9 @@ mod tests {
         key(&mut s, TextKey::Right);
         assert_eq!(dialog(&s).to, To::Command);
         // Letters on a choice do nothing (they are not typed into a hidden name).
-        let name = s.prompt.as_ref().unwrap().text.clone();
+        let name = dialog(&s).name.text.clone();
         key(&mut s, TextKey::Char('x'));
-        assert_eq!(s.prompt.as_ref().unwrap().text, name);
+        assert_eq!(dialog(&s).name.text, name);
         assert_eq!(
             key(&mut s, TextKey::Enter),
             vec![Effect::Export {
@@ -495,12 +494,9 @@ mod tests {
         key(&mut s, TextKey::BackTab);
         key(&mut s, TextKey::Clear);
         assert!(key(&mut s, TextKey::Enter).is_empty());
-        assert_eq!(
-            s.prompt.as_ref().unwrap().error.as_deref(),
-            Some("Give the file a name")
-        );
+        assert_eq!(dialog(&s).error.as_deref(), Some("Give the file a name"));
         assert!(key(&mut s, TextKey::Esc).is_empty());
-        assert!(s.prompt.is_none());
+        assert!(s.modal.is_none());
     }
 
     #[test]

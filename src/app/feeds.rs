@@ -208,7 +208,9 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             };
             let (id, title) = (feed.id, feed.title.clone());
             match action {
-                A::RemoveFeed => state.confirm = Some(Confirm::RemoveFeed { id, title }),
+                A::RemoveFeed => {
+                    state.modal = Some(super::Modal::Confirm(Confirm::RemoveFeed { id, title }));
+                }
                 A::RenameFeed => prompt::ask(state, PromptKind::Rename(id), title),
                 _ => {
                     let tags = feed.tags.join(" ");

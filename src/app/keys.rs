@@ -7,13 +7,15 @@ use crate::model::Action;
 use crate::model::key::{Key, KeyCode};
 use crate::model::keymap::{Keymap, Scope};
 
-/// The keymap's views for the screen in front.
-pub fn scope(view: View) -> Scope {
-    match view {
+/// The keymap's view for the screen in front.
+pub fn scope(state: &AppState) -> Scope {
+    if state.help_scroll().is_some() {
+        return Scope::Help;
+    }
+    match state.view {
         View::Stream => Scope::Stream,
         View::Feeds => Scope::Feeds,
         View::Reader | View::Links => Scope::Reader,
-        View::Help => Scope::Help,
     }
 }
 
@@ -44,7 +46,7 @@ fn meaning(state: &AppState, key: Key) -> Option<Msg> {
     state
         .options
         .keymap
-        .action(scope(state.view), key)
+        .action(scope(state), key)
         .map(Msg::Action)
 }
 
@@ -135,7 +137,7 @@ mod tests {
     #[test]
     fn keys_are_text_while_the_filter_line_is_open() {
         let mut s = state(View::Stream);
-        s.prompt = Some(Prompt::default());
+        s.modal = Some(crate::app::Modal::Prompt(Prompt::default()));
         assert_eq!(
             meaning(&s, Key::char('q')),
             Some(Msg::Text(TextKey::Char('q')))
@@ -158,7 +160,7 @@ mod tests {
         let mut s = state(View::Stream);
         on_key(&mut s, Key::char('/'));
         on_key(&mut s, Key::char('q'));
-        assert_eq!(s.prompt.as_ref().map(|p| p.text.as_str()), Some("q"));
+        assert_eq!(s.prompt().map(|p| p.line.text.as_str()), Some("q"));
         assert!(!s.quit);
     }
 

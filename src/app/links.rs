@@ -94,7 +94,6 @@ fn link_in_front(state: &AppState) -> Option<String> {
             let feed = state.feeds.selected()?;
             Some(feed.site_url.clone().unwrap_or_else(|| feed.url.clone()))
         }
-        View::Help => None,
     }
 }
 

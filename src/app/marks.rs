@@ -177,21 +177,28 @@ pub fn clear_selection(state: &mut AppState) -> bool {
     had
 }
 
+/// The flag a toggle key flips.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    Read,
+    Starred,
+}
+
 /// `r` / `s` on the stream: the selection if there is one, else the row under the cursor.
 /// On several entries the mark goes one way: read if any of them is unread (starred if any is
 /// not starred), else the other way.
-pub fn toggle_on_stream(state: &mut AppState, read: bool) -> Vec<Effect> {
+pub fn toggle_on_stream(state: &mut AppState, flag: Flag) -> Vec<Effect> {
     let stream = &state.stream;
     if stream.selection.is_empty() {
         return stream
             .selected()
-            .map(|r| toggle(std::slice::from_ref(r), read))
+            .map(|r| toggle(std::slice::from_ref(r), flag))
             .into_iter()
             .collect();
     }
     let rows: Vec<EntrySummary> = stream.selected_rows().cloned().collect();
     if stream.selection.all {
-        let mark = choose(&rows, read);
+        let mark = choose(&rows, flag);
         return vec![Effect::MarkMatching {
             filter: stream.filter.clone(),
             mark,
@@ -202,42 +209,39 @@ pub fn toggle_on_stream(state: &mut AppState, read: bool) -> Vec<Effect> {
     ids.extend(rows.iter().map(|r| r.id));
     vec![Effect::SetMark {
         ids: ids.into_iter().collect(),
-        mark: choose(&rows, read),
+        mark: choose(&rows, flag),
     }]
 }
 
-/// The effect that toggles read (or starred) on `rows`.
-pub fn toggle(rows: &[EntrySummary], read: bool) -> Effect {
+/// The effect that toggles `flag` on `rows`.
+pub fn toggle(rows: &[EntrySummary], flag: Flag) -> Effect {
     Effect::SetMark {
         ids: rows.iter().map(|r| r.id).collect(),
-        mark: choose(rows, read),
+        mark: choose(rows, flag),
     }
 }
 
-fn choose(rows: &[EntrySummary], read: bool) -> Mark {
-    match (
-        read,
-        rows.iter().any(|r| !r.read),
-        rows.iter().any(|r| !r.starred),
-    ) {
-        (true, true, _) => Mark::Read,
-        (true, false, _) => Mark::Unread,
-        (false, _, true) => Mark::Star,
-        (false, _, false) => Mark::Unstar,
+/// Which way a toggle goes: on if any of `rows` lacks the flag, else off.
+fn choose(rows: &[EntrySummary], flag: Flag) -> Mark {
+    match flag {
+        Flag::Read if rows.iter().any(|r| !r.read) => Mark::Read,
+        Flag::Read => Mark::Unread,
+        Flag::Starred if rows.iter().any(|r| !r.starred) => Mark::Star,
+        Flag::Starred => Mark::Unstar,
     }
 }
 
 /// `A`: asks before marking the whole view read.
 pub fn ask_mark_all(state: &mut AppState) {
-    state.confirm = Some(Confirm::MarkAllRead {
+    state.modal = Some(super::Modal::Confirm(Confirm::MarkAllRead {
         filter: state.stream.filter.clone(),
         title: state.stream.title.clone(),
-    });
+    }));
 }
 
 /// The user answered a question.
 pub fn answer(state: &mut AppState, yes: bool) -> Vec<Effect> {
-    let Some(question) = state.confirm.take() else {
+    let Some(super::Modal::Confirm(question)) = state.modal.take() else {
         return Vec::new();
     };
     if !yes {

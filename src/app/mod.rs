@@ -7,6 +7,7 @@ mod feeds;
 mod keys;
 mod links;
 mod marks;
+mod modal;
 mod mouse;
 mod prompt;
 mod reader;
@@ -24,6 +25,7 @@ pub use feeds::{FeedsView, Item as FeedsItem, SavedView};
 pub use keys::help_rows;
 pub use links::{LinkRow, LinksView, rows as link_rows};
 pub use marks::{Confirm, MarkChange, Selection, UNDO_DEPTH};
+pub use modal::{Line, Modal};
 pub use prompt::{Prompt, PromptKind, TextKey};
 pub use reader::ReaderView;
 pub use status::{KeyNames, Status, StatusKind};
@@ -53,7 +55,6 @@ pub enum View {
     Reader,
     /// The open entry's links, to pick one.
     Links,
-    Help,
 }
 
 /// Refresh progress for the status line.
@@ -121,10 +122,8 @@ impl Default for Options {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppState {
     pub view: View,
-    /// Where `Back` from the help screen returns to.
-    pub help_return: View,
-    /// The first help line on screen.
-    pub help_scroll: usize,
+    /// What takes the keys in front of the view, if anything.
+    pub modal: Option<Modal>,
     pub stream: StreamView,
     pub feeds: FeedsView,
     pub reader: Option<ReaderView>,
@@ -138,10 +137,6 @@ pub struct AppState {
     pub job: Option<JobProgress>,
     /// A one-line message for the status line (errors, results); cleared by the next key.
     pub status: Option<Status>,
-    /// The filter line, while it is being typed.
-    pub prompt: Option<Prompt>,
-    /// A question waiting for `y`.
-    pub confirm: Option<Confirm>,
     /// Mark changes that `u` takes back, the latest last.
     pub undo: Vec<MarkChange>,
     /// The time of the last `Msg::Tick`, for relative dates.
@@ -310,8 +305,7 @@ impl AppState {
         };
         Self {
             view: View::Stream,
-            help_return: View::Stream,
-            help_scroll: 0,
+            modal: None,
             stream,
             feeds,
             reader: None,
@@ -321,8 +315,6 @@ impl AppState {
             refresh: None,
             job: None,
             status: None,
-            prompt: None,
-            confirm: None,
             undo: Vec::new(),
             now: None,
             last_export: export::Remembered::default(),
@@ -345,9 +337,41 @@ impl AppState {
         usize::from(self.height.saturating_sub(2)).max(1)
     }
 
-    /// Whether keys are text for the filter line or a question, not actions.
+    /// Whether keys are text (a line typed, a dialog, a question), not the keymap's actions.
     pub fn takes_text(&self) -> bool {
-        self.prompt.is_some() || self.confirm.is_some()
+        self.modal.as_ref().is_some_and(Modal::takes_text)
+    }
+
+    /// The line being typed, if one is open.
+    pub fn prompt(&self) -> Option<&Prompt> {
+        match &self.modal {
+            Some(Modal::Prompt(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The export dialog, if it is open.
+    pub fn export_dialog(&self) -> Option<&ExportDialog> {
+        match &self.modal {
+            Some(Modal::Export(d)) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The question waiting for an answer, if any.
+    pub fn confirm(&self) -> Option<&Confirm> {
+        match &self.modal {
+            Some(Modal::Confirm(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The help screen's first line on screen, while it is open.
+    pub fn help_scroll(&self) -> Option<usize> {
+        match self.modal {
+            Some(Modal::Help { scroll }) => Some(scroll),
+            _ => None,
+        }
     }
 
     /// The column width the reader lays text out at.
@@ -479,30 +503,12 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.status = Some(Status::info("Export cancelled; nothing was written"));
             vec![Effect::CancelJob(Job::Export)]
         }
-        (View::Help, Action::Back | Action::Cancel | Action::Help) => {
-            state.view = state.help_return;
+        (_, action) if state.help_scroll().is_some() => {
+            on_help(state, action);
             Vec::new()
         }
-        (View::Help, action) => {
-            let page = state.list_height();
-            let max = state.help.len().saturating_sub(page);
-            let s = &mut state.help_scroll;
-            *s = match action {
-                Action::Down => *s + 1,
-                Action::Up => s.saturating_sub(1),
-                Action::PageDown => *s + page,
-                Action::PageUp => s.saturating_sub(page),
-                Action::Top => 0,
-                Action::Bottom => max,
-                _ => *s,
-            }
-            .min(max);
-            Vec::new()
-        }
-        (view, Action::Help) => {
-            state.help_return = view;
-            state.help_scroll = 0;
-            state.view = View::Help;
+        (_, Action::Help) => {
+            state.modal = Some(Modal::Help { scroll: 0 });
             Vec::new()
         }
         (_, Action::Undo) => marks::undo(state),
@@ -520,7 +526,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                     .reader
                     .as_ref()
                     .map(|r| (r.entry.summary.feed_id, r.entry.summary.feed_title.clone())),
-                _ => state
+                View::Stream => state
                     .stream
                     .selected()
                     .map(|r| (r.feed_id, r.feed_title.clone())),
@@ -541,6 +547,29 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         (View::Reader, action) => reader::on_action(state, action),
         (View::Links, action) => links::on_action(state, action),
     }
+}
+
+/// A key on the help screen: it scrolls; `Back`, `Esc` and the help key close it.
+fn on_help(state: &mut AppState, action: Action) {
+    let page = state.list_height();
+    let max = state.help.len().saturating_sub(page);
+    let Some(Modal::Help { scroll }) = &mut state.modal else {
+        return;
+    };
+    *scroll = match action {
+        Action::Back | Action::Cancel | Action::Help => {
+            state.modal = None;
+            return;
+        }
+        Action::Down => *scroll + 1,
+        Action::Up => scroll.saturating_sub(1),
+        Action::PageDown => *scroll + page,
+        Action::PageUp => scroll.saturating_sub(page),
+        Action::Top => 0,
+        Action::Bottom => max,
+        _ => *scroll,
+    }
+    .min(max);
 }
 
 fn quit(state: &mut AppState) -> Vec<Effect> {

@@ -56,7 +56,7 @@ pub fn click(state: &mut AppState, row: u16) -> Vec<Effect> {
             feeds.cursor = index;
             Vec::new()
         }
-        View::Reader | View::Links | View::Help => Vec::new(),
+        View::Reader | View::Links => Vec::new(),
     }
 }
 

@@ -1,8 +1,9 @@
 //! The line at the bottom where text is typed: the filter (`/`: `Enter` applies it, `Esc`
-//! clears it), a feed's URL, a feed's new title or its tags; and the answers to yes/no
-//! questions. While either is open, keys are text (`Msg::Text`) instead of actions.
+//! clears it), a feed's URL, a feed's new title or its tags; and where text keys go while a
+//! modal that takes text (this line, the export dialog, a question) is open.
 
 use super::Status;
+use super::modal::{Line, Modal};
 use super::{AppState, Effect, View, marks};
 use crate::model::FeedId;
 use crate::model::query::{self, Query};
@@ -18,8 +19,6 @@ pub enum PromptKind {
     Rename(FeedId),
     /// Tags for this feed, separated by spaces or commas.
     Tags(FeedId),
-    /// The export dialog (its file name is the text).
-    Export(Box<super::export::Dialog>),
 }
 
 impl PromptKind {
@@ -30,7 +29,6 @@ impl PromptKind {
             PromptKind::AddFeed => "Subscribe to (URL): ",
             PromptKind::Rename(_) => "Title (empty: the feed's own): ",
             PromptKind::Tags(_) => "Tags: ",
-            PromptKind::Export(_) => "Name: ",
         }
     }
 }
@@ -58,19 +56,14 @@ pub enum TextKey {
     BackTab,
 }
 
-/// The line being edited.
+/// The line being edited, and what for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Prompt {
     pub kind: PromptKind,
-    pub text: String,
-    /// Byte offset of the cursor in `text` (always on a char boundary).
-    pub cursor: usize,
+    pub line: Line,
     /// Why the last `Enter` was refused.
     pub error: Option<String>,
 }
-
-/// Longest filter accepted, in bytes.
-const MAX_TEXT: usize = 1000;
 
 /// `/`: opens the filter line with the current filter in it, ready for one more term.
 pub fn open(state: &mut AppState) {
@@ -78,103 +71,54 @@ pub fn open(state: &mut AppState) {
     if !text.is_empty() {
         text.push(' ');
     }
-    let cursor = text.len();
     state.view = View::Stream;
-    state.prompt = Some(Prompt {
-        kind: PromptKind::Filter,
-        text,
-        cursor,
-        error: None,
-    });
+    ask(state, PromptKind::Filter, text);
 }
 
 /// Opens the line for `kind`, starting with `text`.
 pub fn ask(state: &mut AppState, kind: PromptKind, text: String) {
-    let cursor = text.len();
-    state.prompt = Some(Prompt {
+    state.modal = Some(Modal::Prompt(Prompt {
         kind,
-        text,
-        cursor,
+        line: Line::new(text),
         error: None,
-    });
+    }));
 }
 
-/// A key while the filter line or a question is open.
+/// A key while a modal that takes text is open.
 pub fn on_text(state: &mut AppState, key: TextKey) -> Vec<Effect> {
-    if state.confirm.is_some() {
-        let yes = matches!(key, TextKey::Char('y' | 'Y'));
-        return marks::answer(state, yes);
-    }
-    if let Some(prompt) = &mut state.prompt {
-        prompt.error = None;
-    }
-    if let Some(effects) = super::export::on_key(state, key) {
-        return effects;
-    }
-    let Some(prompt) = &mut state.prompt else {
-        return Vec::new();
-    };
-    let exporting = matches!(prompt.kind, PromptKind::Export(_));
-    match key {
-        TextKey::Char(c) if !c.is_control() && prompt.text.len() < MAX_TEXT => {
-            prompt.text.insert(prompt.cursor, c);
-            prompt.cursor += c.len_utf8();
+    match &mut state.modal {
+        Some(Modal::Confirm(_)) => {
+            let yes = matches!(key, TextKey::Char('y' | 'Y'));
+            marks::answer(state, yes)
         }
-        // Control characters, and the dialog keys (`export::on_key` takes them).
-        TextKey::Char(_) | TextKey::Up | TextKey::Down | TextKey::Tab | TextKey::BackTab => {}
-        TextKey::Backspace => {
-            if let Some(c) = prompt.text[..prompt.cursor].chars().next_back() {
-                prompt.cursor -= c.len_utf8();
-                prompt.text.remove(prompt.cursor);
+        Some(Modal::Export(_)) => super::export::on_key(state, key),
+        Some(Modal::Prompt(prompt)) => {
+            prompt.error = None;
+            match key {
+                TextKey::Enter => apply(state),
+                TextKey::Esc => {
+                    let closed = state.modal.take();
+                    if matches!(closed, Some(Modal::Prompt(p)) if p.kind == PromptKind::Filter) {
+                        return set_query(state, Query::default());
+                    }
+                    Vec::new()
+                }
+                key => {
+                    prompt.line.edit(key);
+                    Vec::new()
+                }
             }
         }
-        TextKey::Delete => {
-            if prompt.cursor < prompt.text.len() {
-                prompt.text.remove(prompt.cursor);
-            }
-        }
-        TextKey::Left => {
-            if let Some(c) = prompt.text[..prompt.cursor].chars().next_back() {
-                prompt.cursor -= c.len_utf8();
-            }
-        }
-        TextKey::Right => {
-            if let Some(c) = prompt.text[prompt.cursor..].chars().next() {
-                prompt.cursor += c.len_utf8();
-            }
-        }
-        TextKey::Home => prompt.cursor = 0,
-        TextKey::End => prompt.cursor = prompt.text.len(),
-        TextKey::Clear => {
-            prompt.text.clear();
-            prompt.cursor = 0;
-        }
-        TextKey::DeleteWord => {
-            let before = prompt.text[..prompt.cursor].trim_end();
-            let start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
-            prompt.text.replace_range(start..prompt.cursor, "");
-            prompt.cursor = start;
-        }
-        TextKey::Enter => return apply(state),
-        TextKey::Esc => {
-            let kind = state.prompt.take().map(|p| p.kind);
-            if kind == Some(PromptKind::Filter) {
-                return set_query(state, Query::default());
-            }
-        }
+        Some(Modal::Help { .. }) | None => Vec::new(),
     }
-    if exporting {
-        super::export::name_edited(state);
-    }
-    Vec::new()
 }
 
 /// `Enter`: does what the line was for, or says why it cannot.
 fn apply(state: &mut AppState) -> Vec<Effect> {
-    let Some(prompt) = &mut state.prompt else {
+    let Some(Modal::Prompt(prompt)) = &mut state.modal else {
         return Vec::new();
     };
-    let text = prompt.text.trim().to_owned();
+    let text = prompt.line.text.trim().to_owned();
     match prompt.kind {
         PromptKind::Filter => {}
         PromptKind::AddFeed if text.is_empty() => {
@@ -182,19 +126,17 @@ fn apply(state: &mut AppState) -> Vec<Effect> {
             return Vec::new();
         }
         PromptKind::AddFeed => {
-            state.prompt = None;
+            state.modal = None;
             state.status = Some(Status::info(format!("Subscribing to {text}…")));
             return vec![Effect::AddFeed { url: text }];
         }
         PromptKind::Rename(id) => {
-            state.prompt = None;
+            state.modal = None;
             let title = (!text.is_empty()).then_some(text);
             return vec![Effect::RenameFeed { id, title }];
         }
-        // The dialog takes its own Enter (`export::on_key`).
-        PromptKind::Export(_) => return Vec::new(),
         PromptKind::Tags(id) => {
-            state.prompt = None;
+            state.modal = None;
             let mut tags: Vec<String> = text
                 .split(|c: char| c.is_whitespace() || c == ',')
                 .filter(|t| !t.is_empty())
@@ -205,9 +147,9 @@ fn apply(state: &mut AppState) -> Vec<Effect> {
             return vec![Effect::SetTags { id, tags }];
         }
     }
-    match query::parse(&prompt.text) {
+    match query::parse(&prompt.line.text) {
         Ok(q) => {
-            state.prompt = None;
+            state.modal = None;
             set_query(state, q)
         }
         Err(e) => {

@@ -175,13 +175,13 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         A::ToggleRead => {
             return vec![marks::toggle(
                 std::slice::from_ref(&reader.entry.summary),
-                true,
+                marks::Flag::Read,
             )];
         }
         A::ToggleStar => {
             return vec![marks::toggle(
                 std::slice::from_ref(&reader.entry.summary),
-                false,
+                marks::Flag::Starred,
             )];
         }
         A::Back | A::Cancel => {

@@ -369,8 +369,8 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         A::Top => stream.top(h),
         A::Bottom => stream.bottom(h),
         A::Open => open(state),
-        A::ToggleRead => marks::toggle_on_stream(state, true),
-        A::ToggleStar => marks::toggle_on_stream(state, false),
+        A::ToggleRead => marks::toggle_on_stream(state, marks::Flag::Read),
+        A::ToggleStar => marks::toggle_on_stream(state, marks::Flag::Starred),
         A::ToggleSelect => marks::toggle_select(state),
         A::SelectRange => {
             marks::select_range(state);

@@ -384,11 +384,12 @@ fn help_opens_from_any_view_and_returns_there() {
     let mut s = AppState::new(Options::default(), 80, 24);
     update(&mut s, act(Action::Feeds));
     update(&mut s, act(Action::Help));
-    assert_eq!(s.view, View::Help);
+    assert_eq!(s.help_scroll(), Some(0));
     update(&mut s, act(Action::Down));
-    assert_eq!(s.view, View::Help);
+    assert_eq!(s.help_scroll(), Some(1));
+    assert_eq!(s.view, View::Feeds, "the view beneath stays");
     update(&mut s, act(Action::Back));
-    assert_eq!(s.view, View::Feeds);
+    assert_eq!((s.view, s.modal.as_ref()), (View::Feeds, None));
 }
 
 #[test]
@@ -674,14 +675,14 @@ fn help_scrolls_and_stops_at_its_end() {
     s.help = help;
     update(&mut s, act(Action::Help));
     update(&mut s, act(Action::PageDown));
-    assert_eq!(s.help_scroll, 10);
+    assert_eq!(s.help_scroll(), Some(10));
     update(&mut s, act(Action::Bottom));
-    assert_eq!(s.help_scroll, Action::ALL.len() - 10);
+    assert_eq!(s.help_scroll(), Some(Action::ALL.len() - 10));
     update(&mut s, act(Action::Down));
-    assert_eq!(s.help_scroll, Action::ALL.len() - 10);
+    assert_eq!(s.help_scroll(), Some(Action::ALL.len() - 10));
     update(&mut s, act(Action::Back));
     update(&mut s, act(Action::Help));
-    assert_eq!(s.help_scroll, 0, "help opens at its top");
+    assert_eq!(s.help_scroll(), Some(0), "help opens at its top");
 }
 
 /// Enter then q before the entry's layout arrived quit the reader (the e2e resize test hit it

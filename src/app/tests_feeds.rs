@@ -159,10 +159,10 @@ fn type_text(s: &mut AppState, text: &str) -> Vec<Effect> {
 fn add_asks_for_a_url_and_subscribes_in_the_background() {
     let mut s = with_views();
     update(&mut s, act(Action::AddFeed));
-    assert_eq!(s.prompt.as_ref().unwrap().kind, PromptKind::AddFeed);
+    assert_eq!(s.prompt().unwrap().kind, PromptKind::AddFeed);
     // An empty line is refused with a hint.
     assert!(update(&mut s, Msg::Text(TextKey::Enter)).is_empty());
-    assert!(s.prompt.as_ref().unwrap().error.is_some());
+    assert!(s.prompt().unwrap().error.is_some());
     type_text(&mut s, " https://blog.example/ ");
     let effects = update(&mut s, Msg::Text(TextKey::Enter));
     assert_eq!(
@@ -171,7 +171,7 @@ fn add_asks_for_a_url_and_subscribes_in_the_background() {
             url: "https://blog.example/".into()
         }]
     );
-    assert!(s.prompt.is_none());
+    assert!(s.prompt().is_none());
     assert_eq!(
         s.status.as_deref(),
         Some("Subscribing to https://blog.example/…")
@@ -196,15 +196,15 @@ fn remove_asks_first_and_esc_on_a_prompt_changes_nothing() {
     update(&mut s, act(Action::Down));
     update(&mut s, act(Action::Down));
     update(&mut s, act(Action::RemoveFeed));
-    assert!(s.confirm.is_some());
+    assert!(s.confirm().is_some());
     assert_eq!(
         update(&mut s, Msg::Text(TextKey::Char('y'))),
         vec![Effect::RemoveFeed { id: FeedId(1) }]
     );
     update(&mut s, act(Action::RenameFeed));
-    assert_eq!(s.prompt.as_ref().unwrap().text, "Feed 1");
+    assert_eq!(s.prompt().unwrap().line.text, "Feed 1");
     assert!(update(&mut s, Msg::Text(TextKey::Esc)).is_empty());
-    assert!(s.prompt.is_none());
+    assert!(s.prompt().is_none());
 }
 
 #[test]
@@ -222,7 +222,7 @@ fn rename_and_tags_take_the_typed_line() {
         }]
     );
     update(&mut s, act(Action::EditTags));
-    assert_eq!(s.prompt.as_ref().unwrap().text, "rust news");
+    assert_eq!(s.prompt().unwrap().line.text, "rust news");
     type_text(&mut s, ", Weekly rust");
     assert_eq!(
         update(&mut s, Msg::Text(TextKey::Enter)),

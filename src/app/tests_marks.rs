@@ -98,9 +98,9 @@ fn mark_all_read_asks_first_and_undo_puts_back_only_what_it_changed() {
 
     let effects = db.send(&mut s, act(Action::MarkAllRead));
     assert!(effects.is_empty(), "nothing happens before the answer");
-    assert!(s.confirm.is_some() && s.takes_text());
+    assert!(s.confirm().is_some() && s.takes_text());
     db.send(&mut s, Msg::Text(TextKey::Char('n')));
-    assert!(s.confirm.is_none());
+    assert!(s.confirm().is_none());
     assert_eq!(read_ids(&db).len(), 2);
 
     db.send(&mut s, act(Action::MarkAllRead));
@@ -161,9 +161,9 @@ fn the_filter_line_edits_applies_and_clears() {
     text(&mut db, &mut s, "unread rust");
     db.send(&mut s, Msg::Text(TextKey::DeleteWord));
     text(&mut db, &mut s, "feeds");
-    assert_eq!(s.prompt.as_ref().unwrap().text, "unread feeds");
+    assert_eq!(s.prompt().unwrap().line.text, "unread feeds");
     let effects = db.send(&mut s, Msg::Text(TextKey::Enter));
-    assert!(s.prompt.is_none());
+    assert!(s.prompt().is_none());
     let Some(Effect::LoadPage { filter, .. }) = effects.first() else {
         panic!("{effects:?}")
     };
@@ -182,10 +182,10 @@ fn the_filter_line_edits_applies_and_clears() {
     );
     // `/` again starts from the filter in force, ready for one more term.
     db.send(&mut s, act(Action::Filter));
-    assert_eq!(s.prompt.as_ref().unwrap().text, "unread feeds ");
+    assert_eq!(s.prompt().unwrap().line.text, "unread feeds ");
     // Esc clears it.
     let effects = db.send(&mut s, Msg::Text(TextKey::Esc));
-    assert!(s.prompt.is_none() && s.stream.filter.query.is_empty());
+    assert!(s.prompt().is_none() && s.stream.filter.query.is_empty());
     assert!(matches!(effects.first(), Some(Effect::LoadPage { .. })));
 }
 
@@ -197,15 +197,15 @@ fn a_bad_filter_says_why_and_keeps_the_line() {
     text(&mut db, &mut s, "colour:red");
     let effects = db.send(&mut s, Msg::Text(TextKey::Enter));
     assert!(effects.is_empty());
-    let prompt = s.prompt.as_ref().unwrap();
+    let prompt = s.prompt().unwrap();
     assert!(
         prompt.error.as_ref().unwrap().contains("colour"),
         "{prompt:?}"
     );
-    assert_eq!(prompt.text, "colour:red");
+    assert_eq!(prompt.line.text, "colour:red");
     // Typing goes on from where it was.
     db.send(&mut s, Msg::Text(TextKey::Backspace));
-    assert!(s.prompt.as_ref().unwrap().error.is_none());
+    assert!(s.prompt().unwrap().error.is_none());
 }
 
 #[test]

@@ -6,14 +6,14 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::{edit_line, fit, theme};
-use crate::app::{ExportDialog, ExportField, ExportTo, Prompt};
+use crate::app::{ExportDialog, ExportField, ExportTo};
 
 /// Columns before a field's value.
 const LABEL: usize = 11;
 
 /// Draws the dialog at the bottom of `area` (the view's body); on a short screen the heading
 /// goes first, then the top lines.
-pub fn draw(buf: &mut Buffer, area: Rect, prompt: &Prompt, dialog: &ExportDialog, command: &str) {
+pub fn draw(buf: &mut Buffer, area: Rect, dialog: &ExportDialog, command: &str) {
     let width = usize::from(area.width);
     let fields = dialog.fields();
     let rows = fields.len() + 1;
@@ -45,7 +45,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, prompt: &Prompt, dialog: &ExportDialog
         };
         let label = format!("  {label:<w$}", w = LABEL - 2);
         if field == ExportField::Name {
-            edit_line(buf, line, &label, &prompt.text, prompt.cursor, focused);
+            edit_line(
+                buf,
+                line,
+                &label,
+                &dialog.name.text,
+                dialog.name.cursor,
+                focused,
+            );
             continue;
         }
         let value = match field {
@@ -76,8 +83,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, prompt: &Prompt, dialog: &ExportDialog
 }
 
 /// The status line while the dialog is open: its keys, or why `Enter` was refused.
-pub fn hints(prompt: &Prompt) -> (String, ratatui::style::Style) {
-    match &prompt.error {
+pub fn hints(dialog: &ExportDialog) -> (String, ratatui::style::Style) {
+    match &dialog.error {
         Some(error) => (format!(" {error}"), theme::error()),
         None => (
             " ↑↓ field  ←→ change  Enter export  Esc cancel ".into(),

@@ -16,7 +16,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
         .max()
         .unwrap_or(0)
         .min(width / 2);
-    let rows = state.help.iter().skip(state.help_scroll);
+    let rows = state.help.iter().skip(state.help_scroll().unwrap_or(0));
     for (i, row) in rows.enumerate().take(usize::from(area.height)) {
         let y = area.y + u16::try_from(i).unwrap_or(0);
         let keys = pad(&row.keys, key_cols);

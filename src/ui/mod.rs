@@ -51,6 +51,10 @@ pub fn draw_buffer(buf: &mut Buffer, state: &AppState) -> Vec<Hyperlink> {
     let status = Rect::new(area.x, area.bottom() - 1, area.width, 1);
     title_bar(buf, title, state);
     let links = match state.view {
+        _ if state.help_scroll().is_some() => {
+            help::draw(buf, body, state);
+            Vec::new()
+        }
         View::Stream => {
             stream::draw(buf, body, state);
             Vec::new()
@@ -64,16 +68,10 @@ pub fn draw_buffer(buf: &mut Buffer, state: &AppState) -> Vec<Hyperlink> {
             links::draw(buf, body, state);
             Vec::new()
         }
-        View::Help => {
-            help::draw(buf, body, state);
-            Vec::new()
-        }
     };
-    if let Some(prompt) = &state.prompt
-        && let crate::app::PromptKind::Export(dialog) = &prompt.kind
-    {
+    if let Some(dialog) = state.export_dialog() {
         let command = state.options.export_command.as_deref().unwrap_or("");
-        export::draw(buf, body, prompt, dialog, command);
+        export::draw(buf, body, dialog, command);
     }
     status_bar(buf, status, state);
     links
@@ -94,6 +92,7 @@ fn too_small(buf: &mut Buffer, area: Rect) {
 
 fn title_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
     let view = match state.view {
+        _ if state.help_scroll().is_some() => "Keys".to_owned(),
         View::Stream => state.stream.title.clone(),
         View::Feeds => "Feeds".to_owned(),
         View::Reader => state
@@ -101,7 +100,6 @@ fn title_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
             .as_ref()
             .map_or_else(String::new, |r| r.entry.summary.feed_title.clone()),
         View::Links => "Links".to_owned(),
-        View::Help => "Keys".to_owned(),
     };
     let mut filter = String::new();
     if state.view == View::Stream {
@@ -126,18 +124,18 @@ fn title_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
 
 fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
     let width = usize::from(area.width);
-    if let Some(question) = &state.confirm {
+    if let Some(question) = state.confirm() {
         let text = format!(" {} ", question.question());
         buf.set_string(area.x, area.y, fit(&text, width), theme::bar());
         return;
     }
-    if let Some(prompt) = &state.prompt {
-        if matches!(prompt.kind, crate::app::PromptKind::Export(_)) {
-            let (text, style) = export::hints(prompt);
-            buf.set_string(area.x, area.y, fit(&text, width), style);
-        } else {
-            prompt_line(buf, area, prompt, &state.keys);
-        }
+    if let Some(dialog) = state.export_dialog() {
+        let (text, style) = export::hints(dialog);
+        buf.set_string(area.x, area.y, fit(&text, width), style);
+        return;
+    }
+    if let Some(prompt) = state.prompt() {
+        prompt_line(buf, area, prompt, &state.keys);
         return;
     }
     let keys = &state.keys;
@@ -227,8 +225,8 @@ fn prompt_line(
         buf,
         area,
         prompt.kind.label(),
-        &prompt.text,
-        prompt.cursor,
+        &prompt.line.text,
+        prompt.line.cursor,
         true,
     );
 }
