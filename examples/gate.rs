@@ -100,7 +100,7 @@ fn measured_first_paint(db: &Path, term: &mut Terminal<TestBackend>) -> usize {
     let _visit = store.last_visit().expect("the last visit");
     let mut state = session::started(&store, SIZE.0, SIZE.1);
     let _ = app::update(&mut state, Msg::Tick(tick()));
-    term.draw(|f| tidings::ui::draw(f, &state))
+    term.draw(|f| tidings::ui::draw(f, &state, &tidings::ui::Theme::default()))
         .expect("drawing");
     state.stream.rows.len()
 }

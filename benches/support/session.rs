@@ -35,7 +35,8 @@ pub fn run(state: &mut AppState, store: &Store, effects: Vec<Effect>) {
 pub fn key(state: &mut AppState, store: &Store, term: &mut Terminal<TestBackend>, msg: Msg) {
     let effects = app::update(state, msg);
     run(state, store, effects);
-    term.draw(|f| tidings::ui::draw(f, state)).expect("drawing");
+    term.draw(|f| tidings::ui::draw(f, state, &tidings::ui::Theme::default()))
+        .expect("drawing");
 }
 
 /// The reader as it starts on `store`, at `width`×`height`.

@@ -56,7 +56,7 @@ pub struct Config {
     /// `[colors]` as written; `styles` is what it means.
     colors: BTreeMap<String, String>,
     #[serde(skip)]
-    pub styles: BTreeMap<String, style::StyleSpec>,
+    pub styles: BTreeMap<style::Role, style::StyleSpec>,
     /// `[keys]` as written; `keymap` is what it means.
     keys: BTreeMap<String, KeyEntry>,
     #[serde(skip)]
@@ -473,7 +473,7 @@ mod tests {
     #[test]
     fn colours_are_read_and_bad_ones_name_the_line() {
         let c = parse("[colors]\nunread = \"bold yellow\"\n").unwrap();
-        assert!(c.styles["unread"].bold);
+        assert!(c.styles[&style::Role::Unread].bold);
         let err = parse("[colors]\nunread = \"bold\"\nlink = \"sparkly\"\n")
             .unwrap_err()
             .to_string();

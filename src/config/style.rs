@@ -29,10 +29,69 @@ pub struct StyleSpec {
     pub reverse: bool,
 }
 
-/// The roles `[colors]` can set.
-pub const ROLES: [&str; 10] = [
-    "bar", "selected", "unread", "dim", "error", "heading", "link", "code", "quote", "found",
-];
+/// The roles of the interface that have a style of their own (`[colors]` sets them by name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// Text with no role: the terminal's own style.
+    Plain,
+    /// The title and status bars.
+    Bar,
+    /// The line under the cursor.
+    Selected,
+    Unread,
+    /// Dates, counts, feed names: what comes second.
+    Dim,
+    Error,
+    Heading,
+    Link,
+    Code,
+    Quote,
+    /// A search match in the reader.
+    Found,
+}
+
+impl Role {
+    pub const ALL: [Role; 11] = [
+        Role::Plain,
+        Role::Bar,
+        Role::Selected,
+        Role::Unread,
+        Role::Dim,
+        Role::Error,
+        Role::Heading,
+        Role::Link,
+        Role::Code,
+        Role::Quote,
+        Role::Found,
+    ];
+
+    /// The role's name in `[colors]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Plain => "plain",
+            Role::Bar => "bar",
+            Role::Selected => "selected",
+            Role::Unread => "unread",
+            Role::Dim => "dim",
+            Role::Error => "error",
+            Role::Heading => "heading",
+            Role::Link => "link",
+            Role::Code => "code",
+            Role::Quote => "quote",
+            Role::Found => "found",
+        }
+    }
+
+    /// The roles `[colors]` can set: all but `Plain`, which is the terminal's own.
+    pub fn settable() -> &'static [Role] {
+        &Role::ALL[1..]
+    }
+
+    /// The role `[colors]` calls `name`.
+    pub fn from_name(name: &str) -> Option<Role> {
+        Role::settable().iter().copied().find(|r| r.name() == name)
+    }
+}
 
 const NAMES: [(&str, u8); 18] = [
     ("black", 0),
@@ -111,19 +170,20 @@ fn bad(word: &str) -> String {
 /// Reads `[colors]`; an error comes with the role it is about.
 pub fn parse_all(
     table: &BTreeMap<String, String>,
-) -> Result<BTreeMap<String, StyleSpec>, (String, String)> {
+) -> Result<BTreeMap<Role, StyleSpec>, (String, String)> {
     table
         .iter()
-        .map(|(role, text)| {
-            if !ROLES.contains(&role.as_str()) {
+        .map(|(name, text)| {
+            let Some(role) = Role::from_name(name) else {
+                let names: Vec<&str> = Role::settable().iter().map(|r| r.name()).collect();
                 return Err((
-                    role.clone(),
-                    format!("[colors] has no \"{role}\" (one of: {})", ROLES.join(", ")),
+                    name.clone(),
+                    format!("[colors] has no \"{name}\" (one of: {})", names.join(", ")),
                 ));
-            }
+            };
             parse(text)
-                .map(|spec| (role.clone(), spec))
-                .map_err(|e| (role.clone(), format!("colors.{role}: {e}")))
+                .map(|spec| (role, spec))
+                .map_err(|e| (name.clone(), format!("colors.{name}: {e}")))
         })
         .collect()
 }

@@ -44,7 +44,8 @@ pub struct TuiOptions {
     pub views: Vec<crate::model::query::SavedView>,
     pub ui: crate::config::UiConfig,
     /// `[colors]`, mapped onto the terminal's colour depth at start.
-    pub styles: std::collections::BTreeMap<String, crate::config::style::StyleSpec>,
+    pub styles:
+        std::collections::BTreeMap<crate::config::style::Role, crate::config::style::StyleSpec>,
     /// The config's link commands and where we run (SSH, tmux, `$BROWSER`).
     pub links: LinkSettings,
     /// Where `e` proposes to write exports (`~` already expanded).
@@ -60,7 +61,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
     let mut interrupt = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
 
-    let (_guard, mut terminal, state) = enter_ui(&opts, last_visit)?;
+    let (_guard, mut terminal, state, theme) = enter_ui(&opts, last_visit)?;
     terminal.hyperlinks = opts.links.hyperlinks;
     let (mut executor, mut job_rx) = effects::Executor::new(
         store,
@@ -85,7 +86,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
             let state = &rt.state;
             terminal
                 .draw_linked(state.width, state.height, |buf| {
-                    crate::ui::draw_buffer(buf, state)
+                    crate::ui::draw_buffer(buf, state, &theme)
                 })
                 .context("drawing")?;
         }
@@ -145,18 +146,19 @@ fn end_visit(store: &mut Store) {
     }
 }
 
-/// The theme, the terminal taken over, and the first state at its size.
+/// The terminal taken over, the first state at its size, and the theme for the terminal's
+/// colour depth.
 fn enter_ui(
     opts: &TuiOptions,
     last_visit: Option<chrono::DateTime<chrono::Utc>>,
-) -> anyhow::Result<(terminal::Guard, terminal::Term, AppState)> {
+) -> anyhow::Result<(terminal::Guard, terminal::Term, AppState, crate::ui::Theme)> {
     let level = crate::ui::theme::level_from(|name| std::env::var(name).ok());
-    crate::ui::theme::install(crate::ui::theme::Theme::new(&opts.styles, level));
+    let theme = crate::ui::Theme::new(&opts.styles, level);
     let (guard, screen) =
         terminal::Guard::enter(opts.ui.mouse).context("setting up the terminal")?;
     let (width, height) = crossterm::terminal::size().context("reading the terminal size")?;
     let state = AppState::new(app_options(opts, last_visit), width, height);
-    Ok((guard, screen, state))
+    Ok((guard, screen, state, theme))
 }
 
 /// The refresh task on its own connection, with its command and event channels.

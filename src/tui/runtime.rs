@@ -160,7 +160,7 @@ mod tests {
     fn screen(rt: &Runtime) -> String {
         let area = Rect::new(0, 0, rt.state.width, rt.state.height);
         let mut buf = Buffer::empty(area);
-        crate::ui::draw_buffer(&mut buf, &rt.state);
+        crate::ui::draw_buffer(&mut buf, &rt.state, &crate::ui::Theme::default());
         (0..area.height)
             .map(|y| {
                 (0..area.width)

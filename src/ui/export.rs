@@ -5,7 +5,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use super::{edit_line, fit, theme};
+use super::{Theme, edit_line, fit};
 use crate::app::{ExportDialog, ExportField, ExportTo};
 
 /// Columns before a field's value.
@@ -13,7 +13,7 @@ const LABEL: usize = 11;
 
 /// Draws the dialog at the bottom of `area` (the view's body); on a short screen the heading
 /// goes first, then the top lines.
-pub fn draw(buf: &mut Buffer, area: Rect, dialog: &ExportDialog, command: &str) {
+pub fn draw(buf: &mut Buffer, area: Rect, dialog: &ExportDialog, command: &str, theme: &Theme) {
     let width = usize::from(area.width);
     let fields = dialog.fields();
     let rows = fields.len() + 1;
@@ -23,7 +23,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, dialog: &ExportDialog, command: &str) 
     for (i, y) in (skip..rows).zip(top..area.bottom()) {
         let line = Rect::new(area.x, y, area.width, 1);
         // Over the view: blank the whole line first.
-        buf.set_string(area.x, y, " ".repeat(width), theme::plain());
+        buf.set_string(area.x, y, " ".repeat(width), theme.plain());
         if i == 0 {
             let heading = format!("── {} ", dialog.heading());
             let rule = "─".repeat(width.saturating_sub(super::text::width(&heading)));
@@ -31,7 +31,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, dialog: &ExportDialog, command: &str) 
                 area.x,
                 y,
                 fit(&format!("{heading}{rule}"), width),
-                theme::heading(),
+                theme.heading(),
             );
             continue;
         }
@@ -52,6 +52,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, dialog: &ExportDialog, command: &str) 
                 &dialog.name.text,
                 dialog.name.cursor,
                 focused,
+                theme,
             );
             continue;
         }
@@ -66,16 +67,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, dialog: &ExportDialog, command: &str) 
             },
             ExportField::Name => String::new(),
         };
-        let (x, _) = buf.set_stringn(area.x, y, fit(&label, width), width, theme::plain());
+        let (x, _) = buf.set_stringn(area.x, y, fit(&label, width), width, theme.plain());
         let value = if focused {
             format!("‹ {value} ›")
         } else {
             format!("  {value}")
         };
         let style = if focused {
-            theme::selected()
+            theme.selected()
         } else {
-            theme::plain()
+            theme.plain()
         };
         let left = usize::from(area.right().saturating_sub(x));
         buf.set_stringn(x, y, fit(&value, left), left, style);
@@ -83,12 +84,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, dialog: &ExportDialog, command: &str) 
 }
 
 /// The status line while the dialog is open: its keys, or why `Enter` was refused.
-pub fn hints(dialog: &ExportDialog) -> (String, ratatui::style::Style) {
+pub fn hints(dialog: &ExportDialog, theme: &Theme) -> (String, ratatui::style::Style) {
     match &dialog.error {
-        Some(error) => (format!(" {error}"), theme::error()),
+        Some(error) => (format!(" {error}"), theme.error()),
         None => (
             " ↑↓ field  ←→ change  Enter export  Esc cancel ".into(),
-            theme::bar(),
+            theme.bar(),
         ),
     }
 }

@@ -6,11 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::text::pad;
-use super::{list, theme};
+use super::{Theme, list};
 use crate::app::{AppState, FeedsItem};
 use crate::model::Feed;
 
-pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
+pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
     let feeds = &state.feeds;
     if feeds.items.is_empty() {
         let message = if feeds.loaded {
@@ -22,7 +22,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
             area.x + 1,
             area.y,
             super::fit(message, usize::from(area.width) - 1),
-            theme::dim(),
+            theme.dim(),
         );
         return;
     }
@@ -31,15 +31,21 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
         buf,
         area,
         state,
+        theme,
         &feeds.items,
         feeds.offset,
         feeds.cursor,
         2,
-        |item, width, _| item_line(state, item, width),
+        |item, width, _| item_line(state, theme, item, width),
     );
 }
 
-fn item_line(state: &AppState, item: &FeedsItem, width: usize) -> Vec<(String, Style)> {
+fn item_line(
+    state: &AppState,
+    theme: &Theme,
+    item: &FeedsItem,
+    width: usize,
+) -> Vec<(String, Style)> {
     let feeds = &state.feeds;
     match item {
         FeedsItem::View(i) => {
@@ -48,14 +54,14 @@ fn item_line(state: &AppState, item: &FeedsItem, width: usize) -> Vec<(String, S
             };
             let name_cols = (width / 2).clamp(1, 40);
             vec![
-                ("  view  ".to_owned(), theme::dim()),
-                (pad(&view.name, name_cols), theme::heading()),
+                ("  view  ".to_owned(), theme.dim()),
+                (pad(&view.name, name_cols), theme.heading()),
                 (
                     pad(
                         &format!(" {}", view.query),
                         width.saturating_sub(name_cols + 8),
                     ),
-                    theme::dim(),
+                    theme.dim(),
                 ),
             ]
         }
@@ -70,23 +76,29 @@ fn item_line(state: &AppState, item: &FeedsItem, width: usize) -> Vec<(String, S
                     &format!("{name}  ({feeds} {plural}, {unread} unread)"),
                     width,
                 ),
-                theme::heading(),
+                theme.heading(),
             )]
         }
-        FeedsItem::Untagged => vec![(pad("(no tag)", width), theme::heading())],
+        FeedsItem::Untagged => vec![(pad("(no tag)", width), theme.heading())],
         FeedsItem::Feed { index, indented } => feeds
             .feeds
             .get(*index)
-            .map(|f| feed_line(f, width, *indented, state))
+            .map(|f| feed_line(f, width, *indented, state, theme))
             .unwrap_or_default(),
     }
 }
 
-fn feed_line(feed: &Feed, width: usize, indented: bool, state: &AppState) -> Vec<(String, Style)> {
+fn feed_line(
+    feed: &Feed,
+    width: usize,
+    indented: bool,
+    state: &AppState,
+    theme: &Theme,
+) -> Vec<(String, Style)> {
     let style = if feed.unread > 0 {
-        theme::unread()
+        theme.unread()
     } else {
-        theme::plain()
+        theme.plain()
     };
     let counts = format!("{:>6}/{:<6}", feed.unread, feed.total);
     let mark = if feed.last_error.is_some() {
@@ -109,8 +121,8 @@ fn feed_line(feed: &Feed, width: usize, indented: bool, state: &AppState) -> Vec
     };
     let title_cols = width.saturating_sub(counts.len() + 3 + indent.len() + fetched.len());
     let mut cells = vec![
-        (format!("{indent}{mark}"), theme::error()),
-        (counts, theme::dim()),
+        (format!("{indent}{mark}"), theme.error()),
+        (counts, theme.dim()),
         (" ".to_owned(), style),
     ];
     match &feed.last_error {
@@ -119,11 +131,11 @@ fn feed_line(feed: &Feed, width: usize, indented: bool, state: &AppState) -> Vec
             cells.push((pad(&feed.title, title_part), style));
             cells.push((
                 pad(&format!(" {error}"), title_cols - title_part),
-                theme::error(),
+                theme.error(),
             ));
         }
         _ => cells.push((pad(&feed.title, title_cols), style)),
     }
-    cells.push((fetched, theme::dim()));
+    cells.push((fetched, theme.dim()));
     cells
 }

@@ -1,5 +1,5 @@
-//! Pure drawing: `draw(frame, &AppState)` and one file per view. Reads the state, writes cells,
-//! changes nothing. Every string is fitted to its cell width and filtered of control characters
+//! Pure drawing: `draw(frame, &AppState, &Theme)` and one file per view. Reads the state and
+//! the theme, writes cells, changes nothing. Every string is fitted to its cell width and filtered of control characters
 //! here too, whatever the layers below promised.
 
 mod export;
@@ -18,6 +18,7 @@ use ratatui::layout::Rect;
 use crate::app::{AppState, View};
 use crate::model::Action;
 pub use text::fit;
+pub use theme::Theme;
 
 /// The smallest screen the views are drawn on; below it, a short message instead.
 pub const MIN_WIDTH: u16 = 20;
@@ -34,63 +35,58 @@ pub struct Hyperlink {
 }
 
 /// Draws the whole screen for `state` into a ratatui frame (tests, benches).
-pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
-    draw_buffer(frame.buffer_mut(), state);
+pub fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
+    draw_buffer(frame.buffer_mut(), state, theme);
 }
 
 /// Draws the whole screen for `state` into `buf` (the runtime's own renderer); returns where
 /// the links on screen are.
-pub fn draw_buffer(buf: &mut Buffer, state: &AppState) -> Vec<Hyperlink> {
+pub fn draw_buffer(buf: &mut Buffer, state: &AppState, theme: &Theme) -> Vec<Hyperlink> {
     let area = buf.area;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(buf, area);
+        too_small(buf, area, theme);
         return Vec::new();
     }
     let title = Rect::new(area.x, area.y, area.width, 1);
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 2);
     let status = Rect::new(area.x, area.bottom() - 1, area.width, 1);
-    title_bar(buf, title, state);
+    title_bar(buf, title, state, theme);
     let links = match state.view {
         _ if state.help_scroll().is_some() => {
-            help::draw(buf, body, state);
+            help::draw(buf, body, state, theme);
             Vec::new()
         }
         View::Stream => {
-            stream::draw(buf, body, state);
+            stream::draw(buf, body, state, theme);
             Vec::new()
         }
         View::Feeds => {
-            feeds::draw(buf, body, state);
+            feeds::draw(buf, body, state, theme);
             Vec::new()
         }
-        View::Reader => reader::draw(buf, body, state),
+        View::Reader => reader::draw(buf, body, state, theme),
         View::Links => {
-            links::draw(buf, body, state);
+            links::draw(buf, body, state, theme);
             Vec::new()
         }
     };
     if let Some(dialog) = state.export_dialog() {
         let command = state.options.export_command.as_deref().unwrap_or("");
-        export::draw(buf, body, dialog, command);
+        export::draw(buf, body, dialog, command, theme);
     }
-    status_bar(buf, status, state);
+    status_bar(buf, status, state, theme);
     links
 }
 
-fn too_small(buf: &mut Buffer, area: Rect) {
+fn too_small(buf: &mut Buffer, area: Rect, theme: &Theme) {
     let lines = ["terminal too small", "(20x5 at least)"];
     for (i, line) in lines.iter().enumerate().take(usize::from(area.height)) {
         let y = area.y + u16::try_from(i).unwrap_or(0);
-        buf.set_string(
-            area.x,
-            y,
-            fit(line, usize::from(area.width)),
-            theme::plain(),
-        );
+        buf.set_string(area.x, y, fit(line, usize::from(area.width)), theme.plain());
     }
 }
 
-fn title_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
+fn title_bar(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
     let view = match state.view {
         _ if state.help_scroll().is_some() => "Keys".to_owned(),
         View::Stream => state.stream.title.clone(),
@@ -118,24 +114,24 @@ fn title_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
         area.x,
         area.y,
         fit(&text, usize::from(area.width)),
-        theme::bar(),
+        theme.bar(),
     );
 }
 
-fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
+fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
     let width = usize::from(area.width);
     if let Some(question) = state.confirm() {
         let text = format!(" {} ", question.question());
-        buf.set_string(area.x, area.y, fit(&text, width), theme::bar());
+        buf.set_string(area.x, area.y, fit(&text, width), theme.bar());
         return;
     }
     if let Some(dialog) = state.export_dialog() {
-        let (text, style) = export::hints(dialog);
+        let (text, style) = export::hints(dialog, theme);
         buf.set_string(area.x, area.y, fit(&text, width), style);
         return;
     }
     if let Some(prompt) = state.prompt() {
-        prompt_line(buf, area, prompt, &state.keys);
+        prompt_line(buf, area, prompt, &state.keys, theme);
         return;
     }
     let keys = &state.keys;
@@ -192,12 +188,12 @@ fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState) {
         _ => left,
     };
     // An error is drawn as one, so it is not taken for a confirmation.
-    let style = if error { theme::error() } else { theme::bar() };
+    let style = if error { theme.error() } else { theme.bar() };
     let hint_width = text::width(hint);
     if hint_width > 0 && width >= hint_width + 20 {
         buf.set_string(area.x, area.y, fit(&left, width - hint_width - 1), style);
         let x = area.right() - u16::try_from(hint_width).unwrap_or(0);
-        buf.set_string(x, area.y, hint, theme::bar());
+        buf.set_string(x, area.y, hint, theme.bar());
     } else {
         buf.set_string(area.x, area.y, fit(&left, width), style);
     }
@@ -209,16 +205,17 @@ fn prompt_line(
     area: Rect,
     prompt: &crate::app::Prompt,
     state_keys: &crate::app::KeyNames,
+    theme: &Theme,
 ) {
     let width = usize::from(area.width);
-    buf.set_style(area, theme::plain());
+    buf.set_style(area, theme.plain());
     if let Some(error) = &prompt.error {
         let clear = state_keys
             .hint(Action::Cancel, "clears")
             .map(|h| format!("  ({h})"))
             .unwrap_or_default();
         let text = format!(" {error}{clear}");
-        buf.set_string(area.x, area.y, fit(&text, width), theme::error());
+        buf.set_string(area.x, area.y, fit(&text, width), theme.error());
         return;
     }
     edit_line(
@@ -228,12 +225,22 @@ fn prompt_line(
         &prompt.line.text,
         prompt.line.cursor,
         true,
+        theme,
     );
 }
 
 /// A line of typed text after `label`; when `focused`, with a block cursor at byte `cursor`,
 /// and scrolled so the cursor stays in view.
-fn edit_line(buf: &mut Buffer, area: Rect, label: &str, text: &str, cursor: usize, focused: bool) {
+#[allow(clippy::too_many_arguments)] // a line is these things; a struct would only rename them
+fn edit_line(
+    buf: &mut Buffer,
+    area: Rect,
+    label: &str,
+    text: &str,
+    cursor: usize,
+    focused: bool,
+    theme: &Theme,
+) {
     let width = usize::from(area.width);
     if !focused {
         buf.set_stringn(
@@ -241,7 +248,7 @@ fn edit_line(buf: &mut Buffer, area: Rect, label: &str, text: &str, cursor: usiz
             area.y,
             fit(&format!("{label}{text}"), width),
             width,
-            theme::plain(),
+            theme.plain(),
         );
         return;
     }
@@ -253,15 +260,15 @@ fn edit_line(buf: &mut Buffer, area: Rect, label: &str, text: &str, cursor: usiz
         shown_before.remove(0);
     }
     let head = format!("{label}{shown_before}");
-    let (x, _) = buf.set_stringn(area.x, area.y, fit(&head, width), width, theme::plain());
+    let (x, _) = buf.set_stringn(area.x, area.y, fit(&head, width), width, theme.plain());
     let mut rest = after.chars();
     let under = rest
         .next()
         .map_or_else(|| " ".to_owned(), |c| c.to_string());
     let left = usize::from(area.right().saturating_sub(x));
-    let (x, _) = buf.set_stringn(x, area.y, fit(&under, left), left, theme::selected());
+    let (x, _) = buf.set_stringn(x, area.y, fit(&under, left), left, theme.selected());
     let left = usize::from(area.right().saturating_sub(x));
-    buf.set_stringn(x, area.y, fit(rest.as_str(), left), left, theme::plain());
+    buf.set_stringn(x, area.y, fit(rest.as_str(), left), left, theme.plain());
 }
 
 /// Draws `rows` in `area`, one line each, from `offset`; `line(row, width, selected)` makes one.
@@ -270,6 +277,7 @@ fn edit_line(buf: &mut Buffer, area: Rect, label: &str, text: &str, cursor: usiz
 /// without colour and costs a fraction of the bytes to move over a slow link.
 fn cursor_style(
     state: &AppState,
+    theme: &Theme,
     cells: Vec<(String, ratatui::style::Style)>,
     lead: usize,
 ) -> Vec<(String, ratatui::style::Style)> {
@@ -279,7 +287,7 @@ fn cursor_style(
         .enumerate()
         .map(|(i, (text, style))| {
             if full || i < lead {
-                (text, style.patch(theme::selected()))
+                (text, style.patch(theme.selected()))
             } else {
                 (text, style)
             }
@@ -294,6 +302,7 @@ fn list<T>(
     buf: &mut Buffer,
     area: Rect,
     state: &AppState,
+    theme: &Theme,
     rows: &[T],
     offset: usize,
     cursor: usize,
@@ -309,11 +318,11 @@ fn list<T>(
         let y = area.y + u16::try_from(i - offset).unwrap_or(0);
         let selected = i == cursor;
         if selected && state.options.full_line_cursor {
-            buf.set_style(Rect::new(area.x, y, area.width, 1), theme::selected());
+            buf.set_style(Rect::new(area.x, y, area.width, 1), theme.selected());
         }
         let mut cells = line(row, usize::from(area.width), selected);
         if selected {
-            cells = cursor_style(state, cells, lead);
+            cells = cursor_style(state, theme, cells, lead);
         }
         let mut x = area.x;
         for (text, style) in cells {

@@ -4,33 +4,33 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::{Hyperlink, fit, theme};
+use super::{Hyperlink, Theme, fit};
 use crate::app::AppState;
 use crate::render;
 
 /// Maps the renderer's styles onto the theme.
-fn style_of(s: render::Style) -> Style {
-    let mut style = theme::plain();
+fn style_of(s: render::Style, theme: &Theme) -> Style {
+    let mut style = theme.plain();
     if s.heading || s.bold {
-        style = style.patch(theme::heading());
+        style = style.patch(theme.heading());
     }
     if s.italic || s.quote {
-        style = style.patch(theme::quote());
+        style = style.patch(theme.quote());
     }
     if s.code {
-        style = style.patch(theme::code());
+        style = style.patch(theme.code());
     }
     if s.link.is_some() {
-        style = style.patch(theme::link());
+        style = style.patch(theme.link());
     }
     style
 }
 
 /// Draws the reader; returns where its links are on screen (for OSC 8 hyperlinks).
-pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) -> Vec<Hyperlink> {
+pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) -> Vec<Hyperlink> {
     let mut links = Vec::new();
     let Some(reader) = &state.reader else {
-        buf.set_string(area.x + 1, area.y, "Loading…", theme::dim());
+        buf.set_string(area.x + 1, area.y, "Loading…", theme.dim());
         return links;
     };
     let width = usize::from(area.width);
@@ -52,9 +52,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) -> Vec<Hyperlink> {
         marks.push_str("  [starred]");
     }
     let header = [
-        (format!("{}{marks}", e.title), theme::heading()),
-        (meta.join(" · "), theme::dim()),
-        (e.link.clone().unwrap_or_default(), theme::link()),
+        (format!("{}{marks}", e.title), theme.heading()),
+        (meta.join(" · "), theme.dim()),
+        (e.link.clone().unwrap_or_default(), theme.link()),
     ];
     let mut y = area.y;
     for (i, (text, style)) in header.into_iter().enumerate() {
@@ -85,7 +85,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) -> Vec<Hyperlink> {
                 y,
                 fit(&span.text, remaining),
                 remaining,
-                style_of(span.style),
+                style_of(span.style, theme),
             );
             let url = span
                 .style
@@ -106,6 +106,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) -> Vec<Hyperlink> {
                 buf,
                 Rect::new(left, y, area.width.saturating_sub(2), 1),
                 &reader.search,
+                theme,
             );
         }
         y += 1;
@@ -114,7 +115,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) -> Vec<Hyperlink> {
 }
 
 /// Highlights the cells of `area` (one line) where a search term appears, ignoring case.
-fn highlight(buf: &mut Buffer, area: Rect, terms: &[String]) {
+fn highlight(buf: &mut Buffer, area: Rect, terms: &[String], theme: &Theme) {
     let cells: Vec<(u16, String)> = (area.x..area.right())
         .map(|x| (x, buf[(x, area.y)].symbol().to_lowercase()))
         .collect();
@@ -127,7 +128,7 @@ fn highlight(buf: &mut Buffer, area: Rect, terms: &[String]) {
     for term in terms.iter().filter(|t| !t.is_empty()) {
         for (at, _) in text.match_indices(term.as_str()) {
             for &x in owner.get(at..at + term.len()).unwrap_or(&[]) {
-                buf[(x, area.y)].set_style(theme::found());
+                buf[(x, area.y)].set_style(theme.found());
             }
         }
     }

@@ -7,13 +7,13 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::text::pad;
-use super::{fit, theme};
+use super::{Theme, fit};
 use crate::app::AppState;
 use crate::model::{Action, EntrySummary};
 
 const DIVIDER: &str = " new since your last visit ";
 
-pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
+pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
     let stream = &state.stream;
     if stream.rows.is_empty() {
         let keys = &state.keys;
@@ -60,7 +60,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
             area.x + 1,
             area.y,
             fit(&message, usize::from(area.width) - 1),
-            theme::dim(),
+            theme.dim(),
         );
         return;
     }
@@ -69,7 +69,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
     let mut y = area.y;
     for (i, row) in stream.rows.iter().enumerate().skip(stream.offset) {
         if divider == Some(i) && i > stream.offset && y < area.bottom() {
-            divider_line(buf, Rect::new(area.x, y, area.width, 1));
+            divider_line(buf, Rect::new(area.x, y, area.width, 1), theme);
             y += 1;
         }
         if y >= area.bottom() {
@@ -78,13 +78,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
         let line = Rect::new(area.x, y, area.width, 1);
         let cursor = i == stream.cursor;
         if cursor && state.options.full_line_cursor {
-            buf.set_style(line, theme::selected());
+            buf.set_style(line, theme.selected());
         }
-        let mut cells = row_cells(row, width, stream.is_selected(row), state);
+        let mut cells = row_cells(row, width, stream.is_selected(row), state, theme);
         if cursor {
             // The bar: every column before the title.
             let lead = cells.len() - 1;
-            cells = super::cursor_style(state, cells, lead);
+            cells = super::cursor_style(state, theme, cells, lead);
         }
         let mut x = area.x;
         for (text, style) in cells {
@@ -96,7 +96,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState) {
     }
 }
 
-fn divider_line(buf: &mut Buffer, area: Rect) {
+fn divider_line(buf: &mut Buffer, area: Rect, theme: &Theme) {
     let width = usize::from(area.width);
     let label = fit(DIVIDER, width);
     let side = width.saturating_sub(super::text::width(&label)) / 2;
@@ -105,7 +105,7 @@ fn divider_line(buf: &mut Buffer, area: Rect) {
         "─".repeat(side),
         "─".repeat(width.saturating_sub(side + super::text::width(&label)))
     );
-    buf.set_string(area.x, area.y, text, theme::dim());
+    buf.set_string(area.x, area.y, text, theme.dim());
 }
 
 /// The cells of one stream row at `width` columns.
@@ -114,14 +114,15 @@ fn row_cells(
     width: usize,
     selected: bool,
     state: &AppState,
+    theme: &Theme,
 ) -> Vec<(String, Style)> {
     let style = if !row.read {
-        theme::unread()
+        theme.unread()
     } else if state.stream.filter.unread_only {
         // Read during this visit: it stays, dimmed, until the view is reloaded.
-        theme::dim()
+        theme.dim()
     } else {
-        theme::plain()
+        theme.plain()
     };
     let marks = format!(
         "{}{}{} ",
@@ -148,9 +149,9 @@ fn row_cells(
     } else {
         0
     };
-    let mut cells = vec![(marks, style), (date, theme::dim())];
+    let mut cells = vec![(marks, style), (date, theme.dim())];
     if feed_cols > 0 {
-        cells.push((pad(&row.feed_title, feed_cols) + " ", theme::dim()));
+        cells.push((pad(&row.feed_title, feed_cols) + " ", theme.dim()));
     }
     let used = 4 + date_cols + feed_cols + usize::from(feed_cols > 0);
     cells.push((pad(&row.title, width.saturating_sub(used)), style));

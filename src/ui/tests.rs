@@ -5,14 +5,19 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
 
-use super::draw;
+use super::theme::{ColorLevel, Role};
+use super::{Theme, draw};
 use crate::app::test_support::{FakeDb, entry};
 use crate::app::{Action, AppState, HelpRow, Msg, update};
 use crate::model::{Counts, FeedId};
 
 fn render(state: &AppState) -> Terminal<TestBackend> {
+    render_in(state, &Theme::default())
+}
+
+fn render_in(state: &AppState, theme: &Theme) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
-    terminal.draw(|f| draw(f, state)).unwrap();
+    terminal.draw(|f| draw(f, state, theme)).unwrap();
     terminal
 }
 
@@ -447,8 +452,28 @@ fn an_error_in_the_status_line_looks_like_an_error() {
         Msg::Failed("database t.db: the disk is full".into()),
     );
     let failed = render(&s).backend().buffer()[(1, 23)].style();
-    let error = crate::ui::theme::error();
+    let error = Theme::default().error();
     assert_eq!(failed.fg, error.fg);
     assert!(failed.add_modifier.contains(error.add_modifier));
     assert_ne!(done.fg, error.fg);
+}
+
+/// Issue #18: the theme is data handed to drawing, so a test can draw with another one: the
+/// config's colours reach the cells of their role, and the default has none.
+#[test]
+fn a_view_is_drawn_in_the_theme_it_is_given() {
+    let s = stream_state(80, 24);
+    let mut colors = std::collections::BTreeMap::new();
+    colors.insert(
+        Role::Bar,
+        crate::config::style::parse("yellow on blue").unwrap(),
+    );
+    let theme = Theme::new(&colors, ColorLevel::Ansi16);
+    let title = render_in(&s, &theme).backend().buffer()[(1, 0)].style();
+    assert_eq!(title.fg, Some(ratatui::style::Color::Indexed(3)));
+    assert_eq!(title.bg, Some(ratatui::style::Color::Indexed(4)));
+    let plain = render(&s).backend().buffer()[(1, 0)].style();
+    assert_ne!(plain.fg, title.fg);
+    assert_ne!(plain.bg, title.bg);
+    assert!(plain.add_modifier.contains(Modifier::REVERSED));
 }

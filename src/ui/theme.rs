@@ -4,15 +4,15 @@
 //! neither depends on colour. `[colors]` overrides roles, mapped onto the colour depth the
 //! terminal has (`level_from`: `NO_COLOR`, `TERM`, `COLORTERM`).
 //!
-//! The theme is installed once, before the first frame, and read by every view (drawing stays
-//! a function of the state; the theme is a constant of the process). Tests get the default.
+//! The theme is data: a style for each `Role`, built by the runtime from the config and handed
+//! to drawing with the state (drawing is a function of both; tests draw with any theme).
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::config::style::{ColorSpec, ROLES, StyleSpec};
+pub use crate::config::style::Role;
+use crate::config::style::{ColorSpec, StyleSpec};
 
 /// How many colours the terminal shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,10 +41,10 @@ pub fn level_from(var: impl Fn(&str) -> Option<String>) -> ColorLevel {
     }
 }
 
-/// A style for every role, in the order of `ROLES`.
+/// A style for every role, in the order of `Role::ALL`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Theme {
-    styles: [Style; ROLES.len()],
+    styles: [Style; Role::ALL.len()],
 }
 
 impl Default for Theme {
@@ -53,27 +53,28 @@ impl Default for Theme {
     }
 }
 
-fn default_style(role: &str) -> Style {
+fn default_style(role: Role) -> Style {
     let s = Style::default();
     match role {
-        "bar" | "selected" => s.add_modifier(Modifier::REVERSED),
-        "unread" | "heading" => s.add_modifier(Modifier::BOLD),
-        "dim" => s.add_modifier(Modifier::DIM),
-        "error" => s.fg(Color::Red).add_modifier(Modifier::BOLD),
-        "link" => s.add_modifier(Modifier::UNDERLINED),
-        "code" => s.fg(Color::Green),
-        "quote" => s.add_modifier(Modifier::ITALIC),
-        "found" => s.add_modifier(Modifier::REVERSED | Modifier::BOLD),
-        _ => s,
+        Role::Plain => s,
+        Role::Bar | Role::Selected => s.add_modifier(Modifier::REVERSED),
+        Role::Unread | Role::Heading => s.add_modifier(Modifier::BOLD),
+        Role::Dim => s.add_modifier(Modifier::DIM),
+        Role::Error => s.fg(Color::Red).add_modifier(Modifier::BOLD),
+        Role::Link => s.add_modifier(Modifier::UNDERLINED),
+        Role::Code => s.fg(Color::Green),
+        Role::Quote => s.add_modifier(Modifier::ITALIC),
+        // Reverse video, so a match shows without colour too.
+        Role::Found => s.add_modifier(Modifier::REVERSED | Modifier::BOLD),
     }
 }
 
 impl Theme {
     /// The default with the config's `overrides`, at `level`.
-    pub fn new(overrides: &BTreeMap<String, StyleSpec>, level: ColorLevel) -> Self {
-        let styles = ROLES.map(|role| {
+    pub fn new(overrides: &BTreeMap<Role, StyleSpec>, level: ColorLevel) -> Self {
+        let styles = Role::ALL.map(|role| {
             let style = overrides
-                .get(role)
+                .get(&role)
                 .map_or_else(|| default_style(role), |spec| from_spec(spec, level));
             if level == ColorLevel::None {
                 Style {
@@ -88,11 +89,54 @@ impl Theme {
         Self { styles }
     }
 
-    fn get(&self, role: &str) -> Style {
-        ROLES
-            .iter()
-            .position(|r| *r == role)
-            .map_or_else(Style::default, |i| self.styles[i])
+    /// The style of `role`.
+    pub fn get(&self, role: Role) -> Style {
+        // `Role::ALL` lists the roles in declaration order.
+        self.styles[role as usize]
+    }
+
+    pub fn plain(&self) -> Style {
+        self.get(Role::Plain)
+    }
+
+    pub fn bar(&self) -> Style {
+        self.get(Role::Bar)
+    }
+
+    pub fn selected(&self) -> Style {
+        self.get(Role::Selected)
+    }
+
+    pub fn unread(&self) -> Style {
+        self.get(Role::Unread)
+    }
+
+    pub fn dim(&self) -> Style {
+        self.get(Role::Dim)
+    }
+
+    pub fn error(&self) -> Style {
+        self.get(Role::Error)
+    }
+
+    pub fn heading(&self) -> Style {
+        self.get(Role::Heading)
+    }
+
+    pub fn link(&self) -> Style {
+        self.get(Role::Link)
+    }
+
+    pub fn code(&self) -> Style {
+        self.get(Role::Code)
+    }
+
+    pub fn quote(&self) -> Style {
+        self.get(Role::Quote)
+    }
+
+    pub fn found(&self) -> Style {
+        self.get(Role::Found)
     }
 }
 
@@ -191,62 +235,6 @@ fn color(c: ColorSpec, level: ColorLevel) -> Option<Color> {
     })
 }
 
-static THEME: OnceLock<Theme> = OnceLock::new();
-
-/// Sets the theme for the life of the process (the first call wins).
-pub fn install(theme: Theme) {
-    let _ = THEME.set(theme);
-}
-
-fn theme() -> &'static Theme {
-    THEME.get_or_init(Theme::default)
-}
-
-pub fn plain() -> Style {
-    Style::default()
-}
-
-pub fn bar() -> Style {
-    theme().get("bar")
-}
-
-pub fn selected() -> Style {
-    theme().get("selected")
-}
-
-pub fn unread() -> Style {
-    theme().get("unread")
-}
-
-pub fn dim() -> Style {
-    theme().get("dim")
-}
-
-pub fn error() -> Style {
-    theme().get("error")
-}
-
-pub fn heading() -> Style {
-    theme().get("heading")
-}
-
-pub fn link() -> Style {
-    theme().get("link")
-}
-
-pub fn code() -> Style {
-    theme().get("code")
-}
-
-pub fn quote() -> Style {
-    theme().get("quote")
-}
-
-/// A search match in the reader: reverse video, so it shows without colour too.
-pub fn found() -> Style {
-    theme().get("found")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,16 +271,16 @@ mod tests {
     fn without_colour_every_role_keeps_its_modifiers_only() {
         let mut overrides = BTreeMap::new();
         overrides.insert(
-            "unread".to_owned(),
+            Role::Unread,
             crate::config::style::parse("bold #ff8800 on blue").unwrap(),
         );
         let t = Theme::new(&overrides, ColorLevel::None);
-        for role in ROLES {
+        for role in Role::ALL {
             let s = t.get(role);
-            assert!(s.fg.is_none() && s.bg.is_none(), "{role}: {s:?}");
+            assert!(s.fg.is_none() && s.bg.is_none(), "{role:?}: {s:?}");
         }
-        assert!(t.get("unread").add_modifier.contains(Modifier::BOLD));
-        assert!(t.get("error").add_modifier.contains(Modifier::BOLD));
+        assert!(t.unread().add_modifier.contains(Modifier::BOLD));
+        assert!(t.error().add_modifier.contains(Modifier::BOLD));
     }
 
     #[test]
@@ -322,9 +310,28 @@ mod tests {
     #[test]
     fn the_default_theme_marks_selection_and_unread_without_colour() {
         let t = Theme::default();
-        assert!(t.get("selected").add_modifier.contains(Modifier::REVERSED));
-        assert!(t.get("selected").fg.is_none());
-        assert!(t.get("unread").add_modifier.contains(Modifier::BOLD));
-        assert!(t.get("found").fg.is_none());
+        assert!(t.selected().add_modifier.contains(Modifier::REVERSED));
+        assert!(t.selected().fg.is_none());
+        assert!(t.unread().add_modifier.contains(Modifier::BOLD));
+        assert!(t.found().fg.is_none());
+    }
+
+    /// `get` indexes by the role's place in `Role::ALL`: both must list the roles in order.
+    #[test]
+    fn every_role_has_its_own_style() {
+        let mut overrides = BTreeMap::new();
+        for (i, role) in Role::settable().iter().enumerate() {
+            let spec = StyleSpec {
+                fg: Some(ColorSpec::Indexed(u8::try_from(100 + i).unwrap())),
+                ..StyleSpec::default()
+            };
+            overrides.insert(*role, spec);
+        }
+        let t = Theme::new(&overrides, ColorLevel::Ansi256);
+        for (i, role) in Role::settable().iter().enumerate() {
+            let want = Color::Indexed(u8::try_from(100 + i).unwrap());
+            assert_eq!(t.get(*role).fg, Some(want), "{role:?}");
+        }
+        assert_eq!(t.plain(), Style::default());
     }
 }
