@@ -78,11 +78,11 @@ fn keys(c: &mut Criterion) {
     let mut state = base.clone();
     group.bench_function("move down (j)", |b| {
         b.iter(|| {
-            if state.stream.at_bottom && state.stream.cursor + 1 == state.stream.rows.len() {
+            if state.stream.at_bottom && state.stream.list.cursor + 1 == state.stream.rows.len() {
                 state = base.clone();
             }
             key(&mut state, &store, &mut term, Msg::Action(Action::Down));
-            black_box(state.stream.cursor)
+            black_box(state.stream.list.cursor)
         });
     });
     let mut state = base.clone();
@@ -92,7 +92,7 @@ fn keys(c: &mut Criterion) {
                 state = base.clone();
             }
             key(&mut state, &store, &mut term, Msg::Action(Action::PageDown));
-            black_box(state.stream.cursor)
+            black_box(state.stream.list.cursor)
         });
     });
     group.bench_function("jump to the bottom (G)", |b| {
@@ -151,7 +151,7 @@ fn keys(c: &mut Criterion) {
                     state = applied.clone();
                 }
                 key(&mut state, &store, &mut term, Msg::Action(Action::PageDown));
-                black_box(state.stream.cursor)
+                black_box(state.stream.list.cursor)
             });
         });
     }

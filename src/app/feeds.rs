@@ -3,7 +3,7 @@
 //! successful fetch. Opening a view, a tag or a feed shows that part of the stream.
 
 use super::Status;
-use super::{AppState, Confirm, Effect, PromptKind, View, prompt};
+use super::{AppState, Confirm, Effect, ListCursor, Move, PromptKind, View, prompt};
 pub use crate::model::query::SavedView;
 use crate::model::query::{Term, TermKind};
 use crate::model::{EntryFilter, Feed, Query};
@@ -31,21 +31,21 @@ pub struct FeedsView {
     pub feeds: Vec<Feed>,
     pub views: Vec<SavedView>,
     pub items: Vec<Item>,
-    pub cursor: usize,
-    pub offset: usize,
+    /// The cursor item and the first item on screen.
+    pub list: ListCursor,
     pub loaded: bool,
 }
 
 impl FeedsView {
     /// Takes in a fresh list, keeping the cursor on the same line.
     pub fn loaded(&mut self, feeds: Vec<Feed>, height: usize) {
-        let keep = self.items.get(self.cursor).map(|i| self.identity(i));
+        let keep = self.items.get(self.list.cursor).map(|i| self.identity(i));
         self.feeds = feeds;
         self.items = self.build();
         self.loaded = true;
-        self.cursor = keep
+        self.list.cursor = keep
             .and_then(|k| self.items.iter().position(|i| self.identity(i) == k))
-            .unwrap_or(self.cursor)
+            .unwrap_or(self.list.cursor)
             .min(self.items.len().saturating_sub(1));
         self.scroll_into_view(height);
     }
@@ -113,25 +113,14 @@ impl FeedsView {
 
     /// The feed under the cursor, if the cursor is on a feed.
     pub fn selected(&self) -> Option<&Feed> {
-        match self.items.get(self.cursor)? {
+        match self.items.get(self.list.cursor)? {
             Item::Feed { index, .. } => self.feeds.get(*index),
             _ => None,
         }
     }
 
     pub fn scroll_into_view(&mut self, height: usize) {
-        let height = height.max(1);
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + height {
-            self.offset = self.cursor + 1 - height;
-        }
-    }
-
-    fn move_by(&mut self, delta: isize, height: usize) {
-        let last = self.items.len().saturating_sub(1);
-        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
-        self.scroll_into_view(height);
+        self.list.scroll_into_view(height);
     }
 }
 
@@ -142,7 +131,7 @@ fn target(state: &AppState) -> Option<(EntryFilter, String)> {
         unread_only: state.stream.filter.unread_only,
         ..EntryFilter::default()
     };
-    Some(match feeds.items.get(feeds.cursor)? {
+    Some(match feeds.items.get(feeds.list.cursor)? {
         Item::View(i) => {
             let view = feeds.views.get(*i)?;
             let filter = EntryFilter {
@@ -176,30 +165,29 @@ fn target(state: &AppState) -> Option<(EntryFilter, String)> {
 pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
     use super::Action as A;
     let h = state.list_height();
-    let page = isize::try_from(h).unwrap_or(isize::MAX);
     let feeds = &mut state.feeds;
+    if let Some(to) = Move::of(action, h) {
+        feeds.list.go(to, feeds.items.len(), h);
+        // Moving onto a failing feed says why it failed.
+        state.status = state.feeds.selected().and_then(failure);
+        return Vec::new();
+    }
     match action {
-        A::Down => feeds.move_by(1, h),
-        A::Up => feeds.move_by(-1, h),
-        A::PageDown => feeds.move_by(page, h),
-        A::PageUp => feeds.move_by(-page, h),
-        A::Top => feeds.move_by(isize::MIN / 2, h),
-        A::Bottom => feeds.move_by(isize::MAX / 2, h),
         A::Open => {
             let Some((filter, title)) = target(state) else {
                 return Vec::new();
             };
             state.view = View::Stream;
             state.stream.from_feeds = true;
-            return vec![state.stream.refilter(filter, title)];
+            vec![state.stream.refilter(filter, title)]
         }
         A::Back | A::Cancel | A::Feeds => {
             state.view = View::Stream;
-            return Vec::new();
+            Vec::new()
         }
         A::AddFeed => {
             prompt::ask(state, PromptKind::AddFeed, String::new());
-            return Vec::new();
+            Vec::new()
         }
         A::RemoveFeed | A::RenameFeed | A::EditTags => {
             let Some(feed) = feeds.selected() else {
@@ -217,19 +205,19 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
                     prompt::ask(state, PromptKind::Tags(id), tags);
                 }
             }
-            return Vec::new();
+            Vec::new()
         }
         // Entry keys, and the keys the dispatcher in `app` handles for every view.
-        _ => return Vec::new(),
+        _ => Vec::new(),
     }
-    // Moving onto a failing feed says why it failed.
-    state.status = state.feeds.selected().and_then(|f| {
-        let error = f.last_error.as_ref()?;
-        let next = match f.hold_until {
-            Some(t) if !f.gone => format!(" · next try {}", t.format("%Y-%m-%d %H:%M UTC")),
-            _ => String::new(),
-        };
-        Some(Status::error(format!("{}: {error}{next}", f.title)))
-    });
-    Vec::new()
+}
+
+/// Why a feed is failing, and when it is tried next, for the status line.
+fn failure(feed: &Feed) -> Option<Status> {
+    let error = feed.last_error.as_ref()?;
+    let next = match feed.hold_until {
+        Some(t) if !feed.gone => format!(" · next try {}", t.format("%Y-%m-%d %H:%M UTC")),
+        _ => String::new(),
+    };
+    Some(Status::error(format!("{}: {error}{next}", feed.title)))
 }

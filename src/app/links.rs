@@ -4,13 +4,12 @@
 //! instead, since a browser would start on the server.
 
 use super::Status;
-use super::{Action, AppState, Effect, View};
+use super::{Action, AppState, Effect, ListCursor, Move, View};
 
 /// The cursor over the open entry's links.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LinksView {
-    pub cursor: usize,
-    pub offset: usize,
+    pub list: ListCursor,
 }
 
 /// One line of the links view: its label and the address.
@@ -53,30 +52,16 @@ pub fn open(state: &mut AppState) {
 
 /// Keys in the links view.
 pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
-    let rows = rows(state);
     let h = state.list_height();
-    let last = rows.len().saturating_sub(1);
-    let page = isize::try_from(h).unwrap_or(isize::MAX);
-    let links = &mut state.links;
-    let delta = match action {
-        Action::Down => 1,
-        Action::Up => -1,
-        Action::PageDown => page,
-        Action::PageUp => -page,
-        Action::Top => isize::MIN / 2,
-        Action::Bottom => isize::MAX / 2,
+    if let Some(to) = Move::of(action, h) {
+        let len = rows(state).len();
+        state.links.list.go(to, len, h);
+        return Vec::new();
+    }
+    match action {
         Action::Open => return open_link(state),
-        Action::Back | Action::Cancel | Action::Links => {
-            state.view = View::Reader;
-            return Vec::new();
-        }
-        _ => return Vec::new(),
-    };
-    links.cursor = links.cursor.saturating_add_signed(delta).min(last);
-    if links.cursor < links.offset {
-        links.offset = links.cursor;
-    } else if links.cursor >= links.offset + h {
-        links.offset = links.cursor + 1 - h;
+        Action::Back | Action::Cancel | Action::Links => state.view = View::Reader,
+        _ => {}
     }
     Vec::new()
 }
@@ -86,7 +71,7 @@ fn link_in_front(state: &AppState) -> Option<String> {
     match state.view {
         View::Links => rows(state)
             .into_iter()
-            .nth(state.links.cursor)
+            .nth(state.links.list.cursor)
             .map(|r| r.url),
         View::Reader => state.reader.as_ref()?.entry.summary.link.clone(),
         View::Stream => state.stream.selected()?.link.clone(),

@@ -262,6 +262,7 @@ pub fn answer(state: &mut AppState, yes: bool) -> Vec<Effect> {
 pub fn mark_above(state: &mut AppState) -> Vec<Effect> {
     let stream = &state.stream;
     let Some(above) = stream
+        .list
         .cursor
         .checked_sub(1)
         .and_then(|i| stream.rows.get(i))

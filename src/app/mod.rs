@@ -6,6 +6,7 @@ mod export;
 mod feeds;
 mod keys;
 mod links;
+mod list;
 mod marks;
 mod modal;
 mod mouse;
@@ -24,6 +25,7 @@ pub use export::{
 pub use feeds::{FeedsView, Item as FeedsItem, SavedView};
 pub use keys::help_rows;
 pub use links::{LinkRow, LinksView, rows as link_rows};
+pub use list::{ListCursor, Move};
 pub use marks::{Confirm, MarkChange, Selection, UNDO_DEPTH};
 pub use modal::{Line, Modal};
 pub use prompt::{Prompt, PromptKind, TextKey};
@@ -556,20 +558,11 @@ fn on_help(state: &mut AppState, action: Action) {
     let Some(Modal::Help { scroll }) = &mut state.modal else {
         return;
     };
-    *scroll = match action {
-        Action::Back | Action::Cancel | Action::Help => {
-            state.modal = None;
-            return;
-        }
-        Action::Down => *scroll + 1,
-        Action::Up => scroll.saturating_sub(1),
-        Action::PageDown => *scroll + page,
-        Action::PageUp => scroll.saturating_sub(page),
-        Action::Top => 0,
-        Action::Bottom => max,
-        _ => *scroll,
+    if let Some(to) = Move::of(action, page) {
+        *scroll = to.apply(*scroll, max);
+    } else if matches!(action, Action::Back | Action::Cancel | Action::Help) {
+        state.modal = None;
     }
-    .min(max);
 }
 
 fn quit(state: &mut AppState) -> Vec<Effect> {

@@ -27,33 +27,35 @@ pub fn click(state: &mut AppState, row: u16) -> Vec<Effect> {
             let stream = &state.stream;
             // The divider takes a line of its own when it is on screen.
             let index = match stream.divider() {
-                Some(d) if d > stream.offset && line == d - stream.offset => return Vec::new(),
-                Some(d) if d > stream.offset && line > d - stream.offset => {
-                    stream.offset + line - 1
+                Some(d) if d > stream.list.offset && line == d - stream.list.offset => {
+                    return Vec::new();
                 }
-                _ => stream.offset + line,
+                Some(d) if d > stream.list.offset && line > d - stream.list.offset => {
+                    stream.list.offset + line - 1
+                }
+                _ => stream.list.offset + line,
             };
             if index >= stream.rows.len() {
                 return Vec::new();
             }
-            if index == stream.cursor {
+            if index == stream.list.cursor {
                 return on_action(state, Action::Open);
             }
-            let delta =
-                isize::try_from(index).unwrap_or(0) - isize::try_from(stream.cursor).unwrap_or(0);
+            let delta = isize::try_from(index).unwrap_or(0)
+                - isize::try_from(stream.list.cursor).unwrap_or(0);
             let h = state.list_height();
             state.stream.move_by(delta, h)
         }
         View::Feeds => {
             let feeds = &mut state.feeds;
-            let index = feeds.offset + line;
+            let index = feeds.list.offset + line;
             if index >= feeds.items.len() {
                 return Vec::new();
             }
-            if index == feeds.cursor {
+            if index == feeds.list.cursor {
                 return on_action(state, Action::Open);
             }
-            feeds.cursor = index;
+            feeds.list.cursor = index;
             Vec::new()
         }
         View::Reader | View::Links => Vec::new(),
@@ -70,18 +72,18 @@ mod tests {
         let mut db = FakeDb::new(50);
         let mut s = db.started(80, 24);
         db.send(&mut s, Msg::Wheel { down: true });
-        assert_eq!(s.stream.cursor, 3);
+        assert_eq!(s.stream.list.cursor, 3);
         db.send(&mut s, Msg::Wheel { down: false });
-        assert_eq!(s.stream.cursor, 0);
+        assert_eq!(s.stream.list.cursor, 0);
         db.send(&mut s, Msg::Click { row: 5 });
-        assert_eq!(s.stream.cursor, 4);
+        assert_eq!(s.stream.list.cursor, 4);
         let effects = db.send(&mut s, Msg::Click { row: 5 });
         assert!(matches!(effects.first(), Some(Effect::OpenEntry { .. })));
         // The title bar and the status line are not list lines.
-        let before = s.stream.cursor;
+        let before = s.stream.list.cursor;
         db.send(&mut s, Msg::Click { row: 0 });
         db.send(&mut s, Msg::Click { row: 23 });
-        assert_eq!(s.stream.cursor, before);
+        assert_eq!(s.stream.list.cursor, before);
     }
 
     #[test]
@@ -98,8 +100,11 @@ mod tests {
         assert_eq!(s.stream.divider(), Some(3));
         // Rows 1-3 are entries 0-2, row 4 the divider, row 5 entry 3.
         db.send(&mut s, Msg::Click { row: 4 });
-        assert_eq!(s.stream.cursor, 2, "a click on the divider does nothing");
+        assert_eq!(
+            s.stream.list.cursor, 2,
+            "a click on the divider does nothing"
+        );
         db.send(&mut s, Msg::Click { row: 5 });
-        assert_eq!(s.stream.cursor, 3);
+        assert_eq!(s.stream.list.cursor, 3);
     }
 }

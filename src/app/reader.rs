@@ -165,13 +165,11 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
     };
     let page = ReaderView::body_height(height);
     let max = reader.max_scroll(height);
+    if let Some(to) = super::Move::of(action, page) {
+        reader.scroll = to.apply(reader.scroll, max);
+        return Vec::new();
+    }
     match action {
-        A::Down => reader.scroll = (reader.scroll + 1).min(max),
-        A::Up => reader.scroll = reader.scroll.saturating_sub(1),
-        A::PageDown => reader.scroll = (reader.scroll + page).min(max),
-        A::PageUp => reader.scroll = reader.scroll.saturating_sub(page),
-        A::Top => reader.scroll = 0,
-        A::Bottom => reader.scroll = max,
         A::ToggleRead => {
             return vec![marks::toggle(
                 std::slice::from_ref(&reader.entry.summary),

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::Status;
-use super::{AppState, Effect, Selection, View, marks, prompt};
+use super::{AppState, Effect, ListCursor, Move, Selection, View, marks, prompt};
 use crate::model::{Cursor, EntryFilter, EntryId, EntrySummary, Mark, Page, Query};
 
 /// Rows asked for per page.
@@ -37,9 +37,8 @@ pub struct StreamView {
     pub at_top: bool,
     /// The window ends at the oldest entry.
     pub at_bottom: bool,
-    pub cursor: usize,
-    /// The first row on screen.
-    pub offset: usize,
+    /// The cursor row and the first row on screen, in `rows`.
+    pub list: ListCursor,
     /// Bumped by every reload, so late pages of an older filter are ignored.
     pub generation: u64,
     /// The first page has arrived.
@@ -62,8 +61,7 @@ impl StreamView {
             rows: Vec::new(),
             at_top: true,
             at_bottom: false,
-            cursor: 0,
-            offset: 0,
+            list: ListCursor::default(),
             generation: 0,
             loaded: false,
             selection: Selection::default(),
@@ -76,7 +74,7 @@ impl StreamView {
 
     /// The row under the cursor.
     pub fn selected(&self) -> Option<&EntrySummary> {
-        self.rows.get(self.cursor)
+        self.rows.get(self.list.cursor)
     }
 
     fn request(&mut self, page: Page, limit: usize) -> Effect {
@@ -105,7 +103,7 @@ impl StreamView {
         self.generation += 1;
         self.anchor = self
             .selected()
-            .map_or(Anchor::Top, |r| Anchor::Keep(r.cursor(), self.cursor));
+            .map_or(Anchor::Top, |r| Anchor::Keep(r.cursor(), self.list.cursor));
         Some(self.request(Page::First, self.rows.len().max(PAGE_SIZE)))
     }
 
@@ -122,7 +120,7 @@ impl StreamView {
 
     fn keep_anchor(&self) -> Anchor {
         self.selected()
-            .map_or(Anchor::Top, |r| Anchor::Entry(r.id, self.cursor))
+            .map_or(Anchor::Top, |r| Anchor::Entry(r.id, self.list.cursor))
     }
 
     /// Reloads with a changed filter, keeping the cursor on the same entry if it still matches.
@@ -165,7 +163,7 @@ impl StreamView {
                 self.at_top = page == Page::First || !full;
                 self.at_bottom = page == Page::Last || !full;
                 self.loaded = true;
-                self.cursor = match anchor {
+                self.list.cursor = match anchor {
                     Anchor::Top => 0,
                     Anchor::Bottom => self.rows.len().saturating_sub(1),
                     Anchor::Entry(id, index) | Anchor::Keep(Cursor { id, .. }, index) => {
@@ -173,7 +171,12 @@ impl StreamView {
                     }
                     Anchor::FirstNew => self.divider().map_or(0, |d| d.saturating_sub(1)),
                 };
-                self.offset = self.offset.min(self.cursor);
+                self.list.offset = if anchor == Anchor::Bottom {
+                    // The last screenful (`scroll_into_view` brings the window up to it).
+                    self.list.cursor
+                } else {
+                    self.list.offset.min(self.list.cursor)
+                };
             }
             Page::Older(_) => {
                 self.at_bottom = !full;
@@ -181,29 +184,29 @@ impl StreamView {
                 if self.rows.len() > MAX_WINDOW {
                     let drop = self.rows.len() - MAX_WINDOW;
                     self.rows.drain(..drop);
-                    self.cursor = self.cursor.saturating_sub(drop);
-                    self.offset = self.offset.saturating_sub(drop);
+                    self.list.cursor = self.list.cursor.saturating_sub(drop);
+                    self.list.offset = self.list.offset.saturating_sub(drop);
                     self.at_top = false;
                 }
                 if let Anchor::Keep(at, _) = anchor
                     && let Some(i) = self.position(at.id)
                 {
-                    self.cursor = i;
+                    self.list.cursor = i;
                 }
             }
             Page::Newer(_) => {
                 self.at_top = !full;
                 let added = rows.len();
                 self.rows.splice(0..0, rows);
-                self.cursor += added;
-                self.offset += added;
+                self.list.cursor += added;
+                self.list.offset += added;
                 if self.rows.len() > MAX_WINDOW {
                     self.rows.truncate(MAX_WINDOW);
                     self.at_bottom = false;
                 }
             }
         }
-        self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+        self.list.cursor = self.list.cursor.min(self.rows.len().saturating_sub(1));
         // Still looking for the entry the cursor was on: on to the next older page (the
         // runtime loads it before the next key or frame).
         if let Anchor::Keep(at, _) = anchor
@@ -222,19 +225,15 @@ impl StreamView {
     /// lines under the last row while rows above are hidden).
     pub fn scroll_into_view(&mut self, height: usize) {
         let height = height.max(1);
-        self.offset = self.offset.min(self.rows.len().saturating_sub(height));
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + height {
-            self.offset = self.cursor + 1 - height;
-        }
+        self.list.offset = self.list.offset.min(self.rows.len().saturating_sub(height));
+        self.list.scroll_into_view(height);
         // The divider takes a line of its own above its row (unless that row is the first on
         // screen): between the top and the cursor it pushes the cursor one line further down.
         let divider_above = self
             .divider()
-            .is_some_and(|d| self.offset < d && d <= self.cursor);
-        if divider_above && self.cursor + 1 - self.offset >= height {
-            self.offset += 1;
+            .is_some_and(|d| self.list.offset < d && d <= self.list.cursor);
+        if divider_above && self.list.cursor + 1 - self.list.offset >= height {
+            self.list.offset += 1;
         }
     }
 
@@ -244,31 +243,35 @@ impl StreamView {
             return None;
         }
         let margin = height.max(20) * 2;
-        if !self.at_bottom && self.rows.len() - self.cursor <= margin {
+        if !self.at_bottom && self.rows.len() - self.list.cursor <= margin {
             let last = self.rows.last()?.cursor();
             return Some(self.request(Page::Older(last), PAGE_SIZE));
         }
-        if !self.at_top && self.cursor < margin {
+        if !self.at_top && self.list.cursor < margin {
             let first = self.rows.first()?.cursor();
             return Some(self.request(Page::Newer(first), PAGE_SIZE));
         }
         None
     }
 
-    /// Moves the cursor by `delta` rows within the window.
-    pub fn move_by(&mut self, delta: isize, height: usize) -> Vec<Effect> {
+    /// Moves the cursor within the window (and asks for the next page near its edge).
+    pub fn go(&mut self, to: Move, height: usize) -> Vec<Effect> {
         if self.rows.is_empty() {
             return Vec::new();
         }
-        let last = self.rows.len() - 1;
-        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
+        self.list.cursor = to.apply(self.list.cursor, self.rows.len() - 1);
         self.scroll_into_view(height);
         self.prefetch(height).into_iter().collect()
     }
 
+    /// Moves the cursor by `delta` rows within the window.
+    pub fn move_by(&mut self, delta: isize, height: usize) -> Vec<Effect> {
+        self.go(Move::By(delta), height)
+    }
+
     fn top(&mut self, height: usize) -> Vec<Effect> {
         if self.at_top {
-            self.move_by(isize::MIN / 2, height)
+            self.go(Move::Top, height)
         } else {
             vec![self.reload()]
         }
@@ -276,11 +279,10 @@ impl StreamView {
 
     fn bottom(&mut self, height: usize) -> Vec<Effect> {
         if self.at_bottom {
-            self.move_by(isize::MAX / 2, height)
+            self.go(Move::Bottom, height)
         } else {
             self.generation += 1;
             self.anchor = Anchor::Bottom;
-            self.offset = usize::MAX / 2;
             vec![self.request(Page::Last, PAGE_SIZE)]
         }
     }
@@ -304,9 +306,9 @@ impl StreamView {
 
     /// Moves to the next unread row below the cursor among those loaded.
     fn next_unread(&mut self, height: usize) -> Option<Vec<Effect>> {
-        let from = self.cursor + 1;
+        let from = self.list.cursor + 1;
         let at = self.rows.get(from..)?.iter().position(|r| !r.read)? + from;
-        let delta = isize::try_from(at - self.cursor).unwrap_or(isize::MAX);
+        let delta = isize::try_from(at - self.list.cursor).unwrap_or(isize::MAX);
         Some(self.move_by(delta, height))
     }
 }
@@ -314,9 +316,9 @@ impl StreamView {
 /// In the reader: moves the stream's cursor by `delta` and opens that entry.
 pub fn step_and_open(state: &mut AppState, delta: isize) -> Vec<Effect> {
     let h = state.list_height();
-    let before = state.stream.cursor;
+    let before = state.stream.list.cursor;
     let mut effects = state.stream.move_by(delta, h);
-    if state.stream.cursor == before {
+    if state.stream.list.cursor == before {
         state.status = Some(Status::info(if delta > 0 {
             "This is the last entry loaded"
         } else {
@@ -330,9 +332,9 @@ pub fn step_and_open(state: &mut AppState, delta: isize) -> Vec<Effect> {
 
 /// In the reader: opens the next unread entry of the stream.
 pub fn next_unread_and_open(state: &mut AppState) -> Vec<Effect> {
-    let before = state.stream.cursor;
+    let before = state.stream.list.cursor;
     let mut effects = next_unread(state);
-    if state.stream.cursor != before {
+    if state.stream.list.cursor != before {
         effects.extend(open(state));
     }
     effects
@@ -352,20 +354,15 @@ pub fn next_unread(state: &mut AppState) -> Vec<Effect> {
     Vec::new()
 }
 
-fn page_delta(height: usize) -> isize {
-    isize::try_from(height).unwrap_or(isize::MAX)
-}
-
 /// Keys on the stream view.
 pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
     use super::Action as A;
     let h = state.list_height();
     let stream = &mut state.stream;
     match action {
-        A::Down => stream.move_by(1, h),
-        A::Up => stream.move_by(-1, h),
-        A::PageDown => stream.move_by(page_delta(h), h),
-        A::PageUp => stream.move_by(-page_delta(h), h),
+        A::Down | A::Up | A::PageDown | A::PageUp => {
+            Move::of(action, h).map_or_else(Vec::new, |to| stream.go(to, h))
+        }
         A::Top => stream.top(h),
         A::Bottom => stream.bottom(h),
         A::Open => open(state),

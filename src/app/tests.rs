@@ -51,11 +51,11 @@ fn scrolling_keeps_the_cursor_on_screen() {
     for _ in 0..15 {
         db.send(&mut s, act(Action::Down));
     }
-    assert_eq!(s.stream.cursor, 15);
-    assert_eq!(s.stream.offset, 6);
+    assert_eq!(s.stream.list.cursor, 15);
+    assert_eq!(s.stream.list.offset, 6);
     db.send(&mut s, act(Action::PageUp));
-    assert_eq!(s.stream.cursor, 5);
-    assert_eq!(s.stream.offset, 5);
+    assert_eq!(s.stream.list.cursor, 5);
+    assert_eq!(s.stream.list.offset, 5);
 }
 
 #[test]
@@ -100,16 +100,16 @@ fn jumping_to_the_bottom_shows_a_full_screen_ending_at_the_oldest_entry() {
     let mut s = db.started(80, 24);
     db.send(&mut s, act(Action::Bottom));
     let list = usize::from(s.height) - 2;
-    assert_eq!(s.stream.cursor, s.stream.rows.len() - 1);
+    assert_eq!(s.stream.list.cursor, s.stream.rows.len() - 1);
     assert_eq!(
-        s.stream.offset + list,
+        s.stream.list.offset + list,
         s.stream.rows.len(),
         "the last screenful"
     );
     // Any window whose offset would leave blank lines under its last row is pulled back.
-    s.stream.offset = s.stream.rows.len() - 3;
+    s.stream.list.offset = s.stream.rows.len() - 3;
     s.stream.scroll_into_view(list);
-    assert_eq!(s.stream.offset + list, s.stream.rows.len());
+    assert_eq!(s.stream.list.offset + list, s.stream.rows.len());
 }
 
 #[test]
@@ -495,7 +495,7 @@ fn keys_on_an_empty_stream_act_on_no_entry() {
             );
         }
         assert_eq!(
-            s.stream.cursor, 0,
+            s.stream.list.cursor, 0,
             "{a:?} moved the cursor off an empty stream"
         );
         db.send(&mut s, act(Action::Back));

@@ -27,7 +27,7 @@ fn space_selects_and_moves_on_and_marks_apply_to_the_selection() {
     db.send(&mut s, act(Action::Down));
     db.send(&mut s, act(Action::ToggleSelect));
     assert_eq!(s.stream.selection_label().as_deref(), Some("2 selected"));
-    assert_eq!(s.stream.cursor, 3);
+    assert_eq!(s.stream.list.cursor, 3);
     db.send(&mut s, act(Action::ToggleRead));
     assert_eq!(read_ids(&db), vec![10, 8]);
     assert!(s.stream.rows[0].read && s.stream.rows[2].read && !s.stream.rows[1].read);
@@ -50,7 +50,10 @@ fn a_range_selects_every_row_between_its_ends_even_across_a_scroll() {
         db.send(&mut s, act(Action::Down));
     }
     assert_eq!(s.stream.selection_label().as_deref(), Some("15 selected"));
-    assert!(s.stream.offset > 0, "the range went past the first screen");
+    assert!(
+        s.stream.list.offset > 0,
+        "the range went past the first screen"
+    );
     db.send(&mut s, act(Action::SelectRange));
     assert_eq!(s.stream.selection.ids.len(), 15);
     db.send(&mut s, act(Action::ToggleStar));
@@ -259,7 +262,7 @@ fn the_divider_stands_above_what_was_there_last_time_and_the_cursor_below_the_ne
     let effects = s.start();
     db.run(&mut s, effects);
     assert_eq!(s.stream.divider(), None);
-    assert_eq!(s.stream.cursor, 0);
+    assert_eq!(s.stream.list.cursor, 0);
 }
 
 /// Found by the concurrent-writers run (`tests/concurrent.rs`): with news above the divider,
@@ -282,8 +285,8 @@ fn walking_down_below_the_divider_keeps_the_cursor_on_screen() {
         let st = &s.stream;
         let below = st
             .divider()
-            .is_some_and(|d| st.offset < d && d <= st.cursor);
-        st.cursor - st.offset + usize::from(below)
+            .is_some_and(|d| st.list.offset < d && d <= st.list.cursor);
+        st.list.cursor - st.list.offset + usize::from(below)
     };
     let height = s.list_height();
     for action in [Action::Down; 50].into_iter().chain([Action::Up; 60]) {
@@ -291,12 +294,12 @@ fn walking_down_below_the_divider_keeps_the_cursor_on_screen() {
         assert!(
             line(&s) < height,
             "cursor {} at offset {}: line {} of {height}",
-            s.stream.cursor,
-            s.stream.offset,
+            s.stream.list.cursor,
+            s.stream.list.offset,
             line(&s)
         );
     }
-    assert_eq!(s.stream.cursor, 0);
+    assert_eq!(s.stream.list.cursor, 0);
     for action in [
         Action::Bottom,
         Action::PageUp,

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::text::pad;
-use super::{Theme, list};
+use super::{ListLook, Theme, list};
 use crate::app::{AppState, FeedsItem};
 use crate::model::Feed;
 
@@ -27,16 +27,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
         return;
     }
     // The cursor bar: the error mark and the counts (a view's or tag's first cell).
+    let look = ListLook {
+        at: feeds.list,
+        divider: None,
+        lead: 2,
+    };
     list(
         buf,
         area,
-        state,
-        theme,
+        (state, theme),
         &feeds.items,
-        feeds.offset,
-        feeds.cursor,
-        2,
-        |item, width, _| item_line(state, theme, item, width),
+        &look,
+        |item, width| item_line(state, theme, item, width),
     );
 }
 

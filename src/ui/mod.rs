@@ -295,33 +295,42 @@ fn cursor_style(
         .collect()
 }
 
-/// Draws `rows` in `area`, one line each, from `offset`; `line(row, width, selected)` makes
-/// one, and the cursor row's first `lead` cells are highlighted (see `cursor_style`).
-#[allow(clippy::too_many_arguments)] // a list is these things; a struct would only rename them
+/// How a list is drawn: where its cursor and window are, the row a divider line goes above
+/// (when that row is not the first on screen), and how many cells of the cursor row the
+/// cursor bar covers (never the last, the title).
+struct ListLook {
+    at: crate::app::ListCursor,
+    divider: Option<usize>,
+    lead: usize,
+}
+
+/// Draws `rows` in `area`, one line each, from the window's first; `line(row, width)` makes
+/// one, and the cursor row's first cells are highlighted (see `cursor_style`).
 fn list<T>(
     buf: &mut Buffer,
     area: Rect,
-    state: &AppState,
-    theme: &Theme,
+    (state, theme): (&AppState, &Theme),
     rows: &[T],
-    offset: usize,
-    cursor: usize,
-    lead: usize,
-    line: impl Fn(&T, usize, bool) -> Vec<(String, ratatui::style::Style)>,
+    look: &ListLook,
+    line: impl Fn(&T, usize) -> Vec<(String, ratatui::style::Style)>,
 ) {
-    for (i, row) in rows
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(usize::from(area.height))
-    {
-        let y = area.y + u16::try_from(i - offset).unwrap_or(0);
-        let selected = i == cursor;
+    let offset = look.at.offset;
+    let mut y = area.y;
+    for (i, row) in rows.iter().enumerate().skip(offset) {
+        if look.divider == Some(i) && i > offset && y < area.bottom() {
+            stream::divider_line(buf, Rect::new(area.x, y, area.width, 1), theme);
+            y += 1;
+        }
+        if y >= area.bottom() {
+            break;
+        }
+        let selected = i == look.at.cursor;
         if selected && state.options.full_line_cursor {
             buf.set_style(Rect::new(area.x, y, area.width, 1), theme.selected());
         }
-        let mut cells = line(row, usize::from(area.width), selected);
+        let mut cells = line(row, usize::from(area.width));
         if selected {
+            let lead = look.lead.min(cells.len().saturating_sub(1));
             cells = cursor_style(state, theme, cells, lead);
         }
         let mut x = area.x;
@@ -330,6 +339,7 @@ fn list<T>(
             let (next, _) = buf.set_stringn(x, y, &text, left, style);
             x = next;
         }
+        y += 1;
     }
 }
 

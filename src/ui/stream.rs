@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::text::pad;
-use super::{Theme, fit};
+use super::{ListLook, Theme, fit, list};
 use crate::app::AppState;
 use crate::model::{Action, EntrySummary};
 
@@ -64,39 +64,23 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
         );
         return;
     }
-    let width = usize::from(area.width);
-    let divider = stream.divider();
-    let mut y = area.y;
-    for (i, row) in stream.rows.iter().enumerate().skip(stream.offset) {
-        if divider == Some(i) && i > stream.offset && y < area.bottom() {
-            divider_line(buf, Rect::new(area.x, y, area.width, 1), theme);
-            y += 1;
-        }
-        if y >= area.bottom() {
-            break;
-        }
-        let line = Rect::new(area.x, y, area.width, 1);
-        let cursor = i == stream.cursor;
-        if cursor && state.options.full_line_cursor {
-            buf.set_style(line, theme.selected());
-        }
-        let mut cells = row_cells(row, width, stream.is_selected(row), state, theme);
-        if cursor {
-            // The bar: every column before the title.
-            let lead = cells.len() - 1;
-            cells = super::cursor_style(state, theme, cells, lead);
-        }
-        let mut x = area.x;
-        for (text, style) in cells {
-            let left = usize::from(area.right().saturating_sub(x));
-            let (next, _) = buf.set_stringn(x, y, &text, left, style);
-            x = next;
-        }
-        y += 1;
-    }
+    let look = ListLook {
+        at: stream.list,
+        divider: stream.divider(),
+        // The bar: every column before the title.
+        lead: usize::MAX,
+    };
+    list(
+        buf,
+        area,
+        (state, theme),
+        &stream.rows,
+        &look,
+        |row, width| row_cells(row, width, stream.is_selected(row), state, theme),
+    );
 }
 
-fn divider_line(buf: &mut Buffer, area: Rect, theme: &Theme) {
+pub(super) fn divider_line(buf: &mut Buffer, area: Rect, theme: &Theme) {
     let width = usize::from(area.width);
     let label = fit(DIVIDER, width);
     let side = width.saturating_sub(super::text::width(&label)) / 2;
