@@ -277,8 +277,17 @@ pub fn mark_above(state: &mut AppState) -> Vec<Effect> {
     }]
 }
 
-/// The store wrote a mark: show it, and remember it for undo.
-pub fn applied(state: &mut AppState, ids: &[EntryId], mark: Mark, undoable: bool) {
+/// The store wrote a mark: show it, remember it for undo, and count again.
+pub fn applied(state: &mut AppState, ids: &[EntryId], mark: Mark, undoable: bool) -> Vec<Effect> {
+    show_applied(state, ids, mark, undoable);
+    let mut effects = vec![Effect::LoadCounts];
+    if state.view == super::View::Feeds {
+        effects.push(Effect::LoadFeeds);
+    }
+    effects
+}
+
+fn show_applied(state: &mut AppState, ids: &[EntryId], mark: Mark, undoable: bool) {
     let set: BTreeSet<EntryId> = ids.iter().copied().collect();
     for row in state.stream.rows.iter_mut().filter(|r| set.contains(&r.id)) {
         super::apply_mark(row, mark);

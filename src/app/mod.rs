@@ -8,10 +8,12 @@ mod keys;
 mod links;
 mod list;
 mod marks;
+mod messages;
 mod modal;
 mod mouse;
 mod prompt;
 mod reader;
+mod refresh;
 mod status;
 mod stream;
 mod sync;
@@ -27,20 +29,18 @@ pub use keys::help_rows;
 pub use links::{LinkRow, LinksView, rows as link_rows};
 pub use list::{ListCursor, Move};
 pub use marks::{Confirm, MarkChange, Selection, UNDO_DEPTH};
+pub use messages::{Effect, Msg};
 pub use modal::{Line, Modal};
 pub use prompt::{Prompt, PromptKind, TextKey};
 pub use reader::ReaderView;
+pub use refresh::Progress;
 pub use status::{KeyNames, Status, StatusKind};
 pub use stream::{PAGE_SIZE, StreamView};
 pub use work::{Job, JobProgress};
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{
-    Counts, Cursor, Entry, EntryFilter, EntryId, EntrySummary, Feed, FeedId, Mark, Page,
-    RefreshEvent, RefreshScope,
-};
-use crate::render::Rendered;
+use crate::model::{Counts, EntryFilter, EntryId, EntrySummary, Mark, RefreshScope};
 
 /// One line of the help screen: the keys bound to an action.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,23 +58,6 @@ pub enum View {
     /// The open entry's links, to pick one.
     Links,
 }
-
-/// Refresh progress for the status line.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Progress {
-    pub done: usize,
-    pub total: usize,
-    pub failed: usize,
-    /// Feeds with new entries since the stream was last reloaded during this run.
-    pub news_unshown: usize,
-    /// The last failure, `TITLE: ERROR`, for the summary (the feed list may not have it when
-    /// the failure was that nothing could be written).
-    pub last_failure: Option<String>,
-}
-
-/// During a run, the stream is reloaded in place after this many feeds brought news (at once
-/// while it is empty), so a long refresh fills the screen as it goes.
-const RELOAD_EVERY: usize = 50;
 
 /// Options the runtime passes in from the config.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,148 +135,6 @@ pub struct AppState {
     pub height: u16,
     pub options: Options,
     pub quit: bool,
-}
-
-/// Something that happened: a key, a result of an effect, a refresh event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Msg {
-    /// A key pressed, as the keymap names it; `update` decides what it means where we are.
-    Key(crate::model::key::Key),
-    Action(Action),
-    Resize {
-        width: u16,
-        height: u16,
-    },
-    PageLoaded {
-        generation: u64,
-        page: Page,
-        rows: Vec<EntrySummary>,
-    },
-    Counts(Counts),
-    FeedsLoaded(Vec<Feed>),
-    EntryLoaded {
-        entry: Box<Entry>,
-        rendered: Rendered,
-        width: u16,
-        /// False for the plain-text fallback shown while a slow layout is still being made.
-        complete: bool,
-    },
-    /// A key while the filter line or a question is open.
-    Text(TextKey),
-    /// A mark was written to the database (these entries changed); only now is it shown.
-    MarkApplied {
-        ids: Vec<EntryId>,
-        mark: Mark,
-        /// False when this was an undo.
-        undoable: bool,
-    },
-    Refresh(RefreshEvent),
-    /// The mouse wheel turned.
-    Wheel {
-        down: bool,
-    },
-    /// A left click on this screen row.
-    Click {
-        row: u16,
-    },
-    /// A message for the status line (an export's result).
-    Info(String),
-    /// Another connection wrote to the database (a second reader, a refresh from cron).
-    DatabaseChanged,
-    /// The flags of rows on screen as stored now: `(id, read, starred)`.
-    MarksRefreshed(Vec<(EntryId, bool, bool)>),
-    /// The clock, from the runtime (at start and every minute).
-    Tick(DateTime<Utc>),
-    /// The automatic-refresh interval has passed.
-    RefreshTimer,
-    /// Subscriptions changed (added, removed, renamed, tagged); the message says how.
-    FeedsChanged(String),
-    /// An effect failed; the message names what and why.
-    Failed(String),
-    /// How far a background job has got.
-    JobProgress(JobProgress),
-    /// A background job is over (its result, if any, came before).
-    JobEnded(Job),
-}
-
-/// Work for the runtime; results come back as `Msg`s.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    LoadPage {
-        generation: u64,
-        filter: EntryFilter,
-        page: Page,
-        limit: usize,
-    },
-    LoadCounts,
-    LoadFeeds,
-    /// The stored flags of these entries (answered by `MarksRefreshed`).
-    LoadMarks {
-        ids: Vec<EntryId>,
-    },
-    /// Load and render an entry at `width` columns.
-    OpenEntry {
-        id: EntryId,
-        width: u16,
-    },
-    /// Keep this full layout of an entry for the next time it is opened at this width.
-    KeepLayout {
-        id: EntryId,
-        width: u16,
-        rendered: Box<Rendered>,
-    },
-    /// Forget every kept layout (a refresh may have changed the bodies).
-    ForgetLayouts,
-    SetMark {
-        ids: Vec<EntryId>,
-        mark: Mark,
-    },
-    /// Mark every entry `filter` matches (only those at or above `above` in stream order).
-    MarkMatching {
-        filter: EntryFilter,
-        mark: Mark,
-        above: Option<Cursor>,
-    },
-    /// Put back a mark change (answered with a `MarkApplied` that is not undoable).
-    UndoMark {
-        ids: Vec<EntryId>,
-        mark: Mark,
-    },
-    Refresh(RefreshScope),
-    /// Stop the background jobs of this kind.
-    CancelJob(Job),
-    /// Export entries in `format` (a file extension) to a file or the clipboard; answered by
-    /// `Failed` or a status message.
-    Export {
-        target: ExportTarget,
-        format: crate::model::ExportFormat,
-        bodies: bool,
-        destination: ExportDestination,
-    },
-    /// Start a browser on this http(s) URL.
-    OpenUrl {
-        url: String,
-    },
-    /// Put this text on the clipboard.
-    Copy {
-        text: String,
-    },
-    /// Subscribe to `url` (a feed, or a page that names one); answered by `FeedsChanged`.
-    AddFeed {
-        url: String,
-    },
-    RemoveFeed {
-        id: FeedId,
-    },
-    RenameFeed {
-        id: FeedId,
-        title: Option<String>,
-    },
-    SetTags {
-        id: FeedId,
-        tags: Vec<String>,
-    },
-    Quit,
 }
 
 impl AppState {
@@ -392,20 +233,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.status = None;
             on_action(state, action)
         }
-        Msg::Resize { width, height } => {
-            state.width = width;
-            state.height = height;
-            let h = state.list_height();
-            state.stream.scroll_into_view(h);
-            state.feeds.scroll_into_view(h);
-            match &state.reader {
-                Some(r) if r.width != state.reader_width() => vec![Effect::OpenEntry {
-                    id: r.entry.summary.id,
-                    width: state.reader_width(),
-                }],
-                _ => Vec::new(),
-            }
-        }
+        Msg::Resize { width, height } => resize(state, width, height),
         Msg::PageLoaded {
             generation,
             page,
@@ -436,14 +264,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             ids,
             mark,
             undoable,
-        } => {
-            marks::applied(state, &ids, mark, undoable);
-            let mut effects = vec![Effect::LoadCounts];
-            if state.view == View::Feeds {
-                effects.push(Effect::LoadFeeds);
-            }
-            effects
-        }
+        } => marks::applied(state, &ids, mark, undoable),
         Msg::Wheel { down } => mouse::wheel(state, down),
         Msg::Click { row } => mouse::click(state, row),
         Msg::DatabaseChanged => sync::database_changed(state),
@@ -455,7 +276,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.now = Some(now);
             Vec::new()
         }
-        Msg::Refresh(event) => on_refresh(state, &event),
+        Msg::Refresh(event) => refresh::on_event(state, &event),
         // A run in progress already covers it; otherwise only the feeds that are due.
         Msg::RefreshTimer if state.refresh.is_none() => vec![Effect::Refresh(RefreshScope::Due)],
         Msg::RefreshTimer => Vec::new(),
@@ -483,6 +304,22 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+    }
+}
+
+/// The terminal changed size: lists keep their cursor in view, the reader lays out again.
+fn resize(state: &mut AppState, width: u16, height: u16) -> Vec<Effect> {
+    state.width = width;
+    state.height = height;
+    let h = state.list_height();
+    state.stream.scroll_into_view(h);
+    state.feeds.scroll_into_view(h);
+    match &state.reader {
+        Some(r) if r.width != state.reader_width() => vec![Effect::OpenEntry {
+            id: r.entry.summary.id,
+            width: state.reader_width(),
+        }],
+        _ => Vec::new(),
     }
 }
 
@@ -568,116 +405,6 @@ fn on_help(state: &mut AppState, action: Action) {
 fn quit(state: &mut AppState) -> Vec<Effect> {
     state.quit = true;
     vec![Effect::Quit]
-}
-
-/// A feed refreshed alone, beside any run: its own status line, and the views brought up to
-/// date when it brought something.
-fn on_one(state: &mut AppState, title: &str, outcome: &Result<usize, String>) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    match outcome {
-        Ok(new) => {
-            state.status = Some(Status::done(format!(
-                "Refreshed {title}: {new} new entries"
-            )));
-            effects.push(Effect::LoadCounts);
-            if *new > 0 {
-                effects.extend(state.stream.refresh_in_place());
-            }
-        }
-        Err(error) => {
-            state.status = Some(Status::error(format!("Refresh of {title} failed: {error}")));
-        }
-    }
-    if state.view == View::Feeds {
-        effects.push(Effect::LoadFeeds);
-    }
-    effects
-}
-
-fn on_refresh(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
-    match *event {
-        RefreshEvent::Started { total } => {
-            state.refresh = Some(Progress {
-                done: 0,
-                total,
-                failed: 0,
-                news_unshown: 0,
-                last_failure: None,
-            });
-            Vec::new()
-        }
-        RefreshEvent::FeedDone { new_entries, .. } => {
-            let Some(p) = &mut state.refresh else {
-                return Vec::new();
-            };
-            p.done += 1;
-            if new_entries == 0 {
-                return Vec::new();
-            }
-            p.news_unshown += 1;
-            if p.news_unshown < RELOAD_EVERY && !state.stream.rows.is_empty() {
-                return Vec::new();
-            }
-            p.news_unshown = 0;
-            let mut effects = vec![Effect::LoadCounts];
-            effects.extend(state.stream.refresh_in_place());
-            effects
-        }
-        RefreshEvent::FeedSkipped { .. } => {
-            if let Some(p) = &mut state.refresh {
-                p.done += 1;
-            }
-            Vec::new()
-        }
-        RefreshEvent::FeedFailed {
-            ref title,
-            ref error,
-            ..
-        } => {
-            if let Some(p) = &mut state.refresh {
-                p.done += 1;
-                p.failed += 1;
-                p.last_failure = Some(format!("{title}: {error}"));
-            }
-            Vec::new()
-        }
-        RefreshEvent::Stopped { ref error } => {
-            state.refresh = None;
-            state.status = Some(Status::error(format!("Refresh stopped: {error}")));
-            Vec::new()
-        }
-        RefreshEvent::One {
-            ref title,
-            ref outcome,
-            ..
-        } => on_one(state, title, outcome),
-        RefreshEvent::Finished(summary) => {
-            let last = state.refresh.take().and_then(|p| p.last_failure);
-            state.status = Some(if summary.failed == 0 {
-                Status::done(format!(
-                    "Refreshed {} feeds: {} new entries",
-                    summary.ok, summary.new_entries
-                ))
-            } else {
-                // Short before the failure, so a narrow status line still shows why.
-                Status::error(format!(
-                    "Refresh: {} of {} failed, {} new; last: {}",
-                    summary.failed,
-                    summary.ok + summary.failed + summary.skipped,
-                    summary.new_entries,
-                    last.unwrap_or_default()
-                ))
-            });
-            let mut effects = vec![Effect::ForgetLayouts, Effect::LoadCounts];
-            if let Some(reload) = state.stream.refresh_in_place() {
-                effects.push(reload);
-            }
-            if state.view == View::Feeds {
-                effects.push(Effect::LoadFeeds);
-            }
-            effects
-        }
-    }
 }
 
 #[cfg(test)]

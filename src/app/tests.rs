@@ -2,7 +2,7 @@
 
 use super::test_support::{FakeDb, entry, row};
 use super::*;
-use crate::model::{FeedId, RefreshSummary};
+use crate::model::{FeedId, Page, RefreshEvent, RefreshSummary};
 
 fn act(a: Action) -> Msg {
     Msg::Action(a)

@@ -1,8 +1,8 @@
 //! `update` tests for the feed list: saved views, tag groups, opening each and coming back.
 
 use super::*;
-use crate::model::FeedId;
 use crate::model::query::parse;
+use crate::model::{Feed, FeedId};
 
 fn act(a: Action) -> Msg {
     Msg::Action(a)

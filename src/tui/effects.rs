@@ -39,6 +39,21 @@ pub struct LinkSettings {
     pub hyperlinks: bool,
 }
 
+/// A feed's tags replaced; the message says what they are now.
+fn set_tags(
+    store: &mut Store,
+    id: crate::model::FeedId,
+    tags: &[String],
+) -> Result<Msg, crate::store::StoreError> {
+    store.set_feed_tags(id, tags).map(|()| {
+        Msg::FeedsChanged(if tags.is_empty() {
+            "Tags removed".into()
+        } else {
+            format!("Tagged {}", tags.join(", "))
+        })
+    })
+}
+
 /// Runs effects against the UI's store connection and its channels.
 pub struct Executor {
     pub store: Store,
@@ -115,24 +130,7 @@ impl Executor {
             Effect::LoadCounts => store.counts().map(Msg::Counts),
             Effect::LoadFeeds => store.feeds().map(Msg::FeedsLoaded),
             Effect::LoadMarks { ids } => store.marks_of(&ids).map(Msg::MarksRefreshed),
-            Effect::OpenEntry { id, width } => match store.entry(id) {
-                Ok(Some(entry)) => {
-                    if let Some(rendered) = self.cache.get(&(id, width)) {
-                        return Some(Msg::EntryLoaded {
-                            entry: Box::new(entry),
-                            rendered: rendered.clone(),
-                            width,
-                            complete: true,
-                        });
-                    }
-                    self.jobs.spawn(Job::Render, move |ctx| {
-                        render(ctx, entry, width, RENDER_BUDGET);
-                    });
-                    return None;
-                }
-                Ok(None) => Ok(Msg::Failed(format!("entry {} is gone", id.0))),
-                Err(e) => Err(e),
-            },
+            Effect::OpenEntry { id, width } => return self.open_entry(id, width),
             Effect::KeepLayout {
                 id,
                 width,
@@ -156,12 +154,9 @@ impl Executor {
                 return Some(Msg::Info("Marking…".into()));
             }
             Effect::Refresh(scope) => {
-                if self.refresh.send(RefreshCmd::Now(scope)).is_err() {
-                    return Some(Msg::Failed(
-                        "the refresh task has stopped; see the log".into(),
-                    ));
-                }
-                return None;
+                let stopped = self.refresh.send(RefreshCmd::Now(scope)).is_err();
+                return stopped
+                    .then(|| Msg::Failed("the refresh task has stopped; see the log".into()));
             }
             Effect::CancelJob(job) => {
                 self.jobs.cancel(job);
@@ -177,13 +172,7 @@ impl Executor {
             Effect::RenameFeed { id, title } => store
                 .rename_feed(id, title.as_deref())
                 .map(|()| Msg::FeedsChanged("Renamed".into())),
-            Effect::SetTags { id, tags } => store.set_feed_tags(id, &tags).map(|()| {
-                Msg::FeedsChanged(if tags.is_empty() {
-                    "Tags removed".into()
-                } else {
-                    format!("Tagged {}", tags.join(", "))
-                })
-            }),
+            Effect::SetTags { id, tags } => set_tags(store, id, &tags),
             Effect::Export {
                 target,
                 format,
@@ -195,6 +184,28 @@ impl Executor {
             Effect::Quit => return None,
         };
         Some(msg.unwrap_or_else(|e| failed(&e)))
+    }
+
+    /// An entry at `width` columns: its kept layout at once, or a layout job (a newer one
+    /// replaces it: latest wins).
+    fn open_entry(&mut self, id: EntryId, width: u16) -> Option<Msg> {
+        let entry = match self.store.entry(id) {
+            Ok(Some(entry)) => entry,
+            Ok(None) => return Some(Msg::Failed(format!("entry {} is gone", id.0))),
+            Err(e) => return Some(failed(&e)),
+        };
+        if let Some(rendered) = self.cache.get(&(id, width)) {
+            return Some(Msg::EntryLoaded {
+                entry: Box::new(entry),
+                rendered: rendered.clone(),
+                width,
+                complete: true,
+            });
+        }
+        self.jobs.spawn(Job::Render, move |ctx| {
+            render(ctx, entry, width, RENDER_BUDGET);
+        });
+        None
     }
 
     /// A mark (or an undo, not itself undoable): written at once, or as a job past `BULK`

@@ -89,22 +89,7 @@ fn export(ctx: &Ctx, req: &Request) -> Result<Option<Done>, String> {
     let store = Store::open(&req.db).map_err(|e| e.diagnosed())?;
     let mut options = Options::new(chrono::Utc::now());
     options.bodies = req.bodies;
-    // Chosen entries are read first (a selection the user made by hand); a filter's stream
-    // one at a time, after counting them (the HTML page says how many, at its top).
-    let (listed, totals) = match &req.target {
-        ExportTarget::Ids(ids) => {
-            let mut entries = Vec::new();
-            for id in ids {
-                entries.extend(store.entry(*id).map_err(|e| e.diagnosed())?);
-            }
-            let totals = Totals::of(&entries);
-            (Some(entries), totals)
-        }
-        ExportTarget::Filter(filter) => {
-            let (entries, feeds) = store.tally_matching(filter).map_err(|e| e.diagnosed())?;
-            (None, Totals { entries, feeds })
-        }
-    };
+    let (listed, totals) = listed(&store, &req.target)?;
     let total = totals.entries as u64;
     let sink = match &req.destination {
         ExportDestination::File(path) => Sink::File {
@@ -169,13 +154,39 @@ fn export(ctx: &Ctx, req: &Request) -> Result<Option<Done>, String> {
             return why.map_or(Ok(None), Err);
         }
     };
+    deliver(req, sink, n).map(Some)
+}
+
+/// What an export takes, and how much: chosen entries are read first (a selection the user
+/// made by hand); a filter's are only counted here and streamed one at a time later (the HTML
+/// page says how many, at its top).
+fn listed(store: &Store, target: &ExportTarget) -> Result<(Option<Vec<Entry>>, Totals), String> {
+    Ok(match target {
+        ExportTarget::Ids(ids) => {
+            let mut entries = Vec::new();
+            for id in ids {
+                entries.extend(store.entry(*id).map_err(|e| e.diagnosed())?);
+            }
+            let totals = Totals::of(&entries);
+            (Some(entries), totals)
+        }
+        ExportTarget::Filter(filter) => {
+            let (entries, feeds) = store.tally_matching(filter).map_err(|e| e.diagnosed())?;
+            (None, Totals { entries, feeds })
+        }
+    })
+}
+
+/// A finished export of `n` entries handed to its destination: the file is written; text in
+/// memory goes to the clipboard (through the loop, which owns the terminal) or the command.
+fn deliver(req: &Request, sink: Sink, n: usize) -> Result<Done, String> {
     let noun = if n == 1 { "entry" } else { "entries" };
     let what = format!("{n} {noun} as {}", req.format.label());
-    Ok(Some(match sink {
+    Ok(match sink {
         Sink::File { path, .. } => Done::Said(format!("Exported {what} to {path}")),
         Sink::Memory(bytes) => {
             let text = String::from_utf8_lossy(&bytes).into_owned();
-            if clipboard {
+            if matches!(req.destination, ExportDestination::Clipboard) {
                 Done::Copy(text, format!("Copied {what}"))
             } else {
                 let program = req.command.first().cloned().unwrap_or_default();
@@ -183,7 +194,7 @@ fn export(ctx: &Ctx, req: &Request) -> Result<Option<Done>, String> {
                 Done::Said(format!("Sent {what} to {program}"))
             }
         }
-    }))
+    })
 }
 
 /// A new file at `path`; an existing one is never replaced.

@@ -1,0 +1,151 @@
+//! The model's vocabulary with the runtime: the `Msg`s that change the state (keys, results of
+//! effects, refresh and job events) and the `Effect`s `update` asks the runtime to carry out.
+
+use super::{ExportDestination, ExportTarget, Job, JobProgress, TextKey};
+use crate::model::{
+    Counts, Cursor, Entry, EntryFilter, EntryId, EntrySummary, Feed, FeedId, Mark, Page,
+    RefreshEvent, RefreshScope,
+};
+use crate::render::Rendered;
+
+/// Something that happened: a key, a result of an effect, a refresh event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    /// A key pressed, as the keymap names it; `update` decides what it means where we are.
+    Key(crate::model::key::Key),
+    Action(crate::model::Action),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    PageLoaded {
+        generation: u64,
+        page: Page,
+        rows: Vec<EntrySummary>,
+    },
+    Counts(Counts),
+    FeedsLoaded(Vec<Feed>),
+    EntryLoaded {
+        entry: Box<Entry>,
+        rendered: Rendered,
+        width: u16,
+        /// False for the plain-text fallback shown while a slow layout is still being made.
+        complete: bool,
+    },
+    /// A key while the filter line or a question is open.
+    Text(TextKey),
+    /// A mark was written to the database (these entries changed); only now is it shown.
+    MarkApplied {
+        ids: Vec<EntryId>,
+        mark: Mark,
+        /// False when this was an undo.
+        undoable: bool,
+    },
+    Refresh(RefreshEvent),
+    /// The mouse wheel turned.
+    Wheel {
+        down: bool,
+    },
+    /// A left click on this screen row.
+    Click {
+        row: u16,
+    },
+    /// A message for the status line (an export's result).
+    Info(String),
+    /// Another connection wrote to the database (a second reader, a refresh from cron).
+    DatabaseChanged,
+    /// The flags of rows on screen as stored now: `(id, read, starred)`.
+    MarksRefreshed(Vec<(EntryId, bool, bool)>),
+    /// The clock, from the runtime (at start and every minute).
+    Tick(chrono::DateTime<chrono::Utc>),
+    /// The automatic-refresh interval has passed.
+    RefreshTimer,
+    /// Subscriptions changed (added, removed, renamed, tagged); the message says how.
+    FeedsChanged(String),
+    /// An effect failed; the message names what and why.
+    Failed(String),
+    /// How far a background job has got.
+    JobProgress(JobProgress),
+    /// A background job is over (its result, if any, came before).
+    JobEnded(Job),
+}
+
+/// Work for the runtime; results come back as `Msg`s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    LoadPage {
+        generation: u64,
+        filter: EntryFilter,
+        page: Page,
+        limit: usize,
+    },
+    LoadCounts,
+    LoadFeeds,
+    /// The stored flags of these entries (answered by `MarksRefreshed`).
+    LoadMarks {
+        ids: Vec<EntryId>,
+    },
+    /// Load and render an entry at `width` columns.
+    OpenEntry {
+        id: EntryId,
+        width: u16,
+    },
+    /// Keep this full layout of an entry for the next time it is opened at this width.
+    KeepLayout {
+        id: EntryId,
+        width: u16,
+        rendered: Box<Rendered>,
+    },
+    /// Forget every kept layout (a refresh may have changed the bodies).
+    ForgetLayouts,
+    SetMark {
+        ids: Vec<EntryId>,
+        mark: Mark,
+    },
+    /// Mark every entry `filter` matches (only those at or above `above` in stream order).
+    MarkMatching {
+        filter: EntryFilter,
+        mark: Mark,
+        above: Option<Cursor>,
+    },
+    /// Put back a mark change (answered with a `MarkApplied` that is not undoable).
+    UndoMark {
+        ids: Vec<EntryId>,
+        mark: Mark,
+    },
+    Refresh(RefreshScope),
+    /// Stop the background jobs of this kind.
+    CancelJob(Job),
+    /// Export entries in `format` (a file extension) to a file or the clipboard; answered by
+    /// `Failed` or a status message.
+    Export {
+        target: ExportTarget,
+        format: crate::model::ExportFormat,
+        bodies: bool,
+        destination: ExportDestination,
+    },
+    /// Start a browser on this http(s) URL.
+    OpenUrl {
+        url: String,
+    },
+    /// Put this text on the clipboard.
+    Copy {
+        text: String,
+    },
+    /// Subscribe to `url` (a feed, or a page that names one); answered by `FeedsChanged`.
+    AddFeed {
+        url: String,
+    },
+    RemoveFeed {
+        id: FeedId,
+    },
+    RenameFeed {
+        id: FeedId,
+        title: Option<String>,
+    },
+    SetTags {
+        id: FeedId,
+        tags: Vec<String>,
+    },
+    Quit,
+}

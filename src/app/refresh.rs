@@ -1,0 +1,134 @@
+//! A refresh as the reader sees it: the progress in the status line, the stream reloaded in
+//! place as news arrives (a long run fills the screen as it goes), one feed refreshed alone,
+//! and the summary at the end.
+
+use super::{AppState, Effect, Status, View};
+use crate::model::RefreshEvent;
+
+/// Refresh progress for the status line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+    pub failed: usize,
+    /// Feeds with new entries since the stream was last reloaded during this run.
+    pub news_unshown: usize,
+    /// The last failure, `TITLE: ERROR`, for the summary (the feed list may not have it when
+    /// the failure was that nothing could be written).
+    pub last_failure: Option<String>,
+}
+
+/// During a run, the stream is reloaded in place after this many feeds brought news (at once
+/// while it is empty), so a long refresh fills the screen as it goes.
+const RELOAD_EVERY: usize = 50;
+
+/// A feed refreshed alone, beside any run: its own status line, and the views brought up to
+/// date when it brought something.
+fn on_one(state: &mut AppState, title: &str, outcome: &Result<usize, String>) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    match outcome {
+        Ok(new) => {
+            state.status = Some(Status::done(format!(
+                "Refreshed {title}: {new} new entries"
+            )));
+            effects.push(Effect::LoadCounts);
+            if *new > 0 {
+                effects.extend(state.stream.refresh_in_place());
+            }
+        }
+        Err(error) => {
+            state.status = Some(Status::error(format!("Refresh of {title} failed: {error}")));
+        }
+    }
+    if state.view == View::Feeds {
+        effects.push(Effect::LoadFeeds);
+    }
+    effects
+}
+
+/// A refresh event: progress, news brought into view as it comes, and the summary.
+pub fn on_event(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
+    match *event {
+        RefreshEvent::Started { total } => {
+            state.refresh = Some(Progress {
+                done: 0,
+                total,
+                failed: 0,
+                news_unshown: 0,
+                last_failure: None,
+            });
+            Vec::new()
+        }
+        RefreshEvent::FeedDone { new_entries, .. } => {
+            let Some(p) = &mut state.refresh else {
+                return Vec::new();
+            };
+            p.done += 1;
+            if new_entries == 0 {
+                return Vec::new();
+            }
+            p.news_unshown += 1;
+            if p.news_unshown < RELOAD_EVERY && !state.stream.rows.is_empty() {
+                return Vec::new();
+            }
+            p.news_unshown = 0;
+            let mut effects = vec![Effect::LoadCounts];
+            effects.extend(state.stream.refresh_in_place());
+            effects
+        }
+        RefreshEvent::FeedSkipped { .. } => {
+            if let Some(p) = &mut state.refresh {
+                p.done += 1;
+            }
+            Vec::new()
+        }
+        RefreshEvent::FeedFailed {
+            ref title,
+            ref error,
+            ..
+        } => {
+            if let Some(p) = &mut state.refresh {
+                p.done += 1;
+                p.failed += 1;
+                p.last_failure = Some(format!("{title}: {error}"));
+            }
+            Vec::new()
+        }
+        RefreshEvent::Stopped { ref error } => {
+            state.refresh = None;
+            state.status = Some(Status::error(format!("Refresh stopped: {error}")));
+            Vec::new()
+        }
+        RefreshEvent::One {
+            ref title,
+            ref outcome,
+            ..
+        } => on_one(state, title, outcome),
+        RefreshEvent::Finished(summary) => {
+            let last = state.refresh.take().and_then(|p| p.last_failure);
+            state.status = Some(if summary.failed == 0 {
+                Status::done(format!(
+                    "Refreshed {} feeds: {} new entries",
+                    summary.ok, summary.new_entries
+                ))
+            } else {
+                // Short before the failure, so a narrow status line still shows why.
+                Status::error(format!(
+                    "Refresh: {} of {} failed, {} new; last: {}",
+                    summary.failed,
+                    summary.ok + summary.failed + summary.skipped,
+                    summary.new_entries,
+                    last.unwrap_or_default()
+                ))
+            });
+            let mut effects = vec![Effect::ForgetLayouts, Effect::LoadCounts];
+            if let Some(reload) = state.stream.refresh_in_place() {
+                effects.push(reload);
+            }
+            if state.view == View::Feeds {
+                effects.push(Effect::LoadFeeds);
+            }
+            effects
+        }
+    }
+}
