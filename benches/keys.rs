@@ -110,7 +110,7 @@ fn keys(c: &mut Criterion) {
     let mut forget = move || {
         visit += 1;
         other
-            .set_last_visit(visit)
+            .end_visit(visit)
             .expect("a write from another connection");
     };
     for (name, filter) in [

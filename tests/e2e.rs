@@ -87,7 +87,8 @@ fn demo_open_mark_quit_relaunch_keeps_every_mark() {
     s.wait_for("the stream", |s| s.contents().contains(" unread,"));
     assert!(s.row(1).starts_with(" *"), "{}", s.contents());
     assert!(s.row(2).starts_with("  "), "{}", s.contents());
-    assert!(s.row(3).starts_with('N'), "{}", s.contents());
+    // Unread from before this visit: `O`, no longer new (issue #19).
+    assert!(s.row(3).starts_with('O'), "{}", s.contents());
     s.keys("q");
     assert!(s.wait_exit());
 }
@@ -603,10 +604,15 @@ fn a_mark_in_one_session_shows_in_the_other() {
     ready(&a);
     let mut b = Session::start(home.path(), &["--db", db_arg], 100, 30);
     b.wait_for("the stream", |s| s.contents().contains(" unread,"));
-    assert!(b.row(1).starts_with("N "), "{}", b.contents());
+    // New or not depends on the second of a's start; unread either way.
+    let unread = |row: String| row.starts_with("N ") || row.starts_with("O ");
+    assert!(unread(b.row(1)), "{}", b.contents());
     a.keys("s");
     a.wait_for("star in a", |s| s.row(1).starts_with("N*"));
-    b.wait_for("star in b", |s| s.row(1).starts_with("N*"));
+    b.wait_for("star in b", |s| {
+        let row = s.row(1);
+        row.starts_with("N*") || row.starts_with("O*")
+    });
     // Read in b: a follows too.
     b.keys("r");
     a.wait_for("read in a", |s| s.row(1).starts_with(" *"));

@@ -172,7 +172,7 @@ impl AppState {
 
     /// The effects that fill a fresh state.
     pub fn start(&mut self) -> Vec<Effect> {
-        vec![self.stream.start_at_first_new(), Effect::LoadCounts]
+        vec![self.stream.reload(), Effect::LoadCounts]
     }
 
     /// Rows available to a list view (the title and status lines take one each).

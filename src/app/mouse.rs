@@ -25,16 +25,7 @@ pub fn click(state: &mut AppState, row: u16) -> Vec<Effect> {
     match state.view {
         View::Stream => {
             let stream = &state.stream;
-            // The divider takes a line of its own when it is on screen.
-            let index = match stream.divider() {
-                Some(d) if d > stream.list.offset && line == d - stream.list.offset => {
-                    return Vec::new();
-                }
-                Some(d) if d > stream.list.offset && line > d - stream.list.offset => {
-                    stream.list.offset + line - 1
-                }
-                _ => stream.list.offset + line,
-            };
+            let index = stream.list.offset + line;
             if index >= stream.rows.len() {
                 return Vec::new();
             }
@@ -84,27 +75,5 @@ mod tests {
         db.send(&mut s, Msg::Click { row: 0 });
         db.send(&mut s, Msg::Click { row: 23 });
         assert_eq!(s.stream.list.cursor, before);
-    }
-
-    #[test]
-    fn a_click_below_the_divider_counts_its_line() {
-        let mut db = FakeDb::new(10);
-        let visit = db.rows[3].first_seen;
-        let options = Options {
-            last_visit: Some(visit),
-            ..Options::default()
-        };
-        let mut s = AppState::new(options, 80, 24);
-        let effects = s.start();
-        db.run(&mut s, effects);
-        assert_eq!(s.stream.divider(), Some(3));
-        // Rows 1-3 are entries 0-2, row 4 the divider, row 5 entry 3.
-        db.send(&mut s, Msg::Click { row: 4 });
-        assert_eq!(
-            s.stream.list.cursor, 2,
-            "a click on the divider does nothing"
-        );
-        db.send(&mut s, Msg::Click { row: 5 });
-        assert_eq!(s.stream.list.cursor, 3);
     }
 }

@@ -22,8 +22,6 @@ enum Anchor {
     /// Stay on this entry, reloading in place: news above may push it past the rows reloaded,
     /// so older pages follow until it is found. If it is gone, at this index.
     Keep(Cursor, usize),
-    /// The oldest entry that is new since the last visit (at launch).
-    FirstNew,
 }
 
 /// The stream (or one feed's stream) as a scrolling list.
@@ -46,8 +44,7 @@ pub struct StreamView {
     pub selection: Selection,
     /// Opened from the feed list (a feed, a tag, a saved view): `q` goes back there.
     pub from_feeds: bool,
-    /// When the previous visit ended: entries first seen after it are new, and a divider
-    /// separates them from the rest.
+    /// When the previous visit ended: entries first seen after it are new.
     pub last_visit: Option<DateTime<Utc>>,
     pending: Option<(Page, usize)>,
     anchor: Anchor,
@@ -169,7 +166,6 @@ impl StreamView {
                     Anchor::Entry(id, index) | Anchor::Keep(Cursor { id, .. }, index) => {
                         self.position(id).unwrap_or(index)
                     }
-                    Anchor::FirstNew => self.divider().map_or(0, |d| d.saturating_sub(1)),
                 };
                 self.list.offset = if anchor == Anchor::Bottom {
                     // The last screenful (`scroll_into_view` brings the window up to it).
@@ -227,14 +223,6 @@ impl StreamView {
         let height = height.max(1);
         self.list.offset = self.list.offset.min(self.rows.len().saturating_sub(height));
         self.list.scroll_into_view(height);
-        // The divider takes a line of its own above its row (unless that row is the first on
-        // screen): between the top and the cursor it pushes the cursor one line further down.
-        let divider_above = self
-            .divider()
-            .is_some_and(|d| self.list.offset < d && d <= self.list.cursor);
-        if divider_above && self.list.cursor + 1 - self.list.offset >= height {
-            self.list.offset += 1;
-        }
     }
 
     /// Asks for the next page when the cursor comes within a screen of the window's edge.
@@ -287,21 +275,11 @@ impl StreamView {
         }
     }
 
-    /// Starts the stream at the first entry that is new since the last visit.
-    pub fn start_at_first_new(&mut self) -> Effect {
-        let effect = self.reload();
-        if self.last_visit.is_some() {
-            self.anchor = Anchor::FirstNew;
-        }
-        effect
-    }
-
-    /// The index of the first row that is not new, when new rows come before it: the divider
-    /// "new since your last visit" is drawn above this row.
-    pub fn divider(&self) -> Option<usize> {
-        let visit = self.last_visit?;
-        let at = self.rows.iter().position(|r| r.first_seen <= visit)?;
-        (at > 0 || !self.at_top).then_some(at)
+    /// Whether `row` is new: first seen since the last visit (everything is, on a first one).
+    /// New rows are marked wherever they fall in the stream (a late-polled feed, a backdated
+    /// post), and the `new` filter term finds them all.
+    pub fn is_new(&self, row: &EntrySummary) -> bool {
+        self.last_visit.is_none_or(|visit| row.first_seen > visit)
     }
 
     /// Moves to the next unread row below the cursor among those loaded.

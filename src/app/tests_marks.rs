@@ -1,4 +1,4 @@
-//! `update` tests for selection, bulk marks, undo, the filter line, the "new since" divider and
+//! `update` tests for selection, bulk marks, undo, the filter line, what is new since the last visit and
 //! moving between entries in the reader.
 
 use super::test_support::{FakeDb, entry};
@@ -236,81 +236,6 @@ fn a_filter_change_keeps_chosen_entries_but_not_select_all() {
     assert!(!s.stream.selection.all);
 }
 
-#[test]
-fn the_divider_stands_above_what_was_there_last_time_and_the_cursor_below_the_news() {
-    let mut db = FakeDb::new(10);
-    let visit = db.rows.iter().find(|r| r.id.0 == 7).unwrap().first_seen;
-    let options = Options {
-        last_visit: Some(visit),
-        ..Options::default()
-    };
-    let mut s = AppState::new(options, 80, 24);
-    let effects = s.start();
-    db.run(&mut s, effects);
-    assert_eq!(s.stream.divider(), Some(3));
-    // The oldest of the new entries: reading on goes up the stream.
-    assert_eq!(s.stream.selected().unwrap().id.0, 8);
-    // Nothing new: no divider, and the cursor at the top.
-    let mut s = AppState::new(
-        Options {
-            last_visit: Some(db.rows[0].first_seen),
-            ..Options::default()
-        },
-        80,
-        24,
-    );
-    let effects = s.start();
-    db.run(&mut s, effects);
-    assert_eq!(s.stream.divider(), None);
-    assert_eq!(s.stream.list.cursor, 0);
-}
-
-/// Found by the concurrent-writers run (`tests/concurrent.rs`): with news above the divider,
-/// walking down to the last line of the list put the cursor on a row the divider had pushed
-/// below the screen, so the entry `r` and `s` acted on was not shown.
-#[test]
-fn walking_down_below_the_divider_keeps_the_cursor_on_screen() {
-    let mut db = FakeDb::new(60);
-    let options = Options {
-        last_visit: Some(db.rows[3].first_seen),
-        ..Options::default()
-    };
-    let mut s = AppState::new(options, 80, 24);
-    let effects = s.start();
-    db.run(&mut s, effects);
-    assert_eq!(s.stream.divider(), Some(3));
-    // The screen line of the cursor within the list: the divider takes one above its row
-    // when that row is not the first on screen.
-    let line = |s: &AppState| {
-        let st = &s.stream;
-        let below = st
-            .divider()
-            .is_some_and(|d| st.list.offset < d && d <= st.list.cursor);
-        st.list.cursor - st.list.offset + usize::from(below)
-    };
-    let height = s.list_height();
-    for action in [Action::Down; 50].into_iter().chain([Action::Up; 60]) {
-        db.send(&mut s, act(action));
-        assert!(
-            line(&s) < height,
-            "cursor {} at offset {}: line {} of {height}",
-            s.stream.list.cursor,
-            s.stream.list.offset,
-            line(&s)
-        );
-    }
-    assert_eq!(s.stream.list.cursor, 0);
-    for action in [
-        Action::Bottom,
-        Action::PageUp,
-        Action::PageDown,
-        Action::Top,
-    ] {
-        db.send(&mut s, act(action));
-        assert!(line(&s) < height, "after {action:?}: line {}", line(&s));
-    }
-}
-
 fn open_reader(db: &mut FakeDb, s: &mut AppState) {
     let effects = db.send(s, act(Action::Open));
     let Some(Effect::OpenEntry { id, width }) = effects.first() else {
@@ -327,6 +252,37 @@ fn open_reader(db: &mut FakeDb, s: &mut AppState) {
             complete: true,
         },
     );
+}
+
+/// Issue #19: "new" is first seen since the last visit, not published after it. A late-polled
+/// feed's entry dated before older news, and a backdated post, are new wherever they fall in
+/// the stream; the stream starts at the top.
+#[test]
+fn entries_first_seen_since_the_last_visit_are_new_wherever_they_fall() {
+    let mut db = FakeDb::new(10);
+    let visit = db.rows.iter().find(|r| r.id.0 == 7).unwrap().first_seen;
+    // Entry 2 was published long ago but only arrived now.
+    let late = db.rows.iter_mut().find(|r| r.id.0 == 2).unwrap();
+    late.first_seen = visit + chrono::Duration::minutes(30);
+    let options = Options {
+        last_visit: Some(visit),
+        ..Options::default()
+    };
+    let mut s = AppState::new(options, 80, 24);
+    let effects = s.start();
+    db.run(&mut s, effects);
+    let new: Vec<i64> = s
+        .stream
+        .rows
+        .iter()
+        .filter(|r| s.stream.is_new(r))
+        .map(|r| r.id.0)
+        .collect();
+    assert_eq!(new, vec![10, 9, 8, 2]);
+    assert_eq!(s.stream.list.cursor, 0);
+    // A first visit: everything is new.
+    let s = AppState::new(Options::default(), 80, 24);
+    assert!(s.stream.is_new(&db.rows[0]));
 }
 
 #[test]

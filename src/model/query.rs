@@ -34,6 +34,8 @@ pub struct Term {
 pub enum TermKind {
     Unread,
     Starred,
+    /// First seen since the reader was last left (`new`).
+    New,
     /// The feed's title or URL contains this.
     Feed(String),
     /// The feed carries this tag (exactly, ignoring case).
@@ -118,6 +120,7 @@ impl fmt::Display for Term {
         match &self.kind {
             TermKind::Unread => f.write_str("unread"),
             TermKind::Starred => f.write_str("starred"),
+            TermKind::New => f.write_str("new"),
             TermKind::Feed(s) => write!(f, "feed:{}", quoted(s)),
             TermKind::Tag(s) => write!(f, "tag:{}", quoted(s)),
             TermKind::Author(s) => write!(f, "author:{}", quoted(s)),

@@ -229,6 +229,15 @@ pub(super) fn build_with(
         let not = term.negated;
         match &term.kind {
             TermKind::Unread => clause.push(if not { "e.read = 1" } else { "e.read = 0" }, []),
+            // New: first seen after the reader was last left (`Store::begin_visit`).
+            TermKind::New => clause.push(
+                if not {
+                    "e.first_seen <= COALESCE((SELECT value FROM meta WHERE key = 'last_visit'), 0)"
+                } else {
+                    "e.first_seen > COALESCE((SELECT value FROM meta WHERE key = 'last_visit'), 0)"
+                },
+                [],
+            ),
             TermKind::Starred => clause.push(
                 if not {
                     "e.starred = 0"

@@ -193,6 +193,31 @@ fn every_term_kind_and_its_negation() {
     }
 }
 
+/// Issue #19: `new` is every entry first seen since the reader was last left, however old its
+/// date (first seen is when the store met it, not when the feed says it was published).
+#[test]
+fn new_means_first_seen_since_the_last_visit() {
+    let (_d, mut s, a, _) = sample();
+    // No visit yet: everything is new.
+    assert_eq!(matching(&s, "new").len(), 6);
+    s.end_visit(NOW).unwrap();
+    assert!(matching(&s, "new").is_empty());
+    // A late entry dated 30 days ago arrives after the visit.
+    let doc = IncomingFeed {
+        title: Some("Über Tech".into()),
+        site_url: None,
+        ttl_minutes: None,
+        entries: vec![entry("late", 30, None, "backdated")],
+    };
+    s.record_success(a, &doc, &FetchMeta::default(), NOW + 60)
+        .unwrap();
+    assert_eq!(matching(&s, "new"), vec!["late"]);
+    assert_eq!(matching(&s, "-new").len(), 6);
+    // Beside a reader that is open, `new` still counts from the visit before it.
+    s.begin_visit(NOW + 120).unwrap();
+    assert_eq!(matching(&s, "new unread"), vec!["late"]);
+}
+
 #[test]
 fn the_filter_and_its_query_hold_together() {
     let (_d, s, a, b) = sample();

@@ -141,7 +141,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
 
 /// Records when this visit ended (entries first seen after it are new next time).
 fn end_visit(store: &mut Store) {
-    if let Err(e) = store.set_last_visit(chrono::Utc::now().timestamp()) {
+    if let Err(e) = store.end_visit(chrono::Utc::now().timestamp()) {
         tracing::warn!("could not record the end of this visit: {e}");
     }
 }
@@ -225,16 +225,14 @@ fn open_store(
     db: &std::path::Path,
 ) -> anyhow::Result<(Store, Option<chrono::DateTime<chrono::Utc>>, Option<Msg>)> {
     let mut store = Store::open(db)?;
-    let last_visit = store
-        .last_visit()?
-        .and_then(|t| chrono::DateTime::from_timestamp(t, 0));
-    let refused = match store.read_only().map(str::to_owned) {
-        Some(why) => Some(format!("Read only: {why}")),
-        None => match store.set_last_visit(chrono::Utc::now().timestamp()) {
-            Err(e) if e.is_write_refused() => Some(e.diagnosed()),
+    let (last_visit, refused) = match store.read_only().map(str::to_owned) {
+        Some(why) => (store.last_visit()?, Some(format!("Read only: {why}"))),
+        None => match store.begin_visit(chrono::Utc::now().timestamp()) {
+            Err(e) if e.is_write_refused() => (store.last_visit()?, Some(e.diagnosed())),
             Err(e) => return Err(e.into()),
-            Ok(()) => None,
+            Ok(last) => (last, None),
         },
     };
+    let last_visit = last_visit.and_then(|t| chrono::DateTime::from_timestamp(t, 0));
     Ok((store, last_visit, refused.map(Msg::Failed)))
 }

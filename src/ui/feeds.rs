@@ -29,7 +29,6 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
     // The cursor bar: the error mark and the counts (a view's or tag's first cell).
     let look = ListLook {
         at: feeds.list,
-        divider: None,
         lead: 2,
     };
     list(

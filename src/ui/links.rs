@@ -11,7 +11,6 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
     let rows = link_rows(state);
     let look = ListLook {
         at: state.links.list,
-        divider: None,
         lead: 1,
     };
     list(buf, area, (state, theme), &rows, &look, |row, width| {

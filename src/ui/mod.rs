@@ -295,12 +295,10 @@ fn cursor_style(
         .collect()
 }
 
-/// How a list is drawn: where its cursor and window are, the row a divider line goes above
-/// (when that row is not the first on screen), and how many cells of the cursor row the
-/// cursor bar covers (never the last, the title).
+/// How a list is drawn: where its cursor and window are, and how many cells of the cursor
+/// row the cursor bar covers (never the last, the title).
 struct ListLook {
     at: crate::app::ListCursor,
-    divider: Option<usize>,
     lead: usize,
 }
 
@@ -315,15 +313,8 @@ fn list<T>(
     line: impl Fn(&T, usize) -> Vec<(String, ratatui::style::Style)>,
 ) {
     let offset = look.at.offset;
-    let mut y = area.y;
-    for (i, row) in rows.iter().enumerate().skip(offset) {
-        if look.divider == Some(i) && i > offset && y < area.bottom() {
-            stream::divider_line(buf, Rect::new(area.x, y, area.width, 1), theme);
-            y += 1;
-        }
-        if y >= area.bottom() {
-            break;
-        }
+    let shown = rows.iter().enumerate().skip(offset);
+    for ((i, row), y) in shown.zip(area.y..area.bottom()) {
         let selected = i == look.at.cursor;
         if selected && state.options.full_line_cursor {
             buf.set_style(Rect::new(area.x, y, area.width, 1), theme.selected());
@@ -339,7 +330,6 @@ fn list<T>(
             let (next, _) = buf.set_stringn(x, y, &text, left, style);
             x = next;
         }
-        y += 1;
     }
 }
 

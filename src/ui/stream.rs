@@ -11,8 +11,6 @@ use super::{ListLook, Theme, fit, list};
 use crate::app::AppState;
 use crate::model::{Action, EntrySummary};
 
-const DIVIDER: &str = " new since your last visit ";
-
 pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
     let stream = &state.stream;
     if stream.rows.is_empty() {
@@ -66,7 +64,6 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
     }
     let look = ListLook {
         at: stream.list,
-        divider: stream.divider(),
         // The bar: every column before the title.
         lead: usize::MAX,
     };
@@ -78,18 +75,6 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
         &look,
         |row, width| row_cells(row, width, stream.is_selected(row), state, theme),
     );
-}
-
-pub(super) fn divider_line(buf: &mut Buffer, area: Rect, theme: &Theme) {
-    let width = usize::from(area.width);
-    let label = fit(DIVIDER, width);
-    let side = width.saturating_sub(super::text::width(&label)) / 2;
-    let text = format!(
-        "{}{label}{}",
-        "─".repeat(side),
-        "─".repeat(width.saturating_sub(side + super::text::width(&label)))
-    );
-    buf.set_string(area.x, area.y, text, theme.dim());
 }
 
 /// The cells of one stream row at `width` columns.
@@ -108,9 +93,11 @@ fn row_cells(
     } else {
         theme.plain()
     };
+    // Unread: `N` new since the last visit, `O` from before (mutt's letters).
+    let unread = if state.stream.is_new(row) { 'N' } else { 'O' };
     let marks = format!(
         "{}{}{} ",
-        if row.read { ' ' } else { 'N' },
+        if row.read { ' ' } else { unread },
         if row.starred { '*' } else { ' ' },
         if selected { '+' } else { ' ' },
     );

@@ -226,8 +226,8 @@ fn refresh_progress_shows_in_the_status_line() {
     assert!(last.contains("Refreshing 0/12"), "{last}");
 }
 
-/// The stream with a filter in force (applied as typed), two entries selected, a divider and
-/// a clock.
+/// The stream with a filter in force (applied as typed), two entries selected, three new
+/// since the last visit, and a clock.
 fn busy_state(width: u16, height: u16) -> AppState {
     let mut db = FakeDb::new(40);
     let visit = db.rows[3].first_seen;
@@ -252,7 +252,7 @@ fn busy_state(width: u16, height: u16) -> AppState {
 }
 
 #[test]
-fn stream_with_selection_divider_and_filter_80x24() {
+fn stream_with_selection_new_marks_and_filter_80x24() {
     insta::assert_snapshot!(render(&busy_state(80, 24)).backend());
 }
 
@@ -266,13 +266,22 @@ fn selected_rows_are_marked_without_colour() {
     let s = busy_state(80, 24);
     let terminal = render(&s);
     let buf = terminal.backend().buffer();
-    // The cursor started on the oldest new entry (row 3), and Space twice selected it and
-    // the one below the divider (row 5): a `+` in the third column, whatever the colours.
-    assert_eq!(buf[(2, 3)].symbol(), "+");
-    assert_eq!(buf[(2, 5)].symbol(), "+");
-    assert_eq!(buf[(2, 2)].symbol(), " ");
-    assert_eq!(buf[(2, 6)].symbol(), " ");
-    assert!(buf[(0, 4)].symbol() == "─", "the divider is on row 4");
+    // The cursor started at the top, and Space twice selected the first two rows: a `+` in
+    // the third column, whatever the colours.
+    assert_eq!(buf[(2, 1)].symbol(), "+");
+    assert_eq!(buf[(2, 2)].symbol(), "+");
+    assert_eq!(buf[(2, 3)].symbol(), " ");
+}
+
+/// Issue #19: each unread row says whether it is new since the last visit (`N`) or was there
+/// before (`O`), in the first column, whatever the colours.
+#[test]
+fn unread_rows_say_new_or_old() {
+    let s = busy_state(80, 24);
+    let terminal = render(&s);
+    let buf = terminal.backend().buffer();
+    let firsts: String = (1..6).map(|y| buf[(0, y)].symbol().to_owned()).collect();
+    assert_eq!(firsts, "NNNOO");
 }
 
 #[test]

@@ -46,7 +46,7 @@ pub fn lines(s: &Session) -> Vec<Line> {
                 let text = screen.contents_between(r, 0, r, cols);
                 let (token, group) = find_token(&text)?;
                 let mut marks = text.chars();
-                let read = marks.next()? != 'N';
+                let read = !matches!(marks.next()?, 'N' | 'O');
                 let starred = marks.next()? == '*';
                 let cursor = screen.cell(r, 0).is_some_and(vt100::Cell::inverse);
                 Some(Line {

@@ -236,6 +236,8 @@ fn keyword_or_word(word: String) -> Option<TermKind> {
         Some(TermKind::Unread)
     } else if word.eq_ignore_ascii_case("starred") {
         Some(TermKind::Starred)
+    } else if word.eq_ignore_ascii_case("new") {
+        Some(TermKind::New)
     } else if word.is_empty() {
         None
     } else {
