@@ -1293,3 +1293,66 @@ fn db_synth_stats_and_vacuum() {
     let err = home.run_err(&["db", "synth", "--feeds", "1"]);
     assert!(err.contains("already holds 5 feeds"), "{err}");
 }
+
+/// Issue #19: a feed URL with a password and a token in it works, and neither the password
+/// nor the token appears in `feeds`, `feeds --json`, `export-opml`, an error or the log.
+#[test]
+fn credentials_in_feed_urls_are_never_shown() {
+    let home = Home::new();
+    let server = common::TestServer::start();
+    server.route(
+        "/private.xml",
+        common::Response::ok(rss("", &[("p1", "Members only", DAY1)]).into_bytes()),
+    );
+    let url = server
+        .url("/private.xml?token=t0k3nvalue")
+        .replace("http://", "http://reader:s3cretpass@");
+    let dead = "http://reader:d3adpass@127.0.0.1:1/feed.xml";
+    let mut seen = home.run_ok(&["add", &url]);
+    let urls = home.path().join("urls");
+    std::fs::write(&urls, format!("{dead}\n")).unwrap();
+    seen += &home.run_ok(&["import", urls.to_str().unwrap()]);
+    seen += &home.run_ok(&["feeds"]);
+    seen += &home.run_ok(&["feeds", "--json"]);
+    let out = home.cmd().arg("refresh").output().unwrap();
+    seen += &String::from_utf8_lossy(&out.stdout);
+    seen += &String::from_utf8_lossy(&out.stderr);
+    seen += &home.run_ok(&["feeds"]);
+    seen += &home.run_ok(&["export-opml"]);
+    seen += &home.run_err(&["add", "http://reader:w0rdpass@127.0.0.1:1/x.xml"]);
+    for entry in walkdir(home.path()) {
+        if entry.extension().is_some_and(|e| e == "log") {
+            seen += &std::fs::read_to_string(&entry).unwrap();
+        }
+    }
+    for secret in ["s3cretpass", "t0k3nvalue", "d3adpass", "w0rdpass"] {
+        assert!(!seen.contains(secret), "{secret} shown:\n{seen}");
+    }
+    assert!(seen.contains("reader:***@127.0.0.1"), "{seen}");
+    // The stored URL still has them, and works: the server was asked with the password.
+    let asked = server.requests("/private.xml");
+    assert_eq!(asked.len(), 2, "fetched by add and by refresh");
+    for request in asked {
+        let auth = request
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            .map(|(_, v)| v.clone());
+        assert!(auth.is_some_and(|v| v.starts_with("Basic ")));
+    }
+    assert_eq!(home.entries(&[]).len(), 1);
+}
+
+/// Every file under `dir`.
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walkdir(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

@@ -77,7 +77,8 @@ fn link_in_front(state: &AppState) -> Option<String> {
         View::Stream => state.stream.selected()?.link.clone(),
         View::Feeds => {
             let feed = state.feeds.selected()?;
-            Some(feed.site_url.clone().unwrap_or_else(|| feed.url.clone()))
+            let url = feed.site_url.as_deref().unwrap_or(&feed.url);
+            Some(crate::model::redact::url(url).into_owned())
         }
     }
 }

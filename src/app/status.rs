@@ -2,6 +2,7 @@
 //! errors), and the names of the keys that hints mention, taken from the keymap in force.
 
 use crate::model::Action;
+use crate::model::redact;
 use crate::model::keymap::Keymap;
 use std::collections::BTreeMap;
 
@@ -23,25 +24,26 @@ pub struct Status {
 }
 
 impl Status {
+    /// Every message goes through here: a URL in it (a feed's, one typed, one in an error)
+    /// keeps its secrets to itself.
+    fn new(kind: StatusKind, text: String) -> Self {
+        let text = match redact::in_text(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(redacted) => redacted,
+        };
+        Self { kind, text }
+    }
+
     pub fn info(text: impl Into<String>) -> Self {
-        Self {
-            kind: StatusKind::Info,
-            text: text.into(),
-        }
+        Self::new(StatusKind::Info, text.into())
     }
 
     pub fn done(text: impl Into<String>) -> Self {
-        Self {
-            kind: StatusKind::Done,
-            text: text.into(),
-        }
+        Self::new(StatusKind::Done, text.into())
     }
 
     pub fn error(text: impl Into<String>) -> Self {
-        Self {
-            kind: StatusKind::Error,
-            text: text.into(),
-        }
+        Self::new(StatusKind::Error, text.into())
     }
 }
 

@@ -765,3 +765,17 @@ fn full_layouts_are_kept_and_a_finished_refresh_forgets_them() {
     );
     assert!(finished.contains(&Effect::ForgetLayouts), "{finished:?}");
 }
+
+/// Issue #19: a URL in any status message (a failure, a feed typed with its password) keeps
+/// its secrets to itself.
+#[test]
+fn status_messages_hide_url_credentials() {
+    let mut s = AppState::new(Options::default(), 80, 24);
+    update(
+        &mut s,
+        Msg::Failed("fetching https://me:hunter2@h.example/f?token=abc: HTTP 500".into()),
+    );
+    let shown = s.status.as_deref().unwrap();
+    assert!(!shown.contains("hunter2") && !shown.contains("abc"), "{shown}");
+    assert!(shown.contains("https://me:***@h.example/f?token=***"), "{shown}");
+}

@@ -12,6 +12,7 @@ use super::{Env, RefreshArgs};
 use crate::export::{Imported, read_subscriptions};
 use crate::fetch::refresh::{RefreshOptions, run_once};
 use crate::fetch::subscribe::subscribe;
+use crate::model::redact;
 use crate::model::{RefreshEvent, RefreshScope};
 
 pub(super) fn now() -> i64 {
@@ -20,7 +21,8 @@ pub(super) fn now() -> i64 {
 
 /// A URL or path from outside, safe and short enough for a message.
 fn shown(s: &str) -> String {
-    crate::model::bounds::cut(&crate::model::sanitize::line(s), 200).into_owned()
+    let clean = crate::model::sanitize::line(&crate::model::redact::in_text(s));
+    crate::model::bounds::cut(&clean, 200).into_owned()
 }
 
 /// Checks that `url` is an absolute http or https URL, or a `file:` URL from the user: typed,
@@ -146,7 +148,7 @@ pub fn import_subscribing(
 struct FeedJson<'a> {
     id: i64,
     title: &'a str,
-    url: &'a str,
+    url: std::borrow::Cow<'a, str>,
     site_url: Option<&'a str>,
     unread: u64,
     total: u64,
@@ -168,7 +170,7 @@ pub fn list(env: &Env, json: bool, out: &mut Out) -> anyhow::Result<ExitCode> {
             .map(|f| FeedJson {
                 id: f.id.0,
                 title: &f.title,
-                url: &f.url,
+                url: redact::url(&f.url),
                 site_url: f.site_url.as_deref(),
                 unread: f.unread,
                 total: f.total,
@@ -191,7 +193,11 @@ pub fn list(env: &Env, json: bool, out: &mut Out) -> anyhow::Result<ExitCode> {
             write!(
                 out,
                 "{:>5}  {:>5}/{:<5}  {}  <{}>",
-                f.id.0, f.unread, f.total, f.title, f.url
+                f.id.0,
+                f.unread,
+                f.total,
+                f.title,
+                redact::url(&f.url)
             )?;
             if !f.tags.is_empty() {
                 write!(out, "  [tags: {}]", f.tags.join(", "))?;

@@ -122,7 +122,8 @@ pub fn shown(e: &anyhow::Error) -> String {
             None => parts.push(cause.to_string()),
         }
     }
-    parts.join(": ")
+    // A URL in an error (a feed's, a redirect's) keeps its secrets to itself.
+    crate::model::redact::in_text(&parts.join(": ")).into_owned()
 }
 
 /// Sends `tracing` output to `DIR/tidings.log`, never to the terminal. If the log cannot be

@@ -16,7 +16,7 @@ fn outline(out: &mut String, feed: &Feed, indent: &str) {
     let _ = write!(
         out,
         "{indent}<outline type=\"rss\" text=\"{t}\" title=\"{t}\" xmlUrl=\"{}\"",
-        attr(&feed.url),
+        attr(&crate::model::redact::url(&feed.url)),
         t = attr(&feed.title)
     );
     if let Some(site) = &feed.site_url {

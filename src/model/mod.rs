@@ -9,6 +9,7 @@ pub mod hash;
 pub mod key;
 pub mod keymap;
 pub mod query;
+pub mod redact;
 mod refresh;
 pub mod retention;
 pub mod sanitize;

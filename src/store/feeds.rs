@@ -63,11 +63,20 @@ fn count(row: &Row<'_>, index: usize) -> rusqlite::Result<u64> {
     Ok(u64::try_from(row.get::<_, i64>(index)?).unwrap_or(0))
 }
 
+/// A feed's title as shown: an untitled feed goes by its URL, with its secrets hidden.
+fn untitled_shown(url: &str, title: String) -> String {
+    if title == url {
+        crate::model::redact::url(url).into_owned()
+    } else {
+        title
+    }
+}
+
 fn feed_from_row(row: &Row<'_>) -> rusqlite::Result<Feed> {
     Ok(Feed {
         id: FeedId(row.get(0)?),
         url: row.get(1)?,
-        title: row.get(2)?,
+        title: untitled_shown(&row.get::<_, String>(1)?, row.get(2)?),
         site_url: row.get(3)?,
         last_ok_at: row.get::<_, Option<i64>>(4)?.map(to_time),
         last_error: row.get(5)?,
@@ -178,7 +187,7 @@ impl Store {
                 Ok(FeedFetchState {
                     id: FeedId(r.get(0)?),
                     url: r.get(1)?,
-                    title: r.get(2)?,
+                    title: untitled_shown(&r.get::<_, String>(1)?, r.get(2)?),
                     etag: r.get(3)?,
                     last_modified: r.get(4)?,
                     failures: u32::try_from(r.get::<_, i64>(5)?).unwrap_or(u32::MAX),
