@@ -1356,3 +1356,87 @@ fn walkdir(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// Issue #19: moving in from newsboat lost things. Entries deleted in newsboat came back
+/// unread at the first refresh; newsboat's ETag and Last-Modified were dropped, so the first
+/// refresh downloaded every feed again; a hidden (`!`) feed was imported visible without a
+/// word; an empty `XDG_CONFIG_HOME=` was taken as a path (the XDG spec: empty means unset).
+#[test]
+fn import_newsboat_keeps_deletions_validators_and_says_what_is_hidden() {
+    let home = Home::new();
+    let server = common::TestServer::start();
+    server.route("/one.xml", common::Response::status(304));
+    server.route("/two.xml", common::Response::status(304));
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/newsboat");
+    let dot = home.path().join(".newsboat");
+    std::fs::create_dir_all(&dot).unwrap();
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    let urls = std::fs::read_to_string(fixtures.join("urls"))
+        .unwrap()
+        .replace("http://127.0.0.1:18777", base);
+    std::fs::write(dot.join("urls"), urls).unwrap();
+    let cache = dot.join("cache.db");
+    std::fs::copy(fixtures.join("cache.db"), &cache).unwrap();
+    let conn = rusqlite::Connection::open(&cache).unwrap();
+    conn.execute_batch(&format!(
+        "UPDATE rss_feed SET rssurl = replace(rssurl, 'http://127.0.0.1:18777', '{base}');
+         UPDATE rss_item SET feedurl = replace(feedurl, 'http://127.0.0.1:18777', '{base}');
+         UPDATE rss_feed SET etag = '\"v1-one\"', lastmodified = 1764000000
+             WHERE rssurl LIKE '%/one.xml';
+         UPDATE rss_item SET deleted = 1 WHERE guid = 'one-alpha';"
+    ))
+    .unwrap();
+    drop(conn);
+    let out = home
+        .cmd()
+        .env("XDG_CONFIG_HOME", "")
+        .env("XDG_DATA_HOME", "")
+        .args(["import", "newsboat"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("5 entries of 2 feeds"), "{stdout}");
+    assert!(stdout.contains("1 of them deleted in newsboat"), "{stdout}");
+    assert!(stdout.contains("1 feeds hidden in newsboat"), "{stdout}");
+    // Deleted in newsboat while unread: here it is read, and stays so after a refresh.
+    home.run_ok(&["refresh"]);
+    let alpha = home.entries(&[]);
+    let alpha = alpha.iter().find(|e| e["title"] == "Alpha post").unwrap();
+    assert_eq!(alpha["read"], true, "{alpha}");
+    // The first refresh asked with newsboat's validators.
+    let asked = &server.requests("/one.xml")[0];
+    let header = |name: &str| {
+        asked
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(header("if-none-match").as_deref(), Some("\"v1-one\""));
+    assert_eq!(
+        header("if-modified-since").as_deref(),
+        Some("Mon, 24 Nov 2025 16:00:00 GMT")
+    );
+    // The hidden feed is there, tagged so a filter can leave it out.
+    let feeds = home.run_ok(&["feeds", "--json"]);
+    let feeds: Value = serde_json::from_str(&feeds).unwrap();
+    let two = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["url"].as_str().unwrap().ends_with("/two.xml"))
+        .unwrap();
+    assert!(
+        two["tags"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("hidden")),
+        "{two}"
+    );
+}

@@ -2,8 +2,8 @@
 //! errors), and the names of the keys that hints mention, taken from the keymap in force.
 
 use crate::model::Action;
-use crate::model::redact;
 use crate::model::keymap::Keymap;
+use crate::model::redact;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

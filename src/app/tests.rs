@@ -776,6 +776,12 @@ fn status_messages_hide_url_credentials() {
         Msg::Failed("fetching https://me:hunter2@h.example/f?token=abc: HTTP 500".into()),
     );
     let shown = s.status.as_deref().unwrap();
-    assert!(!shown.contains("hunter2") && !shown.contains("abc"), "{shown}");
-    assert!(shown.contains("https://me:***@h.example/f?token=***"), "{shown}");
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("abc"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("https://me:***@h.example/f?token=***"),
+        "{shown}"
+    );
 }

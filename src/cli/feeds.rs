@@ -87,6 +87,9 @@ pub async fn add(env: &Env, url: &str, out: &mut Out) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
+/// The tag a feed hidden in newsboat gets here.
+const HIDDEN_TAG: &str = "hidden";
+
 pub fn import(env: &Env, file: &Path, out: &mut Out) -> anyhow::Result<ExitCode> {
     import_subscribing(env, file, out).map(|(status, _)| status)
 }
@@ -109,7 +112,7 @@ pub fn import_subscribing(
         .trim_start()
         .starts_with('<');
     let mut store = env.open_store()?;
-    let (mut added, mut known) = (0, 0);
+    let (mut added, mut known, mut hidden) = (0, 0, 0);
     let mut subscribed = std::collections::HashSet::new();
     for sub in &subs {
         if let Err(e) = check_url(&sub.url, is_opml) {
@@ -122,8 +125,13 @@ pub fn import_subscribing(
         if let Some(title) = sub.title.as_deref().filter(|_| !is_opml) {
             store.rename_feed(id, Some(title))?;
         }
-        if !sub.tags.is_empty() {
-            store.add_feed_tags(id, &sub.tags)?;
+        let mut tags = sub.tags.clone();
+        if sub.hidden {
+            tags.push(HIDDEN_TAG.to_owned());
+            hidden += 1;
+        }
+        if !tags.is_empty() {
+            store.add_feed_tags(id, &tags)?;
         }
         if is_new { added += 1 } else { known += 1 }
     }
@@ -136,6 +144,13 @@ pub fn import_subscribing(
         file.display(),
         skipped.len() + subs.len() - added - known
     )?;
+    if hidden > 0 {
+        writeln!(
+            out,
+            "{hidden} feeds hidden in newsboat (a \"!\" tag) are shown: tidings hides no feed. \
+             They carry the tag \"{HIDDEN_TAG}\"; -tag:{HIDDEN_TAG} in a filter or a view leaves them out"
+        )?;
+    }
     // newsboat's query feeds are filters, not feeds: saved views in the config.
     if !views.is_empty() {
         super::newsboat::add_saved_views(env, &views, out)?;

@@ -24,10 +24,13 @@ use crate::model::{EntryFilter, IncomingEntry, IncomingFeed, Mark, Page};
 use crate::store::{FetchMeta, NewsboatFeed, Store, read_newsboat_cache};
 
 /// newsboat's own place for `name`: the XDG directory if it is there, else `~/.newsboat`.
+/// An XDG variable that is empty or not an absolute path counts as unset (the XDG spec).
 fn newsboat_file(xdg_var: &str, xdg_default: &str, name: &str) -> Option<PathBuf> {
     let home = std::env::var_os("HOME").map(PathBuf::from)?;
     let xdg = std::env::var_os(xdg_var)
-        .map_or_else(|| home.join(xdg_default), PathBuf::from)
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .unwrap_or_else(|| home.join(xdg_default))
         .join("newsboat")
         .join(name);
     Some(if xdg.exists() {
@@ -56,7 +59,7 @@ pub fn import(
     };
     let feeds = read_newsboat_cache(&cache)?;
     let mut store = env.open_store()?;
-    let (mut entries, mut read, mut starred, mut carried) = (0, 0, 0, 0);
+    let (mut entries, mut read, mut starred, mut carried, mut deleted) = (0, 0, 0, 0, 0);
     // Only the feeds the urls file subscribed: the cache also holds feeds removed from it, and
     // whatever it says is not trusted further than the urls file (issue #17: `exec:`,
     // `javascript:` and `file:` URLs from a cache were subscribed).
@@ -64,6 +67,7 @@ pub fn import(
         feeds.iter().partition(|f| subscribed.contains(&f.url));
     for feed in listed {
         let (r, s) = carry(&mut store, feed)?;
+        deleted += feed.items.iter().filter(|i| i.deleted).count();
         entries += feed.items.len();
         read += r;
         starred += s;
@@ -74,6 +78,13 @@ pub fn import(
         "From {}: {entries} entries of {carried} feeds, {read} read, {starred} flagged (now starred)",
         cache.display(),
     )?;
+    if deleted > 0 {
+        writeln!(
+            out,
+            "{deleted} of them deleted in newsboat: brought in read, so a refresh does not bring \
+             them back as unread"
+        )?;
+    }
     if !unlisted.is_empty() {
         writeln!(
             out,
@@ -109,7 +120,14 @@ fn carry(store: &mut Store, feed: &NewsboatFeed) -> anyhow::Result<(usize, usize
             })
             .collect(),
     };
-    store.record_success(id, &incoming, &FetchMeta::default(), now)?;
+    // newsboat's validators: the first refresh asks "changed since?" instead of downloading
+    // every feed again.
+    let meta = FetchMeta {
+        etag: feed.etag.as_deref(),
+        last_modified: feed.last_modified.as_deref(),
+        ..FetchMeta::default()
+    };
+    store.record_success(id, &incoming, &meta, now)?;
     let filter = EntryFilter {
         feed: Some(id),
         ..EntryFilter::default()
@@ -128,7 +146,7 @@ fn carry(store: &mut Store, feed: &NewsboatFeed) -> anyhow::Result<(usize, usize
             else {
                 continue;
             };
-            if !item.unread {
+            if !item.unread || item.deleted {
                 to_read.push(row.id);
             }
             if item.flagged {

@@ -5,7 +5,7 @@
 //! OPML 2.0 `category` attribute (comma-separated; of a `/`-path, the last part). In a `urls`
 //! file, the words and "quoted words" after the URL, except newsboat's `"~Title"` renames and
 //! `!` hidden markers (any tag starting with `!`), which are not tags. A hidden feed is
-//! subscribed like any other: tidings hides no feed.
+//! subscribed like any other (tidings hides no feed), tagged `hidden`, and the import says so.
 //!
 //! A newsboat query feed (`"query:NAME:FILTER"`) becomes a saved view when its filter converts
 //! (see `newsboat_query`), else a skipped line saying which part does not.
@@ -27,6 +27,8 @@ pub struct Subscription {
     pub title: Option<String>,
     /// Sanitised, none blank, no two equal ignoring case.
     pub tags: Vec<String>,
+    /// Hidden in newsboat (a `!` tag): tidings hides no feed, and says so.
+    pub hidden: bool,
 }
 
 /// Cleans tags: sanitised, blank ones dropped, the first of those equal ignoring case kept.
@@ -221,6 +223,7 @@ fn opml(text: &str) -> Result<Vec<Subscription>, ImportError> {
                     .map(sanitize::line)
                     .filter(|t| !t.is_empty()),
                 tags: clean_tags(tags),
+                hidden: false,
             });
         }
         if open {
@@ -255,6 +258,12 @@ fn urls_tags(rest: &str) -> Vec<String> {
         rest = after.trim_start();
     }
     clean_tags(tags)
+}
+
+/// Whether a urls line carries newsboat's hidden marker (a tag starting with `!`).
+fn urls_hidden(rest: &str) -> bool {
+    rest.split_whitespace()
+        .any(|t| t.trim_start_matches('"').starts_with('!'))
 }
 
 /// newsboat's `"~Title"` rename on a urls line, if any.
@@ -344,6 +353,7 @@ fn urls(text: &str) -> Imported {
                 url: sanitize::line(url),
                 title: urls_title(rest),
                 tags: urls_tags(rest),
+                hidden: urls_hidden(rest),
             });
         } else if line
             .trim_start_matches('"')
@@ -389,11 +399,13 @@ mod tests {
                     url: "https://a.example/feed?x=1&y=2".into(),
                     title: Some("A & B".into()),
                     tags: vec!["Tech".into()],
+                    hidden: false,
                 },
                 Subscription {
                     url: "https://c.example/rss".into(),
                     title: Some("C".into()),
                     tags: vec!["Tech".into(), "Deeper".into()],
+                    hidden: false,
                 },
             ]
         );

@@ -22,19 +22,31 @@ pub struct NewsboatItem {
     pub unread: bool,
     /// newsboat's flags (letters); any flag makes the entry starred here.
     pub flagged: bool,
+    /// Deleted in newsboat (kept in its cache so a refresh does not bring it back).
+    pub deleted: bool,
 }
 
-/// One feed of a newsboat cache and its items (deleted ones left out).
+/// One feed of a newsboat cache, its validators and its items (deleted ones included, marked).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewsboatFeed {
     pub url: String,
     pub title: Option<String>,
+    /// The `ETag` newsboat last got, for the first refresh's conditional request.
+    pub etag: Option<String>,
+    /// newsboat's `Last-Modified`, as an HTTP date.
+    pub last_modified: Option<String>,
     pub items: Vec<NewsboatItem>,
 }
 
 fn text(s: Option<String>) -> Option<String> {
     let s = sanitize::line(&s?);
     (!s.is_empty()).then_some(s)
+}
+
+/// newsboat keeps `Last-Modified` as Unix seconds (0: none); HTTP wants an IMF-fixdate.
+fn http_date(secs: i64) -> Option<String> {
+    let at = chrono::DateTime::from_timestamp(secs, 0).filter(|_| secs > 0)?;
+    Some(at.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
 }
 
 /// Every feed in the newsboat cache at `path`.
@@ -44,12 +56,17 @@ pub fn read_newsboat_cache(path: &Path) -> Result<Vec<NewsboatFeed>> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(fail)?;
     let mut feeds: Vec<NewsboatFeed> = {
         let mut stmt = conn
-            .prepare("SELECT rssurl, title FROM rss_feed ORDER BY rssurl")
+            .prepare(
+                "SELECT rssurl, title, COALESCE(etag, ''), COALESCE(lastmodified, 0) \
+                 FROM rss_feed ORDER BY rssurl",
+            )
             .map_err(fail)?;
         stmt.query_map([], |r| {
             Ok(NewsboatFeed {
                 url: sanitize::line(&r.get::<_, String>(0)?),
                 title: text(r.get(1)?),
+                etag: text(r.get(2)?).filter(|e| e.len() <= 256),
+                last_modified: http_date(r.get(3)?),
                 items: Vec::new(),
             })
         })
@@ -58,8 +75,8 @@ pub fn read_newsboat_cache(path: &Path) -> Result<Vec<NewsboatFeed>> {
     };
     let mut stmt = conn
         .prepare(
-            "SELECT guid, title, author, url, pubDate, content, unread, COALESCE(flags, '') \
-             FROM rss_item WHERE feedurl = ?1 AND deleted = 0 ORDER BY pubDate DESC",
+            "SELECT guid, title, author, url, pubDate, content, unread, COALESCE(flags, ''), \
+             deleted FROM rss_item WHERE feedurl = ?1 ORDER BY pubDate DESC",
         )
         .map_err(fail)?;
     for feed in &mut feeds {
@@ -74,6 +91,7 @@ pub fn read_newsboat_cache(path: &Path) -> Result<Vec<NewsboatFeed>> {
                     content: r.get(5)?,
                     unread: r.get::<_, i64>(6)? != 0,
                     flagged: !r.get::<_, String>(7)?.trim().is_empty(),
+                    deleted: r.get::<_, i64>(8)? != 0,
                 })
             })
             .and_then(Iterator::collect)
