@@ -1358,7 +1358,7 @@ fn walkdir(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Issue #19: moving in from newsboat lost things. Entries deleted in newsboat came back
-/// unread at the first refresh; newsboat's ETag and Last-Modified were dropped, so the first
+/// unread at the first refresh; newsboat's `ETag` and `Last-Modified` were dropped, so the first
 /// refresh downloaded every feed again; a hidden (`!`) feed was imported visible without a
 /// word; an empty `XDG_CONFIG_HOME=` was taken as a path (the XDG spec: empty means unset).
 #[test]
