@@ -1440,3 +1440,28 @@ fn import_newsboat_keeps_deletions_validators_and_says_what_is_hidden() {
         "{two}"
     );
 }
+
+/// Issue #19: an OPML export imported into a new database and exported again lost every
+/// `htmlUrl`.
+#[test]
+fn an_opml_round_trip_keeps_html_urls() {
+    let first = Home::new();
+    let opml = "<?xml version=\"1.0\"?><opml version=\"2.0\"><body>\
+        <outline text=\"A\" xmlUrl=\"https://a.example/feed.xml\" htmlUrl=\"https://a.example/\"/>\
+        <outline text=\"B\" xmlUrl=\"https://b.example/rss\" htmlUrl=\"javascript:alert(1)\"/>\
+        </body></opml>";
+    let file = first.path().join("in.opml");
+    std::fs::write(&file, opml).unwrap();
+    first.run_ok(&["import", file.to_str().unwrap()]);
+    let exported = first.run_ok(&["export-opml"]);
+    assert!(
+        exported.contains("htmlUrl=\"https://a.example/\""),
+        "{exported}"
+    );
+    assert!(!exported.contains("javascript:"), "{exported}");
+    let second = Home::new();
+    let file = second.path().join("again.opml");
+    std::fs::write(&file, &exported).unwrap();
+    second.run_ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(second.run_ok(&["export-opml"]), exported);
+}

@@ -125,6 +125,9 @@ pub fn import_subscribing(
         if let Some(title) = sub.title.as_deref().filter(|_| !is_opml) {
             store.rename_feed(id, Some(title))?;
         }
+        if let Some(site) = &sub.site_url {
+            store.set_site_url_if_unknown(id, site)?;
+        }
         let mut tags = sub.tags.clone();
         if sub.hidden {
             tags.push(HIDDEN_TAG.to_owned());

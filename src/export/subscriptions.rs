@@ -29,6 +29,8 @@ pub struct Subscription {
     pub tags: Vec<String>,
     /// Hidden in newsboat (a `!` tag): tidings hides no feed, and says so.
     pub hidden: bool,
+    /// The site's own page (OPML `htmlUrl`), kept until the feed names its own.
+    pub site_url: Option<String>,
 }
 
 /// Cleans tags: sanitised, blank ones dropped, the first of those equal ignoring case kept.
@@ -141,6 +143,7 @@ struct Outline {
     title: Option<String>,
     text: Option<String>,
     category: Option<String>,
+    html_url: Option<String>,
 }
 
 fn outline(e: &quick_xml::events::BytesStart<'_>) -> Outline {
@@ -154,6 +157,7 @@ fn outline(e: &quick_xml::events::BytesStart<'_>) -> Outline {
             "title" => o.title = Some(value),
             "text" => o.text = Some(value),
             "category" => o.category = Some(value),
+            k if k.eq_ignore_ascii_case("htmlurl") => o.html_url = Some(value),
             _ => {}
         }
     }
@@ -224,6 +228,10 @@ fn opml(text: &str) -> Result<Vec<Subscription>, ImportError> {
                     .filter(|t| !t.is_empty()),
                 tags: clean_tags(tags),
                 hidden: false,
+                site_url: o
+                    .html_url
+                    .as_deref()
+                    .and_then(crate::model::bounds::web_link),
             });
         }
         if open {
@@ -354,6 +362,7 @@ fn urls(text: &str) -> Imported {
                 title: urls_title(rest),
                 tags: urls_tags(rest),
                 hidden: urls_hidden(rest),
+                site_url: None,
             });
         } else if line
             .trim_start_matches('"')
@@ -400,12 +409,14 @@ mod tests {
                     title: Some("A & B".into()),
                     tags: vec!["Tech".into()],
                     hidden: false,
+                    site_url: None,
                 },
                 Subscription {
                     url: "https://c.example/rss".into(),
                     title: Some("C".into()),
                     tags: vec!["Tech".into(), "Deeper".into()],
                     hidden: false,
+                    site_url: None,
                 },
             ]
         );

@@ -100,6 +100,21 @@ impl Store {
         }
     }
 
+    /// The site's page a subscription list gave (OPML `htmlUrl`), kept unless the feed already
+    /// has one (its own, from a fetch, wins). Only an http(s) link is kept.
+    pub fn set_site_url_if_unknown(&mut self, feed: FeedId, url: &str) -> Result<()> {
+        let Some(url) = bounds::web_link(url) else {
+            return Ok(());
+        };
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE feeds SET site_url = ?2 WHERE id = ?1 AND site_url IS NULL",
+                params![feed.0, url],
+            )
+        })?;
+        Ok(())
+    }
+
     /// Unsubscribes: the feed goes, and with it its entries, their bodies, their search index
     /// rows, its tags and the URLs it was known by.
     pub fn remove_feed(&mut self, feed: FeedId) -> Result<()> {
