@@ -530,6 +530,68 @@ fn locally_o_starts_the_browser_with_the_url_as_one_argument() {
     assert!(s.wait_exit());
 }
 
+/// Issue #19: a text browser in the same terminal (newsboat's classic w3m or lynx setup),
+/// over SSH and with no display: `o` hands it the terminal, the keys typed go to it and not to
+/// the reader, and the reader comes back, redrawn, when it exits.
+#[test]
+fn a_text_browser_gets_the_terminal_and_the_reader_comes_back() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let typed = home.path().join("typed");
+    let browser = home.path().join("textbrowser.sh");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nprintf 'TEXT-BROWSER %s\\n' \"$1\"\nread line\nprintf '%s' \"$line\" > '{}'\n",
+            typed.display()
+        ),
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&browser)
+        .status()
+        .unwrap();
+    let config = home.path().join("config/tidings");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        format!(
+            "[links]\nopen_command = [\"{}\"]\nopen_in_terminal = true\n",
+            browser.display()
+        ),
+    )
+    .unwrap();
+    let mut s = Session::start_with(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--demo"],
+        100,
+        30,
+        &[
+            ("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22"),
+            ("DISPLAY", ""),
+        ],
+    );
+    ready(&s);
+    let link = entries(&db)[0]["link"].as_str().unwrap().to_owned();
+    s.keys("o");
+    s.wait_text(&format!("TEXT-BROWSER {link}"));
+    // Keys the reader would act on (`o` opens, `q` quits): they are the browser's now.
+    s.keys("qo\r");
+    s.wait_text("Back from");
+    assert_eq!(std::fs::read_to_string(&typed).unwrap(), "qo");
+    assert!(
+        s.contents().contains("tidings"),
+        "redrawn: {}",
+        s.contents()
+    );
+    // And the reader has its keys again.
+    s.keys("?");
+    s.wait_text("Keys");
+    s.keys("qq");
+    assert!(s.wait_exit());
+}
+
 /// The SGR parameters that set a colour (30–37, 38;…, 40–47, 48;…, 90–97, 100–107) in `raw`.
 fn colour_codes(raw: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(raw);

@@ -6,6 +6,18 @@
 use super::Status;
 use super::{Action, AppState, Effect, ListCursor, Move, View};
 
+/// What `o` does with a web link, as the config and the session decide (the runtime says).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opening {
+    /// Start a browser beside the reader.
+    Browser,
+    /// Hand the terminal to a text browser (`[links] open_in_terminal`): the reader suspends
+    /// and comes back when it exits.
+    InTerminal,
+    /// Copy the link instead, for this reason ("no browser over SSH").
+    Copy(String),
+}
+
 /// The cursor over the open entry's links.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LinksView {
@@ -89,7 +101,8 @@ fn openable(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
-/// `o`: open the link in a browser; over SSH, copy it and show it.
+/// `o`: open the link in a browser (or a text browser in the terminal); over SSH or with no
+/// display, unless a command is configured, copy it and show it.
 pub fn open_link(state: &mut AppState) -> Vec<Effect> {
     let Some(url) = link_in_front(state) else {
         state.status = Some(Status::info("No link here"));
@@ -106,8 +119,8 @@ pub fn open_link(state: &mut AppState) -> Vec<Effect> {
         )));
         return Vec::new();
     }
-    if state.options.remote {
-        state.status = Some(Status::done(format!("Copied (no browser over SSH): {url}")));
+    if let Opening::Copy(why) = &state.options.opening {
+        state.status = Some(Status::done(format!("Copied ({why}): {url}")));
         return vec![Effect::Copy { text: url }];
     }
     state.status = Some(Status::info(format!("Opening {url}")));
@@ -173,7 +186,7 @@ mod tests {
     #[test]
     fn over_ssh_open_copies_and_shows_the_link() {
         let mut s = reader_with_links();
-        s.options.remote = true;
+        s.options.opening = Opening::Copy("no browser over SSH".into());
         let effects = update(&mut s, Msg::Action(Action::OpenLink));
         assert_eq!(
             effects,

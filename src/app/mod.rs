@@ -26,7 +26,7 @@ pub use export::{
 };
 pub use feeds::{FeedsView, Item as FeedsItem, SavedView};
 pub use keys::help_rows;
-pub use links::{LinkRow, LinksView, rows as link_rows};
+pub use links::{LinkRow, LinksView, Opening, rows as link_rows};
 pub use list::{ListCursor, Move};
 pub use marks::{Confirm, MarkChange, Selection, UNDO_DEPTH};
 pub use messages::{Effect, Msg};
@@ -69,8 +69,8 @@ pub struct Options {
     pub last_visit: Option<DateTime<Utc>>,
     /// Saved views from the config, listed at the top of the feed list.
     pub views: Vec<SavedView>,
-    /// Over SSH or without a display: `o` copies links instead of starting a browser.
-    pub remote: bool,
+    /// What `o` does with a web link.
+    pub opening: Opening,
     /// How the stream writes dates older than a few days (strftime).
     pub date_format: String,
     /// Recent dates as "12m ago", "Tue 14:05".
@@ -92,7 +92,7 @@ impl Default for Options {
             max_width: 100,
             last_visit: None,
             views: Vec::new(),
-            remote: false,
+            opening: Opening::Browser,
             date_format: "%Y-%m-%d".into(),
             relative_dates: true,
             full_line_cursor: false,

@@ -323,6 +323,7 @@ fn link_settings(config: &Config) -> crate::tui::LinkSettings {
     };
     crate::tui::LinkSettings {
         open_command: links.open_command.clone(),
+        open_in_terminal: links.open_in_terminal,
         copy_command: links.copy_command.clone(),
         export_command: config.export.command.clone(),
         environment,

@@ -184,6 +184,9 @@ pub struct LinksConfig {
     /// The program (and arguments) that opens a link; the URL is added as the last argument,
     /// or replaces `%s`. Empty: `$BROWSER`, else `xdg-open` (`open` on macOS).
     pub open_command: Vec<String>,
+    /// `open_command` is a text browser (w3m, lynx) that runs in the reader's terminal: the
+    /// reader steps aside until it exits.
+    pub open_in_terminal: bool,
     /// OSC 8 hyperlinks in the reader: `auto` (terminals known to show them), `on`, `off`.
     pub hyperlinks: Hyperlinks,
     /// A program that takes copied text on its stdin (`["wl-copy"]`, `["xclip",

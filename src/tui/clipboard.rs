@@ -9,8 +9,10 @@ use std::process::{Command, Stdio};
 /// Where the program runs, as far as links are concerned.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Environment {
-    /// Over SSH (`SSH_CONNECTION` or `SSH_TTY`), or with no display to open a browser on.
-    pub remote: bool,
+    /// Over SSH (`SSH_CONNECTION`, `SSH_TTY` or `SSH_CLIENT`).
+    pub ssh: bool,
+    /// A display a graphical browser can open on (`DISPLAY`, `WAYLAND_DISPLAY`; macOS always).
+    pub display: bool,
     /// Inside tmux (`TMUX`) or GNU screen (`STY`): OSC 52 needs their passthrough.
     pub multiplexer: Option<Multiplexer>,
     /// `$BROWSER`.
@@ -55,7 +57,8 @@ impl Environment {
             || term.starts_with("foot")
             || term.contains("kitty");
         Self {
-            remote: ssh || !display,
+            ssh,
+            display,
             hyperlinks: known && multiplexer.is_none(),
             multiplexer,
             browser: var("BROWSER").filter(|b| !b.trim().is_empty()),
@@ -237,19 +240,17 @@ mod tests {
     }
 
     #[test]
-    fn ssh_or_no_display_is_remote() {
-        assert!(
-            env(&[
-                ("SSH_CONNECTION", "1.2.3.4 5 6.7.8.9 22"),
-                ("DISPLAY", ":0")
-            ])
-            .remote
-        );
-        assert!(env(&[("SSH_TTY", "/dev/pts/3"), ("DISPLAY", ":0")]).remote);
-        assert!(!env(&[("DISPLAY", ":0")]).remote);
-        assert!(!env(&[("WAYLAND_DISPLAY", "wayland-0")]).remote);
+    fn ssh_and_the_display_are_read_apart() {
+        let e = env(&[
+            ("SSH_CONNECTION", "1.2.3.4 5 6.7.8.9 22"),
+            ("DISPLAY", ":0"),
+        ]);
+        assert!(e.ssh && e.display);
+        assert!(env(&[("SSH_TTY", "/dev/pts/3")]).ssh);
+        assert!(!env(&[("DISPLAY", ":0")]).ssh);
+        assert!(env(&[("WAYLAND_DISPLAY", "wayland-0")]).display);
         if !cfg!(target_os = "macos") {
-            assert!(env(&[]).remote, "no display to open a browser on");
+            assert!(!env(&[]).display, "no display to open a browser on");
         }
         assert_eq!(
             env(&[("TMUX", "/tmp/x,1,0")]).multiplexer,

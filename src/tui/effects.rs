@@ -31,12 +31,37 @@ const CACHE_SIZE: usize = 32;
 #[derive(Debug, Clone, Default)]
 pub struct LinkSettings {
     pub open_command: Vec<String>,
+    /// `open_command` is a text browser that takes the terminal (w3m, lynx).
+    pub open_in_terminal: bool,
     pub copy_command: Vec<String>,
     /// `[export] command`: takes an export on its stdin.
     pub export_command: Vec<String>,
     pub environment: Environment,
     /// Write OSC 8 hyperlinks (the config's choice, `auto` resolved with the environment).
     pub hyperlinks: bool,
+}
+
+impl LinkSettings {
+    /// What `o` does: a configured command always runs (in the terminal when it says so);
+    /// without one, a link is copied over SSH or with no display, else `$BROWSER` or the
+    /// system's opener starts.
+    pub fn opening(&self) -> crate::app::Opening {
+        use crate::app::Opening;
+        let env = &self.environment;
+        if !self.open_command.is_empty() {
+            if self.open_in_terminal {
+                Opening::InTerminal
+            } else {
+                Opening::Browser
+            }
+        } else if env.ssh {
+            Opening::Copy("no browser over SSH".into())
+        } else if !env.display {
+            Opening::Copy("no display to open a browser on".into())
+        } else {
+            Opening::Browser
+        }
+    }
 }
 
 /// A feed's tags replaced; the message says what they are now.
@@ -64,6 +89,8 @@ pub struct Executor {
     links: LinkSettings,
     /// Bytes for the terminal itself (OSC 52), written by the loop after the next draw.
     pub to_terminal: Vec<u8>,
+    /// A program to hand the terminal to (a text browser), run by the loop, which owns it.
+    pub hand_over: Option<Vec<String>>,
     /// The keymap's keys, for the hints in messages made here.
     pub keys: crate::app::KeyNames,
     cache: HashMap<(EntryId, u16), Rendered>,
@@ -86,6 +113,7 @@ impl Executor {
             fetcher,
             links,
             to_terminal: Vec::new(),
+            hand_over: None,
             keys: crate::app::KeyNames::default(),
             cache: HashMap::new(),
             order: VecDeque::new(),
@@ -241,7 +269,7 @@ fn failed(e: &crate::store::StoreError) -> Msg {
 impl Executor {
     /// Starts the browser on `url`. The model only asks for web links; checked again here,
     /// where a program starts.
-    fn open_url(&self, url: &str) -> Option<Msg> {
+    fn open_url(&mut self, url: &str) -> Option<Msg> {
         if !openable(url) {
             return Some(Msg::Failed(format!(
                 "not opening {url}: not an http(s) link"
@@ -253,6 +281,10 @@ impl Executor {
             links.environment.browser.as_deref(),
             url,
         );
+        if links.open_in_terminal && !links.open_command.is_empty() {
+            self.hand_over = Some(argv);
+            return None;
+        }
         spawn(&argv).err().map(|e| {
             let program = argv.first().map_or("", String::as_str);
             let copy = self
@@ -484,5 +516,45 @@ mod tests {
         };
         assert!(*complete);
         assert_eq!(rendered.links, ["https://a.example/"]);
+    }
+}
+
+#[cfg(test)]
+mod opening_tests {
+    use super::LinkSettings;
+    use crate::app::Opening;
+    use crate::tui::clipboard::Environment;
+
+    /// Issue #19: `o` ignored `[links] open_command` with no `DISPLAY`, and said "no browser
+    /// over SSH" when the session was not SSH.
+    #[test]
+    fn a_configured_command_always_runs_and_copying_says_why() {
+        let settings = |command: &[&str], in_terminal: bool, ssh: bool, display: bool| {
+            LinkSettings {
+                open_command: command.iter().map(|&c| c.to_owned()).collect(),
+                open_in_terminal: in_terminal,
+                environment: Environment {
+                    ssh,
+                    display,
+                    ..Environment::default()
+                },
+                ..LinkSettings::default()
+            }
+            .opening()
+        };
+        assert_eq!(settings(&["w3m"], true, true, false), Opening::InTerminal);
+        assert_eq!(
+            settings(&["my-open"], false, false, false),
+            Opening::Browser
+        );
+        assert_eq!(
+            settings(&[], false, true, true),
+            Opening::Copy("no browser over SSH".into())
+        );
+        assert_eq!(
+            settings(&[], false, false, false),
+            Opening::Copy("no display to open a browser on".into())
+        );
+        assert_eq!(settings(&[], false, false, true), Opening::Browser);
     }
 }

@@ -91,8 +91,16 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
                 .context("drawing")?;
         }
         write_pending(&mut terminal, &mut rt.executor)?;
+        if let Some(argv) = rt.executor.hand_over.take() {
+            rt.push(hand_over(&mut terminal, &inputs, &argv));
+            // The terminal may have changed size meanwhile.
+            if let Ok((width, height)) = crossterm::terminal::size() {
+                rt.push(Msg::Resize { width, height });
+            }
+            continue;
+        }
         tokio::select! {
-            input = inputs.recv() => {
+            input = inputs.rx.recv() => {
                 // A finished input thread means no more input: leave instead of spinning.
                 let mut closed = input.is_none();
                 let mut next = input;
@@ -110,7 +118,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
                             closed = true;
                         }
                     }
-                    next = inputs.try_recv().ok();
+                    next = inputs.rx.try_recv().ok();
                 }
                 if closed {
                     break;
@@ -182,6 +190,28 @@ fn spawn_refresh(
     Ok((task, cmd_tx, event_rx))
 }
 
+/// Hands the terminal to `argv` (a text browser) until it exits: our input thread steps off
+/// the terminal, the screen and modes go back to normal, the program runs on this terminal,
+/// and then everything is taken back and redrawn in full. The message says how it went.
+fn hand_over(terminal: &mut terminal::Term, inputs: &input::Inputs, argv: &[String]) -> Msg {
+    let Some((program, rest)) = argv.split_first() else {
+        return Msg::Failed("no command to open the link with".into());
+    };
+    inputs.pause();
+    let lent = terminal::lend();
+    let status = lent.and_then(|()| std::process::Command::new(program).args(rest).status());
+    let back = terminal::take_back();
+    inputs.resume();
+    terminal.invalidate();
+    let name = crate::model::sanitize::line(program);
+    match (status, back) {
+        (_, Err(e)) => Msg::Failed(format!("taking the terminal back from {name}: {e}")),
+        (Err(e), _) => Msg::Failed(format!("could not start {name}: {e}")),
+        (Ok(s), _) if !s.success() => Msg::Failed(format!("{name} ended with {s}")),
+        (Ok(_), _) => Msg::Info(format!("Back from {name}")),
+    }
+}
+
 /// Writes what the executor has for the terminal itself (OSC 52), after the frame.
 fn write_pending(
     term: &mut terminal::Term,
@@ -208,7 +238,7 @@ fn app_options(
         max_width: opts.reader.max_width,
         last_visit,
         views: opts.views.clone(),
-        remote: opts.links.environment.remote,
+        opening: opts.links.opening(),
         date_format: opts.ui.date_format.clone(),
         relative_dates: opts.ui.relative_dates,
         full_line_cursor: opts.ui.full_line_cursor,

@@ -49,6 +49,26 @@ impl Drop for Guard {
     }
 }
 
+/// Lends the terminal to another program (a text browser): the normal screen, cooked mode, the
+/// cursor shown, no mouse reports. The watcher stays; [`take_back`] ends the loan.
+pub fn lend() -> io::Result<()> {
+    if MOUSE.load(Ordering::SeqCst) {
+        execute!(io::stdout(), crossterm::event::DisableMouseCapture)?;
+    }
+    execute!(io::stdout(), terminal::LeaveAlternateScreen, cursor::Show)?;
+    terminal::disable_raw_mode()
+}
+
+/// Takes the terminal back after [`lend`].
+pub fn take_back() -> io::Result<()> {
+    terminal::enable_raw_mode()?;
+    execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
+    if MOUSE.load(Ordering::SeqCst) {
+        execute!(io::stdout(), crossterm::event::EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
 /// Gives the terminal back if it was taken; safe to call more than once and when the terminal
 /// is already gone.
 pub fn restore() {
