@@ -308,7 +308,7 @@ fn filter_then_mark_all_read_then_undo() {
         s.row(0).contains("/ feed:allotment") && !s.contents().contains("Crate Digest")
     });
     s.keys("A");
-    s.wait_text("read? (y/n)");
+    s.wait_text("(y/n) Mark all");
     s.keys("y");
     s.wait_text("Marked 7 entries read (u undoes)");
     let diary = feed_entries(&db, "The Allotment Diary");

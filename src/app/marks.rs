@@ -47,10 +47,10 @@ impl Confirm {
     pub fn question(&self) -> String {
         match self {
             Confirm::MarkAllRead { title, .. } => {
-                format!("Mark all in this view read? (y/n)  {title}")
+                format!("(y/n) Mark all in this view read?  {title}")
             }
             Confirm::RemoveFeed { title, .. } => {
-                format!("Unsubscribe and delete its entries? (y/n)  {title}")
+                format!("(y/n) Unsubscribe and delete its entries?  {title}")
             }
         }
     }

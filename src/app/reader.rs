@@ -6,8 +6,8 @@ use crate::model::Action;
 use crate::model::Entry;
 use crate::render::Rendered;
 
-/// Lines above the body: title, feed · author · date, link, blank.
-pub const HEADER_LINES: usize = 4;
+/// Lines of the header besides the title's: feed · author · date, link, blank.
+const HEADER_AFTER_TITLE: usize = 3;
 
 /// An open entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,16 +25,28 @@ pub struct ReaderView {
 }
 
 impl ReaderView {
+    /// Rows the header takes on a screen of `height` rows: the whole title (wrapped), then
+    /// feed · author · date, the link and a blank line, but never more than half of the rows
+    /// between the bars, so the body always shows (on a 20×5 screen: the title's first line
+    /// and two lines of body).
+    pub fn header_rows(&self, height: u16) -> usize {
+        let view = usize::from(height).saturating_sub(2);
+        let whole = self.rendered.title.len().max(1) + HEADER_AFTER_TITLE;
+        whole.min(view / 2).max(1).min(view)
+    }
+
     /// Body lines that fit on a screen of `height` rows.
-    pub fn body_height(height: u16) -> usize {
-        usize::from(height).saturating_sub(2 + HEADER_LINES).max(1)
+    pub fn body_height(&self, height: u16) -> usize {
+        usize::from(height)
+            .saturating_sub(2 + self.header_rows(height))
+            .max(1)
     }
 
     fn max_scroll(&self, height: u16) -> usize {
         self.rendered
             .lines
             .len()
-            .saturating_sub(Self::body_height(height))
+            .saturating_sub(self.body_height(height))
     }
 }
 
@@ -163,7 +175,7 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         state.view = View::Stream;
         return Vec::new();
     };
-    let page = ReaderView::body_height(height);
+    let page = reader.body_height(height);
     let max = reader.max_scroll(height);
     if let Some(to) = super::Move::of(action, page) {
         reader.scroll = to.apply(reader.scroll, max);

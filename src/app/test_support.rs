@@ -33,6 +33,7 @@ pub fn entry(id: i64, lines: usize) -> (Entry, Rendered) {
             })
             .collect(),
         links: Vec::new(),
+        title: Vec::new(),
     };
     let entry = Entry {
         summary: row(id, 1),

@@ -51,6 +51,7 @@ pub fn fallback(html: &str, width: usize) -> Rendered {
         // `article` does (a wide glyph at width 1, a variation selector that widens a glyph).
         lines: super::lines::fit(lines, width),
         links: Vec::new(),
+        title: Vec::new(),
     }
 }
 
@@ -126,6 +127,22 @@ fn push_text(out: &mut String, text: &str) {
 
 /// Greedy word wrap by display width; words wider than the line are cut. Stops past
 /// `MAX_LINES` lines (`fit` then cuts them with a note).
+/// One line of plain text (a title) wrapped at `width` columns, word by word; a word longer
+/// than the width is broken. At most a few lines: a title is not a body.
+pub fn wrap_title(text: &str, width: usize) -> Vec<String> {
+    const MOST: usize = 6;
+    let mut lines = Vec::new();
+    wrap(text, width.max(1), &mut lines);
+    let mut out: Vec<String> = lines.iter().take(MOST).map(Line::text).collect();
+    if lines.len() > MOST
+        && let Some(last) = out.last_mut()
+    {
+        last.pop();
+        last.push('…');
+    }
+    out
+}
+
 fn wrap(text: &str, width: usize, lines: &mut Vec<Line>) {
     let mut current = String::new();
     let mut used = 0;

@@ -57,6 +57,17 @@ pub struct Line {
 pub struct Rendered {
     pub lines: Vec<Line>,
     pub links: Vec<String>,
+    /// The entry's title wrapped at the same width (`with_title`), for the reader's header.
+    pub title: Vec<String>,
+}
+
+impl Rendered {
+    /// The layout with the entry's `title` wrapped at `width` columns above it.
+    #[must_use]
+    pub fn with_title(mut self, title: &str, width: usize) -> Self {
+        self.title = fallback::wrap_title(title, width);
+        self
+    }
 }
 
 /// html2text is never asked for fewer columns than this; narrower output is cut afterwards.
@@ -99,6 +110,7 @@ pub fn article(html: &str, base_url: Option<&str>, width: usize) -> Rendered {
     Rendered {
         lines: lines::fit(body, width),
         links,
+        title: Vec::new(),
     }
 }
 

@@ -402,9 +402,9 @@ pub fn render(ctx: &Ctx, entry: Entry, width: u16, budget: Duration) {
         return;
     }
     let id = entry.summary.id;
-    let loaded = |entry: Entry, rendered, complete| Msg::EntryLoaded {
+    let loaded = |entry: Entry, rendered: render::Rendered, complete| Msg::EntryLoaded {
+        rendered: rendered.with_title(&entry.summary.title, usize::from(width)),
         entry: Box::new(entry),
-        rendered,
         width,
         complete,
     };

@@ -44,23 +44,35 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) -> Ve
         meta.push(author.clone());
     }
     meta.push(e.published.format("%Y-%m-%d %H:%M UTC").to_string());
-    let mut marks = String::new();
+    let mut meta = meta.join(" · ");
     if !e.read {
-        marks.push_str("  [unread]");
+        meta.push_str("  [unread]");
     }
     if e.starred {
-        marks.push_str("  [starred]");
+        meta.push_str("  [starred]");
     }
-    let header = [
-        (format!("{}{marks}", e.title), theme.heading()),
-        (meta.join(" · "), theme.dim()),
-        (e.link.clone().unwrap_or_default(), theme.link()),
-    ];
+    // The whole title, wrapped (the layout's; the stored one, cut, until it comes), then the
+    // rest; as many rows as the reader gives the header on this screen.
+    let title: Vec<&str> = if reader.rendered.title.is_empty() {
+        vec![e.title.as_str()]
+    } else {
+        reader.rendered.title.iter().map(String::as_str).collect()
+    };
+    let link = e.link.clone().unwrap_or_default();
+    let header = title
+        .iter()
+        .map(|t| ((*t).to_owned(), theme.heading(), false))
+        .chain([
+            (meta, theme.dim(), false),
+            (link, theme.link(), true),
+            (String::new(), theme.plain(), false),
+        ])
+        .take(reader.header_rows(state.height));
     let mut y = area.y;
-    for (i, (text, style)) in header.into_iter().enumerate() {
+    for (text, style, is_link) in header {
         if y < area.bottom() {
             let (end, _) = buf.set_stringn(left, y, fit(&text, room), room, style);
-            if i == 2 && end > left {
+            if is_link && end > left {
                 links.push(Hyperlink {
                     y,
                     x: left,
@@ -71,7 +83,6 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) -> Ve
         }
         y += 1;
     }
-    y += 1;
     for (i, line) in reader.rendered.lines.iter().enumerate().skip(reader.scroll) {
         if y >= area.bottom() {
             break;

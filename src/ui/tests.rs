@@ -486,3 +486,61 @@ fn a_view_is_drawn_in_the_theme_it_is_given() {
     assert_ne!(plain.bg, title.bg);
     assert!(plain.add_modifier.contains(Modifier::REVERSED));
 }
+
+/// The reader on `entry(7, 40)` with this title, laid out at `width` as the runtime does.
+fn reader_with_title(width: u16, height: u16, title: &str) -> AppState {
+    let mut s = stream_state(width, height);
+    let (mut e, r) = entry(7, 40);
+    s.opening = Some(e.summary.id);
+    e.summary.title = title.into();
+    let layout = s.reader_width();
+    let r = r.with_title(title, usize::from(layout));
+    update(
+        &mut s,
+        Msg::EntryLoaded {
+            entry: Box::new(e),
+            rendered: r,
+            width: layout,
+            complete: true,
+        },
+    );
+    s
+}
+
+fn screen_rows(s: &AppState) -> Vec<String> {
+    let terminal = render(s);
+    let buf = terminal.backend().buffer();
+    (0..s.height)
+        .map(|y| (0..s.width).map(|x| buf[(x, y)].symbol()).collect())
+        .collect()
+}
+
+/// Issue #19: a long title was one cut line in the reader; it is shown whole, wrapped.
+#[test]
+fn a_long_title_is_wrapped_whole_in_the_reader() {
+    let title = "The quick brown fox jumps over the lazy dog while the terminal keeps \
+                 every word of a long headline in view";
+    let s = reader_with_title(40, 20, title);
+    let rows = screen_rows(&s);
+    let shown: String = rows[1..4]
+        .iter()
+        .map(|r| r.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(shown, title, "{rows:#?}");
+    assert!(rows[4].contains("Feed"), "the feed line follows: {rows:#?}");
+}
+
+/// Issue #19: at 20×5 (and 30×6) the reader showed its header and no body at all.
+#[test]
+fn the_smallest_reader_still_shows_the_body() {
+    for (w, h) in [(20, 5), (30, 6)] {
+        let s = reader_with_title(w, h, "A title longer than the screen is wide");
+        let rows = screen_rows(&s);
+        assert!(
+            rows.iter().any(|r| r.contains("line 0")),
+            "{w}x{h}: {rows:#?}"
+        );
+        assert!(rows[1].contains("A title"), "{w}x{h}: {rows:#?}");
+    }
+}

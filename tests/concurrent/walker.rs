@@ -339,7 +339,7 @@ impl Walker {
         let known = |l: &Line| before.iter().any(|b| b.token == l.token);
         self.session.keys("A");
         until(&self.session, "the question", |s| {
-            s.contents().contains("read? (y/n)")
+            s.contents().contains("(y/n) Mark all")
         });
         self.session.keys("y");
         until(&self.session, "everything marked read", |s| {

@@ -152,7 +152,7 @@ pub fn mark_all(
         .collect();
     unread.sort();
     s.keys("A");
-    s.wait_text("read? (y/n)");
+    s.wait_text("(y/n) Mark all");
     s.keys("y");
     expected.new_read_unknown = true;
     let now = if acknowledge {
