@@ -284,6 +284,7 @@ pub fn applied(state: &mut AppState, ids: &[EntryId], mark: Mark, undoable: bool
     if state.view == super::View::Feeds {
         effects.push(Effect::LoadFeeds);
     }
+    effects.extend(state.stream.count());
     effects
 }
 

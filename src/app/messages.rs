@@ -68,6 +68,13 @@ pub enum Msg {
     JobProgress(JobProgress),
     /// A background job is over (its result, if any, came before).
     JobEnded(Job),
+    /// How many entries the stream's filter (of this generation) matches, and how many of
+    /// them are unread.
+    MatchesCounted {
+        generation: u64,
+        total: u64,
+        unread: u64,
+    },
 }
 
 /// Work for the runtime; results come back as `Msg`s.
@@ -80,6 +87,11 @@ pub enum Effect {
         limit: usize,
     },
     LoadCounts,
+    /// Count what `filter` matches, in the background (answered by `MatchesCounted`).
+    CountMatches {
+        generation: u64,
+        filter: EntryFilter,
+    },
     LoadFeeds,
     /// The stored flags of these entries (answered by `MarksRefreshed`).
     LoadMarks {

@@ -294,6 +294,16 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.status = Some(Status::error(message));
             Vec::new()
         }
+        Msg::MatchesCounted {
+            generation,
+            total,
+            unread,
+        } => {
+            if generation == state.stream.generation {
+                state.stream.matched = Some((total, unread));
+            }
+            Vec::new()
+        }
         Msg::JobProgress(progress) => {
             state.job = Some(progress);
             Vec::new()

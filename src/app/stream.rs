@@ -17,8 +17,8 @@ const MAX_WINDOW: usize = 3 * PAGE_SIZE;
 enum Anchor {
     Top,
     Bottom,
-    /// Stay on this entry if it is still there, else at this index.
-    Entry(EntryId, usize),
+    /// Stay on this entry if the new filter still shows it, else at the top (the first match).
+    Entry(EntryId),
     /// Stay on this entry, reloading in place: news above may push it past the rows reloaded,
     /// so older pages follow until it is found. If it is gone, at this index.
     Keep(Cursor, usize),
@@ -42,6 +42,9 @@ pub struct StreamView {
     /// The first page has arrived.
     pub loaded: bool,
     pub selection: Selection,
+    /// What the filter matches (entries, unread), once counted; `None` for the whole stream
+    /// or while counting.
+    pub matched: Option<(u64, u64)>,
     /// Opened from the feed list (a feed, a tag, a saved view): `q` goes back there.
     pub from_feeds: bool,
     /// When the previous visit ended: entries first seen after it are new.
@@ -62,6 +65,7 @@ impl StreamView {
             generation: 0,
             loaded: false,
             selection: Selection::default(),
+            matched: None,
             from_feeds: false,
             last_visit: None,
             pending: None,
@@ -116,8 +120,7 @@ impl StreamView {
     }
 
     fn keep_anchor(&self) -> Anchor {
-        self.selected()
-            .map_or(Anchor::Top, |r| Anchor::Entry(r.id, self.list.cursor))
+        self.selected().map_or(Anchor::Top, |r| Anchor::Entry(r.id))
     }
 
     /// Reloads with a changed filter, keeping the cursor on the same entry if it still matches.
@@ -129,6 +132,7 @@ impl StreamView {
         self.selection.range_from = None;
         self.filter = filter;
         self.title = title;
+        self.matched = None;
         let effect = self.reload();
         self.anchor = anchor;
         effect
@@ -163,9 +167,8 @@ impl StreamView {
                 self.list.cursor = match anchor {
                     Anchor::Top => 0,
                     Anchor::Bottom => self.rows.len().saturating_sub(1),
-                    Anchor::Entry(id, index) | Anchor::Keep(Cursor { id, .. }, index) => {
-                        self.position(id).unwrap_or(index)
-                    }
+                    Anchor::Entry(id) => self.position(id).unwrap_or(0),
+                    Anchor::Keep(Cursor { id, .. }, index) => self.position(id).unwrap_or(index),
                 };
                 self.list.offset = if anchor == Anchor::Bottom {
                     // The last screenful (`scroll_into_view` brings the window up to it).
@@ -214,7 +217,12 @@ impl StreamView {
             return vec![more];
         }
         self.scroll_into_view(height);
-        self.prefetch(height).into_iter().collect()
+        let mut effects: Vec<Effect> = self.prefetch(height).into_iter().collect();
+        // A fresh first page (a new filter, a reload after news): count the matches again.
+        if page == Page::First {
+            effects.extend(self.count());
+        }
+        effects
     }
 
     /// Keeps the cursor on screen, and the screen full when there are rows enough (no blank
@@ -273,6 +281,19 @@ impl StreamView {
             self.anchor = Anchor::Bottom;
             vec![self.request(Page::Last, PAGE_SIZE)]
         }
+    }
+
+    /// Whether the view shows less than every entry (a filter, unread only, one feed).
+    pub fn is_narrowed(&self) -> bool {
+        self.filter != EntryFilter::default()
+    }
+
+    /// The background count of what the filter matches, when the view is narrowed.
+    pub fn count(&self) -> Option<Effect> {
+        self.is_narrowed().then(|| Effect::CountMatches {
+            generation: self.generation,
+            filter: self.filter.clone(),
+        })
     }
 
     /// Whether `row` is new: first seen since the last visit (everything is, on a first one).

@@ -160,6 +160,19 @@ impl FakeDb {
                     }
                 }
                 Effect::LoadCounts => Msg::Counts(self.counts()),
+                Effect::CountMatches { generation, filter } => {
+                    let matching = self.rows.iter().filter(|r| {
+                        (!filter.unread_only || !r.read)
+                            && filter.feed.is_none_or(|f| f == r.feed_id)
+                    });
+                    let (total, unread) =
+                        matching.fold((0, 0), |(n, u), r| (n + 1, u + u64::from(!r.read)));
+                    Msg::MatchesCounted {
+                        generation,
+                        total,
+                        unread,
+                    }
+                }
                 _ => continue,
             };
             queue.extend(update(state, msg));

@@ -785,3 +785,25 @@ fn status_messages_hide_url_credentials() {
         "{shown}"
     );
 }
+
+/// Issue #19: applying a filter left the cursor on its old row number, and the status line
+/// kept the global counts with no word of how many entries match.
+#[test]
+fn a_new_filter_starts_at_its_first_match_and_counts_them() {
+    let mut db = FakeDb::new(30);
+    let mut s = db.started(80, 24);
+    for _ in 0..5 {
+        db.send(&mut s, act(Action::Down));
+    }
+    // Mark the entry under the cursor read, so "unread only" hides it.
+    db.send(&mut s, act(Action::ToggleRead));
+    db.send(&mut s, act(Action::Up));
+    db.send(&mut s, act(Action::ToggleRead));
+    assert_eq!(s.stream.list.cursor, 4);
+    db.send(&mut s, act(Action::ToggleUnreadOnly));
+    assert_eq!(s.stream.list.cursor, 0, "the first match, not row 4");
+    assert_eq!(s.stream.matched, Some((28, 28)));
+    // A mark in the filtered view counts again.
+    db.send(&mut s, act(Action::ToggleRead));
+    assert_eq!(s.stream.matched, Some((27, 27)));
+}

@@ -10,6 +10,8 @@ pub enum Job {
     Mark,
     Subscribe,
     Export,
+    /// Counting what the stream's filter matches (the status line of a filtered view).
+    Count,
 }
 
 impl Job {
@@ -19,12 +21,13 @@ impl Job {
             Self::Mark => "marking",
             Self::Subscribe => "subscribing",
             Self::Export => "exporting",
+            Self::Count => "counting",
         }
     }
 
     /// Whether a newer job of this kind makes an older one pointless (the older is cancelled).
     pub fn latest_wins(self) -> bool {
-        matches!(self, Self::Render)
+        matches!(self, Self::Render | Self::Count)
     }
 }
 

@@ -202,6 +202,28 @@ impl Store {
         }
     }
 
+    /// How many entries `filter` matches, and how many of those are unread: one counting query
+    /// (the status line of a filtered view).
+    pub fn count_matching(&self, filter: &EntryFilter) -> Result<(u64, u64)> {
+        let clause = filter::build_with(self, filter, now(), super::memo::EVERY_MATCH)
+            .map_err(|e| self.err(e))?;
+        if clause.nothing {
+            return Ok((0, 0));
+        }
+        let sql = format!(
+            "SELECT count(*), COALESCE(SUM(e.read = 0), 0) FROM entries e WHERE {}",
+            clause.sql()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        stmt.query_row(params_from_iter(clause.args), |r| {
+            Ok((
+                u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
+                u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+            ))
+        })
+        .map_err(|e| self.err(e))
+    }
+
     /// One whole entry with its body, or `None` if there is no such entry.
     pub fn entry(&self, id: EntryId) -> Result<Option<Entry>> {
         let sql = format!(

@@ -218,6 +218,29 @@ fn new_means_first_seen_since_the_last_visit() {
     assert_eq!(matching(&s, "new unread"), vec!["late"]);
 }
 
+/// Issue #19: a filtered view's status line says how many entries match, from one query.
+#[test]
+fn count_matching_counts_what_the_filter_shows() {
+    let (_d, s, _, _) = sample();
+    for text in [
+        "",
+        "unread",
+        "feed:tech",
+        "borrow*",
+        "feed:tech -starred",
+        "nothingatall",
+    ] {
+        let filter = query(text);
+        let rows = all(&s, &filter);
+        let unread = rows.iter().filter(|r| !r.read).count() as u64;
+        assert_eq!(
+            s.count_matching(&filter).unwrap(),
+            (rows.len() as u64, unread),
+            "{text:?}"
+        );
+    }
+}
+
 #[test]
 fn the_filter_and_its_query_hold_together() {
     let (_d, s, a, b) = sample();

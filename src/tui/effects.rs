@@ -156,6 +156,20 @@ impl Executor {
                     rows,
                 }),
             Effect::LoadCounts => store.counts().map(Msg::Counts),
+            Effect::CountMatches { generation, filter } => {
+                let path = self.store.path().to_owned();
+                self.jobs.spawn(Job::Count, move |ctx| {
+                    let counted = Store::open(&path).and_then(|s| s.count_matching(&filter));
+                    if let Ok((total, unread)) = counted {
+                        ctx.say(Msg::MatchesCounted {
+                            generation,
+                            total,
+                            unread,
+                        });
+                    }
+                });
+                return None;
+            }
             Effect::LoadFeeds => store.feeds().map(Msg::FeedsLoaded),
             Effect::LoadMarks { ids } => store.marks_of(&ids).map(Msg::MarksRefreshed),
             Effect::OpenEntry { id, width } => return self.open_entry(id, width),

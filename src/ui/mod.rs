@@ -156,10 +156,16 @@ fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
         format!(" {} ", message.text)
     } else {
         let c = state.counts;
-        format!(
-            " {} entries, {} unread, {} starred, {} feeds ",
-            c.entries, c.unread, c.starred, c.feeds
-        )
+        match state.stream.matched {
+            // A narrowed stream says what it matches.
+            Some((n, unread)) if state.view == View::Stream && state.stream.is_narrowed() => {
+                format!(" {n} of {} entries match, {unread} unread ", c.entries)
+            }
+            _ => format!(
+                " {} entries, {} unread, {} starred, {} feeds ",
+                c.entries, c.unread, c.starred, c.feeds
+            ),
+        }
     };
     let left = match state.job {
         Some(p) => {
