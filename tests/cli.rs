@@ -1465,3 +1465,65 @@ fn an_opml_round_trip_keeps_html_urls() {
     second.run_ok(&["import", file.to_str().unwrap()]);
     assert_eq!(second.run_ok(&["export-opml"]), exported);
 }
+
+/// Issue #19: `tidings add` said its error twice ("HTTP 401 Unauthorized: HTTP 401
+/// Unauthorized", "not a feed: … not a feed: …").
+#[test]
+fn add_says_each_error_once() {
+    let server = common::TestServer::start();
+    server.route("/locked", common::Response::status(401));
+    server.route(
+        "/plain",
+        common::Response::ok(b"<html><body>no feeds</body></html>".to_vec()),
+    );
+    let home = Home::new();
+    for path in ["/locked", "/plain"] {
+        let err = home.run_err(&["add", &server.url(path)]);
+        let words: Vec<&str> = err.split(": ").map(str::trim).collect();
+        let mut seen = std::collections::HashSet::new();
+        for w in &words {
+            assert!(seen.insert(*w), "said twice: {err}");
+        }
+        assert!(err.contains("401") || err.contains("not a feed"), "{err}");
+    }
+}
+
+/// Issue #19: a refresh of every feed left out feeds whose host asked to wait and feeds gone
+/// for good without a word; it says how many it did not try, and why.
+#[test]
+fn refresh_says_which_feeds_it_did_not_try() {
+    let server = common::TestServer::start();
+    let home = Home::new();
+    server.route(
+        "/ok.xml",
+        common::Response::ok(rss("Fine", &[("f1", "One", DAY1)]).into_bytes()),
+    );
+    server.route("/gone.xml", common::Response::status(410));
+    // Another origin: a wait asked for holds only the origin that asked.
+    let busy = common::TestServer::start();
+    busy.route(
+        "/busy.xml",
+        common::Response::status(429).header("Retry-After", "3600"),
+    );
+    let urls = home.path().join("urls");
+    std::fs::write(
+        &urls,
+        [
+            server.url("/ok.xml"),
+            server.url("/gone.xml"),
+            busy.url("/busy.xml"),
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    home.run_ok(&["import", urls.to_str().unwrap()]);
+    let _ = home.cmd().arg("refresh").output().unwrap();
+    let out = home.cmd().arg("refresh").output().unwrap();
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(out.contains("Refreshed 1 feed in"), "{out}");
+    assert!(out.contains("0 new entries"), "{out}");
+    assert!(
+        out.contains("not tried: 1 waiting") && out.contains("1 gone for good"),
+        "{out}"
+    );
+}

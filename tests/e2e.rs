@@ -249,7 +249,7 @@ fn keys_keep_working_while_a_slow_refresh_runs() {
     s.wait_for("cursor moved and marked", |s| {
         s.row(3).starts_with(' ') && s.contents().contains("Refreshing")
     });
-    s.wait_text("new entries");
+    s.wait_text("1 new entry");
     s.wait_for("the late entry at the top", |s| {
         s.contents().contains("Arrived late")
     });

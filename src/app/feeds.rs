@@ -219,5 +219,6 @@ fn failure(feed: &Feed) -> Option<Status> {
         Some(t) if !feed.gone => format!(" · next try {}", t.format("%Y-%m-%d %H:%M UTC")),
         _ => String::new(),
     };
-    Some(Status::error(format!("{}: {error}{next}", feed.title)))
+    // The reason first: a narrow status line cuts the end.
+    Some(Status::error(format!("{error}{next} · {}", feed.title)))
 }

@@ -3,7 +3,7 @@
 //! and the summary at the end.
 
 use super::{AppState, Effect, Status, View};
-use crate::model::RefreshEvent;
+use crate::model::{RefreshEvent, count_of};
 
 /// Refresh progress for the status line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -29,7 +29,8 @@ fn on_one(state: &mut AppState, title: &str, outcome: &Result<usize, String>) ->
     match outcome {
         Ok(new) => {
             state.status = Some(Status::done(format!(
-                "Refreshed {title}: {new} new entries"
+                "Refreshed {title}: {}",
+                count_of(*new, "new entry", "new entries")
             )));
             effects.push(Effect::LoadCounts);
             if *new > 0 {
@@ -37,7 +38,8 @@ fn on_one(state: &mut AppState, title: &str, outcome: &Result<usize, String>) ->
             }
         }
         Err(error) => {
-            state.status = Some(Status::error(format!("Refresh of {title} failed: {error}")));
+            // The reason first: a narrow status line cuts the end.
+            state.status = Some(Status::error(format!("Refresh failed: {error} ({title})")));
         }
     }
     if state.view == View::Feeds {
@@ -90,7 +92,7 @@ pub fn on_event(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
             if let Some(p) = &mut state.refresh {
                 p.done += 1;
                 p.failed += 1;
-                p.last_failure = Some(format!("{title}: {error}"));
+                p.last_failure = Some(format!("{error} ({title})"));
             }
             Vec::new()
         }
@@ -108,17 +110,20 @@ pub fn on_event(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
             let last = state.refresh.take().and_then(|p| p.last_failure);
             state.status = Some(if summary.failed == 0 {
                 Status::done(format!(
-                    "Refreshed {} feeds: {} new entries",
-                    summary.ok, summary.new_entries
+                    "Refreshed {}: {}{}",
+                    count_of(summary.ok, "feed", "feeds"),
+                    count_of(summary.new_entries, "new entry", "new entries"),
+                    summary.held_back()
                 ))
             } else {
                 // Short before the failure, so a narrow status line still shows why.
                 Status::error(format!(
-                    "Refresh: {} of {} failed, {} new; last: {}",
+                    "Refresh: {} of {} failed, {} new; last: {}{}",
                     summary.failed,
                     summary.ok + summary.failed + summary.skipped,
                     summary.new_entries,
-                    last.unwrap_or_default()
+                    last.unwrap_or_default(),
+                    summary.held_back()
                 ))
             });
             let mut effects = vec![Effect::ForgetLayouts, Effect::LoadCounts];

@@ -374,7 +374,7 @@ fn moving_onto_a_failed_feed_shows_its_error() {
         Msg::FeedsLoaded(vec![feed(1, None), feed(2, Some("HTTP 404 Not Found"))]),
     );
     update(&mut s, act(Action::Down));
-    assert_eq!(s.status.as_deref(), Some("Feed 2: HTTP 404 Not Found"));
+    assert_eq!(s.status.as_deref(), Some("HTTP 404 Not Found · Feed 2"));
     update(&mut s, act(Action::Up));
     assert_eq!(s.status, None);
 }
@@ -417,7 +417,7 @@ fn refresh_progress_and_summary_then_reload_in_place() {
             total: 2,
             failed: 1,
             news_unshown: 0,
-            last_failure: Some("a: timed out".into()),
+            last_failure: Some("timed out (a)".into()),
         })
     );
     // Two new entries arrive at the top while the user reads entry 4.
@@ -431,12 +431,15 @@ fn refresh_progress_and_summary_then_reload_in_place() {
             not_modified: 0,
             skipped: 0,
             new_entries: 2,
+            waiting: 3,
+            gone: 1,
         })),
     );
     assert_eq!(s.refresh, None);
     let status = s.status.as_deref().unwrap();
     assert!(
-        status == "Refresh: 1 of 2 failed, 2 new; last: a: timed out",
+        status
+            == "Refresh: 1 of 2 failed, 2 new; last: timed out (a); 3 waiting (their host asked, or after errors), 1 gone",
         "{status}"
     );
     assert_eq!(s.stream.rows.len(), 7);
@@ -591,7 +594,7 @@ fn a_failing_feed_says_when_it_is_tried_next() {
     update(&mut s, act(Action::Down));
     assert_eq!(
         s.status.as_deref(),
-        Some("Feed 2: HTTP 500 Internal Server Error · next try 2027-01-15 08:00 UTC")
+        Some("HTTP 500 Internal Server Error · next try 2027-01-15 08:00 UTC · Feed 2")
     );
 }
 
@@ -658,7 +661,7 @@ fn a_feed_refreshed_alone_reports_beside_a_run() {
     );
     assert_eq!(
         s.status.as_deref(),
-        Some("Refresh of Broken failed: HTTP 500")
+        Some("Refresh failed: HTTP 500 (Broken)")
     );
 }
 

@@ -237,6 +237,10 @@ struct RefreshJson {
     not_modified: usize,
     failed: usize,
     skipped: usize,
+    /// Not tried: their host asked to wait, or (for due feeds) waiting after errors.
+    waiting: usize,
+    /// Gone for good, never tried again.
+    gone: usize,
     new_entries: usize,
     seconds: f64,
     failures: Vec<FailureJson>,
@@ -296,6 +300,8 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
             not_modified: summary.not_modified,
             failed: summary.failed,
             skipped: summary.skipped,
+            waiting: summary.waiting,
+            gone: summary.gone,
             new_entries: summary.new_entries,
             seconds,
             failures,
@@ -305,8 +311,11 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
     } else {
         write!(
             out,
-            "Refreshed {total} feeds in {seconds:.1} s: {} ok ({} unchanged), {} failed",
-            summary.ok, summary.not_modified, summary.failed
+            "Refreshed {} in {seconds:.1} s: {} ok ({} unchanged), {} failed",
+            crate::model::count_of(total, "feed", "feeds"),
+            summary.ok,
+            summary.not_modified,
+            summary.failed
         )?;
         if summary.skipped > 0 {
             write!(
@@ -315,7 +324,26 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
                 summary.skipped
             )?;
         }
-        writeln!(out, ", {} new entries", summary.new_entries)?;
+        write!(
+            out,
+            ", {}",
+            crate::model::count_of(summary.new_entries, "new entry", "new entries")
+        )?;
+        let mut held = Vec::new();
+        if summary.waiting > 0 {
+            held.push(format!(
+                "{} waiting (their host asked to wait, or after errors)",
+                summary.waiting
+            ));
+        }
+        if summary.gone > 0 {
+            held.push(format!("{} gone for good", summary.gone));
+        }
+        if held.is_empty() {
+            writeln!(out)?;
+        } else {
+            writeln!(out, "; not tried: {}", held.join(", "))?;
+        }
     }
     out.flush()?;
     Ok(if summary.failed == 0 {

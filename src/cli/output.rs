@@ -117,9 +117,14 @@ pub fn shown(e: &anyhow::Error) -> String {
                     _ => None,
                 },
             );
-        match store {
-            Some(s) => parts.push(s.diagnosed()),
-            None => parts.push(cause.to_string()),
+        let text = match store {
+            Some(s) => s.diagnosed(),
+            None => cause.to_string(),
+        };
+        // An error that names its source in its own message (`fetching URL: HTTP 401`) would
+        // otherwise say it twice.
+        if !parts.last().is_some_and(|p: &String| p.ends_with(&text)) {
+            parts.push(text);
         }
     }
     // A URL in an error (a feed's, a redirect's) keeps its secrets to itself.

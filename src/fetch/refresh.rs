@@ -407,7 +407,11 @@ pub async fn run_once(
         }
         store.path().to_owned()
     };
-    let feeds = with_store(store, move |s| s.fetch_states(scope, now())).await?;
+    let (feeds, (waiting, gone)) = with_store(store, move |s| {
+        let at = now();
+        Ok((s.fetch_states(scope, at)?, s.held_back(scope, at)?))
+    })
+    .await?;
     on_event(RefreshEvent::Started { total: feeds.len() });
 
     let global = Arc::new(Semaphore::new(opts.jobs.max(1)));
@@ -440,7 +444,11 @@ pub async fn run_once(
         });
     }
 
-    let mut summary = RefreshSummary::default();
+    let mut summary = RefreshSummary {
+        waiting,
+        gone,
+        ..RefreshSummary::default()
+    };
     while let Some(joined) = tasks.join_next().await {
         let (feed, title, result) = joined.map_err(|e| RefreshError::Join(e.to_string()))?;
         match result {

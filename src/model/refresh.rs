@@ -68,4 +68,38 @@ pub struct RefreshSummary {
     /// Left for later because their host asked to wait.
     pub skipped: usize,
     pub new_entries: usize,
+    /// Subscribed but not tried in this run: their host asked to wait (`Retry-After`), or,
+    /// for a refresh of the feeds that are due, they are waiting after failures.
+    pub waiting: usize,
+    /// Subscribed but gone (the server said so for good): never tried again.
+    pub gone: usize,
+}
+
+impl RefreshSummary {
+    /// What a summary adds about feeds not fetched, or nothing: "; 3 waiting, 1 gone".
+    pub fn held_back(&self) -> String {
+        let mut parts = Vec::new();
+        if self.skipped > 0 {
+            parts.push(format!("{} left for later", self.skipped));
+        }
+        if self.waiting > 0 {
+            parts.push(format!(
+                "{} waiting (their host asked, or after errors)",
+                self.waiting
+            ));
+        }
+        if self.gone > 0 {
+            parts.push(format!("{} gone", self.gone));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", parts.join(", "))
+        }
+    }
+}
+
+/// `n` and the noun for it: "1 feed", "3 feeds".
+pub fn count_of(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -163,6 +163,27 @@ impl Store {
         Ok(feed)
     }
 
+    /// How many subscribed feeds a refresh of `scope` at `now` leaves out: (waiting, gone).
+    pub fn held_back(&self, scope: RefreshScope, now: i64) -> Result<(usize, usize)> {
+        let waiting = match scope {
+            RefreshScope::All => "hold_reason IS 'retry-after' AND hold_until > ?1",
+            RefreshScope::Due => "hold_until > ?1",
+            RefreshScope::Feed(_) => return Ok((0, 0)),
+        };
+        let sql = format!(
+            "SELECT COALESCE(SUM(gone_at IS NULL AND {waiting}), 0), \
+             COALESCE(SUM(gone_at IS NOT NULL), 0) FROM feeds"
+        );
+        self.conn
+            .query_row(&sql, [now], |r| {
+                Ok((
+                    usize::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
+                    usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                ))
+            })
+            .map_err(|e| self.err(e))
+    }
+
     /// The feeds a refresh of `scope` must fetch at `now`.
     pub fn fetch_states(&self, scope: RefreshScope, now: i64) -> Result<Vec<FeedFetchState>> {
         let (condition, arg) = match scope {

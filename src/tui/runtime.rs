@@ -236,10 +236,7 @@ mod tests {
             shown.contains("Third time") && shown.contains("First light"),
             "{shown}"
         );
-        assert!(
-            shown.contains("Refreshed 1 feeds: 3 new entries"),
-            "{shown}"
-        );
+        assert!(shown.contains("Refreshed 1 feed: 3 new entries"), "{shown}");
         assert_eq!(rt.state.counts.unread, 3);
 
         // r marks the entry under the cursor read, in the database; u takes it back.

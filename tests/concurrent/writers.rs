@@ -23,12 +23,11 @@ pub struct RefreshTally {
     pub slowest: Duration,
 }
 
-/// `N new entries` from the summary line of `tidings refresh`.
+/// `N new entries` (or `1 new entry`) from the summary line of `tidings refresh`.
 fn new_entries(summary: &str) -> u64 {
     summary
-        .trim_end()
-        .strip_suffix(" new entries")
-        .and_then(|s| s.rsplit(' ').next())
+        .split_once(" new entr")
+        .and_then(|(before, _)| before.rsplit(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("a refresh summary without its count: {summary:?}"))
 }
