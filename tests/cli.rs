@@ -207,10 +207,10 @@ fn import_opml_and_urls_without_fetching_then_refresh_fetches() {
     .unwrap();
 
     let out = home.run_ok(&["import", home.path().join("subs.opml").to_str().unwrap()]);
-    assert!(out.contains("1 feeds added"), "{out}");
+    assert!(out.contains("1 feed added"), "{out}");
     let out = home.run_ok(&["import", home.path().join("urls").to_str().unwrap()]);
     assert!(
-        out.contains("1 feeds added, 1 already subscribed, 1 skipped"),
+        out.contains("1 feed added, 1 already subscribed, 1 skipped"),
         "{out}"
     );
     assert!(home.entries(&[]).is_empty(), "import must not fetch");

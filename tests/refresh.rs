@@ -302,7 +302,7 @@ fn refresh_exit_status_and_summary() {
     let out = home.run(&["refresh"]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("Refreshed 1 feeds in "), "{text}");
+    assert!(text.starts_with("Refreshed 1 feed in "), "{text}");
     home.import(&[server.url("/missing.xml")]);
     let out = home.run(&["refresh"]);
     assert_eq!(out.status.code(), Some(2), "some feeds failed");

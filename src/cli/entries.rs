@@ -202,7 +202,11 @@ pub fn mark(env: &Env, args: &MarkArgs, out: &mut Out) -> anyhow::Result<ExitCod
         }
     }
     let changed = store.set_mark(&ids, mark)?.len();
-    write!(out, "Marked {changed} entries {word}")?;
+    write!(
+        out,
+        "Marked {} {word}",
+        crate::model::count_of(changed, "entry", "entries")
+    )?;
     if changed < ids.len() {
         write!(out, " ({} already were)", ids.len() - changed)?;
     }

@@ -180,7 +180,11 @@ pub fn run(env: &Env, args: &ExportArgs, out: &mut Out) -> anyhow::Result<ExitCo
             n = write(out)?;
             Ok(())
         })?;
-        eprintln!("Exported {n} entries to {}", path.display());
+        eprintln!(
+            "Exported {} to {}",
+            crate::model::count_of(n, "entry", "entries"),
+            path.display()
+        );
     } else {
         write(out)?;
         out.flush()?;
@@ -199,7 +203,11 @@ pub fn opml(
     let doc = crate::export::opml(&feeds);
     if let Some(path) = output {
         super::output::write_file(path, doc.as_bytes(), force)?;
-        eprintln!("Exported {} feeds to {}", feeds.len(), path.display());
+        eprintln!(
+            "Exported {} to {}",
+            crate::model::count_of(feeds.len(), "feed", "feeds"),
+            path.display()
+        );
     } else {
         out.write_all(doc.as_bytes())?;
         out.flush()?;

@@ -78,10 +78,10 @@ pub async fn add(env: &Env, url: &str, out: &mut Out) -> anyhow::Result<ExitCode
     };
     writeln!(
         out,
-        "{verb} '{}' (feed {}): {} entries",
+        "{verb} '{}' (feed {}): {}",
         shown(&s.title),
         s.id.0,
-        s.entries
+        crate::model::count_of(s.entries, "entry", "entries")
     )?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -143,8 +143,9 @@ pub fn import_subscribing(
     }
     writeln!(
         out,
-        "Imported {}: {added} feeds added, {known} already subscribed, {} skipped",
+        "Imported {}: {} added, {known} already subscribed, {} skipped",
         file.display(),
+        crate::model::count_of(added, "feed", "feeds"),
         skipped.len() + subs.len() - added - known
     )?;
     if hidden > 0 {

@@ -390,7 +390,11 @@ async fn subscribe_message(fetcher: &Fetcher, db: &std::path::Path, url: &str) -
             } else {
                 "Already subscribed to"
             };
-            Msg::FeedsChanged(format!("{verb} {}: {} entries{via}", s.title, s.entries))
+            Msg::FeedsChanged(format!(
+                "{verb} {}: {}{via}",
+                s.title,
+                crate::model::count_of(s.entries, "entry", "entries")
+            ))
         }
         Err(crate::fetch::subscribe::SubscribeError::Store(e)) => Msg::Failed(e.diagnosed()),
         Err(e) => Msg::Failed(e.to_string()),

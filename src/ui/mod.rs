@@ -17,6 +17,11 @@ use ratatui::layout::Rect;
 
 use crate::app::{AppState, View};
 use crate::model::Action;
+
+/// `n` and its noun, for counts that fit in a `u64`.
+fn count(n: u64, one: &str, many: &str) -> String {
+    crate::model::count_of(usize::try_from(n).unwrap_or(usize::MAX), one, many)
+}
 pub use text::fit;
 pub use theme::Theme;
 
@@ -162,8 +167,11 @@ fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
                 format!(" {n} of {} entries match, {unread} unread ", c.entries)
             }
             _ => format!(
-                " {} entries, {} unread, {} starred, {} feeds ",
-                c.entries, c.unread, c.starred, c.feeds
+                " {}, {} unread, {} starred, {} ",
+                count(c.entries, "entry", "entries"),
+                c.unread,
+                c.starred,
+                count(c.feeds, "feed", "feeds")
             ),
         }
     };
