@@ -207,8 +207,24 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        // `A`: the feed (tag, view) under the cursor marked read, undoable like any mark.
+        A::MarkAllRead => {
+            let Some((filter, title)) = target(state) else {
+                state.status = Some(Status::info("Move the cursor onto a feed first"));
+                return Vec::new();
+            };
+            state.status = Some(Status::info(format!("Marking {title} read…")));
+            vec![Effect::MarkMatching {
+                filter,
+                mark: crate::model::Mark::Read,
+                above: None,
+            }]
+        }
         // Entry keys, and the keys the dispatcher in `app` handles for every view.
-        _ => Vec::new(),
+        other => {
+            super::elsewhere::say(state, other);
+            Vec::new()
+        }
     }
 }
 

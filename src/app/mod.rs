@@ -2,6 +2,7 @@
 //! `Effect`s it asks the runtime to perform, and the pure `update`. No I/O, no clock, no
 //! terminal: uses only `model` and `render` types.
 
+mod elsewhere;
 mod export;
 mod feeds;
 mod keys;

@@ -208,7 +208,7 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             super::prompt::open(state);
         }
         // List keys, and the keys the dispatcher in `app` handles for every view.
-        _ => {}
+        other => super::elsewhere::say(state, other),
     }
     Vec::new()
 }

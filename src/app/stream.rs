@@ -425,8 +425,11 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             prompt::set_query(state, Query::default())
         }
         A::Back => super::quit(state),
-        // Reader keys, and the keys the dispatcher in `app` handles for every view.
-        _ => Vec::new(),
+        // Reader and feed-list keys, and those the dispatcher in `app` handles everywhere.
+        other => {
+            super::elsewhere::say(state, other);
+            Vec::new()
+        }
     }
 }
 

@@ -194,3 +194,21 @@ impl FakeDb {
         effects
     }
 }
+
+/// A subscription as the store lists it.
+pub fn feed(id: i64, tags: &[&str], unread: u64) -> crate::model::Feed {
+    crate::model::Feed {
+        id: crate::model::FeedId(id),
+        url: format!("https://f{id}.example/"),
+        title: format!("Feed {id}"),
+        site_url: None,
+        unread,
+        total: 10,
+        last_ok_at: None,
+        last_error: None,
+        failures: 0,
+        hold_until: None,
+        gone: false,
+        tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+    }
+}

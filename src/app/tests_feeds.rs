@@ -1,28 +1,12 @@
 //! `update` tests for the feed list: saved views, tag groups, opening each and coming back.
 
 use super::*;
+use crate::app::test_support::feed;
 use crate::model::query::parse;
-use crate::model::{Feed, FeedId};
+use crate::model::FeedId;
 
 fn act(a: Action) -> Msg {
     Msg::Action(a)
-}
-
-fn feed(id: i64, tags: &[&str], unread: u64) -> Feed {
-    Feed {
-        id: FeedId(id),
-        url: format!("https://f{id}.example/"),
-        title: format!("Feed {id}"),
-        site_url: None,
-        unread,
-        total: 10,
-        last_ok_at: None,
-        last_error: None,
-        failures: 0,
-        hold_until: None,
-        gone: false,
-        tags: tags.iter().map(|t| (*t).to_owned()).collect(),
-    }
 }
 
 fn with_views() -> AppState {
@@ -231,4 +215,28 @@ fn rename_and_tags_take_the_typed_line() {
             tags: vec!["news".into(), "rust".into(), "Weekly".into()]
         }]
     );
+}
+
+/// Issue #19: `A` in the feed list did nothing; it marks the feed under the cursor read, and
+/// `u` takes it back.
+#[test]
+fn a_in_the_feed_list_marks_that_feed_read_with_undo() {
+    let mut db = crate::app::test_support::FakeDb::new(9);
+    let mut s = db.started(80, 24);
+    db.send(&mut s, act(Action::Feeds));
+    let feeds = vec![feed(1, &[], 3), feed(2, &[], 3), feed(3, &[], 3)];
+    db.send(&mut s, Msg::FeedsLoaded(feeds));
+    while s.feeds.selected().map(|f| f.id) != Some(FeedId(2)) {
+        db.send(&mut s, act(Action::Down));
+    }
+    db.send(&mut s, act(Action::MarkAllRead));
+    let read: Vec<i64> = db
+        .rows
+        .iter()
+        .filter(|r| r.read)
+        .map(|r| r.feed_id.0)
+        .collect();
+    assert_eq!(read, vec![2, 2, 2], "feed 2 only");
+    db.send(&mut s, act(Action::Undo));
+    assert!(db.rows.iter().all(|r| !r.read));
 }

@@ -13,15 +13,15 @@ use crate::model::Feed;
 pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
     let feeds = &state.feeds;
     if feeds.items.is_empty() {
-        let message = if feeds.loaded {
-            "No feeds. Subscribe with `tidings add URL` or `tidings import FILE`."
-        } else {
-            "Loading…"
+        let message = match state.keys.of(crate::model::Action::AddFeed) {
+            _ if !feeds.loaded => "Loading…".to_owned(),
+            Some(add) => format!("No feeds. {add} subscribes to one (a feed's or a page's URL)."),
+            None => "No feeds. `tidings add URL` subscribes to one.".to_owned(),
         };
         buf.set_string(
             area.x + 1,
             area.y,
-            super::fit(message, usize::from(area.width) - 1),
+            super::fit(&message, usize::from(area.width) - 1),
             theme.dim(),
         );
         return;

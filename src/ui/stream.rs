@@ -27,8 +27,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
                 format!("{first} {rest}.")
             }
         };
+        // One feed's view, empty because the feed fails: say why.
+        let failing = stream.filter.feed.and_then(|id| {
+            let feed = state.feeds.feeds.iter().find(|f| f.id == id)?;
+            feed.last_error.as_deref()
+        });
         let message = if !stream.loaded {
             "Loading…".to_owned()
+        } else if let Some(error) = failing {
+            sentence(
+                &format!("No entries: the feed fails ({error})."),
+                hints(&[keys.hint(Action::RefreshFeed, "tries it again")]),
+            )
         } else if !stream.filter.query.is_empty() {
             sentence(
                 "Nothing matches this filter.",
@@ -50,7 +60,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
                 "No entries yet.",
                 hints(&[
                     keys.hint(Action::RefreshAll, "refreshes"),
-                    Some("`tidings add URL` subscribes to a feed".to_owned()),
+                    keys.of(Action::AddFeed).and_then(|add| {
+                        keys.of(Action::Feeds)
+                            .map(|feeds| format!("{feeds} then {add} subscribes to a feed"))
+                    }),
                 ]),
             )
         };

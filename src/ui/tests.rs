@@ -544,3 +544,26 @@ fn the_smallest_reader_still_shows_the_body() {
         assert!(rows[1].contains("A title"), "{w}x{h}: {rows:#?}");
     }
 }
+
+/// Issue #19: the empty stream pointed to a command line instead of the keys, and one failing
+/// feed's empty view did not say why it was empty.
+#[test]
+fn empty_views_name_the_keys_and_a_failing_feeds_error() {
+    let mut s = FakeDb::new(0).started(80, 24);
+    let rows = screen_rows(&s);
+    assert!(
+        rows[1].contains("f then a subscribes to a feed"),
+        "{rows:#?}"
+    );
+    let feed = crate::model::Feed {
+        last_error: Some("HTTP 404 Not Found".into()),
+        ..crate::app::test_support::feed(4, &[], 0)
+    };
+    update(&mut s, Msg::FeedsLoaded(vec![feed]));
+    s.stream.filter.feed = Some(FeedId(4));
+    let rows = screen_rows(&s);
+    assert!(
+        rows[1].contains("the feed fails (HTTP 404 Not Found)"),
+        "{rows:#?}"
+    );
+}
