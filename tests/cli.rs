@@ -1527,3 +1527,63 @@ fn refresh_says_which_feeds_it_did_not_try() {
         "{out}"
     );
 }
+
+/// Issue #19: subscriptions and marks managed from the command line: `remove`, `rename`,
+/// `tag`, `refresh --feed`, `mark --query/--feed`, `count`, and `import URL` of a remote OPML.
+#[test]
+fn the_command_line_manages_feeds_and_marks() {
+    let server = common::TestServer::start();
+    let home = Home::new();
+    let a = Home::served(
+        &server,
+        "a.xml",
+        &rss("Alpha", &[("a1", "First", DAY1), ("a2", "Second", DAY2)]),
+    );
+    let b = Home::served(&server, "b.xml", &rss("Beta", &[("b1", "Other", DAY1)]));
+    server.route(
+        "/list.opml",
+        common::Response::ok(
+            format!(
+                "<?xml version=\"1.0\"?><opml version=\"2.0\"><body>\
+                 <outline text=\"A\" xmlUrl=\"{a}\"/><outline text=\"B\" xmlUrl=\"{b}\"/>\
+                 </body></opml>"
+            )
+            .into_bytes(),
+        ),
+    );
+    let out = home.run_ok(&["import", &server.url("/list.opml")]);
+    assert!(out.contains("2 feeds added"), "{out}");
+    let out = home.run_ok(&["refresh", "--feed", &a]);
+    assert!(out.contains("Refreshed 1 feed in"), "{out}");
+    assert_eq!(home.entries(&[]).len(), 2, "only Alpha was fetched");
+    home.run_ok(&["refresh"]);
+    assert_eq!(home.run_ok(&["count"]).trim(), "3");
+
+    let out = home.run_ok(&["mark", "--read", "--feed", "Alpha"]);
+    assert!(out.contains("Marked 2 entries read"), "{out}");
+    assert_eq!(home.run_ok(&["count"]).trim(), "1");
+    let out = home.run_ok(&["mark", "--star", "--query", "other"]);
+    assert!(out.contains("Marked 1 entry starred"), "{out}");
+    let json: Value = serde_json::from_str(&home.run_ok(&["count", "--json"])).unwrap();
+    assert_eq!(json["starred"], 1);
+    assert_eq!(home.run_ok(&["count", "--query", "starred"]).trim(), "1");
+
+    let out = home.run_ok(&["rename", "Beta", "My Beta"]);
+    assert!(out.contains("is now 'My Beta'"), "{out}");
+    let out = home.run_ok(&["tag", "My Beta", "news,", "tech"]);
+    assert!(out.contains("tagged news, tech"), "{out}");
+    let out = home.run_ok(&["rename", "My Beta"]);
+    assert!(out.contains("is now 'Beta'"), "{out}");
+    let out = home.run_ok(&["remove", "Alpha"]);
+    assert!(
+        out.contains("Unsubscribed from 'Alpha'") && out.contains("2 entries removed"),
+        "{out}"
+    );
+    let feeds = home.run_ok(&["feeds"]);
+    assert!(
+        !feeds.contains("Alpha") && feeds.contains("Beta"),
+        "{feeds}"
+    );
+    let err = home.run_err(&["remove", "Nowhere"]);
+    assert!(err.contains("Nowhere"), "{err}");
+}

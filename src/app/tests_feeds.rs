@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::app::test_support::feed;
-use crate::model::query::parse;
 use crate::model::FeedId;
+use crate::model::query::parse;
 
 fn act(a: Action) -> Msg {
     Msg::Action(a)

@@ -42,9 +42,21 @@ pub struct EntriesArgs {
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("mark").required(true).multiple(false))]
 pub struct MarkArgs {
-    /// Entry ids (as `tidings entries` prints them).
-    #[arg(required = true, value_name = "ENTRY")]
+    /// Entry ids (as `tidings entries` prints them); or --query / --feed instead.
+    #[arg(value_name = "ENTRY", required_unless_present_any = ["query", "feed"])]
     entries: Vec<i64>,
+    /// Mark every entry this filter matches (the reader's filter language).
+    #[arg(
+        long,
+        short = 'q',
+        value_name = "FILTER",
+        allow_hyphen_values = true,
+        conflicts_with = "entries"
+    )]
+    query: Option<String>,
+    /// Mark every entry of this feed (its id, URL or title); with --query, those of it that match.
+    #[arg(long, value_name = "FEED", conflicts_with = "entries")]
+    feed: Option<String>,
     #[arg(long, group = "mark")]
     read: bool,
     #[arg(long, group = "mark")]
@@ -193,6 +205,17 @@ pub fn mark(env: &Env, args: &MarkArgs, out: &mut Out) -> anyhow::Result<ExitCod
         (Mark::Unstar, "unstarred")
     };
     let mut store = env.open_store()?;
+    if args.query.is_some() || args.feed.is_some() {
+        let filter = super::manage::filter(&store, args.query.as_deref(), args.feed.as_deref())?;
+        let changed = store.mark_matching(&filter, mark, None)?.len();
+        writeln!(
+            out,
+            "Marked {} {word}",
+            crate::model::count_of(changed, "entry", "entries")
+        )?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut missing = Vec::new();
     let mut ids = Vec::new();
     for &id in &args.entries {

@@ -13,7 +13,7 @@ use crate::export::{Imported, read_subscriptions};
 use crate::fetch::refresh::{RefreshOptions, run_once};
 use crate::fetch::subscribe::subscribe;
 use crate::model::redact;
-use crate::model::{RefreshEvent, RefreshScope};
+use crate::model::{RefreshEvent, RefreshScope, RefreshSummary};
 
 pub(super) fn now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -94,6 +94,37 @@ pub fn import(env: &Env, file: &Path, out: &mut Out) -> anyhow::Result<ExitCode>
     import_subscribing(env, file, out).map(|(status, _)| status)
 }
 
+/// `tidings import FILE`, or an http(s) URL of an OPML list: fetched, then read as a list
+/// from elsewhere (it may not name local files, like any OPML).
+pub async fn import_any(env: &Env, file: &Path, out: &mut Out) -> anyhow::Result<ExitCode> {
+    let name = file.to_string_lossy();
+    let lower = name.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+        return import(env, file, out);
+    }
+    let url = name.into_owned();
+    let fetched = env
+        .fetcher()?
+        .fetch(&url, &crate::fetch::http::Validators::default())
+        .await
+        .with_context(|| format!("fetching {}", redact::url(&url)))?;
+    let crate::fetch::http::FetchOutcome::Fetched(fetched) = fetched else {
+        anyhow::bail!(
+            "{}: the server answered 304 Not Modified",
+            redact::url(&url)
+        );
+    };
+    let text = String::from_utf8_lossy(&fetched.bytes);
+    if !text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('<')
+    {
+        anyhow::bail!("{}: not an OPML list", redact::url(&url));
+    }
+    import_text(env, &redact::url(&url), &text, out).map(|(status, _)| status)
+}
+
 /// [`import`], and the URLs of the feeds the list named that are now subscribed.
 pub fn import_subscribing(
     env: &Env,
@@ -102,11 +133,21 @@ pub fn import_subscribing(
 ) -> anyhow::Result<(ExitCode, std::collections::HashSet<String>)> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let text = String::from_utf8_lossy(&bytes);
+    import_text(env, &file.display().to_string(), &text, out)
+}
+
+/// Subscribes to what the list `text` (read from `source`) names.
+fn import_text(
+    env: &Env,
+    source: &str,
+    text: &str,
+    out: &mut Out,
+) -> anyhow::Result<(ExitCode, std::collections::HashSet<String>)> {
     let Imported {
         subscriptions: subs,
         views,
         skipped,
-    } = read_subscriptions(&text).with_context(|| format!("reading {}", file.display()))?;
+    } = read_subscriptions(text).with_context(|| format!("reading {source}"))?;
     let is_opml = text
         .trim_start_matches('\u{feff}')
         .trim_start()
@@ -143,8 +184,7 @@ pub fn import_subscribing(
     }
     writeln!(
         out,
-        "Imported {}: {} added, {known} already subscribed, {} skipped",
-        file.display(),
+        "Imported {source}: {} added, {known} already subscribed, {} skipped",
         crate::model::count_of(added, "feed", "feeds"),
         skipped.len() + subs.len() - added - known
     )?;
@@ -265,32 +305,43 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
     if let Some(per_host) = args.per_host {
         opts.per_host = usize::from(per_host);
     }
-    let scope = if args.due {
-        RefreshScope::Due
+    let scopes = if !args.feed.is_empty() {
+        let store = env.open_store()?;
+        args.feed
+            .iter()
+            .map(|spec| store.find_feed(spec).map(|f| RefreshScope::Feed(f.id)))
+            .collect::<Result<Vec<_>, _>>()?
+    } else if args.due {
+        vec![RefreshScope::Due]
     } else {
-        RefreshScope::All
+        vec![RefreshScope::All]
     };
     let store = crate::fetch::refresh::shared_store(env.open_store()?)?;
     let started = std::time::Instant::now();
     let mut progress = Progress::new(!args.json && std::io::stderr().is_terminal());
     let mut failures = Vec::new();
-    let summary = run_once(&store, &env.fetcher()?, scope, opts, |event| {
-        progress.on(&event);
-        if let RefreshEvent::FeedFailed { feed, title, error } = event {
-            if !args.json {
-                progress.clear();
-                // Cron mails this: a feed's name is cut short (issue #17: an 8 MB title was
-                // printed at every run).
-                eprintln!("failed: {}: {}", shown(&title), shown(&error));
+    let fetcher = env.fetcher()?;
+    let mut summary = RefreshSummary::default();
+    for scope in scopes {
+        let one = run_once(&store, &fetcher, scope, opts.clone(), |event| {
+            progress.on(&event);
+            if let RefreshEvent::FeedFailed { feed, title, error } = event {
+                if !args.json {
+                    progress.clear();
+                    // Cron mails this: a feed's name is cut short (issue #17: an 8 MB title was
+                    // printed at every run).
+                    eprintln!("failed: {}: {}", shown(&title), shown(&error));
+                }
+                failures.push(FailureJson {
+                    feed: feed.0,
+                    title,
+                    error,
+                });
             }
-            failures.push(FailureJson {
-                feed: feed.0,
-                title,
-                error,
-            });
-        }
-    })
-    .await?;
+        })
+        .await?;
+        summary.add(&one);
+    }
     progress.clear();
     let seconds = started.elapsed().as_secs_f64();
     let total = summary.ok + summary.failed + summary.skipped;
@@ -310,41 +361,7 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
         super::output::write_json(&mut *out, &json, true)?;
         writeln!(out)?;
     } else {
-        write!(
-            out,
-            "Refreshed {} in {seconds:.1} s: {} ok ({} unchanged), {} failed",
-            crate::model::count_of(total, "feed", "feeds"),
-            summary.ok,
-            summary.not_modified,
-            summary.failed
-        )?;
-        if summary.skipped > 0 {
-            write!(
-                out,
-                ", {} left for later (their host asked to wait, or timed out)",
-                summary.skipped
-            )?;
-        }
-        write!(
-            out,
-            ", {}",
-            crate::model::count_of(summary.new_entries, "new entry", "new entries")
-        )?;
-        let mut held = Vec::new();
-        if summary.waiting > 0 {
-            held.push(format!(
-                "{} waiting (their host asked to wait, or after errors)",
-                summary.waiting
-            ));
-        }
-        if summary.gone > 0 {
-            held.push(format!("{} gone for good", summary.gone));
-        }
-        if held.is_empty() {
-            writeln!(out)?;
-        } else {
-            writeln!(out, "; not tried: {}", held.join(", "))?;
-        }
+        summary_line(out, &summary, total, seconds)?;
     }
     out.flush()?;
     Ok(if summary.failed == 0 {
@@ -352,6 +369,51 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
     } else {
         ExitCode::from(SOME_FAILED)
     })
+}
+
+/// The text summary of `tidings refresh`.
+fn summary_line(
+    out: &mut Out,
+    summary: &RefreshSummary,
+    total: usize,
+    seconds: f64,
+) -> std::io::Result<()> {
+    write!(
+        out,
+        "Refreshed {} in {seconds:.1} s: {} ok ({} unchanged), {} failed",
+        crate::model::count_of(total, "feed", "feeds"),
+        summary.ok,
+        summary.not_modified,
+        summary.failed
+    )?;
+    if summary.skipped > 0 {
+        write!(
+            out,
+            ", {} left for later (their host asked to wait, or timed out)",
+            summary.skipped
+        )?;
+    }
+    write!(
+        out,
+        ", {}",
+        crate::model::count_of(summary.new_entries, "new entry", "new entries")
+    )?;
+    let mut held = Vec::new();
+    if summary.waiting > 0 {
+        held.push(format!(
+            "{} waiting (their host asked to wait, or after errors)",
+            summary.waiting
+        ));
+    }
+    if summary.gone > 0 {
+        held.push(format!("{} gone for good", summary.gone));
+    }
+    if held.is_empty() {
+        writeln!(out)?;
+    } else {
+        writeln!(out, "; not tried: {}", held.join(", "))?;
+    }
+    Ok(())
 }
 
 /// A one-line progress bar on stderr, redrawn at most ten times a second; off when stderr is

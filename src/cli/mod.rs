@@ -7,6 +7,7 @@ mod demo;
 mod entries;
 mod export;
 mod feeds;
+mod manage;
 mod newsboat;
 mod output;
 mod parse;
@@ -50,8 +51,9 @@ enum Command {
     },
     /// Subscribe to every feed of an OPML file or a newsboat-style urls file, without fetching.
     Import {
-        /// The OPML or urls file, or `newsboat` to move in from newsboat (its urls file, and
-        /// with its cache.db every entry with its read and flagged state).
+        /// The OPML or urls file (or an http(s) URL of an OPML list), or `newsboat` to move
+        /// in from newsboat (its urls file, and with its cache.db every entry with its read and
+        /// flagged state).
         file: PathBuf,
         /// With `newsboat`: its urls file [default: newsboat's own location].
         #[arg(long, value_name = "FILE")]
@@ -60,6 +62,27 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         cache: Option<PathBuf>,
     },
+    /// Unsubscribe from a feed (its id, URL or title); its entries go with it.
+    Remove {
+        /// The feed: its id, URL or title.
+        feed: String,
+    },
+    /// Give a feed your own title, or (without one) its own back.
+    Rename {
+        /// The feed: its id, URL or title.
+        feed: String,
+        /// The new title; leave it out for the feed's own.
+        title: Option<String>,
+    },
+    /// Set a feed's tags (separated by spaces or commas); none removes them all.
+    Tag {
+        /// The feed: its id, URL or title.
+        feed: String,
+        /// The tags.
+        tags: Vec<String>,
+    },
+    /// Print the number of unread entries (for a status bar), or with --json every count.
+    Count(manage::CountArgs),
     /// List the feeds with unread and total counts and their last error.
     Feeds {
         /// Print JSON instead of text.
@@ -130,6 +153,9 @@ struct RefreshArgs {
     /// Print the summary and every failure as JSON on stdout.
     #[arg(long)]
     json: bool,
+    /// Only this feed (its id, URL or title); may be given more than once.
+    #[arg(long, value_name = "FEED", conflicts_with = "due")]
+    feed: Vec<String>,
 }
 
 /// Runs the command line; the binary's `main` is just this.
@@ -285,8 +311,12 @@ async fn dispatch(cli: Cli, ctx: &Env, demo_dir: Option<&Path>) -> anyhow::Resul
         Command::Import { file, urls, cache } if file.as_os_str() == "newsboat" => {
             newsboat::import(ctx, urls, cache, &mut out)
         }
-        Command::Import { file, .. } => feeds::import(ctx, &file, &mut out),
+        Command::Import { file, .. } => feeds::import_any(ctx, &file, &mut out).await,
         Command::Feeds { json } => feeds::list(ctx, json, &mut out),
+        Command::Remove { feed } => manage::remove(ctx, &feed, &mut out),
+        Command::Rename { feed, title } => manage::rename(ctx, &feed, title.as_deref(), &mut out),
+        Command::Tag { feed, tags } => manage::tag(ctx, &feed, &tags, &mut out),
+        Command::Count(args) => manage::count(ctx, &args, &mut out),
         Command::Refresh(args) => feeds::refresh(ctx, &args, &mut out).await,
         Command::Entries(args) => entries::list(ctx, &args, &mut out),
         Command::Show { entry, width } => entries::show(ctx, entry, width, &mut out),

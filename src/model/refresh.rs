@@ -76,6 +76,17 @@ pub struct RefreshSummary {
 }
 
 impl RefreshSummary {
+    /// Adds another run's figures (one command refreshing several feeds, one after another).
+    pub fn add(&mut self, other: &RefreshSummary) {
+        self.ok += other.ok;
+        self.failed += other.failed;
+        self.not_modified += other.not_modified;
+        self.skipped += other.skipped;
+        self.new_entries += other.new_entries;
+        self.waiting += other.waiting;
+        self.gone += other.gone;
+    }
+
     /// What a summary adds about feeds not fetched, or nothing: "; 3 waiting, 1 gone".
     pub fn held_back(&self) -> String {
         let mut parts = Vec::new();
