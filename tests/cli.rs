@@ -1587,3 +1587,26 @@ fn the_command_line_manages_feeds_and_marks() {
     let err = home.run_err(&["remove", "Nowhere"]);
     assert!(err.contains("Nowhere"), "{err}");
 }
+
+/// Issue #19: shell completions and a man page, generated from the command line's own
+/// definitions (so they name every command).
+#[test]
+fn completions_and_the_man_page_name_every_command() {
+    let home = Home::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let script = home.run_ok(&["completions", shell]);
+        for command in ["refresh", "export-opml", "remove", "count"] {
+            assert!(script.contains(command), "{shell}: no {command}");
+        }
+    }
+    let man = home.run_ok(&["man"]);
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH tidings"),
+        "{}",
+        &man[..200.min(man.len())]
+    );
+    assert!(
+        man.contains("refresh") && man.contains("export\\-opml"),
+        "{man}"
+    );
+}

@@ -129,6 +129,14 @@ enum Command {
     /// The database: `stats` (sizes and counts), `vacuum` (compact), `synth` (build a test one).
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Print a shell's completion script: `tidings completions bash >
+    /// ~/.local/share/bash-completion/completions/tidings` (zsh, fish, elvish, powershell too).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `tidings man > ~/.local/share/man/man1/tidings.1`.
+    Man,
     /// Check the config file and say where it is; `--default` prints every option, commented.
     Config {
         /// Print the default config with every option and what it does.
@@ -328,6 +336,18 @@ async fn dispatch(cli: Cli, ctx: &Env, demo_dir: Option<&Path>) -> anyhow::Resul
             export::opml(ctx, output.as_deref(), force, &mut out)
         }
         Command::Parse { file } => parse::parse(&file, &mut out),
+        Command::Completions { shell } => {
+            use clap::CommandFactory as _;
+            clap_complete::generate(shell, &mut Cli::command(), "tidings", &mut out);
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            use clap::CommandFactory as _;
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Config { .. } => Ok(ExitCode::SUCCESS),
     }
 }
