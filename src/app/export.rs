@@ -83,11 +83,13 @@ impl Default for Remembered {
 
 impl Dialog {
     /// The lines shown, top to bottom: no file name unless the export goes to a file.
+    /// No "bodies" line for a format without bodies (CSV).
     pub fn fields(&self) -> &'static [Field] {
-        if self.to == To::File {
-            &[Field::Format, Field::Bodies, Field::To, Field::Name]
-        } else {
-            &[Field::Format, Field::Bodies, Field::To]
+        match (self.format.has_bodies(), self.to == To::File) {
+            (true, true) => &[Field::Format, Field::Bodies, Field::To, Field::Name],
+            (true, false) => &[Field::Format, Field::Bodies, Field::To],
+            (false, true) => &[Field::Format, Field::To, Field::Name],
+            (false, false) => &[Field::Format, Field::To],
         }
     }
 
@@ -277,7 +279,7 @@ fn apply(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let destination = match dialog.to {
-        To::File => Destination::File(name.clone()),
+        To::File => Destination::File(name),
         To::Clipboard => Destination::Clipboard,
         To::Command => Destination::Command,
     };
@@ -296,7 +298,7 @@ fn apply(state: &mut AppState) -> Vec<Effect> {
     vec![Effect::Export {
         target: dialog.target,
         format: dialog.format,
-        bodies: dialog.bodies,
+        bodies: dialog.bodies && dialog.format.has_bodies(),
         destination,
     }]
 }
@@ -471,6 +473,25 @@ mod tests {
         );
         update(&mut s, Msg::Action(Action::Export));
         assert_eq!((dialog(&s).bodies, dialog(&s).to), (false, To::Command));
+    }
+
+    /// Issue #19: the dialog offered "bodies: yes" for CSV, which has none.
+    #[test]
+    fn csv_has_no_bodies_line() {
+        let mut db = FakeDb::new(3);
+        let mut s = started_at(&mut db);
+        update(&mut s, Msg::Action(Action::Export));
+        while dialog(&s).format != Format::Csv {
+            key(&mut s, TextKey::Right);
+        }
+        assert!(!dialog(&s).fields().contains(&Field::Bodies));
+        key(&mut s, TextKey::Down);
+        assert_eq!(dialog(&s).field, Field::To, "Bodies is skipped");
+        let effects = key(&mut s, TextKey::Enter);
+        assert!(
+            matches!(&effects[..], [Effect::Export { bodies: false, .. }]),
+            "{effects:?}"
+        );
     }
 
     #[test]

@@ -23,6 +23,12 @@ impl ExportFormat {
         ExportFormat::Csv,
     ];
 
+    /// Whether the format carries entry bodies at all (CSV has only titles, links, feeds,
+    /// dates and authors).
+    pub fn has_bodies(self) -> bool {
+        self != ExportFormat::Csv
+    }
+
     /// The short name, which is also the file extension.
     pub fn name(self) -> &'static str {
         match self {
