@@ -1610,3 +1610,50 @@ fn completions_and_the_man_page_name_every_command() {
         "{man}"
     );
 }
+
+/// Issue #19: a JSON export of our own brought back with `tidings import` restores the read
+/// and starred states it recorded (matched by guid), in another database too.
+#[test]
+fn importing_our_json_export_restores_read_and_starred() {
+    let server = common::TestServer::start();
+    let feed = Home::served(
+        &server,
+        "f.xml",
+        &rss("F", &[("g1", "One", DAY1), ("g2", "Two", DAY2)]),
+    );
+    let first = Home::new();
+    first.run_ok(&["add", &feed]);
+    let ids: Vec<String> = first
+        .entries(&[])
+        .iter()
+        .map(|e| e["id"].to_string())
+        .collect();
+    first.run_ok(&["mark", "--read", &ids[0]]);
+    first.run_ok(&["mark", "--star", &ids[1]]);
+    let export = first.path().join("picks.json");
+    first.run_ok(&["export", "--format", "json", "-o", export.to_str().unwrap()]);
+
+    let second = Home::new();
+    second.run_ok(&["add", &feed]);
+    let out = second.run_ok(&["import", export.to_str().unwrap()]);
+    assert!(
+        out.contains("2 entries of 2 found here, 2 marks changed"),
+        "{out}"
+    );
+    let states: Vec<(bool, bool)> = second
+        .entries(&[])
+        .iter()
+        .map(|e| {
+            (
+                e["read"].as_bool().unwrap(),
+                e["starred"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(states, vec![(true, false), (false, true)]);
+    let err = second.run_err(&[
+        "import",
+        first.path().join("nothing.json").to_str().unwrap(),
+    ]);
+    assert!(err.contains("nothing.json"), "{err}");
+}

@@ -90,10 +90,6 @@ pub async fn add(env: &Env, url: &str, out: &mut Out) -> anyhow::Result<ExitCode
 /// The tag a feed hidden in newsboat gets here.
 const HIDDEN_TAG: &str = "hidden";
 
-pub fn import(env: &Env, file: &Path, out: &mut Out) -> anyhow::Result<ExitCode> {
-    import_subscribing(env, file, out).map(|(status, _)| status)
-}
-
 /// `tidings import FILE`, or an http(s) URL of an OPML list: fetched, then read as a list
 /// from elsewhere (it may not name local files, like any OPML).
 pub async fn import_any(env: &Env, file: &Path, out: &mut Out) -> anyhow::Result<ExitCode> {
@@ -134,6 +130,17 @@ pub fn import_subscribing(
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let text = String::from_utf8_lossy(&bytes);
     import_text(env, &file.display().to_string(), &text, out)
+}
+
+/// `tidings import FILE`: a subscription list, or one of our own JSON exports (its read and
+/// starred states restored).
+pub fn import(env: &Env, file: &Path, out: &mut Out) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let text = String::from_utf8_lossy(&bytes);
+    if super::restore::is_export(&text) {
+        return super::restore::restore(env, &file.display().to_string(), &text, out);
+    }
+    import_text(env, &file.display().to_string(), &text, out).map(|(status, _)| status)
 }
 
 /// Subscribes to what the list `text` (read from `source`) names.

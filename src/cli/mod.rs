@@ -12,6 +12,7 @@ mod newsboat;
 mod output;
 mod parse;
 mod publish;
+mod restore;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -186,6 +186,25 @@ impl Store {
         }
     }
 
+    /// Every stored entry that has a guid, with its read and starred state (one scan, for
+    /// restoring marks from an export).
+    pub fn entries_with_guids(&self) -> Result<Vec<(EntryId, String, bool, bool)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, guid, read, starred FROM entries WHERE guid IS NOT NULL")
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([], |r| {
+            Ok((
+                EntryId(r.get(0)?),
+                r.get(1)?,
+                r.get::<_, i64>(2)? != 0,
+                r.get::<_, i64>(3)? != 0,
+            ))
+        })
+        .and_then(Iterator::collect)
+        .map_err(|e| self.err(e))
+    }
+
     /// How many entries `filter` matches, from how many feeds (reading summaries only).
     pub fn tally_matching(&self, filter: &EntryFilter) -> Result<(usize, usize)> {
         let mut n = 0;
