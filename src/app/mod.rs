@@ -5,6 +5,7 @@
 mod elsewhere;
 mod export;
 mod feeds;
+mod help;
 mod keys;
 mod links;
 mod list;
@@ -26,6 +27,7 @@ pub use export::{
     Target as ExportTarget, To as ExportTo,
 };
 pub use feeds::{FeedsView, Item as FeedsItem, SavedView};
+pub use help::{HelpLine, lines as help_lines};
 pub use keys::help_rows;
 pub use links::{LinkRow, LinksView, Opening, rows as link_rows};
 pub use list::{ListCursor, Move};
@@ -402,7 +404,9 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
 /// A key on the help screen: it scrolls; `Back`, `Esc` and the help key close it.
 fn on_help(state: &mut AppState, action: Action) {
     let page = state.list_height();
-    let max = state.help.len().saturating_sub(page);
+    let max = help::lines(&state.help, state.width)
+        .len()
+        .saturating_sub(page);
     let Some(Modal::Help { scroll }) = &mut state.modal else {
         return;
     };

@@ -9,20 +9,24 @@ use crate::app::AppState;
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
     let width = usize::from(area.width);
-    let key_cols = state
-        .help
+    // The app lays the lines out (it scrolls them); at the width of the whole screen.
+    let lines = crate::app::help_lines(&state.help, state.width);
+    let key_cols = lines
         .iter()
-        .map(|h| super::text::width(&h.keys))
+        .filter(|l| !l.heading)
+        .map(|l| super::text::width(&l.keys))
         .max()
-        .unwrap_or(0)
-        .min(width / 2);
-    let rows = state.help.iter().skip(state.help_scroll().unwrap_or(0));
-    for (i, row) in rows.enumerate().take(usize::from(area.height)) {
-        let y = area.y + u16::try_from(i).unwrap_or(0);
-        let keys = pad(&row.keys, key_cols);
-        buf.set_string(area.x + 1, y, &keys, theme.heading());
+        .unwrap_or(0);
+    let shown = lines.iter().skip(state.help_scroll().unwrap_or(0));
+    for (line, y) in shown.zip(area.y..area.bottom()) {
+        if line.heading {
+            buf.set_string(area.x + 1, y, fit(&line.keys, width - 1), theme.heading());
+            continue;
+        }
+        let keys = pad(&line.keys, key_cols);
+        buf.set_string(area.x + 1, y, fit(&keys, width - 1), theme.heading());
         let x = area.x + 1 + u16::try_from(key_cols + 2).unwrap_or(0);
         let room = width.saturating_sub(key_cols + 3);
-        buf.set_string(x, y, fit(row.action.describe(), room), theme.plain());
+        buf.set_string(x, y, fit(&line.text, room), theme.plain());
     }
 }
