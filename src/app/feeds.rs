@@ -34,13 +34,34 @@ pub struct FeedsView {
     /// The cursor item and the first item on screen.
     pub list: ListCursor,
     pub loaded: bool,
+    /// Feeds whose title another feed shares (ignoring case): shown with their address, so
+    /// three feeds called "In Our Time" can be told apart.
+    pub ambiguous: std::collections::HashSet<crate::model::FeedId>,
 }
 
 impl FeedsView {
+    /// How a feed is told apart from others of the same title: its address without the
+    /// scheme, `www.` or secrets (`example.org/podcasts/iot.xml`).
+    pub fn address(feed: &Feed) -> String {
+        let url = crate::model::redact::url(&feed.url);
+        let bare = url.split_once("://").map_or(url.as_ref(), |(_, rest)| rest);
+        bare.strip_prefix("www.").unwrap_or(bare).to_owned()
+    }
+
     /// Takes in a fresh list, keeping the cursor on the same line.
     pub fn loaded(&mut self, feeds: Vec<Feed>, height: usize) {
         let keep = self.items.get(self.list.cursor).map(|i| self.identity(i));
         self.feeds = feeds;
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for f in &self.feeds {
+            *seen.entry(f.title.to_lowercase()).or_default() += 1;
+        }
+        self.ambiguous = self
+            .feeds
+            .iter()
+            .filter(|f| seen.get(&f.title.to_lowercase()).copied().unwrap_or(0) > 1)
+            .map(|f| f.id)
+            .collect();
         self.items = self.build();
         self.loaded = true;
         self.list.cursor = keep

@@ -121,6 +121,15 @@ fn feed_line(
         String::new()
     };
     let title_cols = width.saturating_sub(counts.len() + 3 + indent.len() + fetched.len());
+    // A title other feeds share comes with the feed's address; a feed titled by its URL
+    // shows it without the scheme, where the difference is.
+    let title = if state.feeds.ambiguous.contains(&feed.id) {
+        format!("{} · {}", feed.title, crate::app::FeedsView::address(feed))
+    } else if feed.title.contains("://") {
+        crate::app::FeedsView::address(feed)
+    } else {
+        feed.title.clone()
+    };
     let mut cells = vec![
         (format!("{indent}{mark}"), theme.error()),
         (counts, theme.dim()),
@@ -129,13 +138,13 @@ fn feed_line(
     match &feed.last_error {
         Some(error) if title_cols > 30 => {
             let title_part = title_cols / 2;
-            cells.push((pad(&feed.title, title_part), style));
+            cells.push((pad(&title, title_part), style));
             cells.push((
                 pad(&format!(" {error}"), title_cols - title_part),
                 theme.error(),
             ));
         }
-        _ => cells.push((pad(&feed.title, title_cols), style)),
+        _ => cells.push((pad(&title, title_cols), style)),
     }
     cells.push((fetched, theme.dim()));
     cells

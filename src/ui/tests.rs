@@ -567,3 +567,37 @@ fn empty_views_name_the_keys_and_a_failing_feeds_error() {
         "{rows:#?}"
     );
 }
+
+/// Issue #19: three feeds titled "In Our Time", or feeds titled by their URLs, looked the same
+/// in the feed list; each now shows where it is.
+#[test]
+fn feeds_of_the_same_title_are_told_apart() {
+    let mut s = AppState::new(crate::app::Options::default(), 100, 24);
+    let named = |id: i64, title: &str, url: &str| crate::model::Feed {
+        title: title.into(),
+        url: url.into(),
+        ..crate::app::test_support::feed(id, &[], 0)
+    };
+    update(&mut s, Msg::Action(Action::Feeds));
+    update(
+        &mut s,
+        Msg::FeedsLoaded(vec![
+            named(1, "In Our Time", "https://www.bbc.example/iot.rss"),
+            named(2, "In our time", "https://podcasts.example/in-our-time"),
+            named(
+                3,
+                "https://user:pw@feeds.example/a.xml",
+                "https://user:pw@feeds.example/a.xml",
+            ),
+            named(4, "Unique", "https://u.example/"),
+        ]),
+    );
+    let rows = screen_rows(&s).join("\n");
+    assert!(rows.contains("In Our Time · bbc.example/iot.rss"), "{rows}");
+    assert!(
+        rows.contains("In our time · podcasts.example/in-our-time"),
+        "{rows}"
+    );
+    assert!(rows.contains("user:***@feeds.example/a.xml"), "{rows}");
+    assert!(!rows.contains("Unique ·"), "{rows}");
+}
