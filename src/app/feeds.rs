@@ -189,8 +189,12 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
     let feeds = &mut state.feeds;
     if let Some(to) = Move::of(action, h) {
         feeds.list.go(to, feeds.items.len(), h);
-        // Moving onto a failing feed says why it failed.
-        state.status = state.feeds.selected().and_then(failure);
+        // Moving onto a failing (or waiting) feed says why, and until when.
+        let now = state.now;
+        state.status = state
+            .feeds
+            .selected()
+            .and_then(|f| failure(f).or_else(|| waiting(f, now)));
         return Vec::new();
     }
     match action {
@@ -247,6 +251,18 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// A feed held back without an error of its own: its host asked to wait (`Retry-After`).
+fn waiting(feed: &Feed, now: Option<chrono::DateTime<chrono::Utc>>) -> Option<Status> {
+    let until = feed
+        .hold_until
+        .filter(|t| feed.asked_to_wait && now.is_none_or(|n| *t > n))?;
+    Some(Status::info(format!(
+        "Waits until {}: its host asked (Retry-After) · {}",
+        until.format("%Y-%m-%d %H:%M UTC"),
+        feed.title
+    )))
 }
 
 /// Why a feed is failing, and when it is tried next, for the status line.

@@ -208,6 +208,7 @@ pub fn feed(id: i64, tags: &[&str], unread: u64) -> crate::model::Feed {
         last_error: None,
         failures: 0,
         hold_until: None,
+        asked_to_wait: false,
         gone: false,
         tags: tags.iter().map(|t| (*t).to_owned()).collect(),
     }

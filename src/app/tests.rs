@@ -337,6 +337,7 @@ fn feed(id: i64, error: Option<&str>) -> crate::model::Feed {
         last_error: error.map(str::to_owned),
         failures: 0,
         hold_until: None,
+        asked_to_wait: false,
         gone: false,
         tags: Vec::new(),
     }

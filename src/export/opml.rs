@@ -79,6 +79,7 @@ mod tests {
             last_error: None,
             failures: 0,
             hold_until: None,
+            asked_to_wait: false,
             gone: false,
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
         }

@@ -50,6 +50,8 @@ pub struct Feed {
     pub failures: u32,
     /// Not fetched again before this time (a TTL, a backoff or the host's request).
     pub hold_until: Option<DateTime<Utc>>,
+    /// The hold is its host's request (429/503 with `Retry-After`), not a TTL or a backoff.
+    pub asked_to_wait: bool,
     /// The server said 410 Gone: no longer polled.
     pub gone: bool,
     /// The user's tags for this feed, sorted.

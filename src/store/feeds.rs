@@ -52,7 +52,7 @@ pub struct Failure<'a> {
 
 pub(super) const FEED_COLUMNS: &str = "f.id, f.url, COALESCE(f.user_title, f.title, f.url), f.site_url, \
      f.last_ok_at, f.last_error, f.failures, f.hold_until, f.gone_at IS NOT NULL, \
-     f.unread_count, f.entry_count";
+     f.unread_count, f.entry_count, f.hold_reason IS 'retry-after'";
 
 /// The status line's totals: the feeds' kept counts, summed.
 pub(super) const COUNTS_SQL: &str = "SELECT COALESCE(SUM(entry_count), 0), \
@@ -82,6 +82,7 @@ fn feed_from_row(row: &Row<'_>) -> rusqlite::Result<Feed> {
         last_error: row.get(5)?,
         failures: u32::try_from(row.get::<_, i64>(6)?).unwrap_or(u32::MAX),
         hold_until: row.get::<_, Option<i64>>(7)?.map(to_time),
+        asked_to_wait: row.get(11)?,
         gone: row.get(8)?,
         unread: count(row, 9)?,
         total: count(row, 10)?,

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::filter::fold;
 use super::{Result, Store, StoreError};
@@ -116,13 +116,92 @@ impl Store {
     }
 
     /// Unsubscribes: the feed goes, and with it its entries, their bodies, their search index
-    /// rows, its tags and the URLs it was known by.
+    /// rows, its tags and the URLs it was known by. A wait its host asked for (`Retry-After`)
+    /// because of this feed ends with it: feeds of the same origin held only because of it
+    /// (no error of their own) are free again.
     pub fn remove_feed(&mut self, feed: FeedId) -> Result<()> {
-        let removed = self.write(|tx| tx.execute("DELETE FROM feeds WHERE id = ?1", [feed.0]))?;
+        let removed = self.write(|tx| {
+            let held: Option<(String, Option<String>)> = tx
+                .query_row(
+                    "SELECT url, hold_reason FROM feeds WHERE id = ?1",
+                    [feed.0],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let removed = tx.execute("DELETE FROM feeds WHERE id = ?1", [feed.0])?;
+            if let Some((url, Some(reason))) = held
+                && reason == "retry-after"
+            {
+                let origin = origin(&url);
+                let mut stmt = tx.prepare(
+                    "SELECT id, url FROM feeds \
+                     WHERE hold_reason = 'retry-after' AND last_error IS NULL",
+                )?;
+                let held_too: Vec<(i64, String)> = stmt
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for (id, other) in held_too {
+                    if origin.is_some() && self::origin(&other) == origin {
+                        tx.execute(
+                            "UPDATE feeds SET hold_until = NULL, hold_reason = NULL WHERE id = ?1",
+                            [id],
+                        )?;
+                    }
+                }
+            }
+            Ok(removed)
+        })?;
         if removed == 1 {
             Ok(())
         } else {
             Err(no_feed(feed))
         }
+    }
+}
+
+/// `scheme://host:port` of a URL: what a `Retry-After` holds.
+fn origin(url: &str) -> Option<String> {
+    let url = url::Url::parse(url).ok()?;
+    url.host_str()?;
+    Some(url.origin().ascii_serialization())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::test_support::temp_store;
+    use crate::store::{Failure, Hold};
+
+    /// Issue #19: a `Retry-After` from one feed held the other feeds of its origin, and the
+    /// hold outlived unsubscribing from the feed that caused it.
+    #[test]
+    fn removing_the_feed_that_asked_to_wait_frees_its_origin() {
+        let (_d, mut s) = temp_store();
+        let (culprit, _) = s.add_feed("https://h.example/busy.xml", 0).unwrap();
+        let (same, _) = s.add_feed("https://h.example/other.xml", 0).unwrap();
+        let (port, _) = s.add_feed("https://h.example:8443/x.xml", 0).unwrap();
+        let until = 2_000_000_000;
+        let failure = Failure {
+            error: "HTTP 429 Too Many Requests",
+            hold: Some((until, Hold::RetryAfter)),
+            gone: false,
+        };
+        s.record_failure(culprit, &failure, 0).unwrap();
+        s.record_wait(same, until).unwrap();
+        s.record_wait(port, until).unwrap();
+        let asked = |s: &crate::store::Store, id| {
+            s.feeds()
+                .unwrap()
+                .into_iter()
+                .find(|f| f.id == id)
+                .unwrap()
+                .asked_to_wait
+        };
+        assert!(asked(&s, same) && asked(&s, port));
+        s.remove_feed(culprit).unwrap();
+        assert!(!asked(&s, same), "the same origin is free again");
+        assert!(
+            asked(&s, port),
+            "another origin (another port) keeps its own wait"
+        );
     }
 }

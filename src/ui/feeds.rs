@@ -102,8 +102,15 @@ fn feed_line(
         theme.plain()
     };
     let counts = format!("{:>6}/{:<6}", feed.unread, feed.total);
+    // `!` a failing feed, `~` one waiting because its host asked (until `hold_until`).
+    let waits = feed.asked_to_wait
+        && feed
+            .hold_until
+            .is_some_and(|t| state.now.is_none_or(|now| t > now));
     let mark = if feed.last_error.is_some() {
         "! "
+    } else if waits {
+        "~ "
     } else {
         "  "
     };

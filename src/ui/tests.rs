@@ -157,6 +157,7 @@ fn feed(error: Option<&str>) -> crate::model::Feed {
         last_error: error.map(str::to_owned),
         failures: 0,
         hold_until: None,
+        asked_to_wait: false,
         gone: false,
         tags: Vec::new(),
     }
