@@ -48,8 +48,8 @@ pub fn lines(rows: &[HelpRow], width: u16) -> Vec<HelpLine> {
         .max(1);
     let text_cols = width.saturating_sub(key_cols + 2).max(1);
     let mut out = Vec::new();
-    let add = |keys: &str, text: &str, out: &mut Vec<HelpLine>| {
-        let keys = wrap(keys, key_cols, ", ");
+    let add = |keys: &str, sep: &str, text: &str, out: &mut Vec<HelpLine>| {
+        let keys = wrap(keys, key_cols, sep);
         let text = wrap(text, text_cols, " ");
         for i in 0..keys.len().max(text.len()) {
             out.push(HelpLine {
@@ -60,7 +60,7 @@ pub fn lines(rows: &[HelpRow], width: u16) -> Vec<HelpLine> {
         }
     };
     for row in rows {
-        add(&row.keys, row.action.describe(), &mut out);
+        add(&row.keys, ", ", row.action.describe(), &mut out);
     }
     out.push(HelpLine {
         keys: String::new(),
@@ -73,7 +73,7 @@ pub fn lines(rows: &[HelpRow], width: u16) -> Vec<HelpLine> {
         heading: true,
     });
     for (terms, what) in FILTER {
-        add(terms, what, &mut out);
+        add(terms, "  ", what, &mut out);
     }
     out
 }
@@ -154,7 +154,12 @@ mod tests {
                 .iter()
                 .any(|l| l.heading && l.keys.contains("Filters"))
         );
-        assert!(keys.contains("since:2w"));
+        // No term of the filter language is broken across lines.
+        for (terms, _) in FILTER {
+            for term in terms.split_whitespace() {
+                assert!(lines.iter().any(|l| l.keys.contains(term)), "{term} broken");
+            }
+        }
     }
 
     #[test]
