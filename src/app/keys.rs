@@ -25,7 +25,11 @@ pub fn scope(state: &AppState) -> Scope {
 pub fn on_key(state: &mut AppState, key: Key) -> Vec<Effect> {
     let twice = key.code == KeyCode::Esc && key.alt && meaning(state, key).is_none();
     if !twice {
-        return meaning(state, key).map_or_else(Vec::new, |msg| update(state, msg));
+        if let Some(msg) = meaning(state, key) {
+            return update(state, msg);
+        }
+        elsewhere(state, key);
+        return Vec::new();
     }
     let esc = Key::plain(KeyCode::Esc);
     let times = if state.takes_text() { 1 } else { 2 };
@@ -48,6 +52,23 @@ fn meaning(state: &AppState, key: Key) -> Option<Msg> {
         .keymap
         .action(scope(state), key)
         .map(Msg::Action)
+}
+
+/// A key unbound in the view in front but bound in another: the status line says where it
+/// works (`a` on the stream: "a works in the feed list").
+fn elsewhere(state: &mut AppState, key: Key) {
+    if state.takes_text() {
+        return;
+    }
+    let keymap = &state.options.keymap;
+    let other = Scope::ALL
+        .into_iter()
+        .filter(|&s| s != scope(state))
+        .find_map(|s| keymap.action(s, key));
+    if let Some(action) = other {
+        state.status = None;
+        super::elsewhere::say(state, action);
+    }
 }
 
 /// A key while text is typed: editing keys, Ctrl-U / Ctrl-W, and Ctrl-C as Esc.
@@ -179,6 +200,29 @@ mod tests {
         // The first Esc clears the selection, the second the filter.
         assert!(s.stream.selection.is_empty());
         assert!(s.stream.filter.query.is_empty(), "{:?}", s.stream.filter);
+    }
+
+    /// Issue #19, found trying it in tmux: `a` on the stream and `A` in the feed list reached
+    /// no action at all (unbound there), so the unit tests sending actions passed while the
+    /// keys did nothing.
+    #[test]
+    fn real_keys_say_where_they_work_and_a_marks_a_feed() {
+        let mut s = state(View::Stream);
+        on_key(&mut s, Key::char('a'));
+        assert_eq!(
+            s.status.as_deref(),
+            Some("a works in the feed list (f opens it)")
+        );
+        s.view = View::Feeds;
+        assert_eq!(
+            meaning(&s, Key::char('A')),
+            Some(Msg::Action(Action::MarkAllRead))
+        );
+        on_key(&mut s, Key::char('J'));
+        assert_eq!(
+            s.status.as_deref(),
+            Some("J works in the reader (Enter opens an entry)")
+        );
     }
 
     #[test]

@@ -95,6 +95,7 @@ const SCOPED: &[(Scope, Key, Action)] = &[
     (Scope::Reader, k('['), Action::PrevMatch),
     (Scope::Reader, k('l'), Action::Links),
     (Scope::Feeds, k(' '), Action::PageDown),
+    (Scope::Feeds, k('A'), Action::MarkAllRead),
     (Scope::Feeds, k('a'), Action::AddFeed),
     (Scope::Feeds, k('D'), Action::RemoveFeed),
     (Scope::Feeds, k('E'), Action::RenameFeed),
