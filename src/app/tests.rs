@@ -440,7 +440,7 @@ fn refresh_progress_and_summary_then_reload_in_place() {
     let status = s.status.as_deref().unwrap();
     assert!(
         status
-            == "Refresh: 1 of 2 failed, 2 new; last: timed out (a); 3 waiting (their host asked, or after errors), 1 gone",
+            == "Refresh: 1 of 2 failed, 2 new; last: timed out (a); 3 waiting (their host asked to wait, or after errors), 1 gone for good",
         "{status}"
     );
     assert_eq!(s.stream.rows.len(), 7);

@@ -405,16 +405,7 @@ fn summary_line(
         ", {}",
         crate::model::count_of(summary.new_entries, "new entry", "new entries")
     )?;
-    let mut held = Vec::new();
-    if summary.waiting > 0 {
-        held.push(format!(
-            "{} waiting (their host asked to wait, or after errors)",
-            summary.waiting
-        ));
-    }
-    if summary.gone > 0 {
-        held.push(format!("{} gone for good", summary.gone));
-    }
+    let held = summary.not_tried();
     if held.is_empty() {
         writeln!(out)?;
     } else {

@@ -87,21 +87,28 @@ impl RefreshSummary {
         self.gone += other.gone;
     }
 
-    /// What a summary adds about feeds not fetched, or nothing: "; 3 waiting, 1 gone".
+    /// The feeds a run did not try, and why: "3 waiting (…)", "1 gone for good".
+    pub fn not_tried(&self) -> Vec<String> {
+        let mut parts = Vec::new();
+        if self.waiting > 0 {
+            parts.push(format!(
+                "{} waiting (their host asked to wait, or after errors)",
+                self.waiting
+            ));
+        }
+        if self.gone > 0 {
+            parts.push(format!("{} gone for good", self.gone));
+        }
+        parts
+    }
+
+    /// What a summary adds about feeds not fetched, or nothing: "; 3 waiting (…), 1 gone…".
     pub fn held_back(&self) -> String {
         let mut parts = Vec::new();
         if self.skipped > 0 {
             parts.push(format!("{} left for later", self.skipped));
         }
-        if self.waiting > 0 {
-            parts.push(format!(
-                "{} waiting (their host asked, or after errors)",
-                self.waiting
-            ));
-        }
-        if self.gone > 0 {
-            parts.push(format!("{} gone", self.gone));
-        }
+        parts.extend(self.not_tried());
         if parts.is_empty() {
             String::new()
         } else {
