@@ -20,7 +20,7 @@ pub(super) fn now() -> i64 {
 }
 
 /// A URL or path from outside, safe and short enough for a message.
-fn shown(s: &str) -> String {
+pub(super) fn shown(s: &str) -> String {
     let clean = crate::model::sanitize::line(&crate::model::redact::in_text(s));
     crate::model::bounds::cut(&clean, 200).into_owned()
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::Env;
+use super::feeds::shown;
 use super::output::Out;
 use crate::model::{EntryFilter, count_of, query};
 
@@ -134,9 +135,4 @@ pub fn filter(
         query,
         ..EntryFilter::default()
     })
-}
-
-/// A stranger's text, one short clean line.
-fn shown(s: &str) -> String {
-    crate::model::bounds::cut(&crate::model::sanitize::line(s), 200).into_owned()
 }
