@@ -19,17 +19,14 @@ use crate::model::{FeedId, IncomingFeed, Retention};
 use crate::store::{FeedWrite, FetchMeta, Prepared, Store};
 
 /// A transaction takes no more feeds once it holds this many entries (a single feed with
-/// more is written alone). About 150 ms of writing on the machine of docs/BENCHMARKS.md. Each
-/// transaction leaves one more search-index segment to merge: 400 (and a queue of 4) spent 23 %
-/// of a cold refresh's instructions merging them, this (and a queue of 8) 14 %.
-pub const BATCH_ENTRIES: usize = 1200;
+/// more is written alone). About 50 ms of writing on the machine of docs/BENCHMARKS.md.
+pub const BATCH_ENTRIES: usize = 400;
 /// Nor more feeds than this.
-pub const BATCH_FEEDS: usize = 24;
+pub const BATCH_FEEDS: usize = 16;
 /// Parsed feeds that may wait for the writer; a parser with one more waits too, so memory
-/// holds at most this many parsed documents besides those being parsed and written. It also
-/// bounds a batch: a writer that falls behind finds at most this many feeds waiting. (16 held
-/// about 6 MiB more than 8 at the peak of a cold refresh, for no more speed.)
-pub const QUEUE: usize = 8;
+/// holds at most this many parsed documents besides those being parsed and written. (8 held
+/// 6 MiB more at the peak of a cold refresh for no speed.)
+pub const QUEUE: usize = 4;
 
 /// What the fetch said besides the body, owned, for the write.
 #[derive(Debug, Default)]
