@@ -81,15 +81,21 @@ pub fn same_parse(
     }
 }
 
-/// `render::article` and `render::fallback`: every line at most `width` columns (0 counts as
-/// 1), measured with unicode-width; every span sanitised (`sanitize::block`) and on one line;
-/// a span's link number is one of the listed links, each an absolute http(s) or mailto URL.
+/// `render::article` and `render::fallback`: every wrapped line at most `width` columns (0
+/// counts as 1), measured with unicode-width, and the lines kept whole (preformatted, the link
+/// list) within their own bound; every span sanitised (`sanitize::block`) and on one line; a
+/// span's link number is one of the listed links, each an absolute http(s) or mailto URL.
 pub fn rendered(r: &Rendered, width: usize, what: &str) {
     for (i, line) in r.lines.iter().enumerate() {
         let text = line.text();
         let columns = UnicodeWidthStr::width(text.as_str());
+        let bound = match line.flow {
+            tidings::render::Flow::Wrapped => width.max(1),
+            // Preformatted: laid out at 4096 columns; a link: at most 8 KB, and its number.
+            tidings::render::Flow::Preformatted | tidings::render::Flow::Link => 8 * 1024 + 16,
+        };
         assert!(
-            columns <= width.max(1),
+            columns <= bound,
             "{what} at width {width}: line {i} is {columns} columns: {text:?}"
         );
         for span in &line.spans {

@@ -30,6 +30,7 @@ pub fn entry(id: i64, lines: usize) -> (Entry, Rendered) {
                     text: format!("line {i}"),
                     style: crate::render::Style::default(),
                 }],
+                flow: crate::render::Flow::Wrapped,
             })
             .collect(),
         links: Vec::new(),

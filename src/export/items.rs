@@ -97,11 +97,65 @@ pub(super) fn markdown_item(out: &mut String, e: &Entry, bodies: bool) {
     if let Some(link) = link(e) {
         let _ = writeln!(out, "<{link}>\n");
     }
-    let body = if bodies { body_text(e) } else { String::new() };
-    if !body.trim().is_empty() {
-        out.push_str(&markdown_text(body.trim_end()));
-        out.push('\n');
+    if bodies {
+        let body = markdown_body(&render::article(
+            &e.content_html,
+            e.base_url.as_deref(),
+            TEXT_WIDTH,
+        ));
+        if !body.trim().is_empty() {
+            out.push_str(body.trim_end());
+            out.push('\n');
+        }
     }
+}
+
+/// A rendered body in Markdown: text made inert (`markdown_text`), and each preformatted block
+/// fenced as code, as its source lays it out (issue #19: it was wrapped at 78 columns and not
+/// fenced). A fence's content is inert to every Markdown renderer as it is.
+fn markdown_body(rendered: &render::Rendered) -> String {
+    let lines = &rendered.lines;
+    let mut out = String::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].flow != render::Flow::Preformatted {
+            out.push_str(&markdown_text(&lines[i].text()));
+            out.push('\n');
+            i += 1;
+            continue;
+        }
+        // One block: preformatted lines and the blank lines between them.
+        let mut end = i + 1;
+        let mut j = i + 1;
+        while j < lines.len()
+            && (lines[j].flow == render::Flow::Preformatted || lines[j].is_blank())
+        {
+            if lines[j].flow == render::Flow::Preformatted {
+                end = j + 1;
+            }
+            j += 1;
+        }
+        let block: Vec<String> = lines[i..end].iter().map(render::Line::text).collect();
+        let fence = fence_for(&block);
+        let _ = writeln!(out, "{fence}");
+        for line in &block {
+            let _ = writeln!(out, "{line}");
+        }
+        let _ = writeln!(out, "{fence}");
+        i = end;
+    }
+    out
+}
+
+/// A code fence that no line of `block` can close: longer than any run of backticks in it.
+fn fence_for(block: &[String]) -> String {
+    let longest = block
+        .iter()
+        .flat_map(|l| l.split(|c| c != '`'))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
 }
 
 /// Characters that would turn a title into Markdown syntax.
@@ -411,6 +465,40 @@ mod tests {
         assert!(md.contains("\\[1\\] https://a.example/x"), "{md}");
         assert!(!md.contains("alert(1)"), "scripts are not text: {md}");
         assert!(md.contains("*Crate Digest · Ann, \"the\" Writer · 2023-11-14 22:13 UTC*"));
+    }
+
+    /// Issue #19: preformatted text was wrapped at 78 columns and not fenced in Markdown, and a
+    /// long URL in the link list broken in two, in Markdown and text alike.
+    #[test]
+    fn markdown_fences_code_and_keeps_it_and_urls_whole() {
+        let long = format!("let x = f({});", "argument, ".repeat(10));
+        let url = format!("https://a.example/{}", "deep/".repeat(20));
+        let html = format!(
+            "<p>See <a href=\"{url}\">this</a>:</p><pre><code>{long}\n\n``` not a fence\n</code></pre>"
+        );
+        let md = export(
+            &[item(1, "Code", &html)],
+            Format::Markdown,
+            &Options::new(at(0)),
+        );
+        assert!(
+            md.contains(&format!("````\n{long}\n\n``` not a fence\n````\n")),
+            "{md}"
+        );
+        assert!(md.contains(&format!("\\[1\\] {url}\n")), "{md}");
+        let text = export(
+            &[item(1, "Code", &html)],
+            Format::Text,
+            &Options::new(at(0)),
+        );
+        assert!(text.contains(&format!("\n{long}\n")), "{text}");
+        assert!(text.contains(&format!("[1] {url}\n")), "{text}");
+    }
+
+    #[test]
+    fn a_fence_is_longer_than_any_backtick_run_inside() {
+        assert_eq!(fence_for(&["plain".into()]), "```");
+        assert_eq!(fence_for(&["a ```` b".into(), "`".into()]), "`````");
     }
 
     /// Issue #17: the Markdown export copied body text as it was, so `&lt;script&gt;` and

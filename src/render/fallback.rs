@@ -181,6 +181,7 @@ fn flush(lines: &mut Vec<Line>, current: &mut String, used: &mut usize) {
             text: std::mem::take(current),
             style: Style::default(),
         }],
+        flow: super::Flow::Wrapped,
     });
     *used = 0;
 }

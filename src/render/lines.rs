@@ -1,12 +1,15 @@
 //! Turns html2text's tagged lines into our [`Line`]s: styles from annotations and prefix marks,
 //! every piece of text through `model::sanitize`, and a last pass that hard-wraps whatever is
-//! still wider than the width asked for. Uses `unicode-width` to measure.
+//! still wider than the width asked for (but for the lines kept whole). Uses `unicode-width`
+//! to measure.
+
+use std::ops::Range;
 
 use html2text::render::TaggedLine;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::decorator::{Ann, MARK, link_marker};
-use super::{Line, Span, Style};
+use super::{Flow, Line, Span, Style};
 use crate::model::sanitize;
 
 /// Converts html2text's output, one [`Line`] per tagged line.
@@ -17,6 +20,9 @@ pub(super) fn convert(tagged: &[TaggedLine<Vec<Ann>>]) -> Vec<Line> {
 fn convert_line(tagged: &TaggedLine<Vec<Ann>>) -> Line {
     let mut builder = LineBuilder::default();
     for ts in tagged.tagged_strings() {
+        if ts.tag.contains(&Ann::Preformat) {
+            builder.line.flow = Flow::Preformatted;
+        }
         let style = style_of(&ts.tag);
         let (body, marker) = split_marker(&ts.s, style.link);
         let mut parts = body.split(MARK);
@@ -114,10 +120,45 @@ const NARROW_STANDIN: char = '…';
 /// indentation: unbounded, ten million lines and gigabytes.
 pub(super) const MAX_LINES: usize = 100_000;
 
-/// Every line no wider than `width` columns (at least 1): wider lines are cut into pieces.
-/// A character wider than `width` (a wide glyph at width 1) is replaced by [`NARROW_STANDIN`],
-/// so callers can rely on the bound. At most [`MAX_LINES`] lines, the last ones a note when
-/// some were cut.
+/// `narrow` with each run of preformatted lines replaced by the same run of `wide`, the same
+/// document laid out wider (the k-th run for the k-th), so that those lines are whole. Should
+/// the two layouts not have the same number of runs, `narrow` is kept as it is.
+pub(super) fn unwrap_preformatted(narrow: Vec<Line>, wide: &[Line]) -> Vec<Line> {
+    let (narrow_runs, wide_runs) = (pre_runs(&narrow), pre_runs(wide));
+    if narrow_runs.len() != wide_runs.len() {
+        return narrow;
+    }
+    let mut out = Vec::with_capacity(narrow.len());
+    let mut at = 0;
+    for (n, w) in narrow_runs.into_iter().zip(wide_runs) {
+        out.extend_from_slice(&narrow[at..n.start]);
+        out.extend_from_slice(&wide[w]);
+        at = n.end;
+    }
+    out.extend_from_slice(&narrow[at..]);
+    out
+}
+
+/// The ranges of consecutive preformatted lines.
+fn pre_runs(lines: &[Line]) -> Vec<Range<usize>> {
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.flow != Flow::Preformatted {
+            continue;
+        }
+        match runs.last_mut() {
+            Some(run) if run.end == i => run.end = i + 1,
+            _ => runs.push(i..i + 1),
+        }
+    }
+    runs
+}
+
+/// Every line no wider than `width` columns (at least 1): wider lines are cut into pieces,
+/// but for the lines kept whole (preformatted, links), which stay as they are. A character
+/// wider than `width` (a wide glyph at width 1) is replaced by [`NARROW_STANDIN`], so callers
+/// can rely on the bound. At most [`MAX_LINES`] lines, the last ones a note when some were
+/// cut.
 pub(super) fn fit(lines: Vec<Line>, width: usize) -> Vec<Line> {
     let width = width.max(1);
     let mut out = Vec::with_capacity(lines.len().min(MAX_LINES));
@@ -127,7 +168,7 @@ pub(super) fn fit(lines: Vec<Line>, width: usize) -> Vec<Line> {
             complete = false;
             break;
         }
-        if line.width() <= width {
+        if line.flow != Flow::Wrapped || line.width() <= width {
             out.push(line);
         } else {
             complete &= hard_wrap(line, width, &mut out);
@@ -214,6 +255,7 @@ mod tests {
                     style: *s,
                 })
                 .collect(),
+            flow: Flow::Wrapped,
         }
     }
 
@@ -255,6 +297,31 @@ mod tests {
         let out = fit(vec![line(&[("a日", Style::default())])], 1);
         let texts: Vec<String> = out.iter().map(Line::text).collect();
         assert_eq!(texts, ["a", "…"]);
+    }
+
+    #[test]
+    fn lines_kept_whole_are_not_cut() {
+        for flow in [Flow::Preformatted, Flow::Link] {
+            let mut long = line(&[("abcdefgh", Style::default())]);
+            long.flow = flow;
+            let out = fit(vec![long.clone()], 3);
+            assert_eq!(out, [long], "{flow:?}");
+        }
+    }
+
+    #[test]
+    fn preformatted_runs_are_taken_from_the_wide_layout() {
+        let text = |t: &str| line(&[(t, Style::default())]);
+        let pre = |t: &str| Line {
+            flow: Flow::Preformatted,
+            ..text(t)
+        };
+        let narrow = vec![text("a"), pre("12"), pre("34"), text("b"), pre("5")];
+        let wide = vec![text("a"), pre("1234"), text("b"), pre("5")];
+        assert_eq!(unwrap_preformatted(narrow, &wide), wide);
+        // Layouts that disagree: the narrow one stays.
+        let narrow = vec![pre("12"), text("x"), pre("34")];
+        assert_eq!(unwrap_preformatted(narrow.clone(), &[pre("1234")]), narrow);
     }
 
     #[test]

@@ -46,13 +46,29 @@ pub struct Span {
     pub style: Style,
 }
 
+/// How a line may be laid out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Flow {
+    /// Running text, wrapped to the width.
+    #[default]
+    Wrapped,
+    /// A line of a preformatted block (`<pre>`): kept whole, as its source breaks it, even
+    /// when wider than the width (code and ASCII art wrapped mid-word are unreadable, issue
+    /// #19); where it is drawn, it is cut.
+    Preformatted,
+    /// `[n] URL` in the link list: kept whole, so that copying it copies the whole address.
+    Link,
+}
+
 /// One display line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Line {
     pub spans: Vec<Span>,
+    pub flow: Flow,
 }
 
-/// A rendered article: lines no wider than the width asked for, and its links (absolute URLs).
+/// A rendered article: lines no wider than the width asked for (but for the whole lines of
+/// [`Flow::Preformatted`] and [`Flow::Link`]), and its links (absolute URLs).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
     pub lines: Vec<Line>,
@@ -73,16 +89,28 @@ impl Rendered {
 /// html2text is never asked for fewer columns than this; narrower output is cut afterwards.
 const MIN_LAYOUT_WIDTH: usize = 10;
 
+/// Preformatted lines are laid out this wide: wider ones (only a hostile or generated body has
+/// them) are wrapped here, so that a one-line megabyte stays a bounded number of lines.
+const PRE_WIDTH: usize = 4096;
+
 /// Renders `html` at `width` columns. Relative links resolve against `base_url`.
 ///
 /// Every line is at most `width` columns wide (a width of 0 counts as 1; at widths below
-/// `MIN_LAYOUT_WIDTH` the text is laid out at that width and then cut). When the article has
-/// links, the lines end with a blank line and one `[n] URL` line per link. There are at most
-/// `lines::MAX_LINES` lines: past them the article is cut, with a note.
+/// `MIN_LAYOUT_WIDTH` the text is laid out at that width and then cut), but for preformatted
+/// lines, kept as their source breaks them (up to `PRE_WIDTH` columns). When the article has
+/// links, the lines end with a blank line and one `[n] URL` line per link, whole however long.
+/// There are at most `lines::MAX_LINES` lines: past them the article is cut, with a note.
 pub fn article(html: &str, base_url: Option<&str>, width: usize) -> Rendered {
     let prepared = prepare::prepare(html);
     let table = Rc::new(RefCell::new(LinkTable::new(base_url)));
     let mut body = layout(&prepared.html, &table, width.max(MIN_LAYOUT_WIDTH));
+    if body.iter().any(|l| l.flow == Flow::Preformatted) {
+        // html2text wraps preformatted text like any other: lay the document out again wide
+        // enough for it, and take its preformatted lines from there.
+        let scratch = Rc::new(RefCell::new(LinkTable::new(base_url)));
+        let wide = layout(&prepared.html, &scratch, PRE_WIDTH);
+        body = lines::unwrap_preformatted(body, &wide);
+    }
     if prepared.truncated {
         if !body.is_empty() {
             body.push(Line::default());
@@ -97,6 +125,7 @@ pub fn article(html: &str, base_url: Option<&str>, width: usize) -> Rendered {
         body.push(Line::default());
         for (i, url) in links.iter().enumerate() {
             let mut line = plain_line(format!("[{}] ", i + 1));
+            line.flow = Flow::Link;
             line.spans.push(Span {
                 text: url.clone(),
                 style: Style {
@@ -127,6 +156,7 @@ fn plain_line(text: String) -> Line {
             text,
             style: Style::default(),
         }],
+        flow: Flow::Wrapped,
     }
 }
 
@@ -172,8 +202,13 @@ mod tests {
             .unwrap_or_else(|| panic!("no span with {needle:?} in {:?}", texts(r)))
     }
 
+    /// Every wrapped line within `width`; the lines kept whole within their own bounds.
     fn assert_fits(r: &Rendered, width: usize) {
         for line in &r.lines {
+            if line.flow != Flow::Wrapped {
+                assert!(line.width() <= 8 * 1024 + 16, "{:?}", line.text());
+                continue;
+            }
             assert!(
                 line.width() <= width.max(1),
                 "{:?} wider than {width}",
@@ -225,6 +260,55 @@ mod tests {
         );
         assert_eq!(texts(&r), ["fn main() {", "    run();", "}"]);
         assert!(r.lines.iter().all(|l| l.spans.iter().all(|s| s.style.code)));
+    }
+
+    /// Issue #19: `<pre>` text was hard-wrapped mid-word at the reader's width (and at 78
+    /// columns in text and Markdown export).
+    #[test]
+    fn pre_text_is_not_wrapped_mid_word() {
+        let long = format!("let answer = compute({});", "argument, ".repeat(12));
+        let html = format!(
+            "<p>{}</p><pre><code>{long}\n  short</code></pre><p>after</p>",
+            "words to wrap ".repeat(8)
+        );
+        let r = article(&html, None, 40);
+        let t = texts(&r);
+        assert!(t.contains(&long), "{t:#?}");
+        assert!(t.contains(&"  short".to_owned()), "{t:#?}");
+        let pre: Vec<&Line> = r
+            .lines
+            .iter()
+            .filter(|l| l.flow == Flow::Preformatted)
+            .collect();
+        assert_eq!(pre.len(), 2, "{t:#?}");
+        assert!(pre.iter().all(|l| l.spans.iter().all(|s| s.style.code)));
+        // Running text around it still wraps.
+        assert!(t.len() > 5);
+        assert_fits(&r, 40);
+    }
+
+    /// The same within a quote: the prefix stays, the line stays whole.
+    #[test]
+    fn pre_in_a_quote_is_kept_whole_with_its_prefix() {
+        let long = "x".repeat(90);
+        let r = article(
+            &format!("<blockquote><pre>{long}</pre></blockquote>"),
+            None,
+            40,
+        );
+        assert_eq!(texts(&r), [format!("> {long}")]);
+        assert_eq!(r.lines[0].flow, Flow::Preformatted);
+    }
+
+    /// Issue #19: a long URL in the link list was cut into pieces, which breaks copying it.
+    #[test]
+    fn long_urls_in_the_link_list_are_never_broken() {
+        let url = format!("https://example.org/{}", "segment/".repeat(20));
+        let r = article(&format!("<p><a href=\"{url}\">a link</a></p>"), None, 40);
+        let t = texts(&r);
+        assert_eq!(t.last(), Some(&format!("[1] {url}")), "{t:#?}");
+        assert_eq!(r.lines.last().map(|l| l.flow), Some(Flow::Link));
+        assert_fits(&r, 40);
     }
 
     #[test]
