@@ -1003,3 +1003,51 @@ fn a_reader_that_dies_without_cleaning_up_still_gives_the_terminal_back() {
             && !s.screen(vt100::Screen::hide_cursor)
     });
 }
+
+/// Issue #19: subscribing to a page that names several feeds took the first without asking; in
+/// the reader the user chooses (here the second, by its number).
+#[test]
+fn a_page_naming_two_feeds_lets_the_user_choose_one() {
+    let server = common::TestServer::start();
+    let page = "<!DOCTYPE html><html><head><title>Blog</title>\
+        <link rel=\"alternate\" type=\"application/atom+xml\" title=\"Posts\" href=\"/feed.xml\">\
+        <link rel=\"alternate\" type=\"application/rss+xml\" title=\"Comments\" href=\"/comments.xml\">\
+        </head><body>hi</body></html>";
+    server.route(
+        "/",
+        common::Response::ok(page.as_bytes().to_vec()).header("Content-Type", "text/html"),
+    );
+    let comments = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Comments</title>\
+        <item><guid>c-1</guid><title>A comment</title><pubDate>Sat, 21 Nov 2026 09:00:00 GMT</pubDate></item>\
+        </channel></rss>";
+    server.route(
+        "/comments.xml",
+        common::Response::ok(comments.as_bytes().to_vec()),
+    );
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let mut s = Session::start(home.path(), &["--db", db.to_str().unwrap()], 80, 24);
+    s.wait_text("No entries yet");
+    s.keys("f");
+    s.wait_for("feed list", |s| s.row(0).contains("Feeds"));
+    s.keys("a");
+    s.wait_text("Subscribe to");
+    s.keys(&format!("{}\r", server.url("/")));
+    s.wait_text("2 feeds on");
+    assert!(s.contents().contains("1. Posts"), "{}", s.contents());
+    assert!(s.contents().contains("2. Comments"), "{}", s.contents());
+    s.keys("2");
+    s.wait_text("Subscribed to Comments");
+    s.wait_for("the feed listed", |s| s.row(1).contains("Comments"));
+    s.keys("q");
+    s.wait_for("its entry in the stream", |s| s.contents().contains("A comment"));
+    s.keys("q");
+    assert!(s.wait_exit());
+    let out = std::process::Command::new(bin())
+        .args(["--db", db.to_str().unwrap(), "feeds", "--json"])
+        .output()
+        .unwrap();
+    let feeds: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(feeds.as_array().map(Vec::len), Some(1), "{feeds}");
+    assert_eq!(feeds[0]["url"], server.url("/comments.xml").as_str());
+}

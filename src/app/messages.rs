@@ -62,6 +62,12 @@ pub enum Msg {
     RefreshTimer,
     /// Subscriptions changed (added, removed, renamed, tagged); the message says how.
     FeedsChanged(String),
+    /// The page given to subscribe to names several feeds: nothing was subscribed, the user
+    /// chooses.
+    FeedsFound {
+        page: String,
+        found: Vec<crate::model::Discovered>,
+    },
     /// An effect failed; the message names what and why.
     Failed(String),
     /// How far a background job has got.

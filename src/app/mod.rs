@@ -13,6 +13,7 @@ mod marks;
 mod messages;
 mod modal;
 mod mouse;
+mod pick;
 mod prompt;
 mod reader;
 mod refresh;
@@ -34,6 +35,7 @@ pub use list::{ListCursor, Move};
 pub use marks::{Confirm, MarkChange, Selection, UNDO_DEPTH};
 pub use messages::{Effect, Msg};
 pub use modal::{Line, Modal};
+pub use pick::FeedPick;
 pub use prompt::{Prompt, PromptKind, TextKey};
 pub use reader::ReaderView;
 pub use refresh::Progress;
@@ -196,6 +198,14 @@ impl AppState {
         }
     }
 
+    /// The feeds a page names, while the user chooses.
+    pub fn feed_pick(&self) -> Option<&FeedPick> {
+        match &self.modal {
+            Some(Modal::Pick(p)) => Some(p),
+            _ => None,
+        }
+    }
+
     /// The export dialog, if it is open.
     pub fn export_dialog(&self) -> Option<&ExportDialog> {
         match &self.modal {
@@ -288,6 +298,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             let mut effects = vec![Effect::LoadFeeds, Effect::LoadCounts];
             effects.extend(state.stream.refresh_in_place());
             effects
+        }
+        Msg::FeedsFound { page, found } => {
+            pick::open(state, page, found);
+            Vec::new()
         }
         Msg::Info(message) => {
             state.status = Some(Status::done(message));

@@ -1,9 +1,10 @@
 //! What takes the keys in front of the view, one thing at a time: the help screen, a line being
-//! typed, the export dialog or a question. The view beneath stays as it was and is back when
+//! typed, the export dialog, a question or the feeds of a page to choose from. The view beneath stays as it was and is back when
 //! the modal closes. Also the edited line that the prompt and the dialog's file name share.
 
 use super::export::Dialog;
 use super::marks::Confirm;
+use super::pick::FeedPick;
 use super::prompt::{Prompt, TextKey};
 
 /// What takes the keys above the view in front.
@@ -17,6 +18,8 @@ pub enum Modal {
     Export(Box<Dialog>),
     /// A question waiting for `y`.
     Confirm(Confirm),
+    /// The feeds a page names, to choose one.
+    Pick(FeedPick),
 }
 
 impl Modal {

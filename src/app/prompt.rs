@@ -92,6 +92,7 @@ pub fn on_text(state: &mut AppState, key: TextKey) -> Vec<Effect> {
             marks::answer(state, yes)
         }
         Some(Modal::Export(_)) => super::export::on_key(state, key),
+        Some(Modal::Pick(_)) => super::pick::on_key(state, key),
         Some(Modal::Prompt(prompt)) => {
             prompt.error = None;
             match key {

@@ -4,14 +4,8 @@
 
 use url::Url;
 
+pub use crate::model::Discovered;
 use crate::model::sanitize;
-
-/// A feed a page points to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Discovered {
-    pub url: String,
-    pub title: Option<String>,
-}
 
 /// The media types that announce a feed.
 const FEED_TYPES: [&str; 5] = [

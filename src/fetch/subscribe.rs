@@ -1,6 +1,6 @@
 //! Subscribing to a URL: fetch it, read it as a feed, or else as a web page naming feeds
-//! (autodiscovery, taking the first), then store the feed and its entries. Shared by
-//! `tidings add` and the TUI's add key. Uses `model` and `store`.
+//! (autodiscovery: the first, or the caller chooses), then store the feed and its entries.
+//! Shared by `tidings add` and the TUI's add key. Uses `model` and `store`.
 
 use std::path::Path;
 
@@ -41,8 +41,24 @@ pub enum SubscribeError {
         #[source]
         source: ParseError,
     },
+    /// The page names several feeds and the caller asked to choose ([`Pick::Ask`]): nothing
+    /// was subscribed.
+    #[error("{page} names {} feeds: choose one", found.len())]
+    Several {
+        page: String,
+        found: Vec<Discovered>,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Which feed to take when a page names several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    /// The first the page names (`tidings add`, which lists the others).
+    First,
+    /// None: say which there are ([`SubscribeError::Several`]), for the caller to ask.
+    Ask,
 }
 
 async fn fetch_body(fetcher: &Fetcher, url: &str) -> Result<Fetched, SubscribeError> {
@@ -60,12 +76,14 @@ fn parse(url: &str, body: &Fetched) -> Result<IncomingFeed, ParseError> {
     parse_document(&body.bytes, url, body.content_type.as_deref())
 }
 
-/// Subscribes to `url` in the database at `db`, at time `now` (Unix seconds).
+/// Subscribes to `url` in the database at `db`, at time `now` (Unix seconds). A page naming
+/// several feeds gives the first, or with [`Pick::Ask`] the list to choose from.
 pub async fn subscribe(
     fetcher: &Fetcher,
     db: &Path,
     url: &str,
     now: i64,
+    pick: Pick,
 ) -> Result<Subscribed, SubscribeError> {
     let url = url.trim();
     let body = fetch_body(fetcher, url).await?;
@@ -81,6 +99,12 @@ pub async fn subscribe(
                     source,
                 });
             };
+            if pick == Pick::Ask && found.len() > 1 {
+                return Err(SubscribeError::Several {
+                    page: body.final_url.clone(),
+                    found,
+                });
+            }
             let first_url = first.url.clone();
             let body = fetch_body(fetcher, &first_url).await?;
             let feed = parse(&first_url, &body).map_err(|source| SubscribeError::Parse {

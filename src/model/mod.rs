@@ -107,6 +107,14 @@ pub struct IncomingFeed {
     pub entries: Vec<IncomingEntry>,
 }
 
+/// A feed a web page points to (autodiscovery): an http(s) URL and the title the page gives
+/// it, sanitised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discovered {
+    pub url: String,
+    pub title: Option<String>,
+}
+
 /// One entry of a parsed feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncomingEntry {

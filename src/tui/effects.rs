@@ -14,7 +14,7 @@ use super::exporting;
 use super::jobs::{Ctx, JobEvent, Jobs};
 use crate::app::{Effect, Job, Msg};
 use crate::fetch::http::Fetcher;
-use crate::fetch::subscribe::subscribe;
+use crate::fetch::subscribe::{Pick, SubscribeError, subscribe};
 use crate::model::{Entry, EntryId, RefreshCmd};
 use crate::render::{self, Rendered};
 use crate::store::Store;
@@ -378,7 +378,7 @@ impl Executor {
 /// What subscribing to `url` says.
 async fn subscribe_message(fetcher: &Fetcher, db: &std::path::Path, url: &str) -> Msg {
     let now = chrono::Utc::now().timestamp();
-    match subscribe(fetcher, db, url, now).await {
+    match subscribe(fetcher, db, url, now, Pick::Ask).await {
         Ok(s) => {
             let via = if s.discovered.is_empty() {
                 String::new()
@@ -396,7 +396,8 @@ async fn subscribe_message(fetcher: &Fetcher, db: &std::path::Path, url: &str) -
                 crate::model::count_of(s.entries, "entry", "entries")
             ))
         }
-        Err(crate::fetch::subscribe::SubscribeError::Store(e)) => Msg::Failed(e.diagnosed()),
+        Err(SubscribeError::Several { page, found }) => Msg::FeedsFound { page, found },
+        Err(SubscribeError::Store(e)) => Msg::Failed(e.diagnosed()),
         Err(e) => Msg::Failed(e.to_string()),
     }
 }

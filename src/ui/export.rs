@@ -14,7 +14,7 @@ const LABEL: usize = 11;
 /// The dialog's rows to show (0 is the heading, then one per field) on `height` lines: all of
 /// them when they fit; else the heading goes first, and the fields shown keep the focused one
 /// in view. Returns the first row and how many.
-fn window(fields: usize, focused: Option<usize>, height: usize) -> (usize, usize) {
+pub(super) fn window(fields: usize, focused: Option<usize>, height: usize) -> (usize, usize) {
     let rows = fields + 1;
     if height >= rows {
         return (0, rows);

@@ -6,6 +6,7 @@ mod export;
 mod feeds;
 mod help;
 mod links;
+mod pick;
 mod reader;
 mod stream;
 mod text;
@@ -79,6 +80,9 @@ pub fn draw_buffer(buf: &mut Buffer, state: &AppState, theme: &Theme) -> Vec<Hyp
         let command = state.options.export_command.as_deref().unwrap_or("");
         export::draw(buf, body, dialog, command, theme);
     }
+    if let Some(choice) = state.feed_pick() {
+        pick::draw(buf, body, choice, theme);
+    }
     status_bar(buf, status, state, theme);
     links
 }
@@ -128,6 +132,10 @@ fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
     if let Some(question) = state.confirm() {
         let text = format!(" {} ", question.question());
         buf.set_string(area.x, area.y, fit(&text, width), theme.bar());
+        return;
+    }
+    if state.feed_pick().is_some() {
+        buf.set_string(area.x, area.y, fit(pick::HINTS, width), theme.bar());
         return;
     }
     if let Some(dialog) = state.export_dialog() {
