@@ -1040,7 +1040,9 @@ fn a_page_naming_two_feeds_lets_the_user_choose_one() {
     s.wait_text("Subscribed to Comments");
     s.wait_for("the feed listed", |s| s.row(1).contains("Comments"));
     s.keys("q");
-    s.wait_for("its entry in the stream", |s| s.contents().contains("A comment"));
+    s.wait_for("its entry in the stream", |s| {
+        s.contents().contains("A comment")
+    });
     s.keys("q");
     assert!(s.wait_exit());
     let out = std::process::Command::new(bin())

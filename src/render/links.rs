@@ -48,7 +48,8 @@ impl LinkTable {
     }
 }
 
-/// `href` made absolute against `base`, sanitised, if its scheme is allowed.
+/// `href` made absolute against `base`, sanitised, if its scheme is allowed and it is no
+/// longer than a link may be.
 pub(super) fn resolve(base: Option<&Url>, href: &str) -> Option<String> {
     // `href=""` and `href="#"` mean "this page" or "handled by a script": nothing to open.
     if matches!(
@@ -60,7 +61,9 @@ pub(super) fn resolve(base: Option<&Url>, href: &str) -> Option<String> {
     // The URL parser drops surrounding whitespace and controls, and tabs and newlines inside,
     // as browsers do, so `java\tscript:` is seen as the `javascript:` it is.
     let url = Url::options().base_url(base).parse(href).ok()?;
-    if !SCHEMES.contains(&url.scheme()) {
+    // Longer than a link may be anywhere (`model::bounds::MAX_LINK`): not one, since the link
+    // list keeps each address whole on its line.
+    if !SCHEMES.contains(&url.scheme()) || url.as_str().len() > crate::model::bounds::MAX_LINK {
         return None;
     }
     let clean = sanitize::line(url.as_str());
@@ -82,6 +85,16 @@ mod tests {
             resolve(base.as_ref(), "/x?q=1#f"),
             Some("https://example.org/x?q=1#f".to_owned())
         );
+    }
+
+    /// The link list keeps addresses whole (issue #19), so an address is bounded as a stored
+    /// link is: a 100 KB one (a hostile fixture) is no link.
+    #[test]
+    fn an_href_longer_than_a_link_may_be_is_no_link() {
+        let at_most = format!("https://e.example/{}", "a".repeat(8192 - 18));
+        assert_eq!(resolve(None, &at_most).map(|u| u.len()), Some(8192));
+        let longer = format!("{at_most}a");
+        assert_eq!(resolve(None, &longer), None);
     }
 
     #[test]
