@@ -495,14 +495,7 @@ fn every_command_has_help() {
 #[test]
 fn add_on_a_web_page_finds_its_feed_and_names_the_others() {
     let server = common::TestServer::start();
-    let page = "<!DOCTYPE html><html><head><title>Blog</title>\
-        <link rel=\"alternate\" type=\"application/atom+xml\" title=\"Posts\" href=\"/feed.xml\">\
-        <link rel=\"alternate\" type=\"application/rss+xml\" title=\"Comments\" href=\"/comments.xml\">\
-        </head><body>hi</body></html>";
-    server.route(
-        "/",
-        common::Response::ok(page.as_bytes().to_vec()).header("Content-Type", "text/html"),
-    );
+    common::serve_page_naming_two_feeds(&server);
     server.route(
         "/feed.xml",
         common::Response::ok(rss("Found", &[("f1", "Found it", DAY1)]).into_bytes()),

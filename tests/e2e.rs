@@ -1009,14 +1009,7 @@ fn a_reader_that_dies_without_cleaning_up_still_gives_the_terminal_back() {
 #[test]
 fn a_page_naming_two_feeds_lets_the_user_choose_one() {
     let server = common::TestServer::start();
-    let page = "<!DOCTYPE html><html><head><title>Blog</title>\
-        <link rel=\"alternate\" type=\"application/atom+xml\" title=\"Posts\" href=\"/feed.xml\">\
-        <link rel=\"alternate\" type=\"application/rss+xml\" title=\"Comments\" href=\"/comments.xml\">\
-        </head><body>hi</body></html>";
-    server.route(
-        "/",
-        common::Response::ok(page.as_bytes().to_vec()).header("Content-Type", "text/html"),
-    );
+    common::serve_page_naming_two_feeds(&server);
     let comments = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Comments</title>\
         <item><guid>c-1</guid><title>A comment</title><pubDate>Sat, 21 Nov 2026 09:00:00 GMT</pubDate></item>\
         </channel></rss>";

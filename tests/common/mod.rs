@@ -21,6 +21,19 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// Serves at `/` a web page naming two feeds, "Posts" (`/feed.xml`) then "Comments"
+/// (`/comments.xml`), for the autodiscovery tests.
+pub fn serve_page_naming_two_feeds(server: &TestServer) {
+    let page = "<!DOCTYPE html><html><head><title>Blog</title>\
+        <link rel=\"alternate\" type=\"application/atom+xml\" title=\"Posts\" href=\"/feed.xml\">\
+        <link rel=\"alternate\" type=\"application/rss+xml\" title=\"Comments\" href=\"/comments.xml\">\
+        </head><body>hi</body></html>";
+    server.route(
+        "/",
+        Response::ok(page.as_bytes().to_vec()).header("Content-Type", "text/html"),
+    );
+}
+
 /// `bytes` gzip-compressed (flate2, already a dependency of the crate).
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
