@@ -429,7 +429,8 @@ pub fn sanitizer(s: &str) {
 }
 
 /// `model::query`: "the canonical text of the query; parsing it gives the same query back";
-/// every name, word and phrase is sanitised and not empty.
+/// every name, word and phrase is sanitised and not empty; groups (`or`, parentheses) nest no
+/// deeper than the parser allows and hold at least one alternative, none of them empty.
 pub fn query_round_trips(q: &Query) {
     let text = q.to_string();
     assert_eq!(
@@ -437,6 +438,11 @@ pub fn query_round_trips(q: &Query) {
         Ok(q),
         "canonical text {text:?}"
     );
+    terms_are_clean(q, 0);
+}
+
+fn terms_are_clean(q: &Query, depth: usize) {
+    assert!(depth <= query::MAX_DEPTH + 1, "groups {depth} deep");
     for term in &q.terms {
         match &term.kind {
             TermKind::Feed(s)
@@ -444,6 +450,13 @@ pub fn query_round_trips(q: &Query) {
             | TermKind::Author(s)
             | TermKind::Word(s)
             | TermKind::Phrase(s) => clean_line("a query term", s),
+            TermKind::Any(alternatives) => {
+                assert!(!alternatives.is_empty(), "a group of no alternatives");
+                for alternative in alternatives {
+                    assert!(!alternative.is_empty(), "an empty alternative in {q}");
+                    terms_are_clean(alternative, depth + 1);
+                }
+            }
             _ => {}
         }
     }

@@ -34,6 +34,7 @@ const FILTER: &[(&str, &str)] = &[
         "full-text search in titles, authors and bodies",
     ),
     ("-TERM", "not TERM; every term must hold"),
+    ("A or B  (A B)", "either; parentheses group"),
 ];
 
 /// The help screen at `width` columns.

@@ -17,11 +17,12 @@
 //! - `age < N`, `<=`, `>`, `>=`, `=` and `between A:B`: `since:` and `before:` in days. The
 //!   same: newsboat's age is whole days since publication, reckoned when the filter runs, as
 //!   relative times are here (`age < 7` is `since:1w`, `age <= 7` is `since:8d`).
-//! - `and`, and parentheses around what is joined by `and`: the terms side by side.
+//! - `and`: the terms side by side; `or`: a group of alternatives, `(a or b)`. newsboat gives
+//!   the two the same precedence and groups to the right (`a and b or c` is `a and (b or c)`),
+//!   and so does the conversion.
 //!
 //! Plain text is a regular expression without metacharacters (a `\` before one makes it plain).
-//! Refused: `or` (every term of a tidings filter must hold), other regular expressions, other
-//! comparisons and the other attributes (`link`, `guid`, `date`, `enclosure_url`, ...). What
+//! Refused: other regular expressions, other comparisons and the other attributes (`link`, `guid`, `date`, `enclosure_url`, ...). What
 //! comes out is canonical tidings filter text: it reads back as the same query.
 
 mod parse;
@@ -52,20 +53,63 @@ impl Unconvertible {
 /// newsboat's filter expression `expr` as the canonical text of a tidings query.
 pub fn convert(expr: &str) -> Result<String, Unconvertible> {
     let node = parse(expr)?;
-    let mut comparisons = Vec::new();
-    flatten(&node, &mut comparisons)?;
-    let mut terms = Vec::new();
-    for c in comparisons {
-        let these = comparison(c).map_err(|why| Unconvertible::new(c.text, why))?;
-        if !round_trips(&these) {
-            return Err(Unconvertible::new(
-                c.text,
-                "cannot be written in tidings' filter language",
-            ));
-        }
-        terms.extend(these);
+    let query = Query {
+        terms: terms_of(&node)?,
+    };
+    let text = query.to_string();
+    if crate::model::query::parse(&text).as_ref() != Ok(&query) {
+        return Err(Unconvertible::new(
+            expr,
+            "cannot be written in tidings' filter language",
+        ));
     }
-    Ok(Query { terms }.to_string())
+    Ok(text)
+}
+
+/// The terms an expression becomes: `and` (newsboat groups it to the right, as `or`) one after
+/// the other, `or` a group of alternatives (`(a or b)`), each alternative its own terms.
+fn terms_of(node: &Node<'_>) -> Result<Vec<Term>, Unconvertible> {
+    match node {
+        Node::Comparison(c) => {
+            let these = comparison(c).map_err(|why| Unconvertible::new(c.text, why))?;
+            if !round_trips(&these) {
+                return Err(Unconvertible::new(
+                    c.text,
+                    "cannot be written in tidings' filter language",
+                ));
+            }
+            Ok(these)
+        }
+        Node::And(left, right) => {
+            let mut terms = terms_of(left)?;
+            terms.extend(terms_of(right)?);
+            Ok(terms)
+        }
+        Node::Or(..) => {
+            let mut alternatives = Vec::new();
+            alternatives_of(node, &mut alternatives)?;
+            Ok(vec![Term {
+                negated: false,
+                kind: TermKind::Any(alternatives),
+            }])
+        }
+    }
+}
+
+/// The alternatives of a chain of `or`s, in order (`a or (b or c)` is three).
+fn alternatives_of(node: &Node<'_>, out: &mut Vec<Query>) -> Result<(), Unconvertible> {
+    match node {
+        Node::Or(left, right) => {
+            alternatives_of(left, out)?;
+            alternatives_of(right, out)
+        }
+        other => {
+            out.push(Query {
+                terms: terms_of(other)?,
+            });
+            Ok(())
+        }
+    }
 }
 
 /// A newsboat query feed, `query:NAME:EXPRESSION` (the urls file's token, unquoted), as a saved
@@ -85,28 +129,6 @@ pub fn query_feed(url: &str) -> Result<(String, String), String> {
     convert(expr)
         .map(|filter| (name.clone(), filter))
         .map_err(|e| format!("query feed '{name}' cannot be a saved view: {e}"))
-}
-
-/// The comparisons of an expression made only of `and`s.
-fn flatten<'n, 'a>(
-    node: &'n Node<'a>,
-    out: &mut Vec<&'n Comparison<'a>>,
-) -> Result<(), Unconvertible> {
-    match node {
-        Node::Comparison(c) => out.push(c),
-        Node::And(left, right) => {
-            flatten(left, out)?;
-            flatten(right, out)?;
-        }
-        Node::Or(text) => {
-            return Err(Unconvertible::new(
-                text,
-                "tidings' filters have no `or` (every term must hold): make a view for each \
-                 alternative",
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// newsboat's attributes that have no equivalent here.
@@ -354,6 +376,23 @@ mod tests {
                 "unread starred since:1w -tag:x",
             ),
             (r#"(unread = "yes")"#, "unread"),
+            // Issue #20: `or`, grouped to the right as newsboat does.
+            (
+                r#"unread = "yes" and (tags # "a" or tags # "b")"#,
+                "unread (tag:a or tag:b)",
+            ),
+            (
+                r#"tags # "a" or unread = "yes" and age < 3"#,
+                "(tag:a or unread since:3d)",
+            ),
+            (
+                r#"tags # "a" or tags # "b" or flags # "s""#,
+                "(tag:a or tag:b or starred)",
+            ),
+            (
+                r#"(tags # "a" or tags # "b") and unread = "no""#,
+                "(tag:a or tag:b) -unread",
+            ),
         ];
         for (newsboat, tidings) in cases {
             assert_eq!(convert(newsboat).as_deref(), Ok(tidings), "{newsboat}");
@@ -363,16 +402,6 @@ mod tests {
     #[test]
     fn refusals_name_the_part_and_why() {
         let cases = [
-            (
-                r#"unread = "yes" and (tags # "a" or tags # "b")"#,
-                r#"tags # "a" or tags # "b""#,
-                "no `or`",
-            ),
-            (
-                r#"tags # "a" or unread = "yes" and age < 3"#,
-                r#"tags # "a" or unread = "yes" and age < 3"#,
-                "no `or`",
-            ),
             (
                 r#"title =~ "^Rust""#,
                 r#"title =~ "^Rust""#,
@@ -446,9 +475,13 @@ mod tests {
             query_feed("query:Week:age between 0:6"),
             Ok(("Week".into(), "since:1w".into()))
         );
-        let err = query_feed(r#"query:Either:unread = "yes" or flags # "s""#).unwrap_err();
+        assert_eq!(
+            query_feed(r#"query:Either:unread = "yes" or flags # "s""#),
+            Ok(("Either".into(), "(unread or starred)".into()))
+        );
+        let err = query_feed(r#"query:Regex:title =~ "^Rust""#).unwrap_err();
         assert!(
-            err.starts_with("query feed 'Either' cannot be a saved view: `unread"),
+            err.starts_with("query feed 'Regex' cannot be a saved view: `title"),
             "{err}"
         );
         assert!(

@@ -1,13 +1,14 @@
 //! The filter language typed on the filter line (`/`), given to `tidings entries --query` and
 //! kept in saved views: `unread`, `starred`, `feed:NAME`, `tag:NAME`, `author:NAME`,
 //! `since:7d`, `before:2024-05-01`, free words and `"phrases"` (searched in titles, authors and
-//! bodies), `-` before any term to negate it. Every term must hold. Pure; uses nothing else.
+//! bodies), `-` before any term to negate it, `or` between alternatives and parentheses to
+//! group them. Every term must hold. Pure; uses nothing else.
 
 use std::fmt;
 
 mod parse;
 
-pub use parse::parse;
+pub use parse::{MAX_DEPTH, parse};
 
 /// A named filter from the config, like newsboat's query feeds or elfeed's bookmarks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +51,9 @@ pub enum TermKind {
     Word(String),
     /// Words in this order in the title, author or body.
     Phrase(String),
+    /// At least one of these holds (`a or b`, each alternative every one of its terms);
+    /// negated, none does. Parsing makes at least two, but for `-(a b)`, which is one.
+    Any(Vec<Query>),
 }
 
 /// A point in time as written in a query.
@@ -84,18 +88,22 @@ impl Query {
         self.terms.is_empty()
     }
 
-    /// The words and phrases searched for (not negated), for highlighting matches.
+    /// The words and phrases searched for (not negated, in any alternative), for highlighting
+    /// matches.
     pub fn search_terms(&self) -> Vec<&str> {
-        self.terms
-            .iter()
-            .filter(|t| !t.negated)
-            .filter_map(|t| match &t.kind {
-                TermKind::Word(w) => Some(w.trim_end_matches('*')),
-                TermKind::Phrase(p) => Some(p.as_str()),
-                _ => None,
-            })
-            .filter(|s| !s.is_empty())
-            .collect()
+        let mut out = Vec::new();
+        for term in self.terms.iter().filter(|t| !t.negated) {
+            match &term.kind {
+                TermKind::Word(w) => out.push(w.trim_end_matches('*')),
+                TermKind::Phrase(p) => out.push(p.as_str()),
+                TermKind::Any(alternatives) => {
+                    out.extend(alternatives.iter().flat_map(Query::search_terms));
+                }
+                _ => {}
+            }
+        }
+        out.retain(|s| !s.is_empty());
+        out
     }
 }
 
@@ -128,12 +136,23 @@ impl fmt::Display for Term {
             TermKind::Before(w) => write!(f, "before:{}", when(*w)),
             TermKind::Word(s) => f.write_str(s),
             TermKind::Phrase(s) => write!(f, "\"{s}\""),
+            TermKind::Any(alternatives) => {
+                f.write_str("(")?;
+                for (i, q) in alternatives.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" or ")?;
+                    }
+                    write!(f, "{q}")?;
+                }
+                f.write_str(")")
+            }
         }
     }
 }
 
 fn quoted(s: &str) -> String {
-    if s.contains(char::is_whitespace) {
+    // An unquoted value ends at a space or at a `)`, which may close a group.
+    if s.contains(|c: char| c.is_whitespace() || c == ')') {
         format!("\"{s}\"")
     } else {
         s.to_owned()

@@ -735,6 +735,34 @@ mod tests {
         }
     }
 
+    /// Issue #20: a group of alternatives is checked entry by entry on the walk of the stream
+    /// index the rest of the filter picks: no sort, whatever the alternatives are.
+    #[test]
+    fn an_or_group_walks_the_stream_in_order() {
+        let (_d, s, _, _) = seeded(4);
+        for (text, unread_only, index) in [
+            ("(title or feed:a) -starred", false, "INDEX entries_stream"),
+            (
+                "(feed:a or \"title 3\") -(x or y)",
+                true,
+                "INDEX entries_unread_stream",
+            ),
+        ] {
+            let filter = EntryFilter {
+                unread_only,
+                query: crate::model::query::parse(text).unwrap(),
+                ..EntryFilter::default()
+            };
+            let clause = super::filter::build(&s, &filter, 1_800_000_000).unwrap();
+            assert!(clause.sql().contains(" OR "), "{}", clause.sql());
+            let plan = explain(&s, clause);
+            assert!(
+                plan.contains(index) && !plan.contains("TEMP B-TREE"),
+                "{text}: {plan}"
+            );
+        }
+    }
+
     /// Negating a word most entries have walks the stream in order and skips those entries
     /// through one read of the matches: no temporary index of every match, no sort.
     #[test]

@@ -203,6 +203,92 @@ fn wanted_terms(
     Ok(())
 }
 
+/// `(A OR B …)` for a group of alternatives onto `sql`, each alternative every one of its
+/// terms, with `{}` for each of `args`. Unlike the query's own terms, which are shaped for the
+/// stream indexes (see the module docs), these are plain conditions checked entry by entry; a
+/// word or phrase is one search of the index, whose matches `SQLite` reads once per statement.
+/// The unary `+`s keep `SQLite` from answering the group by looking each alternative up and
+/// sorting the union (its OR optimisation), which at a million entries sorts them all.
+fn any_of(
+    conn: &Connection,
+    alternatives: &[Query],
+    now: i64,
+    sql: &mut String,
+    args: &mut Vec<Value>,
+) -> rusqlite::Result<()> {
+    sql.push('(');
+    for (i, alternative) in alternatives.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(" OR ");
+        }
+        sql.push('(');
+        if alternative.terms.is_empty() {
+            sql.push('1');
+        }
+        for (j, term) in alternative.terms.iter().enumerate() {
+            if j > 0 {
+                sql.push_str(" AND ");
+            }
+            if term.negated {
+                sql.push_str("NOT ");
+            }
+            condition(conn, &term.kind, now, sql, args)?;
+        }
+        sql.push(')');
+    }
+    sql.push(')');
+    Ok(())
+}
+
+/// One term, not negated, as a plain condition on `e` (see [`any_of`]).
+fn condition(
+    conn: &Connection,
+    kind: &TermKind,
+    now: i64,
+    sql: &mut String,
+    args: &mut Vec<Value>,
+) -> rusqlite::Result<()> {
+    match kind {
+        TermKind::Unread => sql.push_str("e.read = 0"),
+        TermKind::Starred => sql.push_str("e.starred = 1"),
+        TermKind::New => sql.push_str(
+            "e.first_seen > COALESCE((SELECT value FROM meta WHERE key = 'last_visit'), 0)",
+        ),
+        TermKind::Since(w) => {
+            sql.push_str("e.published >= {}");
+            args.push(int(w.resolve(now)));
+        }
+        TermKind::Before(w) => {
+            sql.push_str("e.published < {}");
+            args.push(int(w.resolve(now)));
+        }
+        TermKind::Author(name) => {
+            sql.push_str("COALESCE(e.author LIKE {} ESCAPE '\\', 0)");
+            args.push(text(like_pattern(name)));
+        }
+        TermKind::Feed(_) | TermKind::Tag(_) => {
+            let ids = match kind {
+                TermKind::Feed(name) => feeds_named(conn, name)?,
+                TermKind::Tag(tag) => feeds_tagged(conn, tag)?,
+                _ => BTreeSet::new(),
+            };
+            sql.push_str("+e.feed_id IN (SELECT value FROM json_each({}))");
+            args.push(id_list(&ids));
+        }
+        TermKind::Word(_) | TermKind::Phrase(_) => match super::search::fts_string(kind) {
+            Some(expr) => {
+                sql.push_str("+e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH {})");
+                args.push(text(expr));
+            }
+            // Nothing the index could find (never made by parsing): holds for every entry,
+            // as an ignored word does.
+            None => sql.push('1'),
+        },
+        TermKind::Any(alternatives) => any_of(conn, alternatives, now, sql, args)?,
+    }
+    Ok(())
+}
+
 /// The clause for `filter` (cursor and mark conditions are added by the callers).
 pub(super) fn build(store: &Store, filter: &EntryFilter, now: i64) -> rusqlite::Result<Clause> {
     build_with(store, filter, now, super::memo::PLAN)
@@ -259,6 +345,13 @@ pub(super) fn build_with(
                 },
                 [text(like_pattern(name))],
             ),
+            TermKind::Any(alternatives) => {
+                let mut sql = String::new();
+                let mut args = Vec::new();
+                any_of(conn, alternatives, now, &mut sql, &mut args)?;
+                let sql = if not { format!("NOT {sql}") } else { sql };
+                clause.push(&sql, args);
+            }
             TermKind::Feed(_) | TermKind::Tag(_) | TermKind::Word(_) | TermKind::Phrase(_) => {}
         }
     }

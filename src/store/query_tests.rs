@@ -193,6 +193,40 @@ fn every_term_kind_and_its_negation() {
     }
 }
 
+/// Issue #20: `or` and parentheses, over every kind of term, negated, nested, matching
+/// nothing and everything.
+#[test]
+fn or_groups_match_any_of_their_alternatives() {
+    let (_d, mut s, a, _) = sample();
+    s.set_feed_tags(a, &["Tech".into()]).unwrap();
+    let every: &[&str] = &["a1", "b1", "a2", "a3", "b2", "b3"];
+    let cases: &[(&str, &[&str])] = &[
+        ("tag:tech or feed:cooking", every),
+        ("(author:ann or starred) unread", &["a2"]),
+        ("rustacean or borrow", &["a1", "a2"]),
+        ("-(rustacean or borrow)", &["b1", "a3", "b2", "b3"]),
+        (
+            "(feed:tech unread) or (feed:cooking -unread)",
+            &["b1", "a2", "a3"],
+        ),
+        ("feed:nowhere or since:3d", &["a1", "b1", "a2"]),
+        ("author:nobody or feed:nowhere", &[]),
+        ("zzz or yyy", &[]),
+        ("-(bread butter)", &["a1", "b1", "a2", "a3", "b3"]),
+        ("(cafe or \"borrow checker\") since:2w", &["a2", "a3"]),
+        ("(new or -new) or starred", every),
+        ("-(author:ann or -author:ann)", &[]),
+        (
+            "a1 or (b3 or (tag:nothing or \"slow cooked\"))",
+            &["a1", "b1", "b3"],
+        ),
+        ("(before:3d or -unread) -tag:tech", &["b1", "b2", "b3"]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(matching(&s, text), *want, "{text:?}");
+    }
+}
+
 /// Issue #19: `new` is every entry first seen since the reader was last left, however old its
 /// date (first seen is when the store met it, not when the feed says it was published).
 #[test]
@@ -229,6 +263,8 @@ fn count_matching_counts_what_the_filter_shows() {
         "borrow*",
         "feed:tech -starred",
         "nothingatall",
+        "(feed:tech unread) or starred",
+        "-(rustacean or borrow)",
     ] {
         let filter = query(text);
         let rows = all(&s, &filter);

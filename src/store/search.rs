@@ -59,7 +59,7 @@ pub(super) fn backfill(tx: &Transaction<'_>) -> rusqlite::Result<()> {
 
 /// One word or phrase as an FTS5 string: quoted (quotes doubled), so FTS5 operators and
 /// punctuation in it are plain text; a word's trailing `*` stays outside as a prefix search.
-fn fts_string(kind: &TermKind) -> Option<String> {
+pub(super) fn fts_string(kind: &TermKind) -> Option<String> {
     let (text, prefix) = match kind {
         TermKind::Word(w) => match w.strip_suffix('*') {
             Some(stem) => (stem, true),

@@ -68,8 +68,7 @@ pub(super) struct Comparison<'a> {
 pub(super) enum Node<'a> {
     Comparison(Comparison<'a>),
     And(Box<Node<'a>>, Box<Node<'a>>),
-    /// Never converted, so only its text is kept.
-    Or(&'a str),
+    Or(Box<Node<'a>>, Box<Node<'a>>),
 }
 
 /// Most expressions open at once: each `(` opens one, and so does each `and` or `or` (they
@@ -143,7 +142,6 @@ impl<'a> Parser<'a> {
     }
 
     fn bounded_expression(&mut self) -> Result<Node<'a>, Unconvertible> {
-        let start = self.at;
         let left = self.operand()?;
         let after_left = self.at;
         self.spaces();
@@ -163,7 +161,7 @@ impl<'a> Parser<'a> {
         self.spaces();
         let right = self.expression()?;
         Ok(if or {
-            Node::Or(&self.s[start..self.at])
+            Node::Or(Box::new(left), Box::new(right))
         } else {
             Node::And(Box::new(left), Box::new(right))
         })
@@ -258,7 +256,7 @@ mod tests {
         match node {
             Node::Comparison(c) => c.text.to_owned(),
             Node::And(l, r) => format!("({} & {})", shape(l), shape(r)),
-            Node::Or(text) => format!("[{text}]"),
+            Node::Or(l, r) => format!("[{} | {}]", shape(l), shape(r)),
         }
     }
 
@@ -268,8 +266,8 @@ mod tests {
             ("a = 1", "a = 1"),
             ("a=1 and b=2 and c=3", "(a=1 & (b=2 & c=3))"),
             ("(a=1 and b=2) and c=3", "((a=1 & b=2) & c=3)"),
-            ("a=1 and b=2 or c=3", "(a=1 & [b=2 or c=3])"),
-            ("a=1 or b=2 and c=3", "[a=1 or b=2 and c=3]"),
+            ("a=1 and b=2 or c=3", "(a=1 & [b=2 | c=3])"),
+            ("a=1 or b=2 and c=3", "[a=1 | (b=2 & c=3)]"),
             ("a=1and(b=2)", "(a=1 & b=2)"),
             ("  ( a = \"x\\\"y\" )  ", "a = \"x\\\"y\""),
             ("age between -1:7", "age between -1:7"),

@@ -1,7 +1,10 @@
 //! Reading the filter language. Byte offsets in errors point into the text as typed.
 //!
 //! ```text
-//! query   = { space } [ term { space { space } term } ] { space }
+//! query   = any
+//! any     = all { "or" all }                  a group of alternatives: one must hold
+//! all     = { space } [ unit { space { space } unit } ] { space }     every unit must hold
+//! unit    = [ "-" ] ( "(" any ")" | term )    groups nest at most MAX_DEPTH deep
 //! term    = [ "-" ] ( phrase | field | token )
 //! phrase  = '"' { any char but '"' } '"'
 //! field   = name ":" ( '"' { any char but '"' } '"' | { any char but space } )
@@ -16,6 +19,10 @@
 //! at either end (they are separators to the index and would defeat highlighting); a trailing
 //! `*` on the word as typed makes it a prefix search. A word or phrase left with no letter or
 //! digit is ignored: the index has nothing to find it by. `read` is `-unread`.
+//!
+//! Precedence: `-` binds tightest, then juxtaposition (and), then `or` (any case): `a b or c`
+//! is `(a b) or c`. An unquoted term ends at a space or a `)`; to search for `or` or for text
+//! with parentheses, quote it.
 
 use super::{Query, QueryError, Term, TermKind, When};
 use crate::model::sanitize;
@@ -23,20 +30,104 @@ use crate::model::sanitize;
 /// The field names, as error messages list them.
 const FIELDS: &str = "feed, tag, author, since, before";
 
+/// How deep parentheses may nest.
+pub const MAX_DEPTH: usize = 16;
+
 /// Reads a query as typed.
 pub fn parse(input: &str) -> Result<Query, QueryError> {
-    let mut terms = Vec::new();
-    let mut pos = 0;
-    loop {
-        pos += input[pos..].len() - input[pos..].trim_start().len();
-        if pos >= input.len() {
-            break;
-        }
-        let (term, end) = term(input, pos)?;
-        terms.extend(term);
+    let (query, end) = any(input, 0, 0)?;
+    if end < input.len() {
+        return Err(error(
+            "')' without its '(' (put text with parentheses in quotes to search for it)",
+            end,
+        ));
+    }
+    Ok(query)
+}
+
+/// `all { "or" all }` from `pos`, up to an unmatched `)` or the end: the query, and where it
+/// stopped. Alternatives become one [`TermKind::Any`] term; a single one is itself.
+fn any(input: &str, pos: usize, depth: usize) -> Result<(Query, usize), QueryError> {
+    let (first, mut pos) = all(input, pos, depth)?;
+    let mut alternatives = vec![first];
+    let mut or_at = Vec::new();
+    while let Some(after) = or_keyword(input, pos) {
+        or_at.push(pos);
+        let (next, end) = all(input, after, depth)?;
+        alternatives.push(next);
         pos = end;
     }
-    Ok(Query { terms })
+    if alternatives.len() == 1 {
+        return Ok((alternatives.pop().unwrap_or_default(), pos));
+    }
+    if let Some(i) = alternatives.iter().position(Query::is_empty) {
+        let at = or_at[i.saturating_sub(1).min(or_at.len() - 1)];
+        return Err(error(
+            "'or' needs a term on each side, as in tag:rust or tag:go",
+            at,
+        ));
+    }
+    let group = Term {
+        negated: false,
+        kind: TermKind::Any(alternatives),
+    };
+    Ok((Query { terms: vec![group] }, pos))
+}
+
+/// Where the text after an `or` at `pos` starts, if there is one (`or` in any case, standing
+/// alone: followed by a space, a parenthesis or the end).
+fn or_keyword(input: &str, pos: usize) -> Option<usize> {
+    let rest = input.get(pos..)?;
+    let head = rest.get(..2)?;
+    let alone = rest[2..]
+        .chars()
+        .next()
+        .is_none_or(|c| c.is_whitespace() || c == '(' || c == ')');
+    (head.eq_ignore_ascii_case("or") && alone).then_some(pos + 2)
+}
+
+/// Units from `pos` up to an `or`, an unmatched `)` or the end: every one must hold.
+fn all(input: &str, mut pos: usize, depth: usize) -> Result<(Query, usize), QueryError> {
+    let mut terms = Vec::new();
+    loop {
+        pos += input[pos..].len() - input[pos..].trim_start().len();
+        if pos >= input.len() || input[pos..].starts_with(')') || or_keyword(input, pos).is_some() {
+            return Ok((Query { terms }, pos));
+        }
+        let negated = input[pos..].starts_with('-');
+        let at = pos + usize::from(negated);
+        if !input[at..].starts_with('(') {
+            let (term, end) = term(input, pos)?;
+            terms.extend(term);
+            pos = end;
+            continue;
+        }
+        if depth >= MAX_DEPTH {
+            return Err(error(
+                format!("parentheses nested deeper than {MAX_DEPTH}"),
+                at,
+            ));
+        }
+        let (inner, end) = any(input, at + 1, depth + 1)?;
+        if !input[end..].starts_with(')') {
+            return Err(error("unclosed '('", at));
+        }
+        pos = end + 1;
+        match (negated, inner.terms.len()) {
+            // `(a b)` is `a b`; `(a or b)` one group term; `()` nothing.
+            (false, _) | (true, 0) => terms.extend(inner.terms),
+            // `-(a)` is `-a`.
+            (true, 1) => terms.extend(inner.terms.into_iter().map(|t| Term {
+                negated: !t.negated,
+                kind: t.kind,
+            })),
+            // `-(a b)`: not all of them.
+            (true, _) => terms.push(Term {
+                negated: true,
+                kind: TermKind::Any(vec![inner]),
+            }),
+        }
+    }
 }
 
 fn error(message: impl Into<String>, at: usize) -> QueryError {
@@ -46,10 +137,11 @@ fn error(message: impl Into<String>, at: usize) -> QueryError {
     }
 }
 
-/// The byte offset where the unquoted run starting at `from` ends (at whitespace or the end).
+/// The byte offset where the unquoted run starting at `from` ends (at whitespace, a `)` that
+/// may close a group, or the end).
 fn run_end(input: &str, from: usize) -> usize {
     input[from..]
-        .find(char::is_whitespace)
+        .find(|c: char| c.is_whitespace() || c == ')')
         .map_or(input.len(), |i| from + i)
 }
 
@@ -332,6 +424,110 @@ mod tests {
         }
     }
 
+    fn q(terms: Vec<Term>) -> Query {
+        Query { terms }
+    }
+
+    /// Issue #20: `or` and parentheses, with `-` tightest, then juxtaposition, then `or`.
+    #[test]
+    fn or_and_parentheses_group_as_documented() {
+        use TermKind as K;
+        let tag = |s: &str| t(false, K::Tag(s.into()));
+        let any = |negated: bool, alternatives: Vec<Query>| t(negated, K::Any(alternatives));
+        let cases: Vec<(&str, Vec<Term>)> = vec![
+            (
+                "tag:rust or tag:go",
+                vec![any(false, vec![q(vec![tag("rust")]), q(vec![tag("go")])])],
+            ),
+            (
+                "(tag:rust OR tag:go) unread -starred",
+                vec![
+                    any(false, vec![q(vec![tag("rust")]), q(vec![tag("go")])]),
+                    t(false, K::Unread),
+                    t(true, K::Starred),
+                ],
+            ),
+            (
+                "a b or c",
+                vec![any(
+                    false,
+                    vec![
+                        q(vec![t(false, word("a")), t(false, word("b"))]),
+                        q(vec![t(false, word("c"))]),
+                    ],
+                )],
+            ),
+            (
+                "a (b or c)",
+                vec![
+                    t(false, word("a")),
+                    any(
+                        false,
+                        vec![q(vec![t(false, word("b"))]), q(vec![t(false, word("c"))])],
+                    ),
+                ],
+            ),
+            (
+                "-(a or b)",
+                vec![any(
+                    true,
+                    vec![q(vec![t(false, word("a"))]), q(vec![t(false, word("b"))])],
+                )],
+            ),
+            (
+                "-(a b)",
+                vec![any(
+                    true,
+                    vec![q(vec![t(false, word("a")), t(false, word("b"))])],
+                )],
+            ),
+            ("-(a)", vec![t(true, word("a"))]),
+            ("-(-a)", vec![t(false, word("a"))]),
+            ("(a b)", vec![t(false, word("a")), t(false, word("b"))]),
+            ("()", vec![]),
+            (
+                "\"or\" orange",
+                vec![t(false, K::Phrase("or".into())), t(false, word("orange"))],
+            ),
+            (
+                "x or(y)",
+                vec![any(
+                    false,
+                    vec![q(vec![t(false, word("x"))]), q(vec![t(false, word("y"))])],
+                )],
+            ),
+        ];
+        for (input, terms) in cases {
+            let parsed = parse(input);
+            assert_eq!(parsed, Ok(q(terms)), "{input:?}");
+            round_trips(input);
+        }
+    }
+
+    #[test]
+    fn bad_groups_say_what_and_where() {
+        let deep = format!(
+            "{}x{}",
+            "(".repeat(MAX_DEPTH + 1),
+            ")".repeat(MAX_DEPTH + 1)
+        );
+        let cases = [
+            ("a or", 2, "'or' needs a term on each side"),
+            ("or a", 0, "'or' needs a term on each side"),
+            ("a or or b", 2, "'or' needs a term on each side"),
+            ("(a or b", 0, "unclosed '('"),
+            ("a) b", 1, "')' without its '('"),
+            (deep.as_str(), MAX_DEPTH, "nested deeper than 16"),
+        ];
+        for (input, at, needle) in cases {
+            let e = parse(input).unwrap_err();
+            assert_eq!(e.at, at, "{input:?}: {e}");
+            assert!(e.message.contains(needle), "{input:?}: {e}");
+        }
+        let just_deep = format!("{}x{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert!(parse(&just_deep).is_ok());
+    }
+
     #[test]
     fn errors_say_what_and_where() {
         let cases = [
@@ -341,7 +537,7 @@ mod tests {
                 7,
                 "the fields are feed, tag, author, since, before",
             ),
-            ("(foo:bar)", 0, "unknown field 'foo:'"),
+            ("(foo:bar)", 1, "unknown field 'foo:'"),
             ("feed:", 5, "feed: needs a value"),
             ("tag:\"  \" x", 4, "tag: needs a value"),
             ("x \"open phrase", 2, "unclosed quote"),
