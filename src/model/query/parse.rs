@@ -315,8 +315,12 @@ fn phrase(text: &str) -> Option<TermKind> {
 fn clean_word(raw: &str) -> String {
     let prefix = raw.ends_with('*');
     let kept: String = raw.chars().filter(|c| !matches!(c, '"' | '*')).collect();
-    let mut word = kept.trim_matches(|c: char| !c.is_alphanumeric()).to_owned();
-    word = sanitize::line(&word);
+    // Cleaned before it is trimmed: an invisible letter the cleaning drops (U+3164) would
+    // otherwise shield the punctuation before it from the trim, and the word would not read
+    // back as itself.
+    let mut word = sanitize::line(&kept)
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_owned();
     if prefix && !word.is_empty() {
         word.push('*');
     }
@@ -502,6 +506,16 @@ mod tests {
             assert_eq!(parsed, Ok(q(terms)), "{input:?}");
             round_trips(input);
         }
+    }
+
+    /// Found by fuzzing (`fuzz/regressions/query/invisible-letter-after-punctuation`): a word
+    /// ending in punctuation and an invisible letter kept the punctuation, which the canonical
+    /// text then lost.
+    #[test]
+    fn a_word_ending_in_an_invisible_letter_reads_back_as_itself() {
+        let q = parse("x(before:(\u{3164}(").unwrap();
+        assert_eq!(q.terms, vec![t(false, word("x(before"))]);
+        round_trips("x(before:(\u{3164}(");
     }
 
     #[test]
