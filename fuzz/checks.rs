@@ -448,6 +448,9 @@ fn terms_are_clean(q: &Query, depth: usize) {
             TermKind::Feed(s)
             | TermKind::Tag(s)
             | TermKind::Author(s)
+            | TermKind::Title(s)
+            | TermKind::Content(s)
+            | TermKind::Link(s)
             | TermKind::Word(s)
             | TermKind::Phrase(s) => clean_line("a query term", s),
             TermKind::Any(alternatives) => {

@@ -26,6 +26,11 @@ const FILTER: &[(&str, &str)] = &[
     ),
     ("author:NAME", "the author contains NAME"),
     (
+        "title:WORDS  content:WORDS",
+        "words in the title, or in the body only",
+    ),
+    ("link:TEXT", "the entry's link contains TEXT"),
+    (
         "since:2w  before:2026-01-01",
         "dates: m h d w ago, or a day",
     ),

@@ -1,5 +1,6 @@
 //! The filter language typed on the filter line (`/`), given to `tidings entries --query` and
 //! kept in saved views: `unread`, `starred`, `feed:NAME`, `tag:NAME`, `author:NAME`,
+//! `title:WORDS`, `content:WORDS`, `link:TEXT`,
 //! `since:7d`, `before:2024-05-01`, free words and `"phrases"` (searched in titles, authors and
 //! bodies), `-` before any term to negate it, `or` between alternatives and parentheses to
 //! group them. Every term must hold. Pure; uses nothing else.
@@ -43,6 +44,12 @@ pub enum TermKind {
     Tag(String),
     /// The entry's author contains this.
     Author(String),
+    /// These words, in this order, in the title (a trailing `*`: the last is a prefix).
+    Title(String),
+    /// These words, in this order, in the body's text (not the title or author).
+    Content(String),
+    /// The entry's link contains this (ASCII case ignored).
+    Link(String),
     /// Published at or after.
     Since(When),
     /// Published before.
@@ -95,7 +102,9 @@ impl Query {
         for term in self.terms.iter().filter(|t| !t.negated) {
             match &term.kind {
                 TermKind::Word(w) => out.push(w.trim_end_matches('*')),
-                TermKind::Phrase(p) => out.push(p.as_str()),
+                TermKind::Phrase(p) | TermKind::Title(p) | TermKind::Content(p) => {
+                    out.push(p.trim_end_matches('*'));
+                }
                 TermKind::Any(alternatives) => {
                     out.extend(alternatives.iter().flat_map(Query::search_terms));
                 }
@@ -132,6 +141,9 @@ impl fmt::Display for Term {
             TermKind::Feed(s) => write!(f, "feed:{}", quoted(s)),
             TermKind::Tag(s) => write!(f, "tag:{}", quoted(s)),
             TermKind::Author(s) => write!(f, "author:{}", quoted(s)),
+            TermKind::Title(s) => write!(f, "title:{}", quoted(s)),
+            TermKind::Content(s) => write!(f, "content:{}", quoted(s)),
+            TermKind::Link(s) => write!(f, "link:{}", quoted(s)),
             TermKind::Since(w) => write!(f, "since:{}", when(*w)),
             TermKind::Before(w) => write!(f, "before:{}", when(*w)),
             TermKind::Word(s) => f.write_str(s),

@@ -266,6 +266,10 @@ fn condition(
             sql.push_str("COALESCE(e.author LIKE {} ESCAPE '\\', 0)");
             args.push(text(like_pattern(name)));
         }
+        TermKind::Link(part) => {
+            sql.push_str("COALESCE(e.link LIKE {} ESCAPE '\\', 0)");
+            args.push(text(like_pattern(part)));
+        }
         TermKind::Feed(_) | TermKind::Tag(_) => {
             let ids = match kind {
                 TermKind::Feed(name) => feeds_named(conn, name)?,
@@ -275,15 +279,19 @@ fn condition(
             sql.push_str("+e.feed_id IN (SELECT value FROM json_each({}))");
             args.push(id_list(&ids));
         }
-        TermKind::Word(_) | TermKind::Phrase(_) => match super::search::fts_string(kind) {
-            Some(expr) => {
-                sql.push_str("+e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH {})");
-                args.push(text(expr));
+        TermKind::Word(_) | TermKind::Phrase(_) | TermKind::Title(_) | TermKind::Content(_) => {
+            match super::search::fts_string(kind) {
+                Some(expr) => {
+                    sql.push_str(
+                        "+e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH {})",
+                    );
+                    args.push(text(expr));
+                }
+                // Nothing the index could find (never made by parsing): holds for every entry,
+                // as an ignored word does.
+                None => sql.push('1'),
             }
-            // Nothing the index could find (never made by parsing): holds for every entry,
-            // as an ignored word does.
-            None => sql.push('1'),
-        },
+        }
         TermKind::Any(alternatives) => any_of(conn, alternatives, now, sql, args)?,
     }
     Ok(())
@@ -345,6 +353,14 @@ pub(super) fn build_with(
                 },
                 [text(like_pattern(name))],
             ),
+            TermKind::Link(part) => clause.push(
+                if not {
+                    "(e.link IS NULL OR e.link NOT LIKE {} ESCAPE '\\')"
+                } else {
+                    "e.link LIKE {} ESCAPE '\\'"
+                },
+                [text(like_pattern(part))],
+            ),
             TermKind::Any(alternatives) => {
                 let mut sql = String::new();
                 let mut args = Vec::new();
@@ -352,7 +368,12 @@ pub(super) fn build_with(
                 let sql = if not { format!("NOT {sql}") } else { sql };
                 clause.push(&sql, args);
             }
-            TermKind::Feed(_) | TermKind::Tag(_) | TermKind::Word(_) | TermKind::Phrase(_) => {}
+            TermKind::Feed(_)
+            | TermKind::Tag(_)
+            | TermKind::Word(_)
+            | TermKind::Phrase(_)
+            | TermKind::Title(_)
+            | TermKind::Content(_) => {}
         }
     }
     let (wanted, unwanted) = match_expressions(query);

@@ -227,6 +227,48 @@ fn or_groups_match_any_of_their_alternatives() {
     }
 }
 
+/// Issue #20: `title:` and `content:` search one column of the index; `link:` the entry's
+/// link; alone, negated and inside a group.
+#[test]
+fn title_content_and_link_fields_look_in_their_own_place() {
+    let (_d, mut s, _, _) = sample();
+    // Titled "Title stew vN", so listed as `stew vN`.
+    let linked = |key: &str, days: i64, link: &str| IncomingEntry {
+        link: Some(link.into()),
+        title: format!("Title stew {key}"),
+        ..entry(key, days, None, "<p>plain words</p>")
+    };
+    feed(
+        &mut s,
+        "https://video.example/feed",
+        "Videos",
+        vec![
+            linked("v1", 5, "https://www.youtube.com/watch?v=1"),
+            linked("v2", 6, "https://vimeo.com/2"),
+        ],
+    );
+    let cases: &[(&str, &[&str])] = &[
+        // `stew` is in b1's body and in the videos' titles.
+        ("stew", &["b1", "stew v1", "stew v2"]),
+        ("title:stew", &["stew v1", "stew v2"]),
+        ("content:stew", &["b1"]),
+        ("-title:stew content:stew", &["b1"]),
+        ("title:\"stew v1\"", &["stew v1"]),
+        ("title:\"v1 stew\"", &[]),
+        ("content:borrow*", &["a2", "b3"]),
+        ("title:borrow", &[]),
+        ("link:youtube.com", &["stew v1"]),
+        ("link:YOUTUBE", &["stew v1"]),
+        ("link:%", &[]),
+        ("-link:vimeo feed:videos", &["stew v1"]),
+        ("(link:vimeo or content:stew) -unread", &["b1"]),
+        ("(link:vimeo or content:stew)", &["b1", "stew v2"]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(matching(&s, text), *want, "{text:?}");
+    }
+}
+
 /// Issue #19: `new` is every entry first seen since the reader was last left, however old its
 /// date (first seen is when the store met it, not when the feed says it was published).
 #[test]

@@ -60,19 +60,31 @@ pub(super) fn backfill(tx: &Transaction<'_>) -> rusqlite::Result<()> {
 /// One word or phrase as an FTS5 string: quoted (quotes doubled), so FTS5 operators and
 /// punctuation in it are plain text; a word's trailing `*` stays outside as a prefix search.
 pub(super) fn fts_string(kind: &TermKind) -> Option<String> {
-    let (text, prefix) = match kind {
+    let (column, text, prefix) = match kind {
         TermKind::Word(w) => match w.strip_suffix('*') {
-            Some(stem) => (stem, true),
-            None => (w.as_str(), false),
+            Some(stem) => ("", stem, true),
+            None => ("", w.as_str(), false),
         },
-        TermKind::Phrase(p) => (p.as_str(), false),
+        TermKind::Phrase(p) => ("", p.as_str(), false),
+        // The column's name (a constant) before the string: only that column is searched.
+        TermKind::Title(t) | TermKind::Content(t) => {
+            let column = if matches!(kind, TermKind::Title(_)) {
+                "title : "
+            } else {
+                "body : "
+            };
+            match t.strip_suffix('*') {
+                Some(stem) => (column, stem, true),
+                None => (column, t.as_str(), false),
+            }
+        }
         _ => return None,
     };
     // A string with no letter or digit is an empty phrase to FTS5: nothing to look for.
     if !text.chars().any(char::is_alphanumeric) {
         return None;
     }
-    let quoted = format!("\"{}\"", text.replace('"', "\"\""));
+    let quoted = format!("{column}\"{}\"", text.replace('"', "\"\""));
     Some(if prefix { quoted + "*" } else { quoted })
 }
 

@@ -8,7 +8,8 @@
 //! term    = [ "-" ] ( phrase | field | token )
 //! phrase  = '"' { any char but '"' } '"'
 //! field   = name ":" ( '"' { any char but '"' } '"' | { any char but space } )
-//! name    = "feed" | "tag" | "author" | "since" | "before"     (any case)
+//! name    = "feed" | "tag" | "author" | "title" | "content" | "link" | "since" | "before"
+//!                                                               (any case)
 //! token   = { any char but space }      a keyword ("unread", "read", "starred", any case)
 //!                                        or a free word
 //! age     = digits ( "m" | "h" | "d" | "w" )                    (since:, before:)
@@ -28,7 +29,7 @@ use super::{Query, QueryError, Term, TermKind, When};
 use crate::model::sanitize;
 
 /// The field names, as error messages list them.
-const FIELDS: &str = "feed, tag, author, since, before";
+const FIELDS: &str = "feed, tag, author, title, content, link, since, before";
 
 /// How deep parentheses may nest.
 pub const MAX_DEPTH: usize = 16;
@@ -204,7 +205,7 @@ fn field(input: &str, at: usize, name_len: usize) -> Result<(TermKind, usize), Q
     let name = input[at..at + name_len].to_ascii_lowercase();
     if !matches!(
         name.as_str(),
-        "feed" | "tag" | "author" | "since" | "before"
+        "feed" | "tag" | "author" | "title" | "content" | "link" | "since" | "before"
     ) {
         return Err(error(
             format!(
@@ -240,6 +241,21 @@ fn field(input: &str, at: usize, name_len: usize) -> Result<(TermKind, usize), Q
         "feed" => TermKind::Feed(value),
         "tag" => TermKind::Tag(value),
         "author" => TermKind::Author(value),
+        "title" | "content" => {
+            // Searched through the index, which finds words: something it can find.
+            if !value.chars().any(char::is_alphanumeric) {
+                return Err(error(
+                    format!("{name}: needs a word, as in {}", example(&name)),
+                    value_at,
+                ));
+            }
+            if name == "title" {
+                TermKind::Title(value)
+            } else {
+                TermKind::Content(value)
+            }
+        }
+        "link" => TermKind::Link(value),
         "since" => TermKind::Since(when(&name, &value, value_at)?),
         _ => TermKind::Before(when(&name, &value, value_at)?),
     };
@@ -251,6 +267,9 @@ fn example(name: &str) -> &'static str {
         "feed" => "feed:lwn or feed:\"Some Blog\"",
         "tag" => "tag:linux",
         "author" => "author:ann",
+        "title" => "title:rust or title:\"error handling\"",
+        "content" => "content:sponsored",
+        "link" => "link:youtube.com",
         "since" => "since:7d or since:2024-05-01",
         _ => "before:2w or before:2024-05-01",
     }
@@ -379,6 +398,16 @@ mod tests {
                 vec![t(false, K::Author("o'brien".into()))],
             ),
             ("feed:a:b", vec![t(false, K::Feed("a:b".into()))]),
+            ("title:rust", vec![t(false, K::Title("rust".into()))]),
+            (
+                "-TITLE:\"error  handling\"",
+                vec![t(true, K::Title("error handling".into()))],
+            ),
+            ("content:tok*", vec![t(false, K::Content("tok*".into()))]),
+            (
+                "link:youtube.com/watch",
+                vec![t(false, K::Link("youtube.com/watch".into()))],
+            ),
             ("since:7d", vec![t(false, K::Since(When::Ago(7 * day)))]),
             ("since:12H", vec![t(false, K::Since(When::Ago(12 * 3600)))]),
             ("before:2w", vec![t(false, K::Before(When::Ago(14 * day)))]),
@@ -549,10 +578,12 @@ mod tests {
             (
                 "unread Foo:bar",
                 7,
-                "the fields are feed, tag, author, since, before",
+                "the fields are feed, tag, author, title, content, link, since, before",
             ),
             ("(foo:bar)", 1, "unknown field 'foo:'"),
             ("feed:", 5, "feed: needs a value"),
+            ("title:...", 6, "title: needs a word"),
+            ("content:\"--\"", 8, "content: needs a word"),
             ("tag:\"  \" x", 4, "tag: needs a value"),
             ("x \"open phrase", 2, "unclosed quote"),
             ("feed:\"open", 5, "unclosed quote"),
