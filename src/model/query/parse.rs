@@ -355,6 +355,10 @@ fn keyword_or_word(word: String) -> Option<TermKind> {
         Some(TermKind::New)
     } else if word.is_empty() {
         None
+    } else if word.eq_ignore_ascii_case("or") {
+        // Only an invisible character the cleaning dropped makes `or` a word here; written
+        // back bare it would read as the operator, so it is the phrase it means.
+        Some(TermKind::Phrase(word))
     } else {
         Some(TermKind::Word(word))
     }
@@ -545,6 +549,22 @@ mod tests {
         let q = parse("x(before:(\u{3164}(").unwrap();
         assert_eq!(q.terms, vec![t(false, word("x(before"))]);
         round_trips("x(before:(\u{3164}(");
+    }
+
+    /// Found by fuzzing (`fuzz/regressions/query/invisible-character-before-or`): `or` behind
+    /// an invisible character was a word, which the canonical text wrote as the operator.
+    #[test]
+    fn an_or_behind_an_invisible_character_is_the_word() {
+        let q = parse("(tag:rust \u{2060}or tag:go)").unwrap();
+        assert_eq!(
+            q.terms,
+            vec![
+                t(false, TermKind::Tag("rust".into())),
+                t(false, TermKind::Phrase("or".into())),
+                t(false, TermKind::Tag("go".into())),
+            ]
+        );
+        round_trips("(tag:rust \u{2060}or tag:go)");
     }
 
     #[test]
