@@ -686,7 +686,10 @@ fn a_bad_query_is_one_line_naming_the_column() {
     }
     let err = home.run_err(&["entries", "--query", "unread foo:bar"]);
     assert!(err.contains("(at column 8)"), "{err}");
-    assert!(err.contains("feed, tag, author, since, before"), "{err}");
+    assert!(
+        err.contains("feed, tag, author, title, content, link, since, before"),
+        "{err}"
+    );
 }
 
 /// The README shows the default config exactly as `tidings config --default` prints it, and
