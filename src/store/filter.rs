@@ -262,12 +262,13 @@ fn condition(
             sql.push_str("e.published < {}");
             args.push(int(w.resolve(now)));
         }
-        TermKind::Author(name) => {
-            sql.push_str("COALESCE(e.author LIKE {} ESCAPE '\\', 0)");
-            args.push(text(like_pattern(name)));
-        }
-        TermKind::Link(part) => {
-            sql.push_str("COALESCE(e.link LIKE {} ESCAPE '\\', 0)");
+        TermKind::Author(part) | TermKind::Link(part) => {
+            let column = if matches!(kind, TermKind::Author(_)) {
+                "e.author"
+            } else {
+                "e.link"
+            };
+            let _ = write!(sql, "COALESCE({column} LIKE {{}} ESCAPE '\\', 0)");
             args.push(text(like_pattern(part)));
         }
         TermKind::Feed(_) | TermKind::Tag(_) => {
@@ -345,22 +346,19 @@ pub(super) fn build_with(
                 let op = if since == not { "<" } else { ">=" };
                 clause.push(&format!("e.published {op} {{}}"), [int(w.resolve(now))]);
             }
-            TermKind::Author(name) => clause.push(
-                if not {
-                    "(e.author IS NULL OR e.author NOT LIKE {} ESCAPE '\\')"
+            TermKind::Author(part) | TermKind::Link(part) => {
+                let column = if matches!(term.kind, TermKind::Author(_)) {
+                    "e.author"
                 } else {
-                    "e.author LIKE {} ESCAPE '\\'"
-                },
-                [text(like_pattern(name))],
-            ),
-            TermKind::Link(part) => clause.push(
-                if not {
-                    "(e.link IS NULL OR e.link NOT LIKE {} ESCAPE '\\')"
+                    "e.link"
+                };
+                let sql = if not {
+                    format!("({column} IS NULL OR {column} NOT LIKE {{}} ESCAPE '\\')")
                 } else {
-                    "e.link LIKE {} ESCAPE '\\'"
-                },
-                [text(like_pattern(part))],
-            ),
+                    format!("{column} LIKE {{}} ESCAPE '\\'")
+                };
+                clause.push(&sql, [text(like_pattern(part))]);
+            }
             TermKind::Any(alternatives) => {
                 let mut sql = String::new();
                 let mut args = Vec::new();
