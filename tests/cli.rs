@@ -687,7 +687,7 @@ fn a_bad_query_is_one_line_naming_the_column() {
     let err = home.run_err(&["entries", "--query", "unread foo:bar"]);
     assert!(err.contains("(at column 8)"), "{err}");
     assert!(
-        err.contains("feed, tag, author, title, content, link, since, before"),
+        err.contains("feed, tag, author, title, content, link, label, since, before"),
         "{err}"
     );
 }

@@ -63,16 +63,25 @@ pub fn inverse(mark: Mark) -> Mark {
         Mark::Unread => Mark::Read,
         Mark::Star => Mark::Unstar,
         Mark::Unstar => Mark::Star,
+        Mark::Label(l) => Mark::Unlabel(l),
+        Mark::Unlabel(l) => Mark::Label(l),
+        Mark::Hide => Mark::Unhide,
+        Mark::Unhide => Mark::Hide,
     }
 }
 
 /// Past-tense words for a status line.
-fn describe(mark: Mark) -> &'static str {
+fn describe(state: &AppState, mark: Mark) -> String {
+    let label = |id| super::labels::name(state, id).unwrap_or("?");
     match mark {
-        Mark::Read => "read",
-        Mark::Unread => "unread",
-        Mark::Star => "starred",
-        Mark::Unstar => "unstarred",
+        Mark::Read => "read".into(),
+        Mark::Unread => "unread".into(),
+        Mark::Star => "starred".into(),
+        Mark::Unstar => "unstarred".into(),
+        Mark::Hide => "hidden".into(),
+        Mark::Unhide => "shown".into(),
+        Mark::Label(id) => format!("labelled {}", label(id)),
+        Mark::Unlabel(id) => format!("unlabelled {}", label(id)),
     }
 }
 
@@ -291,24 +300,25 @@ pub fn applied(state: &mut AppState, ids: &[EntryId], mark: Mark, undoable: bool
 fn show_applied(state: &mut AppState, ids: &[EntryId], mark: Mark, undoable: bool) {
     let set: BTreeSet<EntryId> = ids.iter().copied().collect();
     for row in state.stream.rows.iter_mut().filter(|r| set.contains(&r.id)) {
-        super::apply_mark(row, mark);
+        super::apply_mark(row, mark, &state.labels);
     }
     if let Some(r) = &mut state.reader
         && set.contains(&r.entry.summary.id)
     {
-        super::apply_mark(&mut r.entry.summary, mark);
+        super::apply_mark(&mut r.entry.summary, mark, &state.labels);
     }
     let n = ids.len();
     if undoable {
         if n == 0 {
             return;
         }
-        if n > 1 {
+        // One entry's read or star shows on its row; anything else is said.
+        if n > 1 || matches!(mark, Mark::Label(_) | Mark::Unlabel(_)) {
             let undo = state.keys.aside(Action::Undo, "undoes");
             state.status = Some(Status::done(format!(
                 "Marked {n} {} {}{undo}",
                 plural(n),
-                describe(mark)
+                describe(state, mark)
             )));
         }
         if state.undo.len() == UNDO_DEPTH {
@@ -322,7 +332,7 @@ fn show_applied(state: &mut AppState, ids: &[EntryId], mark: Mark, undoable: boo
         state.status = Some(Status::done(format!(
             "Undone: {n} {} {} again",
             plural(n),
-            describe(mark)
+            describe(state, mark)
         )));
     }
 }

@@ -34,6 +34,12 @@ pub enum Msg {
     },
     /// A key while the filter line or a question is open.
     Text(TextKey),
+    /// The runtime named a label (made it, if it was new), then did `then`.
+    LabelNamed {
+        id: crate::model::LabelId,
+        name: String,
+        then: Box<Msg>,
+    },
     /// A mark was written to the database (these entries changed); only now is it shown.
     MarkApplied {
         ids: Vec<EntryId>,
@@ -125,6 +131,13 @@ pub enum Effect {
         filter: EntryFilter,
         mark: Mark,
         above: Option<Cursor>,
+    },
+    /// Put label `name` on (`on`) or take it off the target; answered by `LabelNamed` with
+    /// a `MarkApplied` in it.
+    Label {
+        name: String,
+        on: bool,
+        target: super::labels::LabelTarget,
     },
     /// Put back a mark change (answered with a `MarkApplied` that is not undoable).
     UndoMark {

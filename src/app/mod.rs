@@ -7,6 +7,7 @@ mod export;
 mod feeds;
 mod help;
 mod keys;
+mod labels;
 mod links;
 mod list;
 mod marks;
@@ -30,6 +31,7 @@ pub use export::{
 pub use feeds::{FeedsView, Item as FeedsItem, SavedView};
 pub use help::{HelpLine, lines as help_lines};
 pub use keys::help_rows;
+pub use labels::LabelTarget;
 pub use links::{LinkRow, LinksView, Opening, rows as link_rows};
 pub use list::{ListCursor, Move};
 pub use marks::{Confirm, MarkChange, Selection, UNDO_DEPTH};
@@ -129,6 +131,8 @@ pub struct AppState {
     pub status: Option<Status>,
     /// Mark changes that `u` takes back, the latest last.
     pub undo: Vec<MarkChange>,
+    /// The labels the runtime has named this session, for showing label marks.
+    pub labels: Vec<(crate::model::LabelId, String)>,
     /// The time of the last `Msg::Tick`, for relative dates.
     pub now: Option<DateTime<Utc>>,
     /// The export dialog's choices last time.
@@ -164,6 +168,7 @@ impl AppState {
             job: None,
             status: None,
             undo: Vec::new(),
+            labels: Vec::new(),
             now: None,
             last_export: export::Remembered::default(),
             help: keys::help_rows(&options.keymap),
@@ -278,6 +283,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             mark,
             undoable,
         } => marks::applied(state, &ids, mark, undoable),
+        Msg::LabelNamed { id, name, then } => {
+            state.labels.retain(|(known, _)| *known != id);
+            state.labels.push((id, name));
+            update(state, *then)
+        }
         Msg::Wheel { down } => mouse::wheel(state, down),
         Msg::Click { row } => mouse::click(state, row),
         Msg::DatabaseChanged => sync::database_changed(state),
@@ -351,12 +361,15 @@ fn resize(state: &mut AppState, width: u16, height: u16) -> Vec<Effect> {
 }
 
 /// Applies a mark to a row's flags.
-pub fn apply_mark(row: &mut EntrySummary, mark: Mark) {
+pub fn apply_mark(row: &mut EntrySummary, mark: Mark, labels: &[(crate::model::LabelId, String)]) {
     match mark {
         Mark::Read => row.read = true,
         Mark::Unread => row.read = false,
         Mark::Star => row.starred = true,
         Mark::Unstar => row.starred = false,
+        Mark::Hide => row.hidden = true,
+        Mark::Unhide => row.hidden = false,
+        Mark::Label(_) | Mark::Unlabel(_) => labels::show(row, mark, labels),
     }
 }
 
@@ -378,6 +391,8 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         (_, Action::Undo) => marks::undo(state),
+        (View::Stream | View::Reader, Action::AddLabel) => labels::ask(state, true),
+        (View::Stream | View::Reader, Action::RemoveLabel) => labels::ask(state, false),
         (View::Stream | View::Reader, Action::Export) => {
             export::ask(state);
             Vec::new()

@@ -19,6 +19,8 @@ pub enum PromptKind {
     Rename(FeedId),
     /// Tags for this feed, separated by spaces or commas.
     Tags(FeedId),
+    /// A label to put on (or take off) the selection or the entry.
+    Label { on: bool },
 }
 
 impl PromptKind {
@@ -29,6 +31,8 @@ impl PromptKind {
             PromptKind::AddFeed => "Subscribe to (URL): ",
             PromptKind::Rename(_) => "Title (empty: the feed's own): ",
             PromptKind::Tags(_) => "Tags: ",
+            PromptKind::Label { on: true } => "Add label: ",
+            PromptKind::Label { on: false } => "Remove label: ",
         }
     }
 }
@@ -135,6 +139,21 @@ fn apply(state: &mut AppState) -> Vec<Effect> {
             state.modal = None;
             let title = (!text.is_empty()).then_some(text);
             return vec![Effect::RenameFeed { id, title }];
+        }
+        PromptKind::Label { on } => {
+            let Some(Modal::Prompt(prompt)) = state.modal.take() else {
+                return Vec::new();
+            };
+            return match super::labels::apply(state, &text, on) {
+                Ok(effects) => effects,
+                Err(why) => {
+                    state.modal = Some(Modal::Prompt(Prompt {
+                        error: Some(why),
+                        ..prompt
+                    }));
+                    Vec::new()
+                }
+            };
         }
         PromptKind::Tags(id) => {
             state.modal = None;

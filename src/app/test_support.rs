@@ -19,6 +19,9 @@ pub fn row(id: i64, feed: i64) -> EntrySummary {
         first_seen: chrono::DateTime::from_timestamp(1_700_000_000 + id * 60, 0).unwrap(),
         read: false,
         starred: false,
+        hidden: false,
+        labels: Vec::new(),
+        highlight: None,
     }
 }
 
@@ -49,6 +52,8 @@ pub fn entry(id: i64, lines: usize) -> (Entry, Rendered) {
 pub struct FakeDb {
     pub rows: Vec<EntrySummary>,
     pub loads: usize,
+    /// Labels named so far, by id.
+    pub labels: Vec<(crate::model::LabelId, String)>,
 }
 
 impl FakeDb {
@@ -56,6 +61,7 @@ impl FakeDb {
         Self {
             rows: (1..=n).rev().map(|id| row(id, 1 + id % 3)).collect(),
             loads: 0,
+            labels: Vec::new(),
         }
     }
 
@@ -91,7 +97,7 @@ impl FakeDb {
         let mut changed = Vec::new();
         for r in self.rows.iter_mut().filter(|r| pick(r)) {
             let before = r.clone();
-            super::apply_mark(r, mark);
+            super::apply_mark(r, mark, &self.labels);
             if *r != before {
                 changed.push(r.id);
             }
@@ -158,6 +164,38 @@ impl FakeDb {
                         ids,
                         mark,
                         undoable: true,
+                    }
+                }
+                Effect::Label { name, on, target } => {
+                    let known = self
+                        .labels
+                        .iter()
+                        .find(|(_, n)| n.eq_ignore_ascii_case(&name))
+                        .cloned();
+                    let (id, name) = known.unwrap_or_else(|| {
+                        let id = crate::model::LabelId(
+                            i64::try_from(self.labels.len()).unwrap_or(0) + 1,
+                        );
+                        self.labels.push((id, name));
+                        self.labels[self.labels.len() - 1].clone()
+                    });
+                    let mark = if on {
+                        Mark::Label(id)
+                    } else {
+                        Mark::Unlabel(id)
+                    };
+                    let ids = match target {
+                        super::LabelTarget::Ids(ids) => self.mark(|r| ids.contains(&r.id), mark),
+                        super::LabelTarget::Matching(_) => self.mark(|_| true, mark),
+                    };
+                    Msg::LabelNamed {
+                        id,
+                        name,
+                        then: Box::new(Msg::MarkApplied {
+                            ids,
+                            mark,
+                            undoable: true,
+                        }),
                     }
                 }
                 Effect::LoadCounts => Msg::Counts(self.counts()),

@@ -334,3 +334,50 @@ fn a_search_opens_entries_at_the_first_match_and_jumps_between_matches() {
     db.send(&mut s, act(Action::PrevMatch));
     assert_eq!(s.reader.as_ref().unwrap().scroll, 1);
 }
+
+#[test]
+fn plus_labels_the_selection_and_undo_takes_it_off() {
+    let mut db = FakeDb::new(10);
+    let mut s = db.started(80, 24);
+    db.send(&mut s, act(Action::ToggleSelect));
+    db.send(&mut s, act(Action::ToggleSelect));
+    db.send(&mut s, act(Action::AddLabel));
+    assert!(matches!(&s.modal, Some(Modal::Prompt(p)) if p.kind == PromptKind::Label { on: true }));
+    // A label is one word.
+    text(&mut db, &mut s, "to read");
+    db.send(&mut s, Msg::Text(TextKey::Enter));
+    assert!(
+        matches!(&s.modal, Some(Modal::Prompt(p)) if p.error.as_deref().is_some_and(|e| e.contains("one word")))
+    );
+    db.send(&mut s, Msg::Text(TextKey::Clear));
+    text(&mut db, &mut s, "Later");
+    let effects = db.send(&mut s, Msg::Text(TextKey::Enter));
+    assert!(matches!(
+        &effects[..],
+        [Effect::Label { name, on: true, target: LabelTarget::Ids(ids) }]
+            if name == "Later" && ids == &[EntryId(9), EntryId(10)]
+    ));
+    assert!(s.modal.is_none());
+    assert_eq!(s.stream.rows[0].labels, ["Later"]);
+    assert_eq!(s.stream.rows[1].labels, ["Later"]);
+    assert!(s.stream.rows[2].labels.is_empty());
+    let said = s
+        .status
+        .as_ref()
+        .map(|st| st.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("Marked 2 entries labelled Later"), "{said}");
+    db.send(&mut s, act(Action::Undo));
+    assert!(s.stream.rows.iter().all(|r| r.labels.is_empty()));
+    assert!(db.rows.iter().all(|r| r.labels.is_empty()));
+    // `-` on the row under the cursor, with nothing selected.
+    db.send(&mut s, act(Action::Cancel));
+    db.send(&mut s, act(Action::AddLabel));
+    text(&mut db, &mut s, "later");
+    db.send(&mut s, Msg::Text(TextKey::Enter));
+    assert_eq!(s.stream.selected().unwrap().labels, ["Later"]);
+    db.send(&mut s, act(Action::RemoveLabel));
+    text(&mut db, &mut s, "LATER");
+    db.send(&mut s, Msg::Text(TextKey::Enter));
+    assert!(s.stream.selected().unwrap().labels.is_empty());
+}

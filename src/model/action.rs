@@ -30,6 +30,10 @@ pub enum Action {
     MarkAboveRead,
     /// Take back the last mark change.
     Undo,
+    /// Put a label on the selection or the entry (asks for its name).
+    AddLabel,
+    /// Take a label off the selection or the entry (asks for its name).
+    RemoveLabel,
     /// Export the selection (or the entry in front) to a file or the clipboard.
     Export,
     /// Type a filter (or search) for the stream.
@@ -68,7 +72,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help screen lists them.
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 39] = [
         Action::Down,
         Action::Up,
         Action::PageDown,
@@ -86,6 +90,8 @@ impl Action {
         Action::MarkAllRead,
         Action::MarkAboveRead,
         Action::Undo,
+        Action::AddLabel,
+        Action::RemoveLabel,
         Action::Export,
         Action::Filter,
         Action::ToggleUnreadOnly,
@@ -128,6 +134,8 @@ impl Action {
             Action::MarkAllRead => "mark-all-read",
             Action::MarkAboveRead => "mark-above-read",
             Action::Undo => "undo",
+            Action::AddLabel => "add-label",
+            Action::RemoveLabel => "remove-label",
             Action::Export => "export",
             Action::Filter => "filter",
             Action::ToggleUnreadOnly => "toggle-unread-only",
@@ -175,7 +183,9 @@ impl Action {
             Action::SelectAll => "select everything in the view / clear",
             Action::MarkAllRead => "mark everything in the view read (asks)",
             Action::MarkAboveRead => "mark the entries above the cursor read",
-            Action::Undo => "undo the last mark change",
+            Action::Undo => "undo the last mark or label change",
+            Action::AddLabel => "put a label on the selection or the entry (asks its name)",
+            Action::RemoveLabel => "take a label off the selection or the entry",
             Action::Export => "export the selection (or the entry) to a file or the clipboard",
             Action::Filter => "filter and search: unread starred feed: tag: author: since: …",
             Action::ToggleUnreadOnly => "show unread only / everything",

@@ -66,6 +66,8 @@ const GLOBAL: &[(Key, Action)] = &[
     (k('r'), Action::ToggleRead),
     (k('s'), Action::ToggleStar),
     (k('u'), Action::Undo),
+    (k('+'), Action::AddLabel),
+    (k('-'), Action::RemoveLabel),
     (k('e'), Action::Export),
     (k('/'), Action::Filter),
     (k('U'), Action::ToggleUnreadOnly),

@@ -33,6 +33,11 @@ pub struct FeedId(pub i64);
 #[serde(transparent)]
 pub struct EntryId(pub i64);
 
+/// A label's row id (labels are named by the user or by rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct LabelId(pub i64);
+
 /// A subscription as the feed list shows it. Text fields are sanitised when stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Feed {
@@ -74,6 +79,12 @@ pub struct EntrySummary {
     pub first_seen: DateTime<Utc>,
     pub read: bool,
     pub starred: bool,
+    /// Hidden by a rule (shown only in views that ask for `hidden`).
+    pub hidden: bool,
+    /// Its labels' names, sorted by name.
+    pub labels: Vec<String>,
+    /// The style a highlight rule gave its row.
+    pub highlight: Option<String>,
 }
 
 impl EntrySummary {
@@ -169,6 +180,10 @@ pub enum Mark {
     Unread,
     Star,
     Unstar,
+    Label(LabelId),
+    Unlabel(LabelId),
+    Hide,
+    Unhide,
 }
 
 /// Counts the status line shows.

@@ -1,15 +1,19 @@
 //! The filter language typed on the filter line (`/`), given to `tidings entries --query` and
 //! kept in saved views: `unread`, `starred`, `feed:NAME`, `tag:NAME`, `author:NAME`,
-//! `title:WORDS`, `content:WORDS`, `link:TEXT`,
-//! `since:7d`, `before:2024-05-01`, free words and `"phrases"` (searched in titles, authors and
+//! `title:WORDS`, `content:WORDS`, `link:TEXT`, `label:NAME`, `hidden`, a regular expression on
+//! a title, author or link (`title:/^\[ad\]/`), `since:7d`, `before:2024-05-01`, free words and `"phrases"` (searched in titles, authors and
 //! bodies), `-` before any term to negate it, `or` between alternatives and parentheses to
 //! group them. Every term must hold. Pure; uses nothing else.
 
 use std::fmt;
 
+mod matcher;
 mod parse;
+mod pattern;
 
+pub use matcher::{Candidate, holds};
 pub use parse::{MAX_DEPTH, parse};
+pub use pattern::{MAX_PATTERN, Pattern};
 
 /// A named filter from the config, like newsboat's query feeds or elfeed's bookmarks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +40,12 @@ pub struct Term {
 pub enum TermKind {
     Unread,
     Starred,
+    /// Hidden by a rule. Hidden entries are out of every view whose query has no `hidden` term.
+    Hidden,
+    /// The entry carries this label (exactly, ignoring case).
+    Label(String),
+    /// A regular expression (case ignored unless it says `(?-i)`) matches this field.
+    Matches(Field, Pattern),
     /// First seen since the reader was last left (`new`).
     New,
     /// The feed's title or URL contains this.
@@ -61,6 +71,24 @@ pub enum TermKind {
     /// At least one of these holds (`a or b`, each alternative every one of its terms);
     /// negated, none does. Parsing makes at least two, but for `-(a b)`, which is one.
     Any(Vec<Query>),
+}
+
+/// A field a regular expression can be matched against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Title,
+    Author,
+    Link,
+}
+
+impl Field {
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Author => "author",
+            Field::Link => "link",
+        }
+    }
 }
 
 /// A point in time as written in a query.
@@ -93,6 +121,16 @@ pub struct QueryError {
 impl Query {
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
+    }
+
+    /// Whether a `hidden` term appears anywhere (negated or not, in any group): then hidden
+    /// entries are not left out of the view for being hidden.
+    pub fn mentions_hidden(&self) -> bool {
+        self.terms.iter().any(|t| match &t.kind {
+            TermKind::Hidden => true,
+            TermKind::Any(alternatives) => alternatives.iter().any(Query::mentions_hidden),
+            _ => false,
+        })
     }
 
     /// The words and phrases searched for (not negated, in any alternative), for highlighting
@@ -138,12 +176,15 @@ impl fmt::Display for Term {
             TermKind::Unread => f.write_str("unread"),
             TermKind::Starred => f.write_str("starred"),
             TermKind::New => f.write_str("new"),
+            TermKind::Hidden => f.write_str("hidden"),
+            TermKind::Label(s) => write!(f, "label:{}", quoted(s)),
+            TermKind::Matches(field, p) => write!(f, "{}:/{}/", field.name(), p.as_str()),
             TermKind::Feed(s) => write!(f, "feed:{}", quoted(s)),
             TermKind::Tag(s) => write!(f, "tag:{}", quoted(s)),
-            TermKind::Author(s) => write!(f, "author:{}", quoted(s)),
-            TermKind::Title(s) => write!(f, "title:{}", quoted(s)),
+            TermKind::Author(s) => write!(f, "author:{}", quoted_text(s)),
+            TermKind::Title(s) => write!(f, "title:{}", quoted_text(s)),
             TermKind::Content(s) => write!(f, "content:{}", quoted(s)),
-            TermKind::Link(s) => write!(f, "link:{}", quoted(s)),
+            TermKind::Link(s) => write!(f, "link:{}", quoted_text(s)),
             TermKind::Since(w) => write!(f, "since:{}", when(*w)),
             TermKind::Before(w) => write!(f, "before:{}", when(*w)),
             TermKind::Word(s) => f.write_str(s),
@@ -159,6 +200,16 @@ impl fmt::Display for Term {
                 f.write_str(")")
             }
         }
+    }
+}
+
+/// A title, author or link value: one that starts with `/` would read as a regular expression
+/// (it cannot contain a quote: parsed unquoted, it would have been one).
+fn quoted_text(s: &str) -> String {
+    if s.starts_with('/') {
+        format!("\"{s}\"")
+    } else {
+        quoted(s)
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::ops::ControlFlow;
 
-use rusqlite::{OptionalExtension, Row, params_from_iter, types::Value};
+use rusqlite::{OptionalExtension, Row, params, params_from_iter, types::Value};
 
 use super::filter::{self, Clause};
 use super::{Result, Store, to_time};
@@ -14,7 +14,12 @@ use crate::model::{Cursor, Entry, EntryFilter, EntryId, EntrySummary, FeedId, Ma
 /// (`name_feeds`), not once per row (issue #17: a feed's 30 MB title was copied into every row
 /// read, 6–15 GB for a listing).
 const SUMMARY_COLUMNS: &str = "e.id, e.feed_id, e.guid, e.title, e.link, e.author, e.published, \
-     e.read, e.starred, e.first_seen";
+     e.read, e.starred, e.first_seen, e.hidden, e.highlight, \
+     (SELECT group_concat(l.name, char(31)) FROM entry_labels el \
+      JOIN labels l ON l.id = el.label_id WHERE el.entry_id = e.id)";
+
+/// How many columns [`SUMMARY_COLUMNS`] has.
+const SUMMARY_COUNT: usize = 13;
 
 fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EntrySummary> {
     Ok(EntrySummary {
@@ -29,7 +34,19 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EntrySummary> {
         read: row.get(7)?,
         starred: row.get(8)?,
         first_seen: to_time(row.get(9)?),
+        hidden: row.get(10)?,
+        highlight: row.get(11)?,
+        labels: label_names(row.get_ref(12)?.as_str_or_null()?),
     })
+}
+
+/// The names `group_concat` joined (by U+001F, which no stored name contains), sorted.
+fn label_names(joined: Option<&str>) -> Vec<String> {
+    let mut names: Vec<String> = joined
+        .map(|j| j.split('\u{1f}').map(str::to_owned).collect())
+        .unwrap_or_default();
+    names.sort_by_key(|n| n.to_lowercase());
+    names
 }
 
 /// The name the stream shows for a feed: the user's, the feed's own, or its URL.
@@ -57,14 +74,47 @@ fn page_clause(
     Ok(clause)
 }
 
-/// What a mark sets, and the condition under which a row differs from it (and so changes).
-fn mark_sql(mark: Mark) -> (&'static str, &'static str) {
+/// How a mark is written.
+enum MarkSql {
+    /// A column of `entries`: what it sets, and the condition under which a row differs from
+    /// it (and so changes).
+    Column(&'static str, &'static str),
+    /// A row of `entry_labels` put in (true) or taken out.
+    Label(i64, bool),
+}
+
+fn mark_sql(mark: Mark) -> MarkSql {
     match mark {
-        Mark::Read => ("read = 1", "read = 0"),
-        Mark::Unread => ("read = 0", "read = 1"),
-        Mark::Star => ("starred = 1", "starred = 0"),
-        Mark::Unstar => ("starred = 0", "starred = 1"),
+        Mark::Read => MarkSql::Column("read = 1", "read = 0"),
+        Mark::Unread => MarkSql::Column("read = 0", "read = 1"),
+        Mark::Star => MarkSql::Column("starred = 1", "starred = 0"),
+        Mark::Unstar => MarkSql::Column("starred = 0", "starred = 1"),
+        Mark::Hide => MarkSql::Column("hidden = 1", "hidden = 0"),
+        Mark::Unhide => MarkSql::Column("hidden = 0", "hidden = 1"),
+        Mark::Label(l) => MarkSql::Label(l.0, true),
+        Mark::Unlabel(l) => MarkSql::Label(l.0, false),
     }
+}
+
+/// Puts label `label` on (or takes it off) the entries in the JSON array `list`; returns the
+/// ids it changed.
+fn write_label(
+    tx: &rusqlite::Transaction<'_>,
+    list: &str,
+    label: i64,
+    on: bool,
+) -> rusqlite::Result<HashSet<EntryId>> {
+    let sql = if on {
+        "INSERT OR IGNORE INTO entry_labels (entry_id, label_id) \
+         SELECT e.id, ?2 FROM entries e WHERE e.id IN (SELECT value FROM json_each(?1)) \
+         RETURNING entry_id"
+    } else {
+        "DELETE FROM entry_labels WHERE label_id = ?2 \
+         AND entry_id IN (SELECT value FROM json_each(?1)) RETURNING entry_id"
+    };
+    tx.prepare_cached(sql)?
+        .query_map(params![list, label], |r| Ok(EntryId(r.get(0)?)))?
+        .collect()
 }
 
 fn now() -> i64 {
@@ -254,18 +304,20 @@ impl Store {
         self.conn
             .query_row(&sql, [id.0], |row| {
                 let mut summary = summary_from_row(row)?;
-                summary.feed_title = row.get(13)?;
+                // After the summary's columns.
+                let at = SUMMARY_COUNT;
+                summary.feed_title = row.get(at + 3)?;
                 Ok(Entry {
                     summary,
-                    updated: row.get::<_, Option<i64>>(10)?.map(to_time),
-                    content_html: super::body::unpack(row.get_ref(11)?).map_err(|e| {
+                    updated: row.get::<_, Option<i64>>(at)?.map(to_time),
+                    content_html: super::body::unpack(row.get_ref(at + 1)?).map_err(|e| {
                         rusqlite::Error::FromSqlConversionFailure(
-                            11,
+                            at + 1,
                             rusqlite::types::Type::Blob,
                             Box::new(e),
                         )
                     })?,
-                    base_url: row.get(12)?,
+                    base_url: row.get(at + 2)?,
                 })
             })
             .optional()
@@ -296,18 +348,24 @@ impl Store {
     /// changed (in the order given; missing ids and entries already so marked are left out),
     /// which is what undoing the mark must put back.
     pub fn set_mark(&mut self, ids: &[EntryId], mark: Mark) -> Result<Vec<EntryId>> {
-        let (set, differs) = mark_sql(mark);
-        // One statement for the lot: undoing a mark on 200 000 entries stays one step.
-        let sql = format!(
-            "UPDATE entries SET {set} WHERE id IN (SELECT value FROM json_each(?1)) \
-             AND {differs} RETURNING id"
-        );
         let list = filter::json_ids(ids.iter().map(|id| id.0));
-        let mut changed: HashSet<EntryId> = self.write_marks(|tx| {
-            tx.prepare_cached(&sql)?
-                .query_map([list], |r| Ok(EntryId(r.get(0)?)))?
-                .collect()
-        })?;
+        let mut changed: HashSet<EntryId> = match mark_sql(mark) {
+            MarkSql::Column(set, differs) => {
+                // One statement for the lot: undoing a mark on 200 000 entries stays one step.
+                let sql = format!(
+                    "UPDATE entries SET {set} WHERE id IN (SELECT value FROM json_each(?1)) \
+                     AND {differs} RETURNING id"
+                );
+                self.write_marks(|tx| {
+                    tx.prepare_cached(&sql)?
+                        .query_map([list], |r| Ok(EntryId(r.get(0)?)))?
+                        .collect()
+                })?
+            }
+            MarkSql::Label(label, on) => {
+                self.write_marks(|tx| write_label(tx, &list, label, on))?
+            }
+        };
         Ok(ids
             .iter()
             .filter(|id| changed.remove(id))
@@ -335,12 +393,38 @@ impl Store {
                 [Value::Integer(c.published), Value::Integer(c.id.0)],
             );
         }
-        let (set, differs) = mark_sql(mark);
-        clause.push(&format!("e.{differs}"), []);
-        let sql = format!(
-            "UPDATE entries AS e SET {set} WHERE {} RETURNING id, published",
-            clause.sql()
-        );
+        let sql = match mark_sql(mark) {
+            MarkSql::Column(set, differs) => {
+                clause.push(&format!("e.{differs}"), []);
+                format!(
+                    "UPDATE entries AS e SET {set} WHERE {} RETURNING id, published",
+                    clause.sql()
+                )
+            }
+            MarkSql::Label(label, on) => {
+                let not = if on { "NOT " } else { "" };
+                clause.push(
+                    &format!(
+                        "{not}EXISTS (SELECT 1 FROM entry_labels WHERE entry_id = e.id \
+                         AND label_id = {{}})"
+                    ),
+                    [Value::Integer(label)],
+                );
+                let sql = format!(
+                    "SELECT e.published, e.id FROM entries e WHERE {} \
+                     ORDER BY e.published DESC, e.id DESC",
+                    clause.sql()
+                );
+                return self.write_marks(|tx| {
+                    let ids: Vec<EntryId> = tx
+                        .prepare(&sql)?
+                        .query_map(params_from_iter(clause.args), |r| Ok(EntryId(r.get(1)?)))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    write_label(tx, &filter::json_ids(ids.iter().map(|i| i.0)), label, on)?;
+                    Ok(ids)
+                });
+            }
+        };
         self.write_marks(|tx| {
             let mut stmt = tx.prepare(&sql)?;
             let mut changed: Vec<(i64, i64)> = stmt
@@ -653,6 +737,13 @@ mod tests {
             "\"a phrase\"",
             "-\"a phrase\"",
             "unread feed:example since:2w -author:x rust -java tag:t",
+            "label:later",
+            "-label:later",
+            "hidden",
+            "-hidden",
+            "title:/^a/",
+            "-link:/b/",
+            "(label:later or tag:t) unread",
         ] {
             let query = crate::model::query::parse(text).unwrap();
             filters.push(EntryFilter {
@@ -675,7 +766,7 @@ mod tests {
                 let text = explain_page(&s, &filter, page);
                 // A sort only over the few ids a search matched, fetched by id.
                 let few = text.contains("SEARCH e USING INTEGER PRIMARY KEY (rowid=?)")
-                    && text.contains("SCAN json_each");
+                    && (text.contains("SCAN json_each") || text.contains("labels"));
                 assert!(
                     !text.split(" | ").any(|p| p == "SCAN e")
                         && (few || !text.contains("TEMP B-TREE")),

@@ -12,6 +12,11 @@
 //!   ones are checked against the index entry by entry on that walk. A negated word's matches
 //!   are left out by id or through the set.
 //! - Relative times are resolved against `now`.
+//! - Hidden entries are left out (`e.hidden = 0`) unless the query has a `hidden` term
+//!   somewhere. The walk reads each row it shows anyway, so this costs nothing on a page.
+//! - `label:` is a membership test on the label's entries: looked up and sorted when few
+//!   carry it, a set checked on the walk in order when many do.
+//! - A regular expression is `tidings_regexp` on the column, checked on the walk.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -23,7 +28,7 @@ use super::idset::Held;
 use super::memo::{Found, Memo, Plan};
 use super::search::match_expressions;
 use crate::model::EntryFilter;
-use crate::model::query::{Query, TermKind};
+use crate::model::query::{Field, Query, TermKind};
 
 /// A WHERE clause and its positional parameters (`?1`…), or the knowledge that nothing matches.
 #[derive(Debug, Default)]
@@ -124,6 +129,32 @@ fn feeds_named(conn: &Connection, name: &str) -> rusqlite::Result<BTreeSet<i64>>
         }
     }
     Ok(ids)
+}
+
+/// Entries carrying a label: more than this are a set looked up on the walk in order; this
+/// many or fewer are fetched by id and sorted.
+const FEW_LABELLED: i64 = 2000;
+
+/// The entries carrying the label `name`, as a subquery.
+const LABELLED: &str = "SELECT el.entry_id FROM entry_labels el JOIN labels l \
+     ON l.id = el.label_id WHERE l.folded = {}";
+
+/// Whether more than [`FEW_LABELLED`] entries carry the label `name`.
+fn many_labelled(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT count(*) > ?2 FROM (SELECT 1 FROM entry_labels el JOIN labels l \
+         ON l.id = el.label_id WHERE l.folded = ?1 LIMIT ?2 + 1)",
+    )?
+    .query_row(rusqlite::params![fold(name), FEW_LABELLED], |r| r.get(0))
+}
+
+/// The column a regular expression is matched against.
+fn field_column(field: Field) -> &'static str {
+    match field {
+        Field::Title => "e.title",
+        Field::Author => "e.author",
+        Field::Link => "e.link",
+    }
 }
 
 fn feeds_tagged(conn: &Connection, tag: &str) -> rusqlite::Result<BTreeSet<i64>> {
@@ -251,6 +282,15 @@ fn condition(
     match kind {
         TermKind::Unread => sql.push_str("e.read = 0"),
         TermKind::Starred => sql.push_str("e.starred = 1"),
+        TermKind::Hidden => sql.push_str("e.hidden = 1"),
+        TermKind::Label(name) => {
+            let _ = write!(sql, "+e.id IN ({LABELLED})");
+            args.push(text(fold(name)));
+        }
+        TermKind::Matches(field, pattern) => {
+            let _ = write!(sql, "tidings_regexp({{}}, {})", field_column(*field));
+            args.push(text(pattern.as_str()));
+        }
         TermKind::New => sql.push_str(
             "e.first_seen > COALESCE((SELECT value FROM meta WHERE key = 'last_visit'), 0)",
         ),
@@ -298,6 +338,86 @@ fn condition(
     Ok(())
 }
 
+/// The condition one term of the query's own (not in a group) adds, shaped for the stream
+/// indexes (see the module docs); feed, tag and search terms are added elsewhere.
+fn add_term(
+    conn: &Connection,
+    term: &crate::model::query::Term,
+    now: i64,
+    clause: &mut Clause,
+) -> rusqlite::Result<()> {
+    let not = term.negated;
+    match &term.kind {
+        TermKind::Unread => clause.push(if not { "e.read = 1" } else { "e.read = 0" }, []),
+        TermKind::Hidden => clause.push(if not { "e.hidden = 0" } else { "e.hidden = 1" }, []),
+        TermKind::Label(name) => {
+            // Few: look them up and sort; many: check each on the walk in order.
+            let plus = if many_labelled(conn, name)? { "+" } else { "" };
+            let not = if not { "NOT " } else { "" };
+            clause.push(
+                &format!("{not}{plus}e.id IN ({LABELLED})"),
+                [text(fold(name))],
+            );
+        }
+        TermKind::Matches(field, pattern) => {
+            let not = if not { "NOT " } else { "" };
+            clause.push(
+                &format!("{not}tidings_regexp({{}}, {})", field_column(*field)),
+                [text(pattern.as_str())],
+            );
+        }
+        // New: first seen after the reader was last left (`Store::begin_visit`).
+        TermKind::New => clause.push(
+            if not {
+                "e.first_seen <= COALESCE((SELECT value FROM meta WHERE key = 'last_visit'), 0)"
+            } else {
+                "e.first_seen > COALESCE((SELECT value FROM meta WHERE key = 'last_visit'), 0)"
+            },
+            [],
+        ),
+        TermKind::Starred => clause.push(
+            if not {
+                "e.starred = 0"
+            } else {
+                "e.starred = 1"
+            },
+            [],
+        ),
+        TermKind::Since(w) | TermKind::Before(w) => {
+            let since = matches!(term.kind, TermKind::Since(_));
+            let op = if since == not { "<" } else { ">=" };
+            clause.push(&format!("e.published {op} {{}}"), [int(w.resolve(now))]);
+        }
+        TermKind::Author(part) | TermKind::Link(part) => {
+            let column = if matches!(term.kind, TermKind::Author(_)) {
+                "e.author"
+            } else {
+                "e.link"
+            };
+            let sql = if not {
+                format!("({column} IS NULL OR {column} NOT LIKE {{}} ESCAPE '\\')")
+            } else {
+                format!("{column} LIKE {{}} ESCAPE '\\'")
+            };
+            clause.push(&sql, [text(like_pattern(part))]);
+        }
+        TermKind::Any(alternatives) => {
+            let mut sql = String::new();
+            let mut args = Vec::new();
+            any_of(conn, alternatives, now, &mut sql, &mut args)?;
+            let sql = if not { format!("NOT {sql}") } else { sql };
+            clause.push(&sql, args);
+        }
+        TermKind::Feed(_)
+        | TermKind::Tag(_)
+        | TermKind::Word(_)
+        | TermKind::Phrase(_)
+        | TermKind::Title(_)
+        | TermKind::Content(_) => {}
+    }
+    Ok(())
+}
+
 /// The clause for `filter` (cursor and mark conditions are added by the callers).
 pub(super) fn build(store: &Store, filter: &EntryFilter, now: i64) -> rusqlite::Result<Clause> {
     build_with(store, filter, now, super::memo::PLAN)
@@ -319,60 +439,12 @@ pub(super) fn build_with(
         clause.push("e.starred = 1", []);
     }
     let query = &filter.query;
+    if !query.mentions_hidden() {
+        clause.push("e.hidden = 0", []);
+    }
     feed_terms(conn, filter, query, &mut clause)?;
     for term in &query.terms {
-        let not = term.negated;
-        match &term.kind {
-            TermKind::Unread => clause.push(if not { "e.read = 1" } else { "e.read = 0" }, []),
-            // New: first seen after the reader was last left (`Store::begin_visit`).
-            TermKind::New => clause.push(
-                if not {
-                    "e.first_seen <= COALESCE((SELECT value FROM meta WHERE key = 'last_visit'), 0)"
-                } else {
-                    "e.first_seen > COALESCE((SELECT value FROM meta WHERE key = 'last_visit'), 0)"
-                },
-                [],
-            ),
-            TermKind::Starred => clause.push(
-                if not {
-                    "e.starred = 0"
-                } else {
-                    "e.starred = 1"
-                },
-                [],
-            ),
-            TermKind::Since(w) | TermKind::Before(w) => {
-                let since = matches!(term.kind, TermKind::Since(_));
-                let op = if since == not { "<" } else { ">=" };
-                clause.push(&format!("e.published {op} {{}}"), [int(w.resolve(now))]);
-            }
-            TermKind::Author(part) | TermKind::Link(part) => {
-                let column = if matches!(term.kind, TermKind::Author(_)) {
-                    "e.author"
-                } else {
-                    "e.link"
-                };
-                let sql = if not {
-                    format!("({column} IS NULL OR {column} NOT LIKE {{}} ESCAPE '\\')")
-                } else {
-                    format!("{column} LIKE {{}} ESCAPE '\\'")
-                };
-                clause.push(&sql, [text(like_pattern(part))]);
-            }
-            TermKind::Any(alternatives) => {
-                let mut sql = String::new();
-                let mut args = Vec::new();
-                any_of(conn, alternatives, now, &mut sql, &mut args)?;
-                let sql = if not { format!("NOT {sql}") } else { sql };
-                clause.push(&sql, args);
-            }
-            TermKind::Feed(_)
-            | TermKind::Tag(_)
-            | TermKind::Word(_)
-            | TermKind::Phrase(_)
-            | TermKind::Title(_)
-            | TermKind::Content(_) => {}
-        }
+        add_term(conn, term, now, &mut clause)?;
     }
     let (wanted, unwanted) = match_expressions(query);
     if wanted.is_none() && unwanted.is_none() {

@@ -40,6 +40,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0006_bounds.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0007_rules.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this binary writes.

@@ -8,12 +8,14 @@ mod feeds;
 mod filter;
 mod idset;
 mod ingest;
+mod labels;
 mod memo;
 mod meta;
 mod migrate;
 mod newsboat;
 mod organize;
 mod prepare;
+mod regexp;
 mod retention;
 mod search;
 mod stats;
@@ -23,6 +25,7 @@ mod text;
 pub use error::StoreError;
 pub use feeds::{Failure, FeedFetchState, Hold};
 pub use ingest::{FeedWrite, FetchMeta, REDIRECT_CONFIRMATIONS};
+pub use labels::LabelUse;
 pub use migrate::SCHEMA_VERSION;
 pub use newsboat::{NewsboatFeed, NewsboatItem, read_newsboat_cache};
 pub use prepare::Prepared;
@@ -66,6 +69,12 @@ pub struct Store {
     writes: u64,
 }
 
+/// The SQL functions the store's queries call.
+fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    idset::register(conn)?;
+    regexp::register(conn)
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// When the file is there but writing to it is refused (a full disk, a read-only file or
@@ -96,7 +105,7 @@ impl Store {
         )
         .map_err(|e| StoreError::sqlite(&shown, e))?;
         migrate::migrate(&mut conn, &shown)?;
-        idset::register(&conn).map_err(|e| StoreError::sqlite(&shown, e))?;
+        register_functions(&conn).map_err(|e| StoreError::sqlite(&shown, e))?;
         Ok(Self {
             conn,
             path: path.to_owned(),
@@ -123,7 +132,7 @@ impl Store {
             Connection::open_with_flags(format!("{uri}?immutable=1"), flags).and_then(|conn| {
                 let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
                 conn.execute_batch("PRAGMA foreign_keys = ON;")?;
-                idset::register(&conn)?;
+                register_functions(&conn)?;
                 Ok((conn, version))
             });
         match opened {
@@ -291,6 +300,8 @@ fn to_time(secs: i64) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default()
 }
 
+#[cfg(test)]
+mod label_tests;
 #[cfg(test)]
 mod query_tests;
 

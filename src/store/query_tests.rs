@@ -14,9 +14,9 @@ use crate::store::FetchMeta;
 
 const DAY: i64 = 86_400;
 /// The clock the tests run the queries at.
-const NOW: i64 = 1_800_000_000;
+pub(super) const NOW: i64 = 1_800_000_000;
 
-fn entry(key: &str, days_ago: i64, author: Option<&str>, body: &str) -> IncomingEntry {
+pub(super) fn entry(key: &str, days_ago: i64, author: Option<&str>, body: &str) -> IncomingEntry {
     IncomingEntry {
         key: key.into(),
         guid: None,
@@ -29,7 +29,7 @@ fn entry(key: &str, days_ago: i64, author: Option<&str>, body: &str) -> Incoming
     }
 }
 
-fn feed(s: &mut Store, url: &str, title: &str, entries: Vec<IncomingEntry>) -> FeedId {
+pub(super) fn feed(s: &mut Store, url: &str, title: &str, entries: Vec<IncomingEntry>) -> FeedId {
     let (id, _) = s.add_feed(url, 0).unwrap();
     let doc = IncomingFeed {
         title: Some(title.into()),
@@ -51,7 +51,7 @@ fn feed(s: &mut Store, url: &str, title: &str, entries: Vec<IncomingEntry>) -> F
 /// | b1  | Cooking    | 2        | ann lee    | a slow-cooked stew                 | read    |
 /// | b2  | Cooking    | 20       | Chef 50%   | bread & butter                     |         |
 /// | b3  | Cooking    | 40       | —          | borrowed flour                     |         |
-fn sample() -> (tempfile::TempDir, Store, FeedId, FeedId) {
+pub(super) fn sample() -> (tempfile::TempDir, Store, FeedId, FeedId) {
     let (dir, mut s) = temp_store();
     let a = feed(
         &mut s,
@@ -94,7 +94,7 @@ fn sample() -> (tempfile::TempDir, Store, FeedId, FeedId) {
     (dir, s, a, b)
 }
 
-fn keys_to_ids(s: &Store) -> impl Fn(&str) -> EntryId + use<> {
+pub(super) fn keys_to_ids(s: &Store) -> impl Fn(&str) -> EntryId + use<> {
     let rows = all(s, &EntryFilter::default());
     move |key: &str| {
         rows.iter()
@@ -104,17 +104,17 @@ fn keys_to_ids(s: &Store) -> impl Fn(&str) -> EntryId + use<> {
     }
 }
 
-fn all(s: &Store, filter: &EntryFilter) -> Vec<EntrySummary> {
+pub(super) fn all(s: &Store, filter: &EntryFilter) -> Vec<EntrySummary> {
     s.entries_page_at(filter, Page::First, 100, NOW).unwrap()
 }
 
-fn keys(rows: &[EntrySummary]) -> Vec<String> {
+pub(super) fn keys(rows: &[EntrySummary]) -> Vec<String> {
     rows.iter()
         .map(|r| r.title.trim_start_matches("Title ").to_owned())
         .collect()
 }
 
-fn query(text: &str) -> EntryFilter {
+pub(super) fn query(text: &str) -> EntryFilter {
     EntryFilter {
         query: parse(text).unwrap(),
         ..EntryFilter::default()
@@ -122,7 +122,7 @@ fn query(text: &str) -> EntryFilter {
 }
 
 /// The keys a query matches, newest first.
-fn matching(s: &Store, text: &str) -> Vec<String> {
+pub(super) fn matching(s: &Store, text: &str) -> Vec<String> {
     keys(&all(s, &query(text)))
 }
 
@@ -632,7 +632,7 @@ fn migrating_a_version_2_database_indexes_its_entries() {
 }
 
 /// The counts kept with each feed against counting the entries, after every kind of write.
-fn assert_counts_true(s: &Store) {
+pub(super) fn assert_counts_true(s: &Store) {
     let direct = |sql: &str| -> u64 {
         u64::try_from(s.conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap()).unwrap()
     };
@@ -640,11 +640,11 @@ fn assert_counts_true(s: &Store) {
     assert_eq!(c.entries, direct("SELECT count(*) FROM entries"));
     assert_eq!(
         c.unread,
-        direct("SELECT count(*) FROM entries WHERE read = 0")
+        direct("SELECT count(*) FROM entries WHERE read = 0 AND hidden = 0")
     );
     assert_eq!(
         c.starred,
-        direct("SELECT count(*) FROM entries WHERE starred = 1")
+        direct("SELECT count(*) FROM entries WHERE starred = 1 AND hidden = 0")
     );
     for f in s.feeds().unwrap() {
         let id = f.id.0;
@@ -657,7 +657,7 @@ fn assert_counts_true(s: &Store) {
         assert_eq!(
             f.unread,
             direct(&format!(
-                "SELECT count(*) FROM entries WHERE feed_id = {id} AND read = 0"
+                "SELECT count(*) FROM entries WHERE feed_id = {id} AND read = 0 AND hidden = 0"
             ))
         );
     }

@@ -187,6 +187,7 @@ impl Executor {
             }
             Effect::SetMark { ids, mark } => return Some(self.set_mark(ids, mark, true)),
             Effect::UndoMark { ids, mark } => return Some(self.set_mark(ids, mark, false)),
+            Effect::Label { name, on, target } => return Some(self.label(&name, on, target)),
             Effect::MarkMatching {
                 filter,
                 mark,
@@ -248,6 +249,33 @@ impl Executor {
             render(ctx, entry, width, RENDER_BUDGET);
         });
         None
+    }
+
+    /// Puts label `name` on the target (or takes it off), made if it is new: named for the
+    /// model, then marked like any mark.
+    fn label(&mut self, name: &str, on: bool, target: crate::app::LabelTarget) -> Msg {
+        let (id, name) = match self.store.label_id(name) {
+            Ok(Some(named)) => named,
+            Ok(None) => return Msg::Failed(format!("{name:?} cannot be a label's name")),
+            Err(e) => return failed(&e),
+        };
+        let mark = if on {
+            crate::model::Mark::Label(id)
+        } else {
+            crate::model::Mark::Unlabel(id)
+        };
+        let then = match target {
+            crate::app::LabelTarget::Ids(ids) => self.set_mark(ids, mark, true),
+            crate::app::LabelTarget::Matching(filter) => {
+                self.spawn_mark(mark, true, move |s| s.mark_matching(&filter, mark, None));
+                Msg::Info("Labelling…".into())
+            }
+        };
+        Msg::LabelNamed {
+            id,
+            name,
+            then: Box::new(then),
+        }
     }
 
     /// A mark (or an undo, not itself undoable): written at once, or as a job past `BULK`
@@ -465,6 +493,9 @@ mod tests {
                 first_seen: chrono::DateTime::from_timestamp(0, 0).unwrap(),
                 read: false,
                 starred: false,
+                hidden: false,
+                labels: Vec::new(),
+                highlight: None,
             },
             updated: None,
             content_html: html.into(),

@@ -48,6 +48,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) -> Ve
     if !e.read {
         meta.push_str("  [unread]");
     }
+    for label in &e.labels {
+        meta.push_str("  [");
+        meta.push_str(label);
+        meta.push(']');
+    }
     if e.starred {
         meta.push_str("  [starred]");
     }

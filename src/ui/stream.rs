@@ -98,7 +98,7 @@ fn row_cells(
     state: &AppState,
     theme: &Theme,
 ) -> Vec<(String, Style)> {
-    let style = if !row.read {
+    let mut style = if !row.read {
         theme.unread()
     } else if state.stream.filter.unread_only {
         // Read during this visit: it stays, dimmed, until the view is reloaded.
@@ -106,6 +106,10 @@ fn row_cells(
     } else {
         theme.plain()
     };
+    // A highlight rule's style on top (an unread row stays bold).
+    if let Some(lit) = row.highlight.as_deref().and_then(|h| theme.highlight(h)) {
+        style = style.patch(lit);
+    }
     // Unread: `N` new since the last visit, `O` from before (mutt's letters).
     let unread = if state.stream.is_new(row) { 'N' } else { 'O' };
     let marks = format!(
@@ -138,7 +142,25 @@ fn row_cells(
         cells.push((pad(&row.feed_title, feed_cols) + " ", theme.dim()));
     }
     let used = 4 + date_cols + feed_cols + usize::from(feed_cols > 0);
-    cells.push((pad(&row.title, width.saturating_sub(used)), style));
+    let room = width.saturating_sub(used);
+    // Labels after the title, as `[later] [work]`, when there is room for some title too.
+    let labels: String = row.labels.iter().fold(String::new(), |mut out, l| {
+        out.push_str(" [");
+        out.push_str(l);
+        out.push(']');
+        out
+    });
+    if labels.is_empty() || room < 20 {
+        cells.push((pad(&row.title, room), style));
+    } else {
+        let title_cols = room
+            .saturating_sub(super::text::width(&labels))
+            .max(room / 2);
+        let title = fit(&row.title, title_cols);
+        let title_len = super::text::width(&title);
+        cells.push((title, style));
+        cells.push((pad(&labels, room - title_len), theme.dim()));
+    }
     cells
 }
 

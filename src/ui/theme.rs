@@ -45,11 +45,25 @@ pub fn level_from(var: impl Fn(&str) -> Option<String>) -> ColorLevel {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Theme {
     styles: [Style; Role::ALL.len()],
+    level: ColorLevel,
 }
 
 impl Default for Theme {
     fn default() -> Self {
         Self::new(&BTreeMap::new(), ColorLevel::Ansi16)
+    }
+}
+
+/// `style` without colours when the terminal shows none.
+fn at_level(style: Style, level: ColorLevel) -> Style {
+    if level == ColorLevel::None {
+        Style {
+            fg: None,
+            bg: None,
+            ..style
+        }
+    } else {
+        style
     }
 }
 
@@ -76,17 +90,21 @@ impl Theme {
             let style = overrides
                 .get(&role)
                 .map_or_else(|| default_style(role), |spec| from_spec(spec, level));
-            if level == ColorLevel::None {
-                Style {
-                    fg: None,
-                    bg: None,
-                    ..style
-                }
-            } else {
-                style
-            }
+            at_level(style, level)
         });
-        Self { styles }
+        Self { styles, level }
+    }
+
+    /// The style a highlight rule names: a role's (`error`, `found`, …) or a style as the
+    /// config writes them (`bold yellow`); `None` if it is neither (rules are checked when the
+    /// config is read, so only an entry marked by an older config can say something else).
+    pub fn highlight(&self, name: &str) -> Option<Style> {
+        if let Some(role) = Role::from_name(name) {
+            return Some(self.get(role));
+        }
+        crate::config::style::parse(name)
+            .ok()
+            .map(|spec| at_level(from_spec(&spec, self.level), self.level))
     }
 
     /// The style of `role`.

@@ -8,10 +8,14 @@
 //! term    = [ "-" ] ( phrase | field | token )
 //! phrase  = '"' { any char but '"' } '"'
 //! field   = name ":" ( '"' { any char but '"' } '"' | { any char but space } )
-//! name    = "feed" | "tag" | "author" | "title" | "content" | "link" | "since" | "before"
-//!                                                               (any case)
-//! token   = { any char but space }      a keyword ("unread", "read", "starred", any case)
-//!                                        or a free word
+//!         | ( "title" | "author" | "link" ) ":" "/" pattern "/"
+//! name    = "feed" | "tag" | "author" | "title" | "content" | "link" | "label" | "since"
+//!           | "before"                                          (any case)
+//! pattern = a regular expression, ended by the first "/" that is followed by a space, a ")"
+//!           or the end (write "\/" for a slash that would end it); case is ignored unless it
+//!           says (?-i); at most MAX_PATTERN bytes
+//! token   = { any char but space }      a keyword ("unread", "read", "starred", "new",
+//!                                        "hidden", any case) or a free word
 //! age     = digits ( "m" | "h" | "d" | "w" )                    (since:, before:)
 //! date    = digit{4} "-" digit{2} "-" digit{2}                  midnight UTC
 //! ```
@@ -29,7 +33,7 @@ use super::{Query, QueryError, Term, TermKind, When};
 use crate::model::sanitize;
 
 /// The field names, as error messages list them.
-const FIELDS: &str = "feed, tag, author, title, content, link, since, before";
+const FIELDS: &str = "feed, tag, author, title, content, link, label, since, before";
 
 /// How deep parentheses may nest.
 pub const MAX_DEPTH: usize = 16;
@@ -205,7 +209,7 @@ fn field(input: &str, at: usize, name_len: usize) -> Result<(TermKind, usize), Q
     let name = input[at..at + name_len].to_ascii_lowercase();
     if !matches!(
         name.as_str(),
-        "feed" | "tag" | "author" | "title" | "content" | "link" | "since" | "before"
+        "feed" | "tag" | "author" | "title" | "content" | "link" | "label" | "since" | "before"
     ) {
         return Err(error(
             format!(
@@ -217,6 +221,9 @@ fn field(input: &str, at: usize, name_len: usize) -> Result<(TermKind, usize), Q
         ));
     }
     let value_at = at + name_len + 1;
+    if input[value_at..].starts_with('/') && matches!(name.as_str(), "title" | "author" | "link") {
+        return pattern(input, &name, value_at);
+    }
     let is_quoted = input[value_at..].starts_with('"');
     let (raw, end) = if is_quoted {
         quoted(input, value_at)?
@@ -225,11 +232,16 @@ fn field(input: &str, at: usize, name_len: usize) -> Result<(TermKind, usize), Q
         (&input[value_at..end], end)
     };
     let mut value = sanitize::line(raw);
-    if !is_quoted && value.starts_with('"') {
-        // Only a dropped control character can put a quote first in an unquoted value, and no
-        // text reads back as that value: the quote goes too.
-        let quotes = value.len() - value.trim_start_matches('"').len();
-        value.drain(..quotes);
+    // Only a dropped control character can put a quote first in an unquoted value, and no
+    // text reads back as that value: the quote goes too; so does a slash before a title,
+    // author or link, which written back first would begin a regular expression.
+    if !is_quoted {
+        let text = matches!(name.as_str(), "title" | "author" | "link");
+        let lead = value.len()
+            - value
+                .trim_start_matches(|c| c == '"' || (text && c == '/'))
+                .len();
+        value.drain(..lead);
     }
     if value.is_empty() {
         return Err(error(
@@ -256,6 +268,7 @@ fn field(input: &str, at: usize, name_len: usize) -> Result<(TermKind, usize), Q
             }
         }
         "link" => TermKind::Link(value),
+        "label" => TermKind::Label(value),
         "since" => TermKind::Since(when(&name, &value, value_at)?),
         _ => TermKind::Before(when(&name, &value, value_at)?),
     };
@@ -270,9 +283,50 @@ fn example(name: &str) -> &'static str {
         "title" => "title:rust or title:\"error handling\"",
         "content" => "content:sponsored",
         "link" => "link:youtube.com",
+        "label" => "label:later",
         "since" => "since:7d or since:2024-05-01",
         _ => "before:2w or before:2024-05-01",
     }
+}
+
+/// `NAME:/pattern/` whose first `/` is at `open`.
+fn pattern(input: &str, name: &str, open: usize) -> Result<(TermKind, usize), QueryError> {
+    let bytes = input.as_bytes();
+    let mut i = open + 1;
+    let close = loop {
+        match bytes.get(i) {
+            None => {
+                return Err(error(
+                    format!("unclosed regular expression: end it with '/', as in {name}:/^rust/"),
+                    open,
+                ));
+            }
+            Some(b'\\') => i += 2,
+            Some(b'/')
+                if input[i + 1..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c.is_whitespace() || c == ')') =>
+            {
+                break i;
+            }
+            Some(_) => i += 1,
+        }
+    };
+    let source = sanitize::line(&input[open + 1..close]);
+    if source.is_empty() {
+        return Err(error(
+            format!("{name}:// needs a pattern, as in {name}:/^rust/"),
+            open,
+        ));
+    }
+    let pattern = super::Pattern::new(&source).map_err(|m| error(format!("{name}: {m}"), open))?;
+    let field = match name {
+        "title" => super::Field::Title,
+        "author" => super::Field::Author,
+        _ => super::Field::Link,
+    };
+    Ok((TermKind::Matches(field, pattern), close + 1))
 }
 
 /// An age (`7d`, `12h`, `2w`, `30m`) or a date (`2024-05-01`, midnight UTC).
@@ -353,6 +407,8 @@ fn keyword_or_word(word: String) -> Option<TermKind> {
         Some(TermKind::Starred)
     } else if word.eq_ignore_ascii_case("new") {
         Some(TermKind::New)
+    } else if word.eq_ignore_ascii_case("hidden") {
+        Some(TermKind::Hidden)
     } else if word.is_empty() {
         None
     } else if word.eq_ignore_ascii_case("or") {
@@ -598,7 +654,7 @@ mod tests {
             (
                 "unread Foo:bar",
                 7,
-                "the fields are feed, tag, author, title, content, link, since, before",
+                "the fields are feed, tag, author, title, content, link, label, since, before",
             ),
             ("(foo:bar)", 1, "unknown field 'foo:'"),
             ("feed:", 5, "feed: needs a value"),
@@ -649,6 +705,60 @@ mod tests {
         }
     }
 
+    #[test]
+    fn labels_hidden_and_regular_expressions_parse_and_round_trip() {
+        let q =
+            parse("label:Later -hidden title:/^\\[ad\\] (x|y)/ author:/a\\/ b/ link:/yt/").unwrap();
+        let kinds: Vec<String> = q.terms.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            kinds,
+            [
+                "label:Later",
+                "-hidden",
+                "title:/^\\[ad\\] (x|y)/",
+                "author:/a\\/ b/",
+                "link:/yt/"
+            ]
+        );
+        assert!(
+            matches!(&q.terms[2].kind, TermKind::Matches(super::super::Field::Title, p)
+            if p.is_match("[AD] x"))
+        );
+        for input in [
+            "hidden (label:a or title:/b c/)",
+            "title:/a/b/ x",
+            "-(link:/\\.mp3$/)",
+            "title:\"/not a pattern/\"",
+            "title:\"/x/\" author:\"/y\" link:\"/\"",
+        ] {
+            round_trips(input);
+        }
+        // Quoted, slashes are text.
+        assert!(
+            matches!(&parse("title:\"/x/\"").unwrap().terms[0].kind, TermKind::Title(t) if t == "/x/")
+        );
+        assert!(parse("hidden").unwrap().mentions_hidden());
+        assert!(parse("a (b or -hidden)").unwrap().mentions_hidden());
+        assert!(!parse("a (b or c)").unwrap().mentions_hidden());
+    }
+
+    #[test]
+    fn bad_regular_expressions_are_errors_at_the_pattern() {
+        for (input, at, message) in [
+            ("title:/open", 6, "unclosed regular expression"),
+            ("x author://", 9, "author:// needs a pattern"),
+            ("link:/(a/", 5, "link: not a regular expression"),
+            ("title:/\\w{500}\\w{500}/", 6, "too big"),
+            ("label:", 6, "label: needs a value"),
+        ] {
+            let err = parse(input).unwrap_err();
+            assert_eq!(err.at, at, "{input:?}: {err}");
+            assert!(err.message.contains(message), "{input:?}: {err}");
+        }
+        let long = format!("title:/{}/", "a".repeat(super::super::MAX_PATTERN + 1));
+        assert!(parse(&long).unwrap_err().message.contains("limited to"));
+    }
+
     /// Found by fuzzing (`fuzz/regressions/query/quote-after-a-control-character`): an
     /// unquoted value that began with a control character and a quote kept the quote, and its
     /// canonical text (`feed:"x`) read back as an unclosed quote.
@@ -657,6 +767,7 @@ mod tests {
         for (input, value) in [
             ("feed:\u{1b}\"x", "x"),
             ("-tag:\u{7f}\"\"y\"", "y\""),
+            ("author:\u{1b}/\"x", "x"),
             ("author:\u{202e}\"a\"b", "a\"b"),
         ] {
             let q = parse(input).unwrap();
@@ -714,6 +825,13 @@ mod tests {
             "1",
             "h",
             "m",
+            "hidden",
+            "label",
+            "title",
+            "link",
+            "/",
+            "\\",
+            "^[a]",
         ];
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = || {
