@@ -178,5 +178,10 @@ pub enum Effect {
         id: FeedId,
         tags: Vec<String>,
     },
+    /// Tell the person at the terminal about these new entries (a terminal notification,
+    /// `[notify] command`).
+    Notify {
+        noticed: Vec<crate::model::rules::Noticed>,
+    },
     Quit,
 }

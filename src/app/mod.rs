@@ -131,6 +131,8 @@ pub struct AppState {
     pub status: Option<Status>,
     /// Mark changes that `u` takes back, the latest last.
     pub undo: Vec<MarkChange>,
+    /// What notify rules matched in the refresh under way, for its summary.
+    pub notice: Option<String>,
     /// The labels the runtime has named this session, for showing label marks.
     pub labels: Vec<(crate::model::LabelId, String)>,
     /// The time of the last `Msg::Tick`, for relative dates.
@@ -169,6 +171,7 @@ impl AppState {
             status: None,
             undo: Vec::new(),
             labels: Vec::new(),
+            notice: None,
             now: None,
             last_export: export::Remembered::default(),
             help: keys::help_rows(&options.keymap),

@@ -48,6 +48,13 @@ fn on_one(state: &mut AppState, title: &str, outcome: &Result<usize, String>) ->
     effects
 }
 
+/// What notify rules matched, after the status line's summary of the run.
+fn add_notice(state: &mut AppState) {
+    if let (Some(notice), Some(status)) = (state.notice.take(), state.status.as_mut()) {
+        status.text = format!("{}; {notice}", status.text);
+    }
+}
+
 /// A refresh event: progress, news brought into view as it comes, and the summary.
 pub fn on_event(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
     match *event {
@@ -59,6 +66,7 @@ pub fn on_event(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
                 news_unshown: 0,
                 last_failure: None,
             });
+            state.notice = None;
             Vec::new()
         }
         RefreshEvent::FeedDone { new_entries, .. } => {
@@ -105,7 +113,19 @@ pub fn on_event(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
             ref title,
             ref outcome,
             ..
-        } => on_one(state, title, outcome),
+        } => {
+            let effects = on_one(state, title, outcome);
+            add_notice(state);
+            effects
+        }
+        // One notification per refresh, summarising (the runtime tells the terminal and runs
+        // `[notify] command`); the status line says it with the run's summary.
+        RefreshEvent::Noticed(ref noticed) => {
+            state.notice = Some(crate::model::rules::summary(noticed, 200));
+            vec![Effect::Notify {
+                noticed: noticed.clone(),
+            }]
+        }
         RefreshEvent::Finished(summary) => {
             let last = state.refresh.take().and_then(|p| p.last_failure);
             state.status = Some(if summary.failed == 0 {
@@ -126,6 +146,7 @@ pub fn on_event(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
                     summary.held_back()
                 ))
             });
+            add_notice(state);
             let mut effects = vec![Effect::ForgetLayouts, Effect::LoadCounts];
             if let Some(reload) = state.stream.refresh_in_place() {
                 effects.push(reload);

@@ -434,6 +434,7 @@ fn refresh_progress_and_summary_then_reload_in_place() {
             new_entries: 2,
             waiting: 3,
             gone: 1,
+            ruled_out: 0,
         })),
     );
     assert_eq!(s.refresh, None);

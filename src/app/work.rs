@@ -12,6 +12,8 @@ pub enum Job {
     Export,
     /// Counting what the stream's filter matches (the status line of a filtered view).
     Count,
+    /// Running `[notify] command`.
+    Notify,
 }
 
 impl Job {
@@ -22,6 +24,7 @@ impl Job {
             Self::Subscribe => "subscribing",
             Self::Export => "exporting",
             Self::Count => "counting",
+            Self::Notify => "notifying",
         }
     }
 

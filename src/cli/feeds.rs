@@ -290,6 +290,10 @@ struct RefreshJson {
     /// Gone for good, never tried again.
     gone: usize,
     new_entries: usize,
+    /// New entries not stored because a `skip` rule matched them.
+    ruled_out: usize,
+    /// New entries notify rules matched.
+    noticed: Vec<crate::model::rules::Noticed>,
     seconds: f64,
     failures: Vec<FailureJson>,
 }
@@ -329,9 +333,13 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
     let mut failures = Vec::new();
     let fetcher = env.fetcher()?;
     let mut summary = RefreshSummary::default();
+    let mut noticed = Vec::new();
     for scope in scopes {
         let one = run_once(&store, &fetcher, scope, opts.clone(), |event| {
             progress.on(&event);
+            if let RefreshEvent::Noticed(found) = &event {
+                noticed.extend(found.iter().cloned());
+            }
             if let RefreshEvent::FeedFailed { feed, title, error } = event {
                 if !args.json {
                     progress.clear();
@@ -350,6 +358,14 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
         summary.add(&one);
     }
     progress.clear();
+    if !noticed.is_empty() && !env.config.notify.command.is_empty() {
+        // One run of the command per refresh, with every entry; its failure is said, and is
+        // not the refresh's.
+        let json = serde_json::to_string(&noticed)?;
+        if let Err(e) = crate::tui::notify_command(&env.config.notify.command, &json) {
+            eprintln!("notify: {}: {e}", env.config.notify.command[0]);
+        }
+    }
     let seconds = started.elapsed().as_secs_f64();
     let total = summary.ok + summary.failed + summary.skipped;
     if args.json {
@@ -362,6 +378,8 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
             waiting: summary.waiting,
             gone: summary.gone,
             new_entries: summary.new_entries,
+            ruled_out: summary.ruled_out,
+            noticed,
             seconds,
             failures,
         };
@@ -369,6 +387,9 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
         writeln!(out)?;
     } else {
         summary_line(out, &summary, total, seconds)?;
+        if !noticed.is_empty() {
+            writeln!(out, "{}", crate::model::rules::summary(&noticed, 400))?;
+        }
     }
     out.flush()?;
     Ok(if summary.failed == 0 {
@@ -405,6 +426,9 @@ fn summary_line(
         ", {}",
         crate::model::count_of(summary.new_entries, "new entry", "new entries")
     )?;
+    if summary.ruled_out > 0 {
+        write!(out, ", {} skipped by rules", summary.ruled_out)?;
+    }
     let held = summary.not_tried();
     if held.is_empty() {
         writeln!(out)?;
@@ -443,7 +467,10 @@ impl Progress {
                 self.failed += 1;
             }
             RefreshEvent::FeedDone { .. } | RefreshEvent::FeedSkipped { .. } => self.done += 1,
-            RefreshEvent::Finished(_) | RefreshEvent::Stopped { .. } | RefreshEvent::One { .. } => {
+            RefreshEvent::Finished(_)
+            | RefreshEvent::Stopped { .. }
+            | RefreshEvent::One { .. }
+            | RefreshEvent::Noticed(_) => {
                 return;
             }
         }

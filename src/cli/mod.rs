@@ -242,6 +242,7 @@ impl Env {
             jobs: self.config.refresh.jobs,
             per_host: self.config.refresh.per_host,
             retention: self.config.retention.rules(),
+            rules: self.config.rules.clone(),
         }
     }
 }
@@ -379,6 +380,7 @@ fn link_settings(config: &Config) -> crate::tui::LinkSettings {
         export_command: config.export.command.clone(),
         environment,
         hyperlinks,
+        notify: config.notify.clone(),
     }
 }
 

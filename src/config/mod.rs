@@ -3,6 +3,7 @@
 
 mod paths;
 pub mod retention;
+pub mod rules;
 pub mod style;
 
 pub use crate::model::keymap::{Keymap, Scope};
@@ -63,6 +64,12 @@ pub struct Config {
     pub keymap: Keymap,
     /// `[[views]]`: saved filters, in the order written.
     pub views: Vec<ViewConfig>,
+    /// `[[rules]]` as written; `rules` is what they mean.
+    #[serde(rename = "rules")]
+    rules_written: Vec<rules::RuleConfig>,
+    #[serde(skip)]
+    pub rules: std::sync::Arc<[crate::model::rules::Rule]>,
+    pub notify: rules::NotifyConfig,
 }
 
 /// One `[[views]]` entry: a name for the feed list and a filter in the filter language.
@@ -256,6 +263,7 @@ impl Config {
                 invalid(format!("{at}views.filter of \"{}\": {e}", view.name))
             })?;
         }
+        config.rules = rules::parse_all(&config.rules_written, text).map_err(invalid)?;
         check_ranges(&config).map_err(invalid)?;
         if chrono::format::StrftimeItems::new(&config.ui.date_format)
             .any(|item| matches!(item, chrono::format::Item::Error))

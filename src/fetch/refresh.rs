@@ -43,6 +43,8 @@ pub struct RefreshOptions {
     pub per_host: usize,
     /// What each feed keeps after it is stored (`Store::prune`).
     pub retention: RetentionRules,
+    /// What new entries are judged by as they are stored, in order.
+    pub rules: Arc<[crate::model::rules::Rule]>,
 }
 
 /// Why a whole refresh could not run (a single feed's failure is an event, not this).
@@ -401,10 +403,11 @@ pub async fn run_once(
 ) -> Result<RefreshSummary, RefreshError> {
     // Nothing fetched could be kept: say why once, rather than once per feed.
     let database = {
-        let store = store.lock().await;
+        let mut store = store.lock().await;
         if let Some(why) = store.read_only() {
             return Err(StoreError::ReadOnly(why.to_owned()).into());
         }
+        store.set_rules(Arc::clone(&opts.rules));
         store.path().to_owned()
     };
     let (feeds, (waiting, gone)) = with_store(store, move |s| {
@@ -487,6 +490,11 @@ pub async fn run_once(
     // Every feed is answered, so nothing is left to write: the writer ends with the last sender.
     drop(shared);
     let _ = writer.await;
+    let ruled = store.lock().await.take_ruled();
+    summary.ruled_out = ruled.skipped;
+    if !ruled.noticed.is_empty() {
+        on_event(RefreshEvent::Noticed(ruled.noticed));
+    }
     on_event(RefreshEvent::Finished(summary));
     Ok(summary)
 }
@@ -566,6 +574,10 @@ async fn refresh_one(
             } => Some((title, Ok(new_entries))),
             RefreshEvent::FeedFailed { title, error, .. } => Some((title, Err(error))),
             RefreshEvent::FeedSkipped { title, reason, .. } => Some((title, Err(reason))),
+            RefreshEvent::Noticed(noticed) => {
+                let _ = events.send(RefreshEvent::Noticed(noticed));
+                outcome.take()
+            }
             _ => outcome.take(),
         };
     })

@@ -12,6 +12,7 @@ pub mod query;
 pub mod redact;
 mod refresh;
 pub mod retention;
+pub mod rules;
 pub mod sanitize;
 
 pub use action::Action;

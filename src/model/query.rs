@@ -11,7 +11,7 @@ mod matcher;
 mod parse;
 mod pattern;
 
-pub use matcher::{Candidate, holds};
+pub use matcher::{Candidate, Tokens, holds};
 pub use parse::{MAX_DEPTH, parse};
 pub use pattern::{MAX_PATTERN, Pattern};
 

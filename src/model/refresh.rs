@@ -44,6 +44,8 @@ pub enum RefreshEvent {
         title: String,
         reason: String,
     },
+    /// New entries notify rules matched in this run (before `Finished`; only if there are).
+    Noticed(Vec<super::rules::Noticed>),
     Finished(RefreshSummary),
     /// The run could not go on at all (the database refuses writes): nothing more follows.
     Stopped {
@@ -73,6 +75,8 @@ pub struct RefreshSummary {
     pub waiting: usize,
     /// Subscribed but gone (the server said so for good): never tried again.
     pub gone: usize,
+    /// New entries not stored because a `skip` rule matched them.
+    pub ruled_out: usize,
 }
 
 impl RefreshSummary {
@@ -85,6 +89,7 @@ impl RefreshSummary {
         self.new_entries += other.new_entries;
         self.waiting += other.waiting;
         self.gone += other.gone;
+        self.ruled_out += other.ruled_out;
     }
 
     /// The feeds a run did not try, and why: "3 waiting (…)", "1 gone for good".

@@ -3,10 +3,13 @@
 //! changed entries are (re)indexed for search in the same transaction. Their packed bodies and
 //! search text may come made ahead (`prepare`), so the writer only writes.
 
+use std::borrow::Cow;
+
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::prepare::Prepared;
 use super::{Result, Store, search};
+use crate::model::rules::{Fate, Noticed, Rule, Ruled};
 use crate::model::{FeedId, IncomingEntry, IncomingFeed, bounds};
 
 /// 0001-01-01T00:00:00Z: the earliest date kept.
@@ -17,50 +20,70 @@ const FIRST_YEAR: i64 = -62_135_596_800;
 enum Upserted {
     /// Already stored as it is (or a newer revision is): nothing written.
     Unchanged,
-    /// Stored under this id for the first time.
-    New(i64),
+    /// Not stored yet: nothing written (the rules decide, then [`insert_entry`] writes it).
+    Absent,
     /// Its stored copy, under this id, was replaced.
     Changed(i64),
 }
 
-/// Inserts or updates one entry's row (content `hash`). Its body and search text are written
-/// by the caller (see `record_prepared`).
+/// An entry's fields as stored: bounded, and links to the web only.
+pub(super) struct Row<'e> {
+    pub(super) key: Cow<'e, str>,
+    pub(super) guid: Option<Cow<'e, str>>,
+    pub(super) title: Cow<'e, str>,
+    pub(super) link: Option<String>,
+    pub(super) author: Option<Cow<'e, str>>,
+    /// Its date, never in the future, never before year 1 (`None`: the feed gave none).
+    pub(super) published: Option<i64>,
+    /// Its date when that is not in the future: what a revision may move the date to.
+    redated: Option<i64>,
+    updated: Option<i64>,
+}
+
+impl<'e> Row<'e> {
+    fn of(e: &'e IncomingEntry, now: i64) -> Self {
+        // A date from the future would pin the entry to the top of the stream for ever: it is
+        // taken as "now" when the entry is first stored, and a later revision never moves the
+        // date again (or an entry dated 9999 that changes a byte per fetch comes back to the
+        // top at every refresh). Dates before year 1 become year 1, so every date has a
+        // four-digit year.
+        let dated = e
+            .published
+            .or(e.updated)
+            .map(|t| t.timestamp().max(FIRST_YEAR));
+        Self {
+            key: bounds::key(&e.key),
+            guid: e.guid.as_deref().map(bounds::line),
+            title: bounds::line(&e.title),
+            link: e.link.as_deref().and_then(bounds::web_link),
+            author: e.author.as_deref().map(bounds::line),
+            published: dated.map(|t| t.min(now)),
+            redated: dated.filter(|&t| t <= now),
+            updated: e.updated.map(|t| t.timestamp().clamp(FIRST_YEAR, now)),
+        }
+    }
+}
+
+/// Updates one entry's row if it is stored and has changed (content `hash`). Its body and
+/// search text are written by the caller (see `write_feed`).
 fn upsert_entry(
     tx: &Transaction<'_>,
     feed: FeedId,
-    e: &IncomingEntry,
+    row: &Row<'_>,
     hash: i64,
-    now: i64,
 ) -> rusqlite::Result<Upserted> {
-    // A date from the future would pin the entry to the top of the stream for ever: it is
-    // taken as "now" when the entry is first stored, and a later revision never moves the date
-    // again (or an entry dated 9999 that changes a byte per fetch comes back to the top at every
-    // refresh). Dates before year 1 become year 1, so every date has a four-digit year.
-    let dated = e
-        .published
-        .or(e.updated)
-        .map(|t| t.timestamp().max(FIRST_YEAR));
-    let published = dated.map(|t| t.min(now));
-    let redated = dated.filter(|&t| t <= now);
-    let updated = e.updated.map(|t| t.timestamp().clamp(FIRST_YEAR, now));
-    // Whoever brought the entry, what is stored is bounded and links go to the web only.
-    let key = bounds::key(&e.key);
-    let guid = e.guid.as_deref().map(bounds::line);
-    let title = bounds::line(&e.title);
-    let link = e.link.as_deref().and_then(bounds::web_link);
-    let author = e.author.as_deref().map(bounds::line);
     let existing: Option<(i64, i64, Option<i64>)> = tx
         .prepare_cached(
             "SELECT id, content_hash, updated FROM entries WHERE feed_id = ?1 AND key = ?2",
         )?
-        .query_row(params![feed.0, key], |r| {
+        .query_row(params![feed.0, row.key], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
     match existing {
         Some((_, old_hash, _)) if old_hash == hash => Ok(Upserted::Unchanged),
         // Several revisions of one entry (a shared id): the newest wins, whatever their order.
-        Some((_, _, Some(stored))) if updated.is_some_and(|new| new < stored) => {
+        Some((_, _, Some(stored))) if row.updated.is_some_and(|new| new < stored) => {
             Ok(Upserted::Unchanged)
         }
         Some((id, _, _)) => {
@@ -70,30 +93,52 @@ fn upsert_entry(
                  WHERE id = ?1",
             )?
             .execute(params![
-                id, guid, title, link, author, redated, updated, hash
+                id,
+                row.guid,
+                row.title,
+                row.link,
+                row.author,
+                row.redated,
+                row.updated,
+                hash
             ])?;
             Ok(Upserted::Changed(id))
         }
-        None => {
-            tx.prepare_cached(
-                "INSERT INTO entries (feed_id, key, guid, title, link, author, published, \
-                 updated, first_seen, content_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                feed.0,
-                key,
-                guid,
-                title,
-                link,
-                author,
-                published.unwrap_or(now),
-                updated,
-                now,
-                hash
-            ])?;
-            Ok(Upserted::New(tx.last_insert_rowid()))
-        }
+        None => Ok(Upserted::Absent),
     }
+}
+
+/// Stores a new entry's row with the marks the rules gave it; returns its id.
+fn insert_entry(
+    tx: &Transaction<'_>,
+    feed: FeedId,
+    row: &Row<'_>,
+    hash: i64,
+    now: i64,
+    fate: &Fate,
+) -> rusqlite::Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO entries (feed_id, key, guid, title, link, author, published, \
+         updated, first_seen, content_hash, read, starred, hidden, highlight) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?
+    .execute(params![
+        feed.0,
+        row.key,
+        row.guid,
+        row.title,
+        row.link,
+        row.author,
+        row.published.unwrap_or(now),
+        row.updated,
+        now,
+        hash,
+        fate.read,
+        fate.starred,
+        fate.hidden,
+        fate.highlight.as_deref().map(bounds::line),
+    ])?;
+    Ok(tx.last_insert_rowid())
 }
 
 /// Refreshes in a row that must see the same permanent redirect before the stored URL moves
@@ -162,14 +207,26 @@ pub struct FeedWrite<'a> {
     pub meta: FetchMeta<'a>,
 }
 
-/// Writes one feed's row and entries; returns how many entries were new and, to be indexed
-/// once every row of the transaction is written, the new and changed ones with their text.
+/// What writing one feed did: entries new to the store, and what its rules did.
+#[derive(Debug, Default)]
+struct Written {
+    new: usize,
+    /// New entries that can be seen, and are unread or starred: the feed's counts grow by
+    /// these.
+    unread: i64,
+    starred: i64,
+    ruled: Ruled,
+}
+
+/// Writes one feed's row and entries; returns what it did and, to be indexed once every row
+/// of the transaction is written, the new and changed entries with their text.
 fn write_feed<'a>(
     tx: &Transaction<'_>,
     w: FeedWrite<'a>,
+    rules: &[Rule],
     now: i64,
     to_index: &mut Vec<(i64, &'a IncomingEntry, String, bool)>,
-) -> rusqlite::Result<usize> {
+) -> rusqlite::Result<Written> {
     let FeedWrite {
         feed,
         incoming,
@@ -177,17 +234,50 @@ fn write_feed<'a>(
         meta,
     } = w;
     track_redirect(tx, feed, meta.permanent_redirect, now)?;
-    let mut new = 0;
+    let mut written = Written::default();
+    // Read once, when the first new entry needs it.
+    let mut context: Option<super::rules::FeedContext> = None;
     for (i, e) in incoming.entries.iter().enumerate() {
-        let (id, replace) = match upsert_entry(tx, feed, e, prepared.hash(i, e), now)? {
+        let row = Row::of(e, now);
+        let hash = prepared.hash(i, e);
+        let (id, replace, packed) = match upsert_entry(tx, feed, &row, hash)? {
             Upserted::Unchanged => continue,
-            Upserted::New(id) => {
-                new += 1;
-                (id, false)
+            Upserted::Changed(id) => (id, true, prepared.take(i, e)),
+            Upserted::Absent => {
+                let packed = prepared.take(i, e);
+                let fate = if rules.is_empty() {
+                    Fate::default()
+                } else {
+                    if context.is_none() {
+                        context = Some(super::rules::FeedContext::read(tx, feed, incoming)?);
+                    }
+                    let ctx = context.as_ref().map_or_else(Default::default, Clone::clone);
+                    super::rules::judge_entry(rules, &ctx, &row, &packed.text, now)
+                };
+                if fate.skip {
+                    written.ruled.skipped += 1;
+                    continue;
+                }
+                let id = insert_entry(tx, feed, &row, hash, now, &fate)?;
+                written.new += 1;
+                if !fate.hidden {
+                    written.unread += i64::from(!fate.read);
+                    written.starred += i64::from(fate.starred);
+                }
+                super::rules::label_entry(tx, id, &fate.labels)?;
+                if let Some(rule) = fate.notify {
+                    let ctx = context.as_ref();
+                    written.ruled.noticed.push(Noticed {
+                        id: crate::model::EntryId(id),
+                        feed: ctx.map(|c| c.shown_name().to_owned()).unwrap_or_default(),
+                        title: row.title.clone().into_owned(),
+                        link: row.link.clone(),
+                        rule,
+                    });
+                }
+                (id, false, packed)
             }
-            Upserted::Changed(id) => (id, true),
         };
-        let packed = prepared.take(i, e);
         let sql = if replace {
             "INSERT OR REPLACE INTO entry_bodies (entry_id, html) VALUES (?1, ?2)"
         } else {
@@ -196,13 +286,14 @@ fn write_feed<'a>(
         tx.prepare_cached(sql)?.execute(params![id, packed.body])?;
         to_index.push((id, e, packed.text, replace));
     }
-    // The feed's kept counts, for the entries just added (unread, not starred: the defaults).
+    // The feed's kept counts, for the entries just added.
     tx.prepare_cached(
         "UPDATE feeds SET title = COALESCE(?2, title), site_url = COALESCE(?3, site_url), \
          etag = ?4, last_modified = ?5, last_fetch_at = ?6, last_ok_at = ?6, \
          last_error = NULL, failures = 0, gone_at = NULL, hold_until = ?7, \
          hold_reason = CASE WHEN ?7 IS NULL THEN NULL ELSE 'ttl' END, \
-         entry_count = entry_count + ?8, unread_count = unread_count + ?8 WHERE id = ?1",
+         entry_count = entry_count + ?8, unread_count = unread_count + ?9, \
+         starred_count = starred_count + ?10 WHERE id = ?1",
     )?
     .execute(params![
         feed.0,
@@ -212,9 +303,11 @@ fn write_feed<'a>(
         meta.last_modified.map(bounds::line),
         now,
         meta.fresh_until,
-        i64::try_from(new).unwrap_or(i64::MAX)
+        i64::try_from(written.new).unwrap_or(i64::MAX),
+        written.unread,
+        written.starred,
     ])?;
-    Ok(new)
+    Ok(written)
 }
 
 impl Store {
@@ -255,6 +348,7 @@ impl Store {
     /// Writes several feeds in one transaction, each as [`Store::record_success`] would: all
     /// of them are written, or none. Returns how many entries were new in each, in order.
     pub fn record_batch(&mut self, writes: Vec<FeedWrite<'_>>, now: i64) -> Result<Vec<usize>> {
+        let rules = std::sync::Arc::clone(&self.rules);
         self.write(|tx| {
             // The search index last, in one run: FTS5 keeps what it is given in memory until
             // the commit, but flushes it to a segment of its own whenever another statement
@@ -262,10 +356,10 @@ impl Store {
             // triggers). Indexed between the rows, each entry became a tiny segment that
             // then had to be merged: two thirds of a cold refresh's CPU (issue #16).
             let mut to_index = Vec::new();
-            let new = writes
+            let written = writes
                 .into_iter()
-                .map(|w| write_feed(tx, w, now, &mut to_index))
-                .collect::<rusqlite::Result<Vec<usize>>>()?;
+                .map(|w| write_feed(tx, w, &rules, now, &mut to_index))
+                .collect::<rusqlite::Result<Vec<Written>>>()?;
             for (id, e, text, replace) in to_index {
                 let author = e.author.as_deref().map(bounds::line);
                 search::index_entry(
@@ -277,7 +371,16 @@ impl Store {
                     replace,
                 )?;
             }
-            Ok(new)
+            Ok(written)
+        })
+        .map(|written| {
+            written
+                .into_iter()
+                .map(|w| {
+                    self.ruled.add(w.ruled);
+                    w.new
+                })
+                .collect()
         })
     }
 }

@@ -17,6 +17,7 @@ mod organize;
 mod prepare;
 mod regexp;
 mod retention;
+mod rules;
 mod search;
 mod stats;
 mod synth;
@@ -67,6 +68,10 @@ pub struct Store {
     feed_names: RefCell<((i64, u64), std::collections::HashMap<i64, String>)>,
     /// Writes this connection made that may change what a search finds (all but marks).
     writes: u64,
+    /// The rules new entries are judged by as they are stored (`set_rules`).
+    rules: std::sync::Arc<[crate::model::rules::Rule]>,
+    /// What the rules did since `take_ruled` was last asked.
+    ruled: crate::model::rules::Ruled,
 }
 
 /// The SQL functions the store's queries call.
@@ -113,6 +118,8 @@ impl Store {
             searches: RefCell::default(),
             feed_names: RefCell::default(),
             writes: 0,
+            rules: std::sync::Arc::new([]),
+            ruled: crate::model::rules::Ruled::default(),
         })
     }
 
@@ -143,6 +150,8 @@ impl Store {
                 searches: RefCell::default(),
                 feed_names: RefCell::default(),
                 writes: 0,
+                rules: std::sync::Arc::new([]),
+                ruled: crate::model::rules::Ruled::default(),
             }),
             Ok(_) | Err(_) => {
                 tracing::warn!("{shown}: could not open it read-only either");
@@ -304,6 +313,8 @@ fn to_time(secs: i64) -> chrono::DateTime<chrono::Utc> {
 mod label_tests;
 #[cfg(test)]
 mod query_tests;
+#[cfg(test)]
+mod rules_tests;
 
 #[cfg(test)]
 pub(crate) mod test_support {

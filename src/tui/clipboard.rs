@@ -69,13 +69,18 @@ impl Environment {
 /// The bytes that put `text` on the terminal's clipboard (OSC 52), wrapped for a multiplexer.
 pub fn osc52(text: &str, multiplexer: Option<Multiplexer>) -> Vec<u8> {
     let osc = format!("\x1b]52;c;{}\x07", base64(text.as_bytes()));
+    wrap_for(&osc, multiplexer)
+}
+
+/// An OSC sequence as the terminal behind `multiplexer` will get it.
+pub fn wrap_for(osc: &str, multiplexer: Option<Multiplexer>) -> Vec<u8> {
     match multiplexer {
-        None => osc.into_bytes(),
+        None => osc.as_bytes().to_vec(),
         // tmux passes a DCS through when every ESC inside is doubled (and
         // `allow-passthrough` is on; tmux 3.3 and later also forward plain OSC 52 when
         // `set-clipboard` is on, so the plain sequence goes first).
         Some(Multiplexer::Tmux) => {
-            let mut out = osc.clone().into_bytes();
+            let mut out = osc.as_bytes().to_vec();
             out.extend_from_slice(b"\x1bPtmux;");
             out.extend_from_slice(osc.replace('\x1b', "\x1b\x1b").as_bytes());
             out.extend_from_slice(b"\x1b\\");

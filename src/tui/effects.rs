@@ -39,6 +39,8 @@ pub struct LinkSettings {
     pub environment: Environment,
     /// Write OSC 8 hyperlinks (the config's choice, `auto` resolved with the environment).
     pub hyperlinks: bool,
+    /// How new entries notify rules matched are told (`[notify]`).
+    pub notify: crate::config::rules::NotifyConfig,
 }
 
 impl LinkSettings {
@@ -224,6 +226,10 @@ impl Executor {
             } => return self.export(target, format, bodies, destination),
             Effect::OpenUrl { url } => return self.open_url(&url),
             Effect::Copy { text } => return self.copy(&text),
+            Effect::Notify { noticed } => {
+                self.notify(&noticed);
+                return None;
+            }
             Effect::Quit => return None,
         };
         Some(msg.unwrap_or_else(|e| failed(&e)))
@@ -276,6 +282,30 @@ impl Executor {
             name,
             then: Box::new(then),
         }
+    }
+
+    /// Tells the terminal (one notification, summarising) and runs `[notify] command` as a
+    /// job with the entries as JSON.
+    fn notify(&mut self, noticed: &[crate::model::rules::Noticed]) {
+        let settings = &self.links.notify;
+        let text = crate::model::rules::summary(noticed, 200);
+        self.to_terminal.extend(super::notify::osc_notification(
+            settings.terminal,
+            &text,
+            self.links.environment.multiplexer,
+        ));
+        if settings.command.is_empty() {
+            return;
+        }
+        let argv = settings.command.clone();
+        let Ok(json) = serde_json::to_string(noticed) else {
+            return;
+        };
+        self.jobs.spawn(Job::Notify, move |ctx| {
+            if let Err(e) = super::notify::notify_command(&argv, &json) {
+                ctx.say(Msg::Failed(format!("notify command {}: {e}", argv[0])));
+            }
+        });
     }
 
     /// A mark (or an undo, not itself undoable): written at once, or as a job past `BULK`

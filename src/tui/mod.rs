@@ -8,12 +8,14 @@ mod exporting;
 mod input;
 mod jobs;
 mod keys;
+mod notify;
 mod runtime;
 mod screen;
 mod terminal;
 mod timers;
 
 pub use effects::LinkSettings;
+pub use notify::notify_command;
 pub use terminal::{WATCH_ARG, install_panic_hook, watch as watch_terminal};
 
 use std::path::PathBuf;

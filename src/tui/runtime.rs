@@ -201,6 +201,7 @@ mod tests {
             jobs: 2,
             per_host: 2,
             retention: crate::model::RetentionRules::default(),
+            rules: std::sync::Arc::new([]),
         };
         let task = tokio::spawn(refresh::serve(
             writer,

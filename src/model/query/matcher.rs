@@ -29,8 +29,13 @@ pub struct Candidate<'a> {
     pub hidden: bool,
     /// Labels given so far, case folded.
     pub labels: Vec<String>,
-    tokens: [OnceCell<Vec<String>>; 3],
+    /// Made when first needed: leave it `Tokens::default()`.
+    pub tokens: Tokens,
 }
+
+/// The title's, author's and body's tokens, made when a word is first looked for.
+#[derive(Debug, Default)]
+pub struct Tokens([OnceCell<Vec<String>>; 3]);
 
 /// Which text a word is looked for in.
 #[derive(Clone, Copy)]
@@ -42,7 +47,7 @@ enum Column {
 
 impl Candidate<'_> {
     fn tokens(&self, column: Column) -> &[String] {
-        self.tokens[column as usize].get_or_init(|| match column {
+        self.tokens.0[column as usize].get_or_init(|| match column {
             Column::Title => tokens(self.title),
             Column::Author => tokens(self.author.unwrap_or("")),
             Column::Body => tokens(self.text),

@@ -1,0 +1,175 @@
+//! Rules at ingest (issue #20): each action on new entries, inside the feed's transaction, on
+//! a real database file; rules that match nothing and everything; what a refresh is told.
+
+use std::sync::Arc;
+
+use super::Store;
+use super::query_tests::{NOW, all, assert_counts_true, entry, feed, keys, matching, query};
+use super::test_support::temp_store;
+use crate::model::query::parse;
+use crate::model::rules::{Rule, RuleAction};
+use crate::model::{EntryFilter, IncomingEntry};
+
+fn rule(name: &str, filter: &str, actions: &[&str]) -> Rule {
+    Rule {
+        name: name.into(),
+        query: parse(filter).unwrap(),
+        actions: actions
+            .iter()
+            .map(|a| RuleAction::parse(a).unwrap())
+            .collect(),
+    }
+}
+
+fn titled(key: &str, title: &str, body: &str) -> IncomingEntry {
+    IncomingEntry {
+        title: title.into(),
+        ..entry(key, 1, Some("Ann"), body)
+    }
+}
+
+fn with_rules(rules: Vec<Rule>) -> (tempfile::TempDir, Store) {
+    let (dir, mut s) = temp_store();
+    s.set_rules(Arc::from(rules));
+    (dir, s)
+}
+
+#[test]
+fn each_action_is_applied_to_new_entries_as_they_are_stored() {
+    let (_dir, mut s) = with_rules(vec![
+        rule("ads", "title:/^\\[ad\\]/", &["hide"]),
+        rule("spam", "casino", &["skip"]),
+        rule(
+            "release notes",
+            "feed:tech \"release notes\"",
+            &["read", "label notes"],
+        ),
+        rule(
+            "kernel",
+            "tag:linux kernel",
+            &["star", "highlight bold yellow", "notify"],
+        ),
+    ]);
+    let (tech, _) = s.add_feed("https://tech.example/feed", 0).unwrap();
+    s.set_feed_tags(tech, &["linux".into()]).unwrap();
+    let doc = crate::model::IncomingFeed {
+        title: Some("Tech".into()),
+        site_url: None,
+        ttl_minutes: None,
+        entries: vec![
+            titled("t1", "[Ad] Buy now", "hosting"),
+            titled("t2", "Big casino night", "<p>win</p>"),
+            titled(
+                "t3",
+                "Version 2",
+                "<p>The <b>release notes</b> are long</p>",
+            ),
+            titled("t4", "Kernel 7.0", "<p>kernel news</p>"),
+            titled("t5", "Plain", "nothing"),
+        ],
+    };
+    let new = s
+        .record_success(tech, &doc, &crate::store::FetchMeta::default(), NOW)
+        .unwrap();
+    assert_eq!(new, 4, "the skipped entry is not stored");
+    let ruled = s.take_ruled();
+    assert_eq!(ruled.skipped, 1);
+    let noticed: Vec<&str> = ruled.noticed.iter().map(|n| n.title.as_str()).collect();
+    assert_eq!(noticed, ["Kernel 7.0"]);
+    assert_eq!(ruled.noticed[0].rule, "kernel");
+    assert_eq!(ruled.noticed[0].feed, "Tech");
+    assert_eq!(s.take_ruled(), crate::model::rules::Ruled::default());
+
+    let shown = all(&s, &EntryFilter::default());
+    let titles: Vec<&str> = shown.iter().map(|r| r.title.as_str()).collect();
+    assert_eq!(titles.len(), 3, "{titles:?}");
+    assert!(!titles.contains(&"[Ad] Buy now"));
+    assert_eq!(matching(&s, "hidden"), ["[Ad] Buy now"]);
+    let notes = shown.iter().find(|r| r.title == "Version 2").unwrap();
+    assert!(notes.read);
+    assert_eq!(notes.labels, ["notes"]);
+    let kernel = shown.iter().find(|r| r.title == "Kernel 7.0").unwrap();
+    assert!(kernel.starred && !kernel.read);
+    assert_eq!(kernel.highlight.as_deref(), Some("bold yellow"));
+    let plain = shown.iter().find(|r| r.title == "Plain").unwrap();
+    assert!(!plain.read && !plain.starred && plain.labels.is_empty() && plain.highlight.is_none());
+    // The kept counts hold: a hidden unread entry and a read one are not unread.
+    assert_eq!(s.counts().unwrap().unread, 2);
+    assert_eq!(s.counts().unwrap().starred, 1);
+    assert_counts_true(&s);
+    // Stored again unchanged: no rule runs twice, nothing is said twice.
+    s.record_success(tech, &doc, &crate::store::FetchMeta::default(), NOW + 60)
+        .unwrap();
+    let again = s.take_ruled();
+    // The skipped entry is still new to the store, so it is skipped (and counted) again.
+    assert_eq!((again.skipped, again.noticed.len()), (1, 0));
+}
+
+#[test]
+fn a_rule_sees_the_feeds_title_from_its_first_fetch() {
+    let (_dir, mut s) = with_rules(vec![rule("cook", "feed:cooking", &["label food"])]);
+    feed(
+        &mut s,
+        "https://c.example/feed",
+        "Cooking",
+        vec![entry("c1", 1, None, "soup")],
+    );
+    assert_eq!(matching(&s, "label:food"), ["c1"]);
+}
+
+#[test]
+fn rules_that_match_nothing_or_everything() {
+    let (_dir, mut s) = with_rules(vec![rule("none", "title:/^never$/", &["hide", "skip"])]);
+    feed(
+        &mut s,
+        "https://a.example/feed",
+        "A",
+        vec![entry("a1", 1, None, "x"), entry("a2", 2, None, "y")],
+    );
+    assert_eq!(keys(&all(&s, &EntryFilter::default())), ["a1", "a2"]);
+    assert_eq!(s.take_ruled().skipped, 0);
+
+    let (_dir, mut s) = with_rules(vec![rule("all", "", &["read", "label seen"])]);
+    feed(
+        &mut s,
+        "https://a.example/feed",
+        "A",
+        vec![entry("a1", 1, None, "x"), entry("a2", 2, None, "y")],
+    );
+    assert_eq!(matching(&s, "unread"), [] as [&str; 0]);
+    assert_eq!(matching(&s, "label:seen"), ["a1", "a2"]);
+    assert_counts_true(&s);
+
+    let (_dir, mut s) = with_rules(vec![rule("all", "", &["skip"])]);
+    feed(
+        &mut s,
+        "https://a.example/feed",
+        "A",
+        vec![entry("a1", 1, None, "x")],
+    );
+    assert!(all(&s, &query("hidden or -hidden")).is_empty());
+    assert_eq!(s.take_ruled().skipped, 1);
+    assert_counts_true(&s);
+}
+
+#[test]
+fn a_changed_entry_keeps_its_marks_and_is_not_judged_again() {
+    let (_dir, mut s) = with_rules(vec![rule("all", "", &["read"])]);
+    let id = feed(
+        &mut s,
+        "https://a.example/feed",
+        "A",
+        vec![entry("a1", 1, None, "x")],
+    );
+    let row = all(&s, &EntryFilter::default()).remove(0);
+    s.set_mark(&[row.id], crate::model::Mark::Unread).unwrap();
+    let doc = crate::model::IncomingFeed {
+        title: Some("A".into()),
+        site_url: None,
+        ttl_minutes: None,
+        entries: vec![entry("a1", 1, None, "changed")],
+    };
+    s.record_success(id, &doc, &crate::store::FetchMeta::default(), NOW + 60)
+        .unwrap();
+    assert_eq!(matching(&s, "unread"), ["a1"]);
+}
