@@ -337,6 +337,36 @@ fn show_applied(state: &mut AppState, ids: &[EntryId], mark: Mark, undoable: boo
     }
 }
 
+/// Changes made outside the reader join the undo stack, and the status line says so.
+pub fn journaled(state: &mut AppState, changes: Vec<crate::model::rules::Journaled>) {
+    let Some(what) = changes.last().map(|c| c.what.clone()) else {
+        return;
+    };
+    let mut touched = BTreeSet::new();
+    for change in changes {
+        if let (Mark::Label(id) | Mark::Unlabel(id), Some(name)) = (change.mark, change.label) {
+            state.labels.retain(|(known, _)| *known != id);
+            state.labels.push((id, name));
+        }
+        touched.extend(change.ids.iter().copied());
+        if state.undo.len() == UNDO_DEPTH {
+            state.undo.remove(0);
+        }
+        state.undo.push(MarkChange {
+            ids: change.ids,
+            mark: change.mark,
+        });
+    }
+    let undo = state
+        .keys
+        .aside(Action::Undo, "takes it back, a step at a time");
+    let n = touched.len();
+    state.status = Some(Status::done(format!(
+        "Applied from outside: {what} changed {n} {}{undo}",
+        plural(n)
+    )));
+}
+
 /// `u`: puts back the last change.
 pub fn undo(state: &mut AppState) -> Vec<Effect> {
     if let Some(change) = state.undo.pop() {

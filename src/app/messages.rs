@@ -40,6 +40,8 @@ pub enum Msg {
         name: String,
         then: Box<Msg>,
     },
+    /// Mark changes made outside the reader (`tidings rules apply`), for `u` to take back.
+    Journal(Vec<crate::model::rules::Journaled>),
     /// A mark was written to the database (these entries changed); only now is it shown.
     MarkApplied {
         ids: Vec<EntryId>,
@@ -105,6 +107,8 @@ pub enum Effect {
         filter: EntryFilter,
     },
     LoadFeeds,
+    /// Take the mark changes made outside the reader (answered by `Journal`).
+    LoadJournal,
     /// The stored flags of these entries (answered by `MarksRefreshed`).
     LoadMarks {
         ids: Vec<EntryId>,

@@ -185,7 +185,11 @@ impl AppState {
 
     /// The effects that fill a fresh state.
     pub fn start(&mut self) -> Vec<Effect> {
-        vec![self.stream.reload(), Effect::LoadCounts]
+        vec![
+            self.stream.reload(),
+            Effect::LoadCounts,
+            Effect::LoadJournal,
+        ]
     }
 
     /// Rows available to a list view (the title and status lines take one each).
@@ -286,6 +290,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             mark,
             undoable,
         } => marks::applied(state, &ids, mark, undoable),
+        Msg::Journal(changes) => {
+            marks::journaled(state, changes);
+            Vec::new()
+        }
         Msg::LabelNamed { id, name, then } => {
             state.labels.retain(|(known, _)| *known != id);
             state.labels.push((id, name));

@@ -11,6 +11,7 @@ use crate::model::EntryId;
 pub fn database_changed(state: &mut AppState) -> Vec<Effect> {
     let mut effects = vec![
         Effect::LoadCounts,
+        Effect::LoadJournal,
         Effect::LoadMarks {
             ids: state.stream.rows.iter().map(|r| r.id).collect(),
         },
@@ -88,7 +89,10 @@ mod tests {
         let mut s = db.started(80, 24);
         let effects = update(&mut s, Msg::DatabaseChanged);
         assert!(effects.contains(&Effect::LoadCounts));
-        let Some(Effect::LoadMarks { ids }) = effects.get(1) else {
+        let Some(Effect::LoadMarks { ids }) = effects
+            .iter()
+            .find(|e| matches!(e, Effect::LoadMarks { .. }))
+        else {
             panic!("{effects:?}")
         };
         assert_eq!(ids.len(), 5);

@@ -815,3 +815,46 @@ fn a_new_filter_starts_at_its_first_match_and_counts_them() {
     db.send(&mut s, act(Action::ToggleRead));
     assert_eq!(s.stream.matched, Some((27, 27)));
 }
+
+/// Notify rules: one notification per refresh, summarising, and the status line says it with
+/// the run's summary.
+#[test]
+fn what_notify_rules_matched_is_told_once_per_refresh() {
+    use crate::model::rules::Noticed;
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    update(&mut s, Msg::Refresh(RefreshEvent::Started { total: 2 }));
+    let noticed: Vec<Noticed> = (10..)
+        .zip(["Kernel 7.0", "Rust 2.0"])
+        .map(|(i, t)| Noticed {
+            id: EntryId(i),
+            feed: "LWN".into(),
+            title: t.into(),
+            link: None,
+            rule: "watch".into(),
+        })
+        .collect();
+    let effects = update(&mut s, Msg::Refresh(RefreshEvent::Noticed(noticed.clone())));
+    assert_eq!(effects, [Effect::Notify { noticed }]);
+    update(
+        &mut s,
+        Msg::Refresh(RefreshEvent::Finished(RefreshSummary {
+            ok: 2,
+            new_entries: 5,
+            ..RefreshSummary::default()
+        })),
+    );
+    let status = s.status.as_deref().unwrap();
+    assert!(
+        status.contains("5 new entries")
+            && status.contains("2 new entries for your rules: Kernel 7.0 (LWN); Rust 2.0 (LWN)"),
+        "{status}"
+    );
+    // The next run without any says nothing of the last one's.
+    update(&mut s, Msg::Refresh(RefreshEvent::Started { total: 1 }));
+    update(
+        &mut s,
+        Msg::Refresh(RefreshEvent::Finished(RefreshSummary::default())),
+    );
+    assert!(!s.status.as_deref().unwrap().contains("rules"));
+}

@@ -381,3 +381,57 @@ fn plus_labels_the_selection_and_undo_takes_it_off() {
     db.send(&mut s, Msg::Text(TextKey::Enter));
     assert!(s.stream.selected().unwrap().labels.is_empty());
 }
+
+/// `tidings rules apply` writes its changes to the journal; the reader takes them onto its undo
+/// stack, and `u` takes them back one at a time, the last first.
+#[test]
+fn changes_from_rules_apply_are_undone_in_the_reader() {
+    let mut db = FakeDb::new(5);
+    let mut s = db.started(80, 24);
+    let later = crate::model::LabelId(4);
+    db.labels.push((later, "later".into()));
+    for r in db.rows.iter_mut().filter(|r| r.id.0 <= 2) {
+        r.labels.push("later".into());
+        r.hidden = true;
+    }
+    let journal = vec![
+        crate::model::rules::Journaled {
+            what: "rule ads".into(),
+            mark: Mark::Hide,
+            ids: vec![EntryId(1), EntryId(2)],
+            label: None,
+        },
+        crate::model::rules::Journaled {
+            what: "rule ads".into(),
+            mark: Mark::Label(later),
+            ids: vec![EntryId(2), EntryId(1)],
+            label: Some("later".into()),
+        },
+    ];
+    db.send(&mut s, Msg::Journal(journal));
+    let said = s
+        .status
+        .as_ref()
+        .map(|st| st.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("rule ads changed 2 entries"), "{said}");
+    let effects = db.send(&mut s, act(Action::Undo));
+    assert_eq!(
+        effects,
+        [Effect::UndoMark {
+            ids: vec![EntryId(2), EntryId(1)],
+            mark: Mark::Unlabel(later),
+        }]
+    );
+    assert!(db.rows.iter().all(|r| r.labels.is_empty()));
+    db.send(&mut s, act(Action::Undo));
+    assert!(db.rows.iter().all(|r| !r.hidden));
+    assert!(s.undo.is_empty());
+}
+
+#[test]
+fn start_and_other_writers_ask_for_the_journal() {
+    let mut s = AppState::new(Options::default(), 80, 24);
+    assert!(s.start().contains(&Effect::LoadJournal));
+    assert!(update(&mut s, Msg::DatabaseChanged).contains(&Effect::LoadJournal));
+}

@@ -106,6 +106,7 @@ pub fn list(env: &Env, args: &EntriesArgs, out: &mut Out) -> anyhow::Result<Exit
         starred_only: args.starred,
         feed,
         query,
+        with_hidden: false,
     };
     let mut left = args.limit.unwrap_or(usize::MAX);
     let mut page = Page::First;

@@ -51,7 +51,15 @@ pub async fn add(env: &Env, url: &str, out: &mut Out) -> anyhow::Result<ExitCode
     check_url(url, false)?;
     // Creates the data directory (and the database) before fetching, as before.
     drop(env.open_store()?);
-    let s = subscribe(&env.fetcher()?, &env.db, url, now(), Pick::First).await?;
+    let s = subscribe(
+        &env.fetcher()?,
+        &env.db,
+        url,
+        now(),
+        Pick::First,
+        &env.config.rules,
+    )
+    .await?;
     if let Some((first, others)) = s.discovered.split_first() {
         writeln!(
             out,

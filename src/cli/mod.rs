@@ -13,6 +13,7 @@ mod output;
 mod parse;
 mod publish;
 mod restore;
+mod rules;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -127,6 +128,15 @@ enum Command {
         /// The feed file.
         file: PathBuf,
     },
+    /// List the config's rules and how many stored entries each matches now; `apply` applies
+    /// them to what is already stored.
+    Rules {
+        #[command(subcommand)]
+        command: Option<rules::RulesCommand>,
+        /// Print JSON instead of text (the list).
+        #[arg(long)]
+        json: bool,
+    },
     /// The database: `stats` (sizes and counts), `vacuum` (compact), `synth` (build a test one).
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -216,6 +226,13 @@ fn announce_upgrade(db: &Path) {
 }
 
 impl Env {
+    /// The config file, as messages name it.
+    fn config_shown(&self) -> String {
+        self.config_path
+            .as_ref()
+            .map_or_else(|| "the config file".to_owned(), |p| p.display().to_string())
+    }
+
     fn open_store(&self) -> anyhow::Result<Store> {
         announce_upgrade(&self.db);
         if let Some(dir) = self.db.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -334,6 +351,14 @@ async fn dispatch(cli: Cli, ctx: &Env, demo_dir: Option<&Path>) -> anyhow::Resul
         Command::Export(args) => export::run(ctx, &args, &mut out),
         Command::Publish(args) => publish::run(ctx, &args),
         Command::Db(command) => db::run(ctx, &command, &mut out),
+        Command::Rules {
+            command: None,
+            json,
+        } => rules::list(ctx, json, &mut out),
+        Command::Rules {
+            command: Some(rules::RulesCommand::Apply { name, yes }),
+            ..
+        } => rules::apply(ctx, name.as_deref(), yes, &mut out),
         Command::ExportOpml { output, force } => {
             export::opml(ctx, output.as_deref(), force, &mut out)
         }
@@ -381,6 +406,7 @@ fn link_settings(config: &Config) -> crate::tui::LinkSettings {
         environment,
         hyperlinks,
         notify: config.notify.clone(),
+        rules: std::sync::Arc::clone(&config.rules),
     }
 }
 

@@ -76,14 +76,16 @@ fn parse(url: &str, body: &Fetched) -> Result<IncomingFeed, ParseError> {
     parse_document(&body.bytes, url, body.content_type.as_deref())
 }
 
-/// Subscribes to `url` in the database at `db`, at time `now` (Unix seconds). A page naming
-/// several feeds gives the first, or with [`Pick::Ask`] the list to choose from.
+/// Subscribes to `url` in the database at `db`, at time `now` (Unix seconds), its entries
+/// judged by `rules` as a refresh's are. A page naming several feeds gives the first, or with
+/// [`Pick::Ask`] the list to choose from.
 pub async fn subscribe(
     fetcher: &Fetcher,
     db: &Path,
     url: &str,
     now: i64,
     pick: Pick,
+    rules: &std::sync::Arc<[crate::model::rules::Rule]>,
 ) -> Result<Subscribed, SubscribeError> {
     let url = url.trim();
     let body = fetch_body(fetcher, url).await?;
@@ -115,6 +117,7 @@ pub async fn subscribe(
         }
     };
     let mut store = Store::open(db)?;
+    store.set_rules(std::sync::Arc::clone(rules));
     let (id, is_new) = store.add_feed(&url, now)?;
     let meta = FetchMeta {
         etag: body.validators.etag.as_deref(),

@@ -172,6 +172,8 @@ pub struct EntryFilter {
     pub feed: Option<FeedId>,
     /// A filter-line query on top of the above (empty: no further filtering).
     pub query: Query,
+    /// Hidden entries too, as if the query had a `hidden` term (what a rule matches).
+    pub with_hidden: bool,
 }
 
 /// A change of an entry's state.

@@ -188,6 +188,17 @@ pub fn summary(noticed: &[Noticed], max: usize) -> String {
     }
 }
 
+/// A mark change made outside the reader (`tidings rules apply`) that its undo takes back:
+/// what made it, the mark, and the entries it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Journaled {
+    pub what: String,
+    pub mark: super::Mark,
+    pub ids: Vec<super::EntryId>,
+    /// The label's name, for a label mark.
+    pub label: Option<String>,
+}
+
 /// What rules did to the entries a refresh stored.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ruled {

@@ -236,6 +236,23 @@ impl Store {
         }
     }
 
+    /// The ids of every entry `filter` matches, newest first.
+    pub fn ids_matching(&self, filter: &EntryFilter) -> Result<Vec<EntryId>> {
+        let clause = filter::build_with(self, filter, now(), super::memo::EVERY_MATCH)
+            .map_err(|e| self.err(e))?;
+        if clause.nothing {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT e.id FROM entries e WHERE {} ORDER BY e.published DESC, e.id DESC",
+            clause.sql()
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        stmt.query_map(params_from_iter(clause.args), |r| Ok(EntryId(r.get(0)?)))
+            .and_then(Iterator::collect)
+            .map_err(|e| self.err(e))
+    }
+
     /// Every stored entry that has a guid, with its read and starred state (one scan, for
     /// restoring marks from an export).
     pub fn entries_with_guids(&self) -> Result<Vec<(EntryId, String, bool, bool)>> {

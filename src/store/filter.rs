@@ -439,7 +439,7 @@ pub(super) fn build_with(
         clause.push("e.starred = 1", []);
     }
     let query = &filter.query;
-    if !query.mentions_hidden() {
+    if !filter.with_hidden && !query.mentions_hidden() {
         clause.push("e.hidden = 0", []);
     }
     feed_terms(conn, filter, query, &mut clause)?;

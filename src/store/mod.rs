@@ -8,6 +8,7 @@ mod feeds;
 mod filter;
 mod idset;
 mod ingest;
+mod journal;
 mod labels;
 mod memo;
 mod meta;

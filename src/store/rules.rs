@@ -6,12 +6,12 @@ use std::sync::Arc;
 
 use rusqlite::Transaction;
 
-use super::Store;
 use super::filter::fold;
 use super::ingest::Row;
+use super::{Result, Store};
 use crate::model::query::{Candidate, Tokens};
-use crate::model::rules::{Fate, Rule, Ruled, judge};
-use crate::model::{IncomingFeed, bounds};
+use crate::model::rules::{Fate, Rule, RuleAction, Ruled, judge};
+use crate::model::{EntryFilter, EntryId, IncomingFeed, Mark, bounds};
 
 /// What rules see of the feed an entry comes from.
 #[derive(Debug, Clone, Default)]
@@ -100,7 +100,64 @@ pub(super) fn label_entry(
     Ok(())
 }
 
+/// The filter a rule's query makes: hidden entries too.
+fn rule_filter(rule: &Rule) -> EntryFilter {
+    EntryFilter {
+        query: rule.query.clone(),
+        with_hidden: true,
+        ..EntryFilter::default()
+    }
+}
+
 impl Store {
+    /// How many stored entries `rule` matches now (hidden ones too).
+    pub fn rule_matches(&self, rule: &Rule) -> Result<u64> {
+        self.count_matching(&rule_filter(rule)).map(|(n, _)| n)
+    }
+
+    /// Applies `rule` to the entries stored now (what it matches before any of its actions
+    /// runs), each action in turn, and writes each mark change to the undo journal for the
+    /// reader. Returns, per action, what it was and how many entries it changed. `skip` hides
+    /// (what is stored is never deleted by a rule); `notify` is for new entries only.
+    pub fn apply_rule(&mut self, rule: &Rule, now: i64) -> Result<Vec<(String, usize)>> {
+        let ids = self.ids_matching(&rule_filter(rule))?;
+        let what = format!("rule {}", rule.name);
+        let mut done = Vec::new();
+        for action in &rule.actions {
+            let mark = match action {
+                RuleAction::Hide | RuleAction::Skip => Some(Mark::Hide),
+                RuleAction::Read => Some(Mark::Read),
+                RuleAction::Star => Some(Mark::Star),
+                RuleAction::Label(name) => self.label_id(name)?.map(|(id, _)| Mark::Label(id)),
+                RuleAction::Highlight(style) => {
+                    let n = self.set_highlight(&ids, style)?;
+                    done.push((action.to_string(), n));
+                    None
+                }
+                RuleAction::Notify => None,
+            };
+            if let Some(mark) = mark {
+                let changed = self.set_mark(&ids, mark)?;
+                self.journal(&what, mark, &changed, now)?;
+                done.push((action.to_string(), changed.len()));
+            }
+        }
+        Ok(done)
+    }
+
+    /// Draws these entries' rows in `style`; returns how many changed.
+    fn set_highlight(&mut self, ids: &[EntryId], style: &str) -> Result<usize> {
+        let list = super::filter::json_ids(ids.iter().map(|i| i.0));
+        let style = bounds::line(style).into_owned();
+        self.write_marks(|tx| {
+            tx.execute(
+                "UPDATE entries SET highlight = ?2 WHERE id IN (SELECT value FROM json_each(?1)) \
+                 AND highlight IS NOT ?2",
+                rusqlite::params![list, style],
+            )
+        })
+    }
+
     /// The rules new entries are judged by from now on, in order.
     pub fn set_rules(&mut self, rules: Arc<[Rule]>) {
         self.rules = rules;

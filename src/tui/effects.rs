@@ -41,6 +41,8 @@ pub struct LinkSettings {
     pub hyperlinks: bool,
     /// How new entries notify rules matched are told (`[notify]`).
     pub notify: crate::config::rules::NotifyConfig,
+    /// The rules new entries are judged by (subscribing stores a feed's first entries).
+    pub rules: std::sync::Arc<[crate::model::rules::Rule]>,
 }
 
 impl LinkSettings {
@@ -173,6 +175,10 @@ impl Executor {
                 return None;
             }
             Effect::LoadFeeds => store.feeds().map(Msg::FeedsLoaded),
+            Effect::LoadJournal => match store.take_journal() {
+                Ok(changes) if changes.is_empty() => return None,
+                taken => taken.map(Msg::Journal),
+            },
             Effect::LoadMarks { ids } => store.marks_of(&ids).map(Msg::MarksRefreshed),
             Effect::OpenEntry { id, width } => return self.open_entry(id, width),
             Effect::KeepLayout {
@@ -427,16 +433,22 @@ impl Executor {
         let fetcher = self.fetcher.clone();
         let db = self.store.path().to_owned();
         let runtime = tokio::runtime::Handle::current();
+        let rules = std::sync::Arc::clone(&self.links.rules);
         self.jobs.spawn(Job::Subscribe, move |ctx| {
-            ctx.say(runtime.block_on(subscribe_message(&fetcher, &db, &url)));
+            ctx.say(runtime.block_on(subscribe_message(&fetcher, &db, &url, &rules)));
         });
     }
 }
 
 /// What subscribing to `url` says.
-async fn subscribe_message(fetcher: &Fetcher, db: &std::path::Path, url: &str) -> Msg {
+async fn subscribe_message(
+    fetcher: &Fetcher,
+    db: &std::path::Path,
+    url: &str,
+    rules: &std::sync::Arc<[crate::model::rules::Rule]>,
+) -> Msg {
     let now = chrono::Utc::now().timestamp();
-    match subscribe(fetcher, db, url, now, Pick::Ask).await {
+    match subscribe(fetcher, db, url, now, Pick::Ask, rules).await {
         Ok(s) => {
             let via = if s.discovered.is_empty() {
                 String::new()

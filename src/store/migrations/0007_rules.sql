@@ -47,3 +47,14 @@ BEGIN
                      starred_count = starred_count + (new.starred = 1 AND new.hidden = 0)
     WHERE id = new.feed_id;
 END;
+
+-- Changes made outside the reader that the reader's undo takes back (`tidings rules apply`):
+-- one row per mark and the entries it changed. The reader takes them when it starts or sees
+-- the database change, and deletes them as it takes them.
+CREATE TABLE undo_journal (
+    id      INTEGER PRIMARY KEY,
+    made_at INTEGER NOT NULL,
+    what    TEXT NOT NULL,
+    mark    TEXT NOT NULL,
+    ids     TEXT NOT NULL
+);
