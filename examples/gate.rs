@@ -6,6 +6,7 @@
 //!
 //! ```sh
 //! gate ingest                 # parse + prepare + store a fixed set of feeds, fresh database
+//! gate ingest-rules           # the same with 50 rules (benches/support/rules50.toml)
 //! gate build-db DB            # the 100 000-entry database the next three read (not measured)
 //! gate first-paint DB         # open it and draw the stream's first frame
 //! gate search DB              # a common word on the filter line, Enter, the frame
@@ -17,6 +18,7 @@
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -68,9 +70,14 @@ fn ingest_documents() -> Vec<(String, Vec<u8>)> {
 /// prepare on a reading connection, write on the writing one (a transaction per feed, as when
 /// the writer keeps up), apply retention.
 #[inline(never)]
-fn measured_ingest(dir: &Path, docs: &[(String, Vec<u8>)]) -> usize {
+fn measured_ingest(
+    dir: &Path,
+    docs: &[(String, Vec<u8>)],
+    rules: Arc<[tidings::model::rules::Rule]>,
+) -> usize {
     let db = dir.join("ingest.db");
     let mut writer = Store::open(&db).expect("a fresh database");
+    writer.set_rules(rules);
     // As the refresh's connection is (`fetch::refresh::shared_store`).
     writer
         .set_durability(Durability::Normal)
@@ -160,6 +167,15 @@ fn longest_entry() -> (String, Option<String>) {
         .expect("an entry")
 }
 
+/// The 50 rules of `benches/support/rules50.toml`, read as the config reads them.
+fn fifty_rules() -> Arc<[tidings::model::rules::Rule]> {
+    let text = include_str!("../benches/support/rules50.toml");
+    let config = tidings::config::Config::parse(text, Path::new("rules50.toml"))
+        .expect("the benchmark's rules read");
+    assert_eq!(config.rules.len(), 50);
+    config.rules
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let db = || PathBuf::from(args.get(1).expect("a database path"));
@@ -167,7 +183,12 @@ fn main() {
         Some("ingest") => {
             let docs = ingest_documents();
             let dir = tempfile::tempdir().expect("a temp dir");
-            measured_ingest(dir.path(), &docs)
+            measured_ingest(dir.path(), &docs, Arc::new([]))
+        }
+        Some("ingest-rules") => {
+            let docs = ingest_documents();
+            let dir = tempfile::tempdir().expect("a temp dir");
+            measured_ingest(dir.path(), &docs, fifty_rules())
         }
         Some("build-db") => {
             build_db(&db());
@@ -192,7 +213,7 @@ fn main() {
         }
         _ => {
             eprintln!(
-                "usage: gate ingest | build-db DB | first-paint DB | search DB | search-page DB | render"
+                "usage: gate ingest | ingest-rules | build-db DB | first-paint DB | search DB | search-page DB | render"
             );
             std::process::exit(2);
         }

@@ -452,7 +452,9 @@ fn terms_are_clean(q: &Query, depth: usize) {
             | TermKind::Content(s)
             | TermKind::Link(s)
             | TermKind::Word(s)
-            | TermKind::Phrase(s) => clean_line("a query term", s),
+            | TermKind::Phrase(s)
+            | TermKind::Label(s) => clean_line("a query term", s),
+            TermKind::Matches(_, p) => clean_line("a regular expression", p.as_str()),
             TermKind::Any(alternatives) => {
                 assert!(!alternatives.is_empty(), "a group of no alternatives");
                 for alternative in alternatives {

@@ -247,6 +247,16 @@ fn query(bytes: &[u8]) -> u64 {
     match query::parse(&text) {
         Ok(q) => {
             checks::query_round_trips(&q);
+            // What a rule does with it: checked against an entry in memory, never a panic.
+            let entry = query::Candidate {
+                title: "[Ad] Kernel 7.0: café édition",
+                author: Some("Ann Example"),
+                link: Some("https://example.org/ads/7?utm=x"),
+                text: "The release notes are long. Error handling changed.",
+                feed_names: ["", "LWN", "https://lwn.example/feed"],
+                ..query::Candidate::default()
+            };
+            shape.add(query::holds(&q, &entry, 1_800_000_000));
             let kinds: BTreeSet<_> = q
                 .terms
                 .iter()

@@ -802,7 +802,7 @@ fn export_json_csv_and_filters() {
     let csv = home.run_ok(&["export", "--format", "csv", "--query", "Third"]);
     assert_eq!(
         csv,
-        "title,link,feed,date,author\r\nThird,https://example.org/b1,Beta,2026-11-04T10:00:00Z,\r\n"
+        "title,link,feed,date,author,labels\r\nThird,https://example.org/b1,Beta,2026-11-04T10:00:00Z,,\r\n"
     );
     let out = home
         .cmd()

@@ -78,6 +78,7 @@ struct EntryJson<'a> {
     author: Option<&'a str>,
     read: bool,
     starred: bool,
+    labels: &'a [String],
 }
 
 fn iso(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -148,19 +149,26 @@ fn json_row(row: &EntrySummary) -> EntryJson<'_> {
         author: row.author.as_deref(),
         read: row.read,
         starred: row.starred,
+        labels: &row.labels,
     }
 }
 
 fn text_row(out: &mut Out, row: &EntrySummary) -> std::io::Result<()> {
     writeln!(
         out,
-        "{:>7}  {}  {}{}  {}: {}",
+        "{:>7}  {}  {}{}  {}: {}{}",
         row.id.0,
         row.published.format("%Y-%m-%d %H:%M"),
         if row.read { ' ' } else { 'N' },
         if row.starred { '*' } else { ' ' },
         sanitize::line(&row.feed_title),
-        sanitize::line(&row.title)
+        sanitize::line(&row.title),
+        row.labels.iter().fold(String::new(), |mut out, l| {
+            out.push_str("  [");
+            out.push_str(&sanitize::line(l));
+            out.push(']');
+            out
+        })
     )
 }
 

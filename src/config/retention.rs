@@ -13,6 +13,7 @@ pub struct RetentionConfig {
     pub keep_per_feed: u32,
     pub keep_unread: bool,
     pub keep_starred: bool,
+    pub keep_labelled: bool,
     pub feed: Vec<FeedRetentionConfig>,
 }
 
@@ -24,6 +25,7 @@ impl Default for RetentionConfig {
             keep_per_feed: d.keep_per_feed,
             keep_unread: d.keep_unread,
             keep_starred: d.keep_starred,
+            keep_labelled: d.keep_labelled,
             feed: Vec::new(),
         }
     }
@@ -39,6 +41,7 @@ pub struct FeedRetentionConfig {
     pub keep_per_feed: Option<u32>,
     pub keep_unread: Option<bool>,
     pub keep_starred: Option<bool>,
+    pub keep_labelled: Option<bool>,
 }
 
 impl RetentionConfig {
@@ -49,6 +52,7 @@ impl RetentionConfig {
             keep_per_feed: self.keep_per_feed,
             keep_unread: self.keep_unread,
             keep_starred: self.keep_starred,
+            keep_labelled: self.keep_labelled,
         };
         RetentionRules {
             default,
@@ -62,6 +66,7 @@ impl RetentionConfig {
                         keep_per_feed: f.keep_per_feed.unwrap_or(default.keep_per_feed),
                         keep_unread: f.keep_unread.unwrap_or(default.keep_unread),
                         keep_starred: f.keep_starred.unwrap_or(default.keep_starred),
+                        keep_labelled: f.keep_labelled.unwrap_or(default.keep_labelled),
                     },
                 })
                 .collect(),

@@ -221,6 +221,8 @@ struct JsonItem<'a> {
     first_seen: String,
     read: bool,
     starred: bool,
+    /// The entry's labels, by name.
+    labels: &'a [String],
     /// `null` when exported without bodies.
     content_html: Option<&'a str>,
 }
@@ -241,6 +243,7 @@ fn json_value(e: &Entry, bodies: bool) -> JsonItem<'_> {
         first_seen: date(s.first_seen),
         read: s.read,
         starred: s.starred,
+        labels: &s.labels,
         content_html: bodies.then_some(e.content_html.as_str()),
     }
 }
@@ -343,6 +346,10 @@ pub(super) fn atom_item(out: &mut String, e: &Entry, bodies: bool) {
         "    <source><title>{}</title></source>",
         xml(&s.feed_title)
     );
+    // Labels as categories (the Atom way to tag an entry), as mail and feed readers read them.
+    for label in &s.labels {
+        let _ = writeln!(out, "    <category term=\"{}\"/>", xml(label));
+    }
     if bodies {
         let _ = writeln!(
             out,
@@ -370,9 +377,10 @@ fn csv_field(s: &str) -> String {
 }
 
 /// The CSV export's header line.
-pub(super) const CSV_HEAD: &str = "title,link,feed,date,author\r\n";
+pub(super) const CSV_HEAD: &str = "title,link,feed,date,author,labels\r\n";
 
-/// One CSV row: title, link, feed, date, author.
+/// One CSV row: title, link, feed, date, author, labels (separated by spaces: a label is one
+/// word).
 pub(super) fn csv_row(out: &mut String, e: &Entry) {
     let s = &e.summary;
     let fields = [
@@ -381,6 +389,7 @@ pub(super) fn csv_row(out: &mut String, e: &Entry) {
         s.feed_title.clone(),
         date(s.published),
         s.author.clone().unwrap_or_default(),
+        s.labels.join(" "),
     ];
     let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
     out.push_str(&row.join(","));
@@ -438,7 +447,11 @@ mod tests {
                 read: id % 2 == 0,
                 starred: true,
                 hidden: false,
-                labels: Vec::new(),
+                labels: if id == 3 {
+                    vec!["later".into(), "<work>".into()]
+                } else {
+                    Vec::new()
+                },
                 highlight: None,
             },
             updated: None,
@@ -612,9 +625,11 @@ mod tests {
             "updated",
             "first_seen",
             "starred",
+            "labels",
         ] {
             assert!(items[0].get(key).is_some(), "{key}");
         }
+        assert_eq!(items[2]["labels"], serde_json::json!(["later", "<work>"]));
     }
 
     #[test]
@@ -623,6 +638,7 @@ mod tests {
         let xml = export(&three(), Format::Atom, &Options::new(at(1_800_000_000)));
         assert_eq!(xml.matches("<entry>").count(), 3);
         assert!(xml.contains("<id>guid-2</id>"));
+        assert!(xml.contains("<category term=\"later\"/>\n    <category term=\"&lt;work&gt;\"/>"));
         assert!(
             xml.contains("&lt;p&gt;Body two&lt;/p&gt;"),
             "bodies are escaped html: {xml}"
@@ -637,10 +653,15 @@ mod tests {
     fn csv_quotes_what_it_must() {
         let c = export(&three(), Format::Csv, &Options::new(at(0)));
         let lines: Vec<&str> = c.split("\r\n").collect();
-        assert_eq!(lines[0], "title,link,feed,date,author");
+        assert_eq!(lines[0], "title,link,feed,date,author,labels");
         assert_eq!(
             lines[3],
-            "\"Third, with a comma\",https://a.example/3,Crate Digest,2023-11-14T22:13:23Z,\"Ann, \"\"the\"\" Writer\""
+            "\"Third, with a comma\",https://a.example/3,Crate Digest,2023-11-14T22:13:23Z,\"Ann, \"\"the\"\" Writer\",later <work>"
+        );
+        assert!(
+            lines[1].ends_with(",\"Ann, \"\"the\"\" Writer\","),
+            "{}",
+            lines[1]
         );
         assert_eq!(
             lines.len(),

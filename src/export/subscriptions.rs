@@ -583,7 +583,7 @@ query:unread:unread = "yes"
             views,
             [
                 (1, "Starred week", "starred since:1w"),
-                (4, "Named\\", "a.b"),
+                (4, "Named\\", "title:a.b"),
                 // A tab from the \t escape: names are one clean line.
                 (5, "x y", "unread"),
             ]

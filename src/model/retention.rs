@@ -12,6 +12,8 @@ pub struct Retention {
     pub keep_unread: bool,
     /// Starred entries stay whatever their age.
     pub keep_starred: bool,
+    /// Entries with a label stay whatever their age.
+    pub keep_labelled: bool,
 }
 
 impl Default for Retention {
@@ -21,6 +23,7 @@ impl Default for Retention {
             keep_per_feed: 0,
             keep_unread: true,
             keep_starred: true,
+            keep_labelled: true,
         }
     }
 }

@@ -20,8 +20,10 @@ pub struct NewsboatItem {
     pub published: i64,
     pub content: String,
     pub unread: bool,
-    /// newsboat's flags (letters); any flag makes the entry starred here.
-    pub flagged: bool,
+    /// newsboat's flags: the letters `A`-`Z` and `a`-`z` newsboat allows, each once, in the
+    /// order written (anything else in the column is dropped). The import stars an entry with
+    /// any, and gives it a label per letter.
+    pub flags: String,
     /// Deleted in newsboat (kept in its cache so a refresh does not bring it back).
     pub deleted: bool,
 }
@@ -47,6 +49,18 @@ fn text(s: Option<String>) -> Option<String> {
 fn http_date(secs: i64) -> Option<String> {
     let at = chrono::DateTime::from_timestamp(secs, 0).filter(|_| secs > 0)?;
     Some(at.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+}
+
+/// The flag letters of newsboat's `flags` column, each once: the column is text anyone with
+/// `sqlite3` may have written, and each letter becomes a label name.
+fn flag_letters(column: &str) -> String {
+    let mut letters = String::new();
+    for c in column.chars().filter(char::is_ascii_alphabetic) {
+        if !letters.contains(c) {
+            letters.push(c);
+        }
+    }
+    letters
 }
 
 /// Every feed in the newsboat cache at `path`.
@@ -90,7 +104,7 @@ pub fn read_newsboat_cache(path: &Path) -> Result<Vec<NewsboatFeed>> {
                     published: r.get(4)?,
                     content: r.get(5)?,
                     unread: r.get::<_, i64>(6)? != 0,
-                    flagged: !r.get::<_, String>(7)?.trim().is_empty(),
+                    flags: flag_letters(&r.get::<_, String>(7)?),
                     deleted: r.get::<_, i64>(8)? != 0,
                 })
             })
@@ -111,17 +125,17 @@ mod tests {
         let feeds = read_newsboat_cache(&path).unwrap();
         assert_eq!(feeds.len(), 2);
         assert_eq!(feeds[0].title.as_deref(), Some("Feed One"));
-        let one: Vec<(&str, bool, bool)> = feeds[0]
+        let one: Vec<(&str, bool, &str)> = feeds[0]
             .items
             .iter()
-            .map(|i| (i.guid.as_str(), i.unread, i.flagged))
+            .map(|i| (i.guid.as_str(), i.unread, i.flags.as_str()))
             .collect();
         assert_eq!(
             one,
             [
-                ("one-gamma", true, true),
-                ("one-beta", false, false),
-                ("one-alpha", true, false)
+                ("one-gamma", true, "s"),
+                ("one-beta", false, ""),
+                ("one-alpha", true, "")
             ]
         );
         let delta = feeds[1]
@@ -129,8 +143,15 @@ mod tests {
             .iter()
             .find(|i| i.guid == "urn:two:delta")
             .unwrap();
-        assert!(!delta.unread && delta.flagged);
+        assert!(!delta.unread && delta.flags == "ab");
         assert_eq!(delta.url.as_deref(), Some("http://127.0.0.1:18777/delta"));
+    }
+
+    #[test]
+    fn flags_keep_each_letter_once_and_nothing_else() {
+        assert_eq!(flag_letters("sab"), "sab");
+        assert_eq!(flag_letters(" aBa\u{1b}[1m9B-é"), "aBm");
+        assert_eq!(flag_letters(""), "");
     }
 
     #[test]

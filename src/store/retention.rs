@@ -33,7 +33,9 @@ impl Store {
             tx.prepare_cached(
                 "DELETE FROM entries WHERE id IN ( \
                    SELECT e.id FROM entries e WHERE e.feed_id = ?1 \
-                   AND (?2 = 0 OR e.read = 1) AND (?3 = 0 OR e.starred = 0) \
+                   AND (?2 = 0 OR e.read = 1 OR e.hidden = 1) AND (?3 = 0 OR e.starred = 0) \
+                   AND (?7 = 0 OR NOT EXISTS (SELECT 1 FROM entry_labels l \
+                                              WHERE l.entry_id = e.id)) \
                    AND ((?4 IS NOT NULL AND e.published < ?4) \
                         OR (?5 > 0 AND e.id NOT IN ( \
                               SELECT n.id FROM entries n WHERE n.feed_id = ?1 \
@@ -46,7 +48,8 @@ impl Store {
                 rule.keep_starred,
                 cutoff,
                 rule.keep_per_feed,
-                listed
+                listed,
+                rule.keep_labelled
             ])
         })
     }
@@ -74,8 +77,13 @@ mod tests {
         }
     }
 
+    /// Every stored entry's title, hidden ones too.
     fn titles(s: &crate::store::Store) -> Vec<String> {
-        s.entries_page(&EntryFilter::default(), Page::First, 100)
+        let every = EntryFilter {
+            with_hidden: true,
+            ..EntryFilter::default()
+        };
+        s.entries_page(&every, Page::First, 100)
             .unwrap()
             .into_iter()
             .map(|r| r.title)
@@ -132,11 +140,19 @@ mod tests {
             ..EntryFilter::default()
         };
         assert_eq!(s.entries_page(&q, Page::First, 10).unwrap().len(), 4);
-        // Without the unread and starred exceptions, only "new" (recent) and listed stay.
+        // A labelled entry stays like a starred one, and a hidden unread one does not stay
+        // for being unread: nobody will read it.
+        let (label, _) = s.label_id("later").unwrap().unwrap();
+        s.set_mark(&[id("older")], Mark::Label(label)).unwrap();
+        s.set_mark(&[id("old-unread")], Mark::Hide).unwrap();
+        s.prune(f, &month, &["new"], NOW).unwrap();
+        assert_eq!(titles(&s), ["new", "old-star", "older"]);
+        // Without the exceptions, only "new" (recent) and listed stay.
         let strict = Retention {
             keep_days: 30,
             keep_unread: false,
             keep_starred: false,
+            keep_labelled: false,
             ..Retention::default()
         };
         s.prune(f, &strict, &["new"], NOW).unwrap();
