@@ -12,6 +12,7 @@
 //! gate search DB              # a common word on the filter line, Enter, the frame
 //! gate search-page DB         # then a page down inside that search
 //! gate render                 # one long entry laid out at 80 columns
+//! gate sorts DB               # a first page and the next in each order but newest first
 //! ```
 // A measuring tool: a failed setup stops it with the reason.
 #![allow(clippy::expect_used)]
@@ -24,7 +25,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tidings::app::{self, Action, AppState, Msg, TextKey};
 use tidings::fetch::parse::parse_document;
-use tidings::model::Retention;
+use tidings::model::{EntryFilter, Page, Retention, Sort};
 use tidings::store::{Durability, FetchMeta, Store, SynthSpec, synth};
 
 #[path = "../benches/support/feeds.rs"]
@@ -99,6 +100,31 @@ fn measured_ingest(
         writer.prune(id, &rule, &listed, NOW).expect("pruning");
     }
     stored
+}
+
+/// The pages a sorted saved view reads: the first and the next, oldest first, by feed and
+/// unread first (the newest-first pages are `first-paint` and `search-page`).
+#[inline(never)]
+fn measured_sorts(store: &Store) -> usize {
+    let mut read = 0;
+    for sort in [Sort::Oldest, Sort::Feed, Sort::Unread] {
+        let filter = EntryFilter {
+            sort,
+            ..EntryFilter::default()
+        };
+        let first = store
+            .entries_page(&filter, Page::First, 200)
+            .expect("a first page");
+        let next = first
+            .last()
+            .map_or(Page::First, |r| Page::Older(r.cursor()));
+        read += first.len();
+        read += store
+            .entries_page(&filter, next, 200)
+            .expect("a next page")
+            .len();
+    }
+    read
 }
 
 #[inline(never)]
@@ -207,13 +233,17 @@ fn main() {
             session::key(&mut state, &store, &mut term, Msg::Text(TextKey::Enter));
             measured_key(&mut state, &store, &mut term, Msg::Action(Action::PageDown))
         }
+        Some("sorts") => {
+            let store = Store::open(&db()).expect("opening the database");
+            measured_sorts(&store)
+        }
         Some("render") => {
             let (html, link) = longest_entry();
             measured_render(&html, link.as_deref())
         }
         _ => {
             eprintln!(
-                "usage: gate ingest | ingest-rules | build-db DB | first-paint DB | search DB | search-page DB | render"
+                "usage: gate ingest | ingest-rules | build-db DB | first-paint DB | search DB | search-page DB | render | sorts DB"
             );
             std::process::exit(2);
         }

@@ -157,9 +157,14 @@ fn target(state: &AppState) -> Option<(EntryFilter, String)> {
             let view = feeds.views.get(*i)?;
             let filter = EntryFilter {
                 query: view.query.clone(),
+                sort: view.sort,
                 ..base
             };
-            (filter, view.name.clone())
+            let title = match view.sort {
+                crate::model::Sort::Newest => view.name.clone(),
+                sort => format!("{} ({} first)", view.name, sort.name()),
+            };
+            (filter, title)
         }
         Item::Tag { name, .. } => {
             let query = Query {

@@ -97,9 +97,11 @@ impl StreamView {
         }
         match (self.selection.range_from, self.selected()) {
             (Some(from), Some(cursor)) => {
-                let (a, b) = (key(from), key(cursor.cursor()));
+                // Keys that grow down the list in its order, whichever it is.
+                let sort = self.filter.sort;
+                let (a, b) = (from.key(sort), cursor.cursor().key(sort));
                 let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-                (lo..=hi).contains(&key(row.cursor()))
+                (lo..=hi).contains(&row.cursor().key(sort))
             }
             _ => false,
         }
@@ -131,10 +133,6 @@ impl StreamView {
             self.selection.range_from = None;
         }
     }
-}
-
-fn key(c: Cursor) -> (i64, i64) {
-    (c.published, c.id.0)
 }
 
 /// Space: the row under the cursor joins the selection or leaves it; the cursor moves on.

@@ -22,6 +22,7 @@ pub fn row(id: i64, feed: i64) -> EntrySummary {
         hidden: false,
         labels: Vec::new(),
         highlight: None,
+        group: 0,
     }
 }
 

@@ -14,6 +14,7 @@ fn with_views() -> AppState {
         views: vec![SavedView {
             name: "Rust, unread".into(),
             query: parse("tag:rust unread").unwrap(),
+            sort: crate::model::Sort::Newest,
         }],
         ..Options::default()
     };
@@ -239,4 +240,31 @@ fn a_in_the_feed_list_marks_that_feed_read_with_undo() {
     assert_eq!(read, vec![2, 2, 2], "feed 2 only");
     db.send(&mut s, act(Action::Undo));
     assert!(db.rows.iter().all(|r| !r.read));
+}
+
+/// A saved view with a sort opens in that order, and says so in its title.
+#[test]
+fn a_saved_view_opens_in_its_own_order() {
+    let options = Options {
+        views: vec![SavedView {
+            name: "Backlog".into(),
+            query: parse("unread").unwrap(),
+            sort: crate::model::Sort::Oldest,
+        }],
+        ..Options::default()
+    };
+    let mut s = AppState::new(options, 80, 24);
+    update(&mut s, act(Action::Feeds));
+    update(&mut s, Msg::FeedsLoaded(vec![feed(1, &[], 3)]));
+    let effects = update(&mut s, act(Action::Open));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadPage { filter, .. }
+            if filter.sort == crate::model::Sort::Oldest)),
+        "{effects:?}"
+    );
+    assert_eq!(s.stream.title, "Backlog (oldest first)");
+    // A filter typed on top keeps the order.
+    assert_eq!(s.stream.filter.sort, crate::model::Sort::Oldest);
 }

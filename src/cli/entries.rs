@@ -33,9 +33,18 @@ pub struct EntriesArgs {
     /// At most N entries.
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
+    /// The order: newest (first, the default), oldest, feed (feed by feed, newest first in
+    /// each) or unread (first).
+    #[arg(long, value_name = "ORDER", value_parser = parse_sort, default_value = "newest")]
+    sort: crate::model::Sort,
     /// Print a JSON array instead of text.
     #[arg(long)]
     json: bool,
+}
+
+fn parse_sort(text: &str) -> Result<crate::model::Sort, String> {
+    crate::model::Sort::from_name(text)
+        .ok_or_else(|| format!("\"{text}\" is not an order (newest, oldest, feed or unread)"))
 }
 
 /// `tidings mark` arguments: entry ids and exactly one mark.
@@ -107,7 +116,8 @@ pub fn list(env: &Env, args: &EntriesArgs, out: &mut Out) -> anyhow::Result<Exit
         starred_only: args.starred,
         feed,
         query,
-        with_hidden: false,
+        sort: args.sort,
+        ..EntryFilter::default()
     };
     let mut left = args.limit.unwrap_or(usize::MAX);
     let mut page = Page::First;

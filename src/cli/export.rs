@@ -75,7 +75,7 @@ impl Pick {
             starred_only: self.starred,
             feed,
             query: q,
-            with_hidden: false,
+            ..EntryFilter::default()
         }))
     }
 }

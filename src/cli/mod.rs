@@ -463,6 +463,7 @@ async fn tui(ctx: &Env) -> anyhow::Result<ExitCode> {
             .map(|v| crate::model::query::SavedView {
                 name: v.name.clone(),
                 query: v.query.clone(),
+                sort: v.order,
             })
             .collect(),
         refresh_every: (ctx.config.refresh.interval_minutes > 0).then(|| {

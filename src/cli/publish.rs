@@ -68,7 +68,17 @@ pub fn run(env: &Env, args: &PublishArgs) -> anyhow::Result<ExitCode> {
     };
     let store = env.open_store()?;
     let filter = match args.pick.filter(&store, base)? {
-        Ok(filter) => filter,
+        Ok(filter) => crate::model::EntryFilter {
+            // A view's own order.
+            sort: env
+                .config
+                .views
+                .iter()
+                .find(|v| Some(&v.name) == view_name.as_ref())
+                .map(|v| v.order)
+                .unwrap_or_default(),
+            ..filter
+        },
         Err(e) => {
             eprintln!("tidings: {e}");
             return Ok(ExitCode::from(USAGE));

@@ -78,9 +78,14 @@ pub struct Config {
 pub struct ViewConfig {
     pub name: String,
     pub filter: String,
+    /// `newest` (the default), `oldest`, `feed` or `unread` (first).
+    pub sort: Option<String>,
     /// The parsed filter.
     #[serde(skip)]
     pub query: crate::model::Query,
+    /// The parsed order.
+    #[serde(skip)]
+    pub order: crate::model::Sort,
 }
 
 /// One line of `[keys]`: a key bound in every view, or a view's own table.
@@ -262,6 +267,16 @@ impl Config {
                     });
                 invalid(format!("{at}views.filter of \"{}\": {e}", view.name))
             })?;
+            view.order = match view.sort.as_deref() {
+                None => crate::model::Sort::default(),
+                Some(name) => crate::model::Sort::from_name(name).ok_or_else(|| {
+                    invalid(format!(
+                        "views.sort of \"{}\": \"{name}\" is not an order (newest, oldest, \
+                         feed or unread)",
+                        view.name
+                    ))
+                })?,
+            };
         }
         config.rules = rules::parse_all(&config.rules_written, text).map_err(invalid)?;
         check_ranges(&config).map_err(invalid)?;
@@ -470,6 +485,16 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("line 3: views.filter of \"Bad\""), "{err}");
+        let c = parse("[[views]]\nname = \"Backlog\"\nfilter = \"unread\"\nsort = \"Oldest\"\n")
+            .unwrap();
+        assert_eq!(c.views[0].order, crate::model::Sort::Oldest);
+        let err = parse("[[views]]\nname = \"B\"\nfilter = \"unread\"\nsort = \"sideways\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("views.sort of \"B\": \"sideways\" is not an order"),
+            "{err}"
+        );
     }
 
     #[test]

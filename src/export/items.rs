@@ -453,6 +453,7 @@ mod tests {
                     Vec::new()
                 },
                 highlight: None,
+                group: 0,
             },
             updated: None,
             content_html: html.into(),

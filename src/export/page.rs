@@ -202,6 +202,7 @@ mod tests {
                 hidden: false,
                 labels: Vec::new(),
                 highlight: None,
+                group: 0,
             },
             updated: None,
             content_html: html.into(),

@@ -143,6 +143,7 @@ mod tests {
                 hidden: false,
                 labels: Vec::new(),
                 highlight: None,
+                group: 0,
             },
             updated: None,
             content_html: format!("<p>Body {id} with a <a href=\"/x\">link</a>.</p>"),

@@ -86,12 +86,15 @@ pub struct EntrySummary {
     pub labels: Vec<String>,
     /// The style a highlight rule gave its row.
     pub highlight: Option<String>,
+    /// Its group in the order it was read in (`Sort::group_of`, as it was then).
+    pub group: i64,
 }
 
 impl EntrySummary {
-    /// The keyset position of this row in the stream order (newest first).
+    /// The keyset position of this row in the order it was read in.
     pub fn cursor(&self) -> Cursor {
         Cursor {
+            group: self.group,
             published: self.published.timestamp(),
             id: self.id,
         }
@@ -143,24 +146,85 @@ pub struct IncomingEntry {
     pub content_html: String,
 }
 
-/// A position in the stream order `(published DESC, id DESC)`, for keyset pagination.
+/// A position in the stream's order, for keyset pagination: the sort's group (the feed for
+/// `Sort::Feed`, read or not for `Sort::Unread`, else 0), then the date and the id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
+    pub group: i64,
     /// Unix seconds.
     pub published: i64,
     pub id: EntryId,
 }
 
-/// Which page of a filtered stream to read (pages always come back newest first).
+impl Cursor {
+    /// A key that grows down the list in `sort`'s order (for ranges drawn on screen).
+    pub fn key(self, sort: Sort) -> (i64, i64, i64) {
+        match sort {
+            Sort::Oldest => (0, self.published, self.id.0),
+            Sort::Newest | Sort::Feed | Sort::Unread => (self.group, -self.published, -self.id.0),
+        }
+    }
+}
+
+/// The order of a stream. Every one is keyset-paged with an index behind it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Sort {
+    /// Newest first (the default).
+    #[default]
+    Newest,
+    /// Oldest first.
+    Oldest,
+    /// Feed by feed, in the order they were subscribed; newest first within each.
+    Feed,
+    /// Unread first, then read; newest first within each (an entry read while the view is open
+    /// keeps its place until the view is loaded again).
+    Unread,
+}
+
+impl Sort {
+    /// The names the config uses.
+    pub const NAMES: [(&'static str, Sort); 4] = [
+        ("newest", Sort::Newest),
+        ("oldest", Sort::Oldest),
+        ("feed", Sort::Feed),
+        ("unread", Sort::Unread),
+    ];
+
+    pub fn from_name(name: &str) -> Option<Sort> {
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name.trim()))
+            .map(|(_, s)| *s)
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map_or("newest", |(n, _)| n)
+    }
+
+    /// What a row's group is in this order.
+    pub fn group_of(self, row: &EntrySummary) -> i64 {
+        match self {
+            Sort::Newest | Sort::Oldest => 0,
+            Sort::Feed => row.feed_id.0,
+            Sort::Unread => i64::from(row.read),
+        }
+    }
+}
+
+/// Which page of a filtered stream to read, in the filter's order (pages always come back in
+/// that order, top first). The names say it for the default order, newest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
-    /// The newest entries.
+    /// The top of the list.
     First,
-    /// The oldest entries.
+    /// The bottom of the list.
     Last,
-    /// Entries just older than the cursor.
+    /// Entries just below the cursor.
     Older(Cursor),
-    /// Entries just newer than the cursor.
+    /// Entries just above the cursor.
     Newer(Cursor),
 }
 
@@ -174,6 +238,8 @@ pub struct EntryFilter {
     pub query: Query,
     /// Hidden entries too, as if the query had a `hidden` term (what a rule matches).
     pub with_hidden: bool,
+    /// The order the entries come in.
+    pub sort: Sort,
 }
 
 /// A change of an entry's state.

@@ -20,6 +20,8 @@ pub use pattern::{MAX_PATTERN, Pattern};
 pub struct SavedView {
     pub name: String,
     pub query: Query,
+    /// The order its entries come in.
+    pub sort: super::Sort,
 }
 
 /// A parsed filter: every term must hold. The empty query matches everything.

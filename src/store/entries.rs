@@ -7,6 +7,7 @@ use std::ops::ControlFlow;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter, types::Value};
 
 use super::filter::{self, Clause};
+use super::order::{self, Phase, Way};
 use super::{Result, Store, to_time};
 use crate::model::{Cursor, Entry, EntryFilter, EntryId, EntrySummary, FeedId, Mark, Page};
 
@@ -36,6 +37,7 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EntrySummary> {
         first_seen: to_time(row.get(9)?),
         hidden: row.get(10)?,
         highlight: row.get(11)?,
+        group: 0,
         labels: Vec::new(),
     })
 }
@@ -43,24 +45,32 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EntrySummary> {
 /// The name the stream shows for a feed: the user's, the feed's own, or its URL.
 const FEED_NAME: &str = "SELECT COALESCE(user_title, title, url) FROM feeds WHERE id = ?1";
 
-/// The clause for one page: the filter's, then the cursor's position.
+/// Which way `page` reads, and from where.
+fn way_of(page: Page) -> (Way, Option<Cursor>) {
+    match page {
+        Page::First => (Way::Down, None),
+        Page::Last => (Way::Up, None),
+        Page::Older(c) => (Way::Down, Some(c)),
+        Page::Newer(c) => (Way::Up, Some(c)),
+    }
+}
+
+/// The clause for one walk of a page: the filter's, then the phase's group and cursor.
 fn page_clause(
     store: &Store,
     filter: &EntryFilter,
-    page: Page,
+    phase: Phase,
+    way: Way,
     now: i64,
 ) -> rusqlite::Result<Clause> {
     let mut clause = filter::build(store, filter, now)?;
-    match page {
-        Page::Older(c) => clause.push(
-            "(e.published, e.id) < ({}, {})",
-            [Value::Integer(c.published), Value::Integer(c.id.0)],
-        ),
-        Page::Newer(c) => clause.push(
-            "(e.published, e.id) > ({}, {})",
-            [Value::Integer(c.published), Value::Integer(c.id.0)],
-        ),
-        Page::First | Page::Last => {}
+    match phase.read {
+        Some(true) => clause.push("e.read = 1", []),
+        Some(false) => clause.push("e.read = 0", []),
+        None => {}
+    }
+    if let Some(c) = phase.from {
+        order::past(&mut clause, filter.sort, c, way);
     }
     Ok(clause)
 }
@@ -132,28 +142,39 @@ impl Store {
         limit: usize,
         now: i64,
     ) -> Result<Vec<EntrySummary>> {
-        let mut clause = page_clause(self, filter, page, now).map_err(|e| self.err(e))?;
-        if clause.nothing || limit == 0 {
-            return Ok(Vec::new());
+        let (way, from) = way_of(page);
+        let mut rows: Vec<EntrySummary> = Vec::new();
+        for phase in order::phases(filter.sort, from, way) {
+            let left = limit.saturating_sub(rows.len());
+            if left == 0 {
+                break;
+            }
+            let mut clause = page_clause(self, filter, phase, way, now).map_err(|e| self.err(e))?;
+            if clause.nothing {
+                break;
+            }
+            clause
+                .args
+                .push(Value::Integer(i64::try_from(left).unwrap_or(i64::MAX)));
+            let sql = format!(
+                "SELECT {SUMMARY_COLUMNS} FROM {} WHERE {} ORDER BY {} LIMIT ?{}",
+                order::from(filter.sort, clause.by_id),
+                clause.sql(),
+                order::order_by(filter.sort, way),
+                clause.args.len()
+            );
+            let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+            let found = stmt
+                .query_map(params_from_iter(clause.args), summary_from_row)
+                .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
+                .map_err(|e| self.err(e))?;
+            rows.extend(found);
         }
-        let ascending = matches!(page, Page::Last | Page::Newer(_));
-        let order = if ascending { "ASC" } else { "DESC" };
-        clause
-            .args
-            .push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM entries e \
-             WHERE {} ORDER BY e.published {order}, e.id {order} LIMIT ?{}",
-            clause.sql(),
-            clause.args.len()
-        );
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let mut rows: Vec<EntrySummary> = stmt
-            .query_map(params_from_iter(clause.args), summary_from_row)
-            .and_then(Iterator::collect)
-            .map_err(|e| self.err(e))?;
-        if ascending {
+        if way == Way::Up {
             rows.reverse();
+        }
+        for row in &mut rows {
+            row.group = filter.sort.group_of(row);
         }
         self.name_feeds(&mut rows).map_err(|e| self.err(e))?;
         self.label_rows(&mut rows).map_err(|e| self.err(e))?;
@@ -436,10 +457,7 @@ impl Store {
             return Ok(Vec::new());
         }
         if let Some(c) = above {
-            clause.push(
-                "(e.published, e.id) >= ({}, {})",
-                [Value::Integer(c.published), Value::Integer(c.id.0)],
-            );
+            order::at_or_above(&mut clause, filter.sort, c);
         }
         let sql = match mark_sql(mark) {
             MarkSql::Column(set, differs) => {
@@ -489,7 +507,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Cursor, IncomingEntry, IncomingFeed};
+    use crate::model::{Cursor, IncomingEntry, IncomingFeed, Sort};
     use crate::store::memo::plans;
     use crate::store::test_support::temp_store;
 
@@ -716,15 +734,35 @@ mod tests {
     }
 
     /// The query plan of a page, its steps joined by ` | `.
+    /// The plan of each walk of a page (one, but for unread first).
     fn explain_page(s: &Store, filter: &EntryFilter, page: Page) -> String {
-        explain(s, page_clause(s, filter, page, 1_800_000_000).unwrap())
+        let (way, from) = way_of(page);
+        order::phases(filter.sort, from, way)
+            .into_iter()
+            .map(|phase| {
+                let clause = page_clause(s, filter, phase, way, 1_800_000_000).unwrap();
+                let from = order::from(filter.sort, clause.by_id);
+                explain_ordered(s, clause, from, order::order_by(filter.sort, way))
+            })
+            .collect::<Vec<_>>()
+            .join(" || ")
     }
 
-    /// The query plan of a page of entries under `clause`.
+    /// The query plan of a page of entries under `clause`, newest first.
     fn explain(s: &Store, clause: super::filter::Clause) -> String {
+        explain_ordered(s, clause, "entries e", "e.published DESC, e.id DESC")
+    }
+
+    /// The query plan of a page of entries under `clause`, in `order`.
+    fn explain_ordered(
+        s: &Store,
+        clause: super::filter::Clause,
+        from: &str,
+        order: &str,
+    ) -> String {
         let sql = format!(
-            "EXPLAIN QUERY PLAN SELECT {SUMMARY_COLUMNS} FROM entries e WHERE {} \
-             ORDER BY e.published DESC, e.id DESC LIMIT 50",
+            "EXPLAIN QUERY PLAN SELECT {SUMMARY_COLUMNS} FROM {from} WHERE {} \
+             ORDER BY {order} LIMIT 50",
             clause.sql()
         );
         let mut stmt = s.conn.prepare(&sql).unwrap();
@@ -744,6 +782,7 @@ mod tests {
         s.set_feed_tags(a, &["t".into()]).unwrap();
         s.set_feed_tags(b, &["t".into()]).unwrap();
         let cursor = Cursor {
+            group: 0,
             published: 3,
             id: EntryId(3),
         };
@@ -804,20 +843,38 @@ mod tests {
                 ..EntryFilter::default()
             });
         }
+        // Every order too.
+        let sorted: Vec<EntryFilter> = filters
+            .iter()
+            .flat_map(|f| {
+                [Sort::Oldest, Sort::Feed, Sort::Unread]
+                    .map(|sort| EntryFilter { sort, ..f.clone() })
+            })
+            .collect();
+        filters.extend(sorted);
         for filter in filters {
             for page in [
                 Page::First,
                 Page::Last,
                 Page::Older(cursor),
                 Page::Newer(cursor),
+                Page::Older(Cursor { group: 1, ..cursor }),
+                Page::Newer(Cursor { group: 1, ..cursor }),
             ] {
                 let text = explain_page(&s, &filter, page);
                 // A sort only over the few ids a search matched, fetched by id.
                 let few = text.contains("SEARCH e USING INTEGER PRIMARY KEY (rowid=?)")
                     && (text.contains("SCAN json_each") || text.contains("labels"));
                 assert!(
-                    !text.split(" | ").any(|p| p == "SCAN e")
+                    !text
+                        .split(" | ")
+                        .any(|p| p == "SCAN e" || p.ends_with("|| SCAN e"))
                         && (few || !text.contains("TEMP B-TREE")),
+                    "{filter:?} {page:?}: {text}"
+                );
+                // By feed walks the feed index, whatever else the filter would suit.
+                assert!(
+                    filter.sort != Sort::Feed || few || text.contains("entries_feed_stream"),
                     "{filter:?} {page:?}: {text}"
                 );
             }

@@ -39,6 +39,8 @@ pub(super) struct Clause {
     pub nothing: bool,
     /// Sets of ids the SQL looks up, kept alive while the clause is.
     sets: Vec<Held>,
+    /// The entries are few and fetched by id (then sorted), not found on a walk in order.
+    pub by_id: bool,
 }
 
 impl Clause {
@@ -219,7 +221,10 @@ fn wanted_terms(
     match memo.matches(conn, expr, plan, false)? {
         Found::Few(None) => clause.nothing = true,
         // Few: fetch those entries by id and sort them.
-        Found::Few(Some(ids)) => clause.push("e.id IN (SELECT value FROM json_each({}))", [ids]),
+        Found::Few(Some(ids)) => {
+            clause.push("e.id IN (SELECT value FROM json_each({}))", [ids]);
+            clause.by_id = true;
+        }
         // More: walk the stream in order and look each entry up in the set.
         Found::Set(held) => {
             clause.push("tidings_in({}, e.id)", [int(held.key)]);

@@ -14,6 +14,7 @@ mod memo;
 mod meta;
 mod migrate;
 mod newsboat;
+mod order;
 mod organize;
 mod prepare;
 mod regexp;

@@ -484,6 +484,7 @@ fn mark_matching_marks_what_the_filter_shows_and_returns_the_changes() {
         []
     );
     let cursor = Cursor {
+        group: 0,
         published: NOW,
         id: EntryId(i64::MAX),
     };
@@ -776,6 +777,7 @@ fn a_search_reads_the_index_once_until_the_entries_change() {
     let pages = |s: &Store, filter: &EntryFilter| {
         let first = s.entries_page_at(filter, Page::First, 1, NOW).unwrap();
         let cursor = Cursor {
+            group: 0,
             published: first[0].published.timestamp(),
             id: first[0].id,
         };

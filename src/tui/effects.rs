@@ -538,6 +538,7 @@ mod tests {
                 hidden: false,
                 labels: Vec::new(),
                 highlight: None,
+                group: 0,
             },
             updated: None,
             content_html: html.into(),

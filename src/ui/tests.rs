@@ -339,6 +339,7 @@ fn grouped_feeds(width: u16, height: u16) -> AppState {
         views: vec![crate::app::SavedView {
             name: "Rust, unread".into(),
             query: crate::model::query::parse("tag:rust unread").unwrap(),
+            sort: crate::model::Sort::Newest,
         }],
         ..crate::app::Options::default()
     };

@@ -400,6 +400,12 @@ fn clean_word(raw: &str) -> String {
     word
 }
 
+/// Whether `word` starts with `or` and a parenthesis, which unquoted reads as the operator
+/// before a group.
+fn reads_as_or(word: &str) -> bool {
+    word.get(..2).is_some_and(|h| h.eq_ignore_ascii_case("or")) && word[2..].starts_with(['(', ')'])
+}
+
 fn keyword_or_word(word: String) -> Option<TermKind> {
     if word.eq_ignore_ascii_case("unread") {
         Some(TermKind::Unread)
@@ -411,9 +417,9 @@ fn keyword_or_word(word: String) -> Option<TermKind> {
         Some(TermKind::Hidden)
     } else if word.is_empty() {
         None
-    } else if word.eq_ignore_ascii_case("or") {
-        // Only an invisible character the cleaning dropped makes `or` a word here; written
-        // back bare it would read as the operator, so it is the phrase it means.
+    } else if word.eq_ignore_ascii_case("or") || reads_as_or(&word) {
+        // Only an invisible character the cleaning dropped makes `or` (or `or(…`) a word
+        // here; written back bare it would read as the operator, so it is the phrase it means.
         Some(TermKind::Phrase(word))
     } else {
         Some(TermKind::Word(word))
@@ -621,6 +627,10 @@ mod tests {
             ]
         );
         round_trips("(tag:rust \u{2060}or tag:go)");
+        // Found by fuzzing (`…/invisible-character-before-or-paren`): `or(enc` likewise.
+        let q = parse("\u{2060}or(enc x").unwrap();
+        assert_eq!(q.terms[0], t(false, TermKind::Phrase("or(enc".into())));
+        round_trips("\u{2060}or(enc x");
     }
 
     #[test]
