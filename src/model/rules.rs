@@ -214,21 +214,22 @@ impl Ruled {
     }
 }
 
+/// A rule from its filter and actions as the config writes them (for tests).
+#[cfg(test)]
+pub(crate) fn rule(name: &str, filter: &str, actions: &[&str]) -> Rule {
+    Rule {
+        name: name.into(),
+        query: super::query::parse(filter).expect("a filter that parses"),
+        actions: actions
+            .iter()
+            .map(|a| RuleAction::parse(a).expect("an action"))
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::query::parse;
-
-    fn rule(name: &str, filter: &str, actions: &[&str]) -> Rule {
-        Rule {
-            name: name.into(),
-            query: parse(filter).unwrap(),
-            actions: actions
-                .iter()
-                .map(|a| RuleAction::parse(a).unwrap())
-                .collect(),
-        }
-    }
 
     #[test]
     fn actions_read_as_written_and_bad_ones_say_why() {
