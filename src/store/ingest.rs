@@ -269,7 +269,9 @@ fn write_feed<'a>(
                     let ctx = context.as_ref();
                     written.ruled.noticed.push(Noticed {
                         id: crate::model::EntryId(id),
-                        feed: ctx.map(|c| c.shown_name().to_owned()).unwrap_or_default(),
+                        feed: ctx
+                            .map(super::rules::FeedContext::shown_name)
+                            .unwrap_or_default(),
                         title: row.title.clone().into_owned(),
                         link: row.link.clone(),
                         rule,

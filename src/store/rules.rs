@@ -46,12 +46,16 @@ impl FeedContext {
         })
     }
 
-    /// The name the stream shows for the feed.
-    pub(super) fn shown_name(&self) -> &str {
-        self.names
+    /// The name the stream shows for the feed, with the secrets of a URL hidden (a feed not
+    /// titled yet is named by its URL, which may carry a password or a token; notifications
+    /// and `[notify] command` show this name).
+    pub(super) fn shown_name(&self) -> String {
+        let name = self
+            .names
             .iter()
             .find(|n| !n.is_empty())
-            .map_or("", String::as_str)
+            .map_or("", String::as_str);
+        crate::model::redact::in_text(name).into_owned()
     }
 }
 

@@ -303,3 +303,27 @@ fn applying_a_rule_to_stored_entries_marks_them_and_journals_it() {
     assert_eq!(journal[2].label.as_deref(), Some("food"));
     assert_counts_true(&s);
 }
+
+/// A feed named by its URL (no title of its own) is told in notifications without the URL's
+/// secrets.
+#[test]
+fn a_notification_never_shows_a_feed_urls_secrets() {
+    let (_dir, mut s) = with_rules(vec![rule("all", "", &["notify"])]);
+    let (id, _) = s
+        .add_feed("https://me:hunter2@private.example/feed?token=abc123", 0)
+        .unwrap();
+    let doc = crate::model::IncomingFeed {
+        entries: vec![entry("p1", 1, None, "x")],
+        ..crate::model::IncomingFeed::default()
+    };
+    s.record_success(id, &doc, &crate::store::FetchMeta::default(), NOW)
+        .unwrap();
+    let noticed = s.take_ruled().noticed;
+    assert_eq!(noticed.len(), 1);
+    let feed = &noticed[0].feed;
+    assert!(feed.contains("private.example"), "{feed}");
+    assert!(
+        !feed.contains("hunter2") && !feed.contains("abc123"),
+        "{feed}"
+    );
+}
