@@ -16,6 +16,8 @@ pub struct Progress {
     /// The last failure, `TITLE: ERROR`, for the summary (the feed list may not have it when
     /// the failure was that nothing could be written).
     pub last_failure: Option<String>,
+    /// A sync's step ("items"), shown instead of feeds counted.
+    pub step: Option<String>,
 }
 
 /// During a run, the stream is reloaded in place after this many feeds brought news (at once
@@ -60,11 +62,8 @@ pub fn on_event(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
     match *event {
         RefreshEvent::Started { total } => {
             state.refresh = Some(Progress {
-                done: 0,
                 total,
-                failed: 0,
-                news_unshown: 0,
-                last_failure: None,
+                ..Progress::default()
             });
             state.notice = None;
             Vec::new()
@@ -106,8 +105,20 @@ pub fn on_event(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
         }
         RefreshEvent::Stopped { ref error } => {
             state.refresh = None;
-            state.status = Some(Status::error(format!("Refresh stopped: {error}")));
+            state.status = Some(Status::error(stopped(error)));
             Vec::new()
+        }
+        RefreshEvent::Syncing {
+            ref step,
+            done,
+            total,
+            new_entries,
+        } => on_sync_step(state, step, done, total, new_entries),
+        RefreshEvent::Synced(summary) => {
+            state.refresh = None;
+            state.status = Some(Status::done(format!("Synced: {}", summary.line())));
+            add_notice(state);
+            finished_effects(state)
         }
         RefreshEvent::One {
             ref title,
@@ -147,14 +158,49 @@ pub fn on_event(state: &mut AppState, event: &RefreshEvent) -> Vec<Effect> {
                 ))
             });
             add_notice(state);
-            let mut effects = vec![Effect::ForgetLayouts, Effect::LoadCounts];
-            if let Some(reload) = state.stream.refresh_in_place() {
-                effects.push(reload);
-            }
-            if state.view == View::Feeds {
-                effects.push(Effect::LoadFeeds);
-            }
-            effects
+            finished_effects(state)
         }
     }
+}
+
+/// Why a run stopped, the reason first (a narrow status line cuts the end).
+fn stopped(error: &str) -> String {
+    match error.strip_prefix("sync: ") {
+        Some(why) => format!("Sync failed: {why}; marks made here wait for the next sync"),
+        None => format!("Refresh stopped: {error}"),
+    }
+}
+
+/// A sync's progress; a batch of items that brought news is brought into view (items come a
+/// few hundred at a time).
+fn on_sync_step(
+    state: &mut AppState,
+    step: &str,
+    done: usize,
+    total: usize,
+    new_entries: usize,
+) -> Vec<Effect> {
+    let p = state.refresh.get_or_insert_with(Progress::default);
+    p.step = Some(step.to_owned());
+    p.done = done;
+    p.total = total;
+    if new_entries == 0 {
+        return Vec::new();
+    }
+    let mut effects = vec![Effect::LoadCounts];
+    effects.extend(state.stream.refresh_in_place());
+    effects
+}
+
+/// At the end of a run: layouts forgotten (bodies may have changed), counts, the stream and
+/// the feed list reloaded.
+fn finished_effects(state: &mut AppState) -> Vec<Effect> {
+    let mut effects = vec![Effect::ForgetLayouts, Effect::LoadCounts];
+    if let Some(reload) = state.stream.refresh_in_place() {
+        effects.push(reload);
+    }
+    if state.view == View::Feeds {
+        effects.push(Effect::LoadFeeds);
+    }
+    effects
 }

@@ -419,6 +419,7 @@ fn refresh_progress_and_summary_then_reload_in_place() {
             failed: 1,
             news_unshown: 0,
             last_failure: Some("timed out (a)".into()),
+            step: None,
         })
     );
     // Two new entries arrive at the top while the user reads entry 4.

@@ -68,7 +68,7 @@ pub async fn seed(env: &Env, dir: &Path) -> anyhow::Result<()> {
         &store,
         &env.fetcher()?,
         RefreshScope::All,
-        env.refresh_options(),
+        env.local_refresh_options(),
         |_| {},
     )
     .await?;

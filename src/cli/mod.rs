@@ -14,6 +14,7 @@ mod parse;
 mod publish;
 mod restore;
 mod rules;
+mod sync;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{Config, Paths};
 use crate::fetch::http::{FetchOptions, Fetcher};
 use crate::fetch::refresh::RefreshOptions;
+use crate::fetch::sync::Edit;
 use crate::store::Store;
 
 /// tidings: a terminal feed reader. Without a command, opens the reader on the stream.
@@ -96,6 +98,13 @@ enum Command {
     /// Exit status: 0 when every feed fetched fine (or was left alone because its host asked
     /// to wait), 2 when some feeds failed, 1 when the refresh could not run at all.
     Refresh(RefreshArgs),
+    /// Sync with the feed server of `[sync]` (Miniflux, FreshRSS, …) now and print a summary:
+    /// marks made here go to the server, then subscriptions, read and starred states and new
+    /// items come from it.
+    ///
+    /// Exit status: 0 when the sync went well, 1 when it could not run or stopped part way
+    /// (what it did before stopping is kept).
+    Sync(sync::SyncArgs),
     /// List entries, newest first.
     Entries(entries::EntriesArgs),
     /// Print one entry rendered as text.
@@ -254,12 +263,22 @@ impl Env {
         Fetcher::new(opts).context("setting up the HTTP client")
     }
 
-    fn refresh_options(&self) -> RefreshOptions {
+    /// How a refresh runs; with `[sync]`, the password is read here.
+    fn refresh_options(&self) -> anyhow::Result<RefreshOptions> {
+        Ok(RefreshOptions {
+            sync: sync::options(&self.config.sync)?.map(std::sync::Arc::new),
+            ..self.local_refresh_options()
+        })
+    }
+
+    /// How a refresh that fetches the feeds itself runs, whatever `[sync]` says (the demo).
+    fn local_refresh_options(&self) -> RefreshOptions {
         RefreshOptions {
             jobs: self.config.refresh.jobs,
             per_host: self.config.refresh.per_host,
             retention: self.config.retention.rules(),
             rules: self.config.rules.clone(),
+            sync: None,
         }
     }
 }
@@ -330,21 +349,45 @@ async fn dispatch(cli: Cli, ctx: &Env, demo_dir: Option<&Path>) -> anyhow::Resul
             };
             demo::seed(ctx, &dir).await?;
         }
-        return tui(ctx).await;
+        return tui(ctx, cli.demo).await;
     };
     let mut out = output::stdout();
     match command {
-        Command::Add { url } => feeds::add(ctx, &url, &mut out).await,
+        Command::Add { url } => match sync::options(&ctx.config.sync)? {
+            Some(server) => sync::add(ctx, &server, &url, &mut out).await,
+            None => feeds::add(ctx, &url, &mut out).await,
+        },
         Command::Import { file, urls, cache } if file.as_os_str() == "newsboat" => {
             newsboat::import(ctx, urls, cache, &mut out)
         }
         Command::Import { file, .. } => feeds::import_any(ctx, &file, &mut out).await,
         Command::Feeds { json } => feeds::list(ctx, json, &mut out),
-        Command::Remove { feed } => manage::remove(ctx, &feed, &mut out),
-        Command::Rename { feed, title } => manage::rename(ctx, &feed, title.as_deref(), &mut out),
-        Command::Tag { feed, tags } => manage::tag(ctx, &feed, &tags, &mut out),
+        Command::Remove { feed } => {
+            match sync::edit(ctx, &feed, Some(Edit::Unsubscribe), &mut out).await? {
+                Some(code) => Ok(code),
+                None => manage::remove(ctx, &feed, &mut out),
+            }
+        }
+        Command::Rename { feed, title } => {
+            let edit = title.clone().map(Edit::Rename);
+            match sync::edit(ctx, &feed, edit, &mut out).await? {
+                Some(code) => Ok(code),
+                None => manage::rename(ctx, &feed, title.as_deref(), &mut out),
+            }
+        }
+        Command::Tag { feed, tags } => {
+            let edit = tags.first().map(|t| Edit::Folder(t.clone()));
+            match sync::edit(ctx, &feed, edit, &mut out).await? {
+                Some(code) => Ok(code),
+                None => manage::tag(ctx, &feed, &tags, &mut out),
+            }
+        }
         Command::Count(args) => manage::count(ctx, &args, &mut out),
+        Command::Refresh(args) if ctx.config.sync.enabled() => {
+            sync::run(ctx, args.json, &mut out).await
+        }
         Command::Refresh(args) => feeds::refresh(ctx, &args, &mut out).await,
+        Command::Sync(args) => sync::run(ctx, args.json, &mut out).await,
         Command::Entries(args) => entries::list(ctx, &args, &mut out),
         Command::Show { entry, width } => entries::show(ctx, entry, width, &mut out),
         Command::Mark(args) => entries::mark(ctx, &args, &mut out),
@@ -437,7 +480,7 @@ fn config_command(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn tui(ctx: &Env) -> anyhow::Result<ExitCode> {
+async fn tui(ctx: &Env, demo: bool) -> anyhow::Result<ExitCode> {
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         anyhow::bail!(
             "the reader needs a terminal; for scripts use `tidings entries` (see --help)"
@@ -448,7 +491,12 @@ async fn tui(ctx: &Env) -> anyhow::Result<ExitCode> {
     crate::tui::run(crate::tui::TuiOptions {
         db: ctx.db.clone(),
         reader: ctx.config.reader.clone(),
-        refresh: ctx.refresh_options(),
+        // The demo's feeds are files beside a throwaway database: never the server's.
+        refresh: if demo {
+            ctx.local_refresh_options()
+        } else {
+            ctx.refresh_options()?
+        },
         fetcher: ctx.fetcher()?,
         refresh_on_start: ctx.config.refresh.on_start,
         keymap: ctx.config.keymap.clone(),

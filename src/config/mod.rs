@@ -5,6 +5,7 @@ mod paths;
 pub mod retention;
 pub mod rules;
 pub mod style;
+pub mod sync;
 
 pub use crate::model::keymap::{Keymap, Scope};
 pub use paths::Paths;
@@ -70,6 +71,7 @@ pub struct Config {
     #[serde(skip)]
     pub rules: std::sync::Arc<[crate::model::rules::Rule]>,
     pub notify: rules::NotifyConfig,
+    pub sync: sync::SyncConfig,
 }
 
 /// One `[[views]]` entry: a name for the feed list and a filter in the filter language.
@@ -280,6 +282,12 @@ impl Config {
         }
         config.rules = rules::parse_all(&config.rules_written, text).map_err(invalid)?;
         check_ranges(&config).map_err(invalid)?;
+        config.sync.check().map_err(|e| {
+            invalid(match text.lines().position(|l| l.trim() == "[sync]") {
+                Some(at) => format!("line {}: {e}", at + 1),
+                None => e,
+            })
+        })?;
         if chrono::format::StrftimeItems::new(&config.ui.date_format)
             .any(|item| matches!(item, chrono::format::Item::Error))
         {

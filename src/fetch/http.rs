@@ -143,6 +143,16 @@ fn shown(s: &str) -> String {
     }
 }
 
+/// An API's answer: its status, content type and body (under the size cap).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Answer {
+    pub status: u16,
+    pub content_type: Option<String>,
+    /// The Google Reader API's sign that the write token (`T`) is stale.
+    pub bad_token: bool,
+    pub body: Vec<u8>,
+}
+
 /// A reusable HTTP client with the options applied.
 #[derive(Debug, Clone)]
 pub struct Fetcher {
@@ -330,6 +340,45 @@ impl Fetcher {
             permanent_redirect: None,
             max_age: None,
         }))
+    }
+
+    /// The HTTP client itself, for an API's requests (the sync client's).
+    pub(super) fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Sends one API request (no redirect followed) and reads its answer under the size cap,
+    /// within the timeout.
+    pub(super) async fn exchange(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<Answer, FetchError> {
+        let call = async {
+            let mut resp = req.send().await.map_err(|e| self.classify(&e))?;
+            let limit = self.opts.max_body_bytes;
+            if resp.content_length().is_some_and(|n| n > limit) {
+                return Err(FetchError::TooLarge { limit });
+            }
+            let status = resp.status().as_u16();
+            let content_type = header_text(resp.headers(), CONTENT_TYPE.as_str());
+            let bad_token = resp.headers().contains_key("x-reader-google-bad-token");
+            let mut body = Vec::new();
+            while let Some(chunk) = resp.chunk().await.map_err(|e| self.classify(&e))? {
+                if (body.len() + chunk.len()) as u64 > limit {
+                    return Err(FetchError::TooLarge { limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(Answer {
+                status,
+                content_type,
+                bad_token,
+                body,
+            })
+        };
+        tokio::time::timeout(self.opts.timeout, call)
+            .await
+            .unwrap_or(Err(FetchError::Timeout(self.opts.timeout)))
     }
 
     /// Maps a reqwest error to what the user needs to know.

@@ -7,4 +7,5 @@ mod normalize;
 pub mod parse;
 pub mod refresh;
 pub mod subscribe;
+pub mod sync;
 mod writer;

@@ -45,6 +45,8 @@ pub struct RefreshOptions {
     pub retention: RetentionRules,
     /// What new entries are judged by as they are stored, in order.
     pub rules: Arc<[crate::model::rules::Rule]>,
+    /// Sync with this feed server instead of fetching feeds (`[sync]`).
+    pub sync: Option<super::sync::SharedSync>,
 }
 
 /// Why a whole refresh could not run (a single feed's failure is an event, not this).
@@ -54,6 +56,8 @@ pub enum RefreshError {
     Store(#[from] StoreError),
     #[error("refresh task failed: {0}")]
     Join(String),
+    #[error("sync: {0}")]
+    Sync(Box<super::sync::SyncError>),
 }
 
 /// How one feed went.
@@ -401,6 +405,9 @@ pub async fn run_once(
     opts: RefreshOptions,
     mut on_event: impl FnMut(RefreshEvent),
 ) -> Result<RefreshSummary, RefreshError> {
+    if let Some(sync) = opts.sync.clone() {
+        return synced(store, fetcher, &sync, &opts, on_event).await;
+    }
     // Nothing fetched could be kept: say why once, rather than once per feed.
     let database = {
         let mut store = store.lock().await;
@@ -499,6 +506,30 @@ pub async fn run_once(
     Ok(summary)
 }
 
+/// A sync in place of a refresh (`[sync]`): its events, and its figures as a refresh's.
+async fn synced(
+    store: &SharedStore,
+    fetcher: &Fetcher,
+    sync: &super::sync::SyncOptions,
+    opts: &RefreshOptions,
+    mut on_event: impl FnMut(RefreshEvent),
+) -> Result<RefreshSummary, RefreshError> {
+    let synced = super::sync::sync_once(store, fetcher, sync, opts, &mut on_event)
+        .await
+        .map_err(|e| RefreshError::Sync(Box::new(e)))?;
+    let ruled = store.lock().await.take_ruled();
+    if !ruled.noticed.is_empty() {
+        on_event(RefreshEvent::Noticed(ruled.noticed));
+    }
+    on_event(RefreshEvent::Synced(synced));
+    Ok(RefreshSummary {
+        ok: synced.feeds,
+        new_entries: synced.new_entries,
+        ruled_out: synced.ruled_out,
+        ..RefreshSummary::default()
+    })
+}
+
 /// The TUI's background task: runs one refresh of many feeds at a time, coalescing requests
 /// that arrive during a run into one more run, until `Shutdown` or the command channel closes.
 /// A refresh of one feed never waits for a run to end (issue #17: `Ctrl-r` on a healthy feed
@@ -525,7 +556,8 @@ pub async fn serve(
         let scope = match pending.take() {
             Some(scope) => scope,
             None => match commands.recv().await {
-                Some(RefreshCmd::Now(RefreshScope::Feed(feed))) => {
+                // With sync on, the server fetches feeds: one feed's refresh is a whole sync.
+                Some(RefreshCmd::Now(RefreshScope::Feed(feed))) if opts.sync.is_none() => {
                     single(feed, &mut singles);
                     continue;
                 }
@@ -541,7 +573,9 @@ pub async fn serve(
             tokio::select! {
                 result = &mut run => break result,
                 cmd = commands.recv() => match cmd {
-                    Some(RefreshCmd::Now(RefreshScope::Feed(feed))) => single(feed, &mut singles),
+                    Some(RefreshCmd::Now(RefreshScope::Feed(feed))) if opts.sync.is_none() => {
+                        single(feed, &mut singles);
+                    }
                     Some(RefreshCmd::Now(next)) => pending = Some(merge(pending, next)),
                     Some(RefreshCmd::Shutdown) | None => return,
                 },

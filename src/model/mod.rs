@@ -18,7 +18,7 @@ pub mod sanitize;
 pub use action::Action;
 pub use export_format::ExportFormat;
 pub use query::Query;
-pub use refresh::{RefreshCmd, RefreshEvent, RefreshScope, RefreshSummary, count_of};
+pub use refresh::{RefreshCmd, RefreshEvent, RefreshScope, RefreshSummary, SyncSummary, count_of};
 pub use retention::{FeedRetention, Retention, RetentionRules};
 
 use chrono::{DateTime, Utc};

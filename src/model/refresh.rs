@@ -51,6 +51,16 @@ pub enum RefreshEvent {
     Stopped {
         error: String,
     },
+    /// A sync with the feed server (in place of fetching feeds when `[sync]` is set): a step
+    /// and how far it is, with the entries it stored since the last such event.
+    Syncing {
+        step: String,
+        done: usize,
+        total: usize,
+        new_entries: usize,
+    },
+    /// A sync ended well: what it did (after it, nothing else follows).
+    Synced(SyncSummary),
     /// A refresh of one feed the user asked for, which runs beside any other run (it never
     /// waits for one to end): how it went, new entries or why not. No `Started` or `Finished`
     /// comes with it.
@@ -119,6 +129,59 @@ impl RefreshSummary {
         } else {
             format!("; {}", parts.join(", "))
         }
+    }
+}
+
+/// What one sync with the feed server did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SyncSummary {
+    /// Marks made here that the server acknowledged.
+    pub marks_sent: usize,
+    /// Feeds the server lists, and of them new here, and synced feeds it no longer lists
+    /// (removed here).
+    pub feeds: usize,
+    pub feeds_added: usize,
+    pub feeds_removed: usize,
+    /// Items fetched in full, and of them stored as new entries.
+    pub items_fetched: usize,
+    pub new_entries: usize,
+    /// Entries here that took the server's read or starred state.
+    pub read_changed: usize,
+    pub starred_changed: usize,
+    /// Entries that kept a change made here which the server has not acknowledged yet.
+    pub kept_local: usize,
+    /// New entries not stored because a `skip` rule matched them.
+    pub ruled_out: usize,
+    /// HTTP requests the sync made.
+    pub requests: usize,
+}
+
+impl SyncSummary {
+    /// One line: "12 new entries, 3 marks sent, 5 marks from the server".
+    pub fn line(&self) -> String {
+        let mut parts = vec![count_of(self.new_entries, "new entry", "new entries")];
+        if self.marks_sent > 0 {
+            parts.push(count_of(self.marks_sent, "mark sent", "marks sent"));
+        }
+        let taken = self.read_changed + self.starred_changed;
+        if taken > 0 {
+            parts.push(count_of(
+                taken,
+                "mark from the server",
+                "marks from the server",
+            ));
+        }
+        if self.feeds_added + self.feeds_removed > 0 {
+            parts.push(format!(
+                "{} added, {} removed",
+                count_of(self.feeds_added, "feed", "feeds"),
+                self.feeds_removed
+            ));
+        }
+        if self.kept_local > 0 {
+            parts.push(format!("{} kept here, still to send", self.kept_local));
+        }
+        parts.join(", ")
     }
 }
 

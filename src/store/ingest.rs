@@ -209,7 +209,7 @@ pub struct FeedWrite<'a> {
 
 /// What writing one feed did: entries new to the store, and what its rules did.
 #[derive(Debug, Default)]
-struct Written {
+pub(super) struct Written {
     new: usize,
     /// New entries that can be seen, and are unread or starred: the feed's counts grow by
     /// these.
@@ -351,40 +351,51 @@ impl Store {
     /// of them are written, or none. Returns how many entries were new in each, in order.
     pub fn record_batch(&mut self, writes: Vec<FeedWrite<'_>>, now: i64) -> Result<Vec<usize>> {
         let rules = std::sync::Arc::clone(&self.rules);
-        self.write(|tx| {
-            // The search index last, in one run: FTS5 keeps what it is given in memory until
-            // the commit, but flushes it to a segment of its own whenever another statement
-            // opens a statement savepoint, as every insert into `entries` does (it has
-            // triggers). Indexed between the rows, each entry became a tiny segment that
-            // then had to be merged: two thirds of a cold refresh's CPU (issue #16).
-            let mut to_index = Vec::new();
-            let written = writes
-                .into_iter()
-                .map(|w| write_feed(tx, w, &rules, now, &mut to_index))
-                .collect::<rusqlite::Result<Vec<Written>>>()?;
-            for (id, e, text, replace) in to_index {
-                let author = e.author.as_deref().map(bounds::line);
-                search::index_entry(
-                    tx,
-                    id,
-                    &bounds::line(&e.title),
-                    author.as_deref(),
-                    &text,
-                    replace,
-                )?;
-            }
-            Ok(written)
-        })
-        .map(|written| {
-            written
-                .into_iter()
-                .map(|w| {
-                    self.ruled.add(w.ruled);
-                    w.new
-                })
-                .collect()
-        })
+        self.write(|tx| write_batch(tx, writes, &rules, now))
+            .map(|written| self.tally(written))
     }
+
+    /// Keeps what the rules did in each feed written; returns how many entries were new in each.
+    pub(super) fn tally(&mut self, written: Vec<Written>) -> Vec<usize> {
+        written
+            .into_iter()
+            .map(|w| {
+                self.ruled.add(w.ruled);
+                w.new
+            })
+            .collect()
+    }
+}
+
+/// Writes several feeds inside `tx`, each as [`Store::record_success`] would.
+pub(super) fn write_batch(
+    tx: &Transaction<'_>,
+    writes: Vec<FeedWrite<'_>>,
+    rules: &[Rule],
+    now: i64,
+) -> rusqlite::Result<Vec<Written>> {
+    // The search index last, in one run: FTS5 keeps what it is given in memory until the
+    // commit, but flushes it to a segment of its own whenever another statement opens a
+    // statement savepoint, as every insert into `entries` does (it has triggers). Indexed
+    // between the rows, each entry became a tiny segment that then had to be merged: two
+    // thirds of a cold refresh's CPU (issue #16).
+    let mut to_index = Vec::new();
+    let written = writes
+        .into_iter()
+        .map(|w| write_feed(tx, w, rules, now, &mut to_index))
+        .collect::<rusqlite::Result<Vec<Written>>>()?;
+    for (id, e, text, replace) in to_index {
+        let author = e.author.as_deref().map(bounds::line);
+        search::index_entry(
+            tx,
+            id,
+            &bounds::line(&e.title),
+            author.as_deref(),
+            &text,
+            replace,
+        )?;
+    }
+    Ok(written)
 }
 
 #[cfg(test)]

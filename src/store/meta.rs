@@ -17,7 +17,7 @@ impl Store {
         self.meta(LAST_VISIT)
     }
 
-    fn meta(&self, key: &str) -> Result<Option<i64>> {
+    pub(super) fn meta(&self, key: &str) -> Result<Option<i64>> {
         self.conn
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()

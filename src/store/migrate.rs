@@ -44,6 +44,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0007_rules.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0008_sync.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this binary writes.

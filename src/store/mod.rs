@@ -22,6 +22,7 @@ mod retention;
 mod rules;
 mod search;
 mod stats;
+mod sync;
 mod synth;
 mod text;
 
@@ -33,6 +34,7 @@ pub use migrate::SCHEMA_VERSION;
 pub use newsboat::{NewsboatFeed, NewsboatItem, read_newsboat_cache};
 pub use prepare::Prepared;
 pub use stats::{DbStats, ObjectSize};
+pub use sync::{Flag, ItemState, PendingMark, RemoteFeed, StateApplied, SubscriptionsSynced};
 pub use synth::{SynthReport, SynthSpec, synth};
 
 use std::cell::RefCell;

@@ -36,7 +36,11 @@ fn feed_exists(tx: &Transaction<'_>, feed: FeedId) -> rusqlite::Result<bool> {
     )
 }
 
-fn insert_tags(tx: &Transaction<'_>, feed: FeedId, tags: &[String]) -> rusqlite::Result<()> {
+pub(super) fn insert_tags(
+    tx: &Transaction<'_>,
+    feed: FeedId,
+    tags: &[String],
+) -> rusqlite::Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO feed_tags (feed_id, tag, folded) VALUES (?1, ?2, ?3) \
          ON CONFLICT (feed_id, folded) DO NOTHING",

@@ -15,6 +15,7 @@ use super::jobs::{Ctx, JobEvent, Jobs};
 use crate::app::{Effect, Job, Msg};
 use crate::fetch::http::Fetcher;
 use crate::fetch::subscribe::{Pick, SubscribeError, subscribe};
+use crate::fetch::sync::Edit;
 use crate::model::{Entry, EntryId, RefreshCmd};
 use crate::render::{self, Rendered};
 use crate::store::Store;
@@ -83,6 +84,12 @@ fn set_tags(
     })
 }
 
+/// A subscription change made on the feed server.
+enum ServerChange {
+    Add(String),
+    Edit(String, Edit),
+}
+
 /// Runs effects against the UI's store connection and its channels.
 pub struct Executor {
     pub store: Store,
@@ -97,6 +104,8 @@ pub struct Executor {
     pub hand_over: Option<Vec<String>>,
     /// The keymap's keys, for the hints in messages made here.
     pub keys: crate::app::KeyNames,
+    /// The feed server (`[sync]`): subscriptions change there, then a sync brings them here.
+    pub sync: Option<crate::fetch::sync::SharedSync>,
     cache: HashMap<(EntryId, u16), Rendered>,
     order: VecDeque<(EntryId, u16)>,
 }
@@ -119,6 +128,7 @@ impl Executor {
             to_terminal: Vec::new(),
             hand_over: None,
             keys: crate::app::KeyNames::default(),
+            sync: None,
             cache: HashMap::new(),
             order: VecDeque::new(),
         };
@@ -145,6 +155,10 @@ impl Executor {
 
     /// Runs one effect; returns the message it produced at once, if any.
     pub fn execute(&mut self, effect: Effect) -> Option<Msg> {
+        let effect = match self.on_server(effect) {
+            Ok(said) => return said,
+            Err(effect) => effect,
+        };
         let store = &mut self.store;
         let msg = match effect {
             Effect::LoadPage {
@@ -423,6 +437,80 @@ impl Executor {
                     undoable,
                 },
                 Err(e) => Msg::Failed(e.diagnosed()),
+            });
+        });
+    }
+
+    /// A change to a synced feed goes to the server (`Ok`, with what to say now); any other
+    /// effect comes back.
+    fn on_server(&mut self, effect: Effect) -> Result<Option<Msg>, Effect> {
+        match effect {
+            Effect::AddFeed { url } if self.sync.is_some() => {
+                self.spawn_server_change(ServerChange::Add(url));
+                Ok(None)
+            }
+            Effect::RemoveFeed { id } if self.synced(id) => {
+                Ok(self.server_change(id, Some(Edit::Unsubscribe)))
+            }
+            Effect::RenameFeed { id, title } if self.synced(id) => {
+                Ok(self.server_change(id, title.map(Edit::Rename)))
+            }
+            Effect::SetTags { id, tags } if self.synced(id) => {
+                Ok(self.server_change(id, tags.first().cloned().map(Edit::Folder)))
+            }
+            other => Err(other),
+        }
+    }
+
+    /// Whether `feed` is synced with the server (and a sync is configured).
+    fn synced(&self, feed: crate::model::FeedId) -> bool {
+        self.sync.is_some() && matches!(self.store.remote_id_of(feed), Ok(Some(_)))
+    }
+
+    /// A change to a synced feed: made on the server by a job, then synced here.
+    fn server_change(&mut self, feed: crate::model::FeedId, edit: Option<Edit>) -> Option<Msg> {
+        let Some(edit) = edit else {
+            return Some(Msg::Failed(
+                "This feed is synced: its title and folder are the server's (give one)".into(),
+            ));
+        };
+        match self.store.remote_id_of(feed) {
+            Ok(Some(stream)) => {
+                self.spawn_server_change(ServerChange::Edit(stream, edit));
+                Some(Msg::Info("Changing it on the server…".into()))
+            }
+            Ok(None) => None,
+            Err(e) => Some(Msg::Failed(e.diagnosed())),
+        }
+    }
+
+    /// Subscribes on the server or changes a subscription there as a job; a sync follows.
+    fn spawn_server_change(&mut self, change: ServerChange) {
+        let Some(sync) = self.sync.clone() else {
+            return;
+        };
+        let fetcher = self.fetcher.clone();
+        let refresh = self.refresh.clone();
+        let runtime = tokio::runtime::Handle::current();
+        self.jobs.spawn(Job::Subscribe, move |ctx| {
+            let done = runtime.block_on(async {
+                match &change {
+                    ServerChange::Add(url) => crate::fetch::sync::subscribe(&fetcher, &sync, url)
+                        .await
+                        .map(|_| "Subscribed on the server; syncing…"),
+                    ServerChange::Edit(stream, edit) => {
+                        crate::fetch::sync::edit(&fetcher, &sync, stream, edit)
+                            .await
+                            .map(|()| "Changed on the server; syncing…")
+                    }
+                }
+            });
+            ctx.say(match done {
+                Ok(text) => {
+                    let _ = refresh.send(RefreshCmd::Now(crate::model::RefreshScope::All));
+                    Msg::Info(text.into())
+                }
+                Err(e) => Msg::Failed(format!("Server: {e}")),
             });
         });
     }

@@ -72,6 +72,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         opts.links.clone(),
     );
     executor.keys = app::KeyNames::new(&opts.keymap);
+    executor.sync = opts.refresh.sync.clone();
     let first = std::iter::once(Msg::Tick(chrono::Utc::now())).chain(refused);
     let mut rt = runtime::Runtime::new(state, executor, first);
     let mut timers = timers::Timers::new(opts.refresh_every);

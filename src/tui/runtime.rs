@@ -202,6 +202,7 @@ mod tests {
             per_host: 2,
             retention: crate::model::RetentionRules::default(),
             rules: std::sync::Arc::new([]),
+            sync: None,
         };
         let task = tokio::spawn(refresh::serve(
             writer,

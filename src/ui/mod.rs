@@ -196,6 +196,14 @@ fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
         None => left,
     };
     let left = match &state.refresh {
+        Some(p) if p.step.is_some() => {
+            let step = p.step.as_deref().unwrap_or_default();
+            if p.total > 0 {
+                format!(" Syncing: {step} {}/{} ·{left}", p.done, p.total)
+            } else {
+                format!(" Syncing: {step}… ·{left}")
+            }
+        }
         Some(p) if p.failed > 0 => format!(
             " Refreshing {}/{} ({} failed) ·{left}",
             p.done, p.total, p.failed
