@@ -5,6 +5,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 pub mod home;
+pub mod miniflux;
 pub mod pty;
 pub mod rng;
 mod server;
