@@ -4,6 +4,7 @@
 // Test support fails loudly: a server that cannot bind is a broken test machine.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+pub mod cutoff;
 pub mod home;
 pub mod miniflux;
 pub mod pty;

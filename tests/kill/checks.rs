@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-use crate::common::sql::rows_of;
 
 use crate::world::{World, parse_token};
 
@@ -46,51 +45,7 @@ pub fn try_check_db(db: &Path) -> Checked<Rows> {
     let conn = Connection::open(db).map_err(|e| e.to_string())?;
     conn.busy_timeout(Duration::from_secs(10))
         .map_err(|e| e.to_string())?;
-    let integrity = rows_of(&conn, "PRAGMA integrity_check")?;
-    ensure!(
-        integrity == ["Text(\"ok\")"],
-        "integrity_check: {integrity:?}"
-    );
-    let none = |what: &str, sql: &str| -> Checked {
-        let found = rows_of(&conn, sql)?;
-        ensure!(found.is_empty(), "{what}: {found:?}");
-        Ok(())
-    };
-    none("foreign_key_check", "PRAGMA foreign_key_check")?;
-    for column in ["key", "guid", "link"] {
-        none(
-            &format!("entries sharing a feed and {column}"),
-            &format!(
-                "SELECT feed_id, {column}, count(*) FROM entries WHERE {column} IS NOT NULL \
-                 GROUP BY feed_id, {column} HAVING count(*) > 1"
-            ),
-        )?;
-    }
-    none(
-        "feed counters that differ from the entries",
-        "SELECT id, entry_count, unread_count, starred_count FROM feeds f WHERE \
-         entry_count != (SELECT count(*) FROM entries e WHERE e.feed_id = f.id) OR \
-         unread_count != (SELECT count(*) FROM entries e WHERE e.feed_id = f.id AND read = 0) OR \
-         starred_count != (SELECT count(*) FROM entries e WHERE e.feed_id = f.id AND starred = 1)",
-    )?;
-    none(
-        "entries without a body",
-        "SELECT id FROM entries e WHERE NOT EXISTS \
-         (SELECT 1 FROM entry_bodies b WHERE b.entry_id = e.id)",
-    )?;
-    none(
-        "entries missing from the search index",
-        "SELECT id FROM entries WHERE id NOT IN (SELECT rowid FROM entries_fts)",
-    )?;
-    none(
-        "search index rows without an entry",
-        "SELECT rowid FROM entries_fts WHERE rowid NOT IN (SELECT id FROM entries)",
-    )?;
-    conn.execute(
-        "INSERT INTO entries_fts (entries_fts) VALUES ('integrity-check')",
-        [],
-    )
-    .map_err(|e| format!("the search index's integrity-check: {e}"))?;
+    crate::common::sql::check_structure(&conn)?;
     let rows = entries(&conn)?;
     check_search(&conn, &rows)?;
     Ok(rows)

@@ -148,7 +148,23 @@ async fn run(
     summary: &mut SyncSummary,
     step: &mut impl FnMut(&str, usize, usize, usize),
 ) -> Result<(), SyncError> {
-    push(store, session, summary, step).await?;
+    // The server's state first: the push sends only what differs from it (Miniflux's
+    // `edit-tag` turns an item already read unread again, and the same for starred: a mark
+    // sent twice, after a sync cut off before its acknowledgement was kept, would flip).
+    step("unread and starred items", 0, 0, 0);
+    let mut state = ServerState {
+        unread: session
+            .item_ids(READING_LIST, Some(READ), None)
+            .await?
+            .into_iter()
+            .collect(),
+        starred: session
+            .item_ids(STARRED, None, None)
+            .await?
+            .into_iter()
+            .collect(),
+    };
+    push(store, session, &mut state, summary, step).await?;
 
     step("subscriptions", 0, 0, 0);
     let remote = session.subscriptions().await?;
@@ -160,21 +176,14 @@ async fn run(
     summary.feeds_removed = subs.removed;
     let feeds: HashMap<String, FeedId> = subs.feeds.into_iter().collect();
 
-    step("unread and starred items", 0, 0, 0);
-    let unread = session.item_ids(READING_LIST, Some(READ), None).await?;
-    let starred = session.item_ids(STARRED, None, None).await?;
     let last = with_store(store, |s| s.last_sync()).await?;
     let recent = session
         .item_ids(READING_LIST, None, Some(since(last, at)))
         .await?;
-    let mut seen = HashSet::new();
-    let wanted: Vec<i64> = unread
-        .iter()
-        .chain(&starred)
-        .chain(&recent)
-        .copied()
-        .filter(|id| seen.insert(*id))
-        .collect();
+    let mut wanted: Vec<i64> = state.unread.iter().chain(&state.starred).copied().collect();
+    wanted.extend(recent);
+    wanted.sort_unstable_by(|a, b| b.cmp(a));
+    wanted.dedup();
     let unknown = with_store(store, move |s| s.unknown_items(&wanted)).await?;
 
     let total = unknown.len();
@@ -193,6 +202,8 @@ async fn run(
         step("items", (n * BATCH + batch.len()).min(total), total, new);
     }
 
+    let unread: Vec<i64> = state.unread.into_iter().collect();
+    let starred: Vec<i64> = state.starred.into_iter().collect();
     let applied = with_store(store, move |s| s.apply_server_state(&unread, &starred)).await?;
     summary.read_changed = applied.read;
     summary.starred_changed = applied.starred;
@@ -217,19 +228,58 @@ async fn run(
     Ok(())
 }
 
-/// Sends the journal, a call per flag and value and `BATCH` items; each batch the server
-/// accepts leaves the journal at once.
+/// The server's unread and starred items, as read at the start of a sync and changed by what
+/// it accepted since.
+struct ServerState {
+    unread: HashSet<i64>,
+    starred: HashSet<i64>,
+}
+
+impl ServerState {
+    /// Whether the server has `m` already.
+    fn has(&self, m: &PendingMark) -> bool {
+        match m.flag {
+            Flag::Read => self.unread.contains(&m.item) != m.value,
+            Flag::Starred => self.starred.contains(&m.item) == m.value,
+        }
+    }
+
+    /// The server accepted `m`.
+    fn take(&mut self, m: &PendingMark) {
+        let set = match m.flag {
+            Flag::Read => {
+                if m.value {
+                    self.unread.remove(&m.item);
+                } else {
+                    self.unread.insert(m.item);
+                }
+                return;
+            }
+            Flag::Starred => &mut self.starred,
+        };
+        if m.value {
+            set.insert(m.item);
+        } else {
+            set.remove(&m.item);
+        }
+    }
+}
+
+/// Sends the journal, a call per flag and value and `BATCH` items, leaving out what the server
+/// has already; each batch the server accepts leaves the journal at once.
 async fn push(
     store: &SharedStore,
     session: &mut Session,
+    state: &mut ServerState,
     summary: &mut SyncSummary,
     step: &mut impl FnMut(&str, usize, usize, usize),
 ) -> Result<(), SyncError> {
     let pending = with_store(store, |s| s.pending_marks()).await?;
-    let total = pending.len();
-    if total == 0 {
-        return Ok(());
+    let (agreed, pending): (Vec<_>, Vec<_>) = pending.into_iter().partition(|m| state.has(m));
+    if !agreed.is_empty() {
+        with_store(store, move |s| s.acknowledge(&agreed)).await?;
     }
+    let total = pending.len();
     let mut groups: HashMap<(Flag, bool), Vec<PendingMark>> = HashMap::new();
     for m in pending {
         groups.entry((m.flag, m.value)).or_default().push(m);
@@ -242,6 +292,9 @@ async fn push(
         for batch in marks.chunks(BATCH) {
             let ids: Vec<i64> = batch.iter().map(|m| m.item).collect();
             session.edit_tag(&ids, tag, value).await?;
+            for m in batch {
+                state.take(m);
+            }
             let sent = batch.to_vec();
             with_store(store, move |s| s.acknowledge(&sent)).await?;
             summary.marks_sent += batch.len();
