@@ -319,6 +319,8 @@ mod label_tests;
 mod query_tests;
 #[cfg(test)]
 mod rules_tests;
+#[cfg(test)]
+mod sync_tests;
 
 #[cfg(test)]
 pub(crate) mod test_support {

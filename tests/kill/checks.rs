@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-
 use crate::world::{World, parse_token};
 
 /// One stored entry, as the checks see it.
