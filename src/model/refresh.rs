@@ -171,11 +171,16 @@ impl SyncSummary {
                 "marks from the server",
             ));
         }
-        if self.feeds_added + self.feeds_removed > 0 {
+        if self.feeds_added > 0 {
             parts.push(format!(
-                "{} added, {} removed",
-                count_of(self.feeds_added, "feed", "feeds"),
-                self.feeds_removed
+                "{} added",
+                count_of(self.feeds_added, "feed", "feeds")
+            ));
+        }
+        if self.feeds_removed > 0 {
+            parts.push(format!(
+                "{} removed",
+                count_of(self.feeds_removed, "feed", "feeds")
             ));
         }
         if self.kept_local > 0 {
@@ -188,4 +193,28 @@ impl SyncSummary {
 /// `n` and the noun for it: "1 feed", "3 feeds".
 pub fn count_of(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sync_summary_says_only_what_happened() {
+        let quiet = SyncSummary::default();
+        assert_eq!(quiet.line(), "0 new entries");
+        let busy = SyncSummary {
+            new_entries: 1,
+            marks_sent: 2,
+            read_changed: 1,
+            feeds_removed: 1,
+            kept_local: 3,
+            ..SyncSummary::default()
+        };
+        assert_eq!(
+            busy.line(),
+            "1 new entry, 2 marks sent, 1 mark from the server, 1 feed removed, 3 kept here, \
+             still to send"
+        );
+    }
 }
