@@ -213,3 +213,34 @@ fn freshrss_shapes_sync_and_hostile_text_is_made_safe() {
         Some("GoogleLogin auth=alice/0123456789abcdef")
     );
 }
+
+/// A password command that fails is said (never what it printed), and the sync goes no
+/// further: nothing is sent to the server. Without command or variable, the message says how to
+/// give one.
+#[test]
+fn a_failing_password_command_is_said_and_nothing_is_sent() {
+    let web = server();
+    let home = home_for(&web, "");
+    let path = home.path().join("config-home/tidings/config.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!("{text}password_command = [\"sh\", \"-c\", \"echo leaked-secret; exit 3\"]\n"),
+    )
+    .unwrap();
+    let out = home.cmd().arg("sync").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("sync.password_command") && err.contains("failed"),
+        "{err}"
+    );
+    assert!(!err.contains("leaked-secret"), "{err}");
+    assert_eq!(web.hits(&format!("{API}/accounts/ClientLogin")), 0);
+
+    std::fs::write(&path, &text).unwrap();
+    let out = home.cmd().arg("sync").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("TIDINGS_SYNC_PASSWORD"), "{err}");
+}

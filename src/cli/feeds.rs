@@ -317,7 +317,7 @@ struct FailureJson {
 const SOME_FAILED: u8 = 2;
 
 pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
-    let mut opts: RefreshOptions = env.refresh_options()?;
+    let mut opts: RefreshOptions = env.refresh_options();
     if let Some(jobs) = args.jobs {
         opts.jobs = usize::from(jobs);
     }

@@ -264,11 +264,11 @@ impl Env {
     }
 
     /// How a refresh runs; with `[sync]`, the password is read here.
-    fn refresh_options(&self) -> anyhow::Result<RefreshOptions> {
-        Ok(RefreshOptions {
-            sync: sync::options(&self.config.sync)?.map(std::sync::Arc::new),
+    fn refresh_options(&self) -> RefreshOptions {
+        RefreshOptions {
+            sync: sync::options(&self.config.sync).map(std::sync::Arc::new),
             ..self.local_refresh_options()
-        })
+        }
     }
 
     /// How a refresh that fetches the feeds itself runs, whatever `[sync]` says (the demo).
@@ -353,7 +353,7 @@ async fn dispatch(cli: Cli, ctx: &Env, demo_dir: Option<&Path>) -> anyhow::Resul
     };
     let mut out = output::stdout();
     match command {
-        Command::Add { url } => match sync::options(&ctx.config.sync)? {
+        Command::Add { url } => match sync::options(&ctx.config.sync) {
             Some(server) => sync::add(ctx, &server, &url, &mut out).await,
             None => feeds::add(ctx, &url, &mut out).await,
         },
@@ -495,7 +495,7 @@ async fn tui(ctx: &Env, demo: bool) -> anyhow::Result<ExitCode> {
         refresh: if demo {
             ctx.local_refresh_options()
         } else {
-            ctx.refresh_options()?
+            ctx.refresh_options()
         },
         fetcher: ctx.fetcher()?,
         refresh_on_start: ctx.config.refresh.on_start,

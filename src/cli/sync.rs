@@ -22,19 +22,25 @@ use crate::model::{RefreshEvent, RefreshScope, SyncSummary};
 pub const PASSWORD_VARIABLE: &str = "TIDINGS_SYNC_PASSWORD";
 
 /// The sync options `[sync]` asks for, the password read; `None` without `[sync]`.
-pub fn options(config: &SyncConfig) -> anyhow::Result<Option<SyncOptions>> {
+pub fn options(config: &SyncConfig) -> Option<SyncOptions> {
     if !config.enabled() {
-        return Ok(None);
+        return None;
     }
     let password = match std::env::var(PASSWORD_VARIABLE) {
-        Ok(p) if !p.is_empty() => p,
-        _ => password_from(&config.password_command)?,
+        Ok(p) if !p.is_empty() => Ok(p),
+        _ => password_from(&config.password_command),
     };
-    Ok(Some(SyncOptions {
+    // A password that cannot be read fails each sync, not the start: the reader still opens.
+    let (password, password_error) = match password {
+        Ok(p) => (p, None),
+        Err(e) => (String::new(), Some(format!("{e:#}"))),
+    };
+    Some(SyncOptions {
         url: config.url.trim().to_owned(),
         username: config.username.trim().to_owned(),
         password,
-    }))
+        password_error,
+    })
 }
 
 /// Runs `command` directly and takes the first line it prints; what it prints is never shown.
@@ -91,14 +97,14 @@ struct SyncJson<'a> {
 /// as for `refresh`: 0 when it went well, 1 when it could not run or stopped part way (what
 /// it did before is kept).
 pub async fn run(env: &Env, json: bool, out: &mut Out) -> anyhow::Result<ExitCode> {
-    let Some(sync) = options(&env.config.sync)? else {
+    let Some(sync) = options(&env.config.sync) else {
         anyhow::bail!(
             "no [sync] in {}: set kind = \"greader\", url and username (the README's Sync section)",
             env.config_shown()
         );
     };
     let server = crate::model::redact::url(&sync.url).into_owned();
-    let mut opts = env.refresh_options()?;
+    let mut opts = env.refresh_options();
     opts.sync = Some(Arc::new(sync));
     let store = crate::fetch::refresh::shared_store(env.open_store()?)?;
     let fetcher = env.fetcher()?;
@@ -212,7 +218,7 @@ pub async fn edit(
             "this feed is synced: its title and folder are the server's (give a title, or a tag)"
         );
     };
-    let Some(sync) = options(&env.config.sync)? else {
+    let Some(sync) = options(&env.config.sync) else {
         return Ok(None);
     };
     crate::fetch::sync::edit(&env.fetcher()?, &sync, &stream, &edit).await?;

@@ -29,6 +29,9 @@ pub struct SyncOptions {
     pub url: String,
     pub username: String,
     pub password: String,
+    /// Why there is no password (its command failed): every sync says so, and the reader still
+    /// opens on its cache.
+    pub password_error: Option<String>,
 }
 
 impl std::fmt::Debug for SyncOptions {
@@ -37,6 +40,7 @@ impl std::fmt::Debug for SyncOptions {
             .field("url", &crate::model::redact::url(&self.url))
             .field("username", &self.username)
             .field("password", &"…")
+            .field("password_error", &self.password_error)
             .finish()
     }
 }
@@ -125,6 +129,9 @@ pub async fn sync_once(
             return Err(StoreError::ReadOnly(why.to_owned()).into());
         }
         store.set_rules(Arc::clone(&refresh.rules));
+    }
+    if let Some(why) = &opts.password_error {
+        return Err(SyncError::Config(why.clone()));
     }
     step("logging in", 0, 0, 0);
     let mut session = Session::login(fetcher, &opts.url, &opts.username, &opts.password).await?;
@@ -379,6 +386,7 @@ mod tests {
             url: "https://me:urlpass@rss.example/".into(),
             username: "me".into(),
             password: "hunter2".into(),
+            password_error: None,
         };
         let shown = format!("{opts:?}");
         assert!(
