@@ -97,6 +97,9 @@ enum Command {
     ///
     /// Exit status: 0 when every feed fetched fine (or was left alone because its host asked
     /// to wait), 2 when some feeds failed, 1 when the refresh could not run at all.
+    ///
+    /// With `[sync]` on, the server fetches the feeds: this syncs with it instead, as
+    /// `tidings sync` does (every feed; --feed, --due, --jobs and --per-host do not apply).
     Refresh(RefreshArgs),
     /// Sync with the feed server of `[sync]` (Miniflux, FreshRSS, …) now and print a summary:
     /// marks made here go to the server, then subscriptions, read and starred states and new
