@@ -101,6 +101,15 @@ fn setup(n: usize) -> Option<(Miniflux, TestServer, i64, Home)> {
     Some((server, web, id, home))
 }
 
+#[test]
+fn base64_for_basic_auth_as_rfc_4648_says() {
+    use common::miniflux::base64;
+    assert_eq!(base64(b"f"), "Zg==");
+    assert_eq!(base64(b"fo"), "Zm8=");
+    assert_eq!(base64(b"foo"), "Zm9v");
+    assert_eq!(base64(b"tidings:x"), "dGlkaW5nczp4");
+}
+
 /// The server the sync tests need is up, speaks the Google Reader API for the test user, and
 /// refuses a wrong password: what every sync test stands on.
 #[test]
