@@ -115,8 +115,9 @@ impl Store {
 
     /// Makes the synced feeds here what the server lists, in one transaction: a feed new to
     /// the server's list is added (or, the first time, a local feed with its URL is taken
-    /// over), a listed one takes the server's URL, title and folders, and a synced feed no
-    /// longer listed is removed with its entries. Feeds never synced are left alone.
+    /// over), a listed one takes the server's URL (a web address only), title and folders, and
+    /// a synced feed no longer listed is removed with its entries (unless the list is empty).
+    /// Feeds never synced are left alone.
     pub fn sync_subscriptions(
         &mut self,
         remote: &[RemoteFeed],
@@ -125,13 +126,18 @@ impl Store {
         self.write(|tx| {
             let mut synced = SubscriptionsSynced::default();
             let listed: HashSet<&str> = remote.iter().map(|f| f.stream_id.as_str()).collect();
-            let gone: Vec<(i64, String)> = tx
-                .prepare("SELECT id, remote_id FROM feeds WHERE remote_id IS NOT NULL")?
-                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-                .into_iter()
-                .filter(|(_, stream)| !listed.contains(stream.as_str()))
-                .collect();
+            // A list with no feed at all removes nothing: a misconfigured server (or a proxy's
+            // empty answer) must not empty the cache. Feeds are removed one by one (`D`).
+            let gone: Vec<(i64, String)> = if remote.is_empty() {
+                Vec::new()
+            } else {
+                tx.prepare("SELECT id, remote_id FROM feeds WHERE remote_id IS NOT NULL")?
+                    .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?
+                    .into_iter()
+                    .filter(|(_, stream)| !listed.contains(stream.as_str()))
+                    .collect()
+            };
             for (id, _) in &gone {
                 tx.execute("DELETE FROM feeds WHERE id = ?1", [id])?;
             }
@@ -312,7 +318,10 @@ fn match_feed(
     feed: &RemoteFeed,
     now: i64,
 ) -> rusqlite::Result<(FeedId, bool)> {
-    let url = bounds::line(&feed.url);
+    // Only a web address is kept as the feed's: a server naming `file:///home/me/.ssh/…` must
+    // not have it read once sync is off. Anything else goes by the stream id, never fetched.
+    let url = bounds::web_link(&feed.url)
+        .unwrap_or_else(|| format!("sync:{}", bounds::line(&feed.stream_id)));
     let title = bounds::line(&feed.title);
     let site = feed.site_url.as_deref().and_then(bounds::web_link);
     let stream = bounds::line(&feed.stream_id);

@@ -191,9 +191,31 @@ fn a_local_feed_with_the_servers_url_is_taken_over_and_others_are_left_alone() {
     assert_eq!((subs.added, subs.feeds[0].1), (0, mine));
     assert_eq!(s.remote_id_of(mine).unwrap().as_deref(), Some("feed/9"));
     assert_eq!(s.remote_id_of(other).unwrap(), None);
-    // A later sync without it removes only synced feeds.
+    // A later sync without it removes only synced feeds; an empty list removes nothing.
     s.sync_subscriptions(&[], NOW).unwrap();
+    assert!(s.find_feed(&mine.0.to_string()).is_ok());
+    s.sync_subscriptions(&[remote("feed/3", "https://d.example/")], NOW)
+        .unwrap();
+    assert!(s.find_feed(&mine.0.to_string()).is_err());
     assert!(s.find_feed(&other.0.to_string()).is_ok());
+}
+
+#[test]
+fn a_feed_url_from_the_server_that_is_not_a_web_address_is_never_kept() {
+    let (_d, mut s) = temp_store();
+    let subs = s
+        .sync_subscriptions(
+            &[
+                remote("feed/1", "file:///home/me/.ssh/id_rsa"),
+                remote("feed/2", "javascript:alert(1)"),
+            ],
+            NOW,
+        )
+        .unwrap();
+    for (stream, id) in &subs.feeds {
+        let f = s.find_feed(&id.0.to_string()).unwrap();
+        assert_eq!(f.url, format!("sync:{stream}"));
+    }
 }
 
 #[test]
