@@ -248,11 +248,14 @@ fn write_feed<'a>(
                 let fate = if rules.is_empty() {
                     Fate::default()
                 } else {
-                    if context.is_none() {
-                        context = Some(super::rules::FeedContext::read(tx, feed, incoming)?);
-                    }
-                    let ctx = context.as_ref().map_or_else(Default::default, Clone::clone);
-                    super::rules::judge_entry(rules, &ctx, &row, &packed.text, now)
+                    // Read once, then lent to each judgement (never copied per entry).
+                    let ctx = match context.take() {
+                        Some(ctx) => ctx,
+                        None => super::rules::FeedContext::read(tx, feed, incoming)?,
+                    };
+                    let fate = super::rules::judge_entry(rules, &ctx, &row, &packed.text, now);
+                    context = Some(ctx);
+                    fate
                 };
                 if fate.skip {
                     written.ruled.skipped += 1;
