@@ -39,14 +39,19 @@ fn home_for(web: &TestServer, extra: &str) -> Home {
     home
 }
 
-/// `tidings sync` fails: its one line.
-fn fails(home: &Home) -> String {
-    let out = home
-        .cmd()
+/// `tidings sync ARGS` with the password in the environment.
+fn sync(home: &Home, args: &[&str]) -> std::process::Output {
+    home.cmd()
         .env("TIDINGS_SYNC_PASSWORD", "s3cret-pass")
         .arg("sync")
+        .args(args)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// `tidings sync` fails: its one line.
+fn fails(home: &Home) -> String {
+    let out = sync(home, &[]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(err.trim().lines().count(), 1, "{err}");
@@ -161,12 +166,7 @@ fn freshrss_shapes_sync_and_hostile_text_is_made_safe() {
     );
     web.route(&format!("{API}/reader/api/0/edit-tag"), Response::ok("OK"));
     let home = home_for(&web, "");
-    let out = home
-        .cmd()
-        .env("TIDINGS_SYNC_PASSWORD", "s3cret-pass")
-        .args(["sync", "--json"])
-        .output()
-        .unwrap();
+    let out = sync(&home, &["--json"]);
     assert!(
         out.status.success(),
         "{}",
@@ -194,12 +194,7 @@ fn freshrss_shapes_sync_and_hostile_text_is_made_safe() {
     // A mark made here is sent once: acknowledged, it leaves the journal.
     home.run_ok(&["mark", "--read", "1"]);
     for _ in 0..2 {
-        let out = home
-            .cmd()
-            .env("TIDINGS_SYNC_PASSWORD", "s3cret-pass")
-            .arg("sync")
-            .output()
-            .unwrap();
+        let out = sync(&home, &[]);
         assert!(
             out.status.success(),
             "{}",

@@ -205,10 +205,10 @@ pub async fn edit(
     if !env.config.sync.enabled() {
         return Ok(None);
     }
-    let stream = {
+    let (feed, stream) = {
         let store = env.open_store()?;
         let feed = store.find_feed(spec)?;
-        store.remote_id_of(feed.id)?
+        (feed.id, store.remote_id_of(feed.id)?)
     };
     let Some(stream) = stream else {
         return Ok(None);
@@ -222,6 +222,11 @@ pub async fn edit(
         return Ok(None);
     };
     crate::fetch::sync::edit(&env.fetcher()?, &sync, &stream, &edit).await?;
+    if edit == Edit::Unsubscribe {
+        // Gone here at once, whatever the sync that follows makes of the server's list (one
+        // with no feed left removes nothing).
+        env.open_store()?.remove_feed(feed)?;
+    }
     writeln!(out, "Changed on the server; syncing…")?;
     run(env, false, out).await.map(Some)
 }

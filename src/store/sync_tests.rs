@@ -16,13 +16,8 @@ fn remote(stream: &str, url: &str) -> RemoteFeed {
     }
 }
 
-/// A store with one synced feed holding items 1, 2 and 3 (unread, unstarred on the server).
-fn synced() -> (tempfile::TempDir, Store, FeedId) {
-    let (dir, mut s) = temp_store();
-    let subs = s
-        .sync_subscriptions(&[remote("feed/1", "https://a.example/feed")], NOW)
-        .unwrap();
-    let feed = subs.feeds[0].1;
+/// Items 1, 2 and 3 of the feed `feed/1` as the server gives them, unread; `starred` says which.
+fn three_items(starred: impl Fn(i64) -> bool) -> (IncomingFeed, Vec<ItemState>) {
     let incoming = IncomingFeed {
         title: None,
         site_url: None,
@@ -35,9 +30,20 @@ fn synced() -> (tempfile::TempDir, Store, FeedId) {
         .map(|item| ItemState {
             item,
             read: false,
-            starred: false,
+            starred: starred(item),
         })
         .collect();
+    (incoming, states)
+}
+
+/// A store with one synced feed holding items 1, 2 and 3 (unread, unstarred on the server).
+fn synced() -> (tempfile::TempDir, Store, FeedId) {
+    let (dir, mut s) = temp_store();
+    let subs = s
+        .sync_subscriptions(&[remote("feed/1", "https://a.example/feed")], NOW)
+        .unwrap();
+    let feed = subs.feeds[0].1;
+    let (incoming, states) = three_items(|_| false);
     s.record_synced(&[(feed, incoming, states)], NOW).unwrap();
     (dir, s, feed)
 }
@@ -229,21 +235,7 @@ fn a_rule_that_marks_a_new_item_read_queues_it_for_the_server_and_a_skip_too() {
     let subs = s
         .sync_subscriptions(&[remote("feed/1", "https://a.example/feed")], NOW)
         .unwrap();
-    let incoming = IncomingFeed {
-        title: None,
-        site_url: None,
-        ttl_minutes: None,
-        entries: (1..=3)
-            .map(|i| entry(&format!("item{i}"), i, None, "body"))
-            .collect(),
-    };
-    let states = (1..=3)
-        .map(|item| ItemState {
-            item,
-            read: false,
-            starred: item == 3,
-        })
-        .collect();
+    let (incoming, states) = three_items(|item| item == 3);
     let new = s
         .record_synced(&[(subs.feeds[0].1, incoming, states)], NOW)
         .unwrap();

@@ -87,7 +87,8 @@ fn set_tags(
 /// A subscription change made on the feed server.
 enum ServerChange {
     Add(String),
-    Edit(String, Edit),
+    /// The server's stream id, the change, and the feed here.
+    Edit(String, Edit, crate::model::FeedId),
 }
 
 /// Runs effects against the UI's store connection and its channels.
@@ -476,7 +477,7 @@ impl Executor {
         };
         match self.store.remote_id_of(feed) {
             Ok(Some(stream)) => {
-                self.spawn_server_change(ServerChange::Edit(stream, edit));
+                self.spawn_server_change(ServerChange::Edit(stream, edit, feed));
                 Some(Msg::Info("Changing it on the server…".into()))
             }
             Ok(None) => None,
@@ -491,6 +492,7 @@ impl Executor {
         };
         let fetcher = self.fetcher.clone();
         let refresh = self.refresh.clone();
+        let db = self.store.path().to_owned();
         let runtime = tokio::runtime::Handle::current();
         self.jobs.spawn(Job::Subscribe, move |ctx| {
             let done = runtime.block_on(async {
@@ -498,19 +500,28 @@ impl Executor {
                     ServerChange::Add(url) => crate::fetch::sync::subscribe(&fetcher, &sync, url)
                         .await
                         .map(|_| "Subscribed on the server; syncing…"),
-                    ServerChange::Edit(stream, edit) => {
+                    ServerChange::Edit(stream, edit, _) => {
                         crate::fetch::sync::edit(&fetcher, &sync, stream, edit)
                             .await
                             .map(|()| "Changed on the server; syncing…")
                     }
                 }
             });
+            // Unsubscribed there: gone here at once, whatever the sync that follows makes of
+            // the server's list (one with no feed left removes nothing).
+            let done = match (done, &change) {
+                (Ok(_), ServerChange::Edit(_, Edit::Unsubscribe, feed)) => Store::open(&db)
+                    .and_then(|mut s| s.remove_feed(*feed))
+                    .map(|()| "Unsubscribed on the server; its entries are gone")
+                    .map_err(|e| e.diagnosed()),
+                (done, _) => done.map_err(|e| format!("Server: {e}")),
+            };
             ctx.say(match done {
                 Ok(text) => {
                     let _ = refresh.send(RefreshCmd::Now(crate::model::RefreshScope::All));
-                    Msg::Info(text.into())
+                    Msg::FeedsChanged(text.into())
                 }
-                Err(e) => Msg::Failed(format!("Server: {e}")),
+                Err(e) => Msg::Failed(e),
             });
         });
     }
