@@ -10,6 +10,20 @@ const LAST_VISIT: &str = "last_visit";
 /// When the reader now open (or one that was killed) started.
 const VISIT_STARTED: &str = "visit_started";
 
+/// Sets `key` to `value` in `meta`, inside `tx`.
+pub(super) fn set_meta(
+    tx: &rusqlite::Transaction<'_>,
+    key: &str,
+    value: i64,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![key, value])?;
+    Ok(())
+}
+
 impl Store {
     /// When the reader was last left (Unix seconds), if ever: entries first seen after it are
     /// new.
@@ -36,14 +50,10 @@ impl Store {
             (l, s) => l.or(s),
         };
         self.write(|tx| {
-            let mut set = tx.prepare_cached(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )?;
             if let Some(last) = last {
-                set.execute(params![LAST_VISIT, last])?;
+                set_meta(tx, LAST_VISIT, last)?;
             }
-            set.execute(params![VISIT_STARTED, now])?;
+            set_meta(tx, VISIT_STARTED, now)?;
             Ok(())
         })?;
         Ok(last)
@@ -52,11 +62,7 @@ impl Store {
     /// The reader is left at `at`: entries first seen from now on are new next time.
     pub fn end_visit(&mut self, at: i64) -> Result<()> {
         self.write(|tx| {
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![LAST_VISIT, at],
-            )?;
+            set_meta(tx, LAST_VISIT, at)?;
             tx.execute("DELETE FROM meta WHERE key = ?1", [VISIT_STARTED])?;
             Ok(())
         })

@@ -92,14 +92,7 @@ impl Store {
 
     /// A sync ended well at `at`.
     pub fn set_last_sync(&mut self, at: i64) -> Result<()> {
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![LAST_SYNC, at],
-            )?;
-            Ok(())
-        })
+        self.write(|tx| super::meta::set_meta(tx, LAST_SYNC, at))
     }
 
     /// Whether any feed here is synced with a server.
