@@ -30,6 +30,7 @@ fn feed(n: usize, round: u64) -> IncomingFeed {
                 .single(),
             updated: None,
             content_html: format!("<p>round {round} {}</p>", "words of a body ".repeat(128)),
+            enclosures: Vec::new(),
         })
         .collect();
     IncomingFeed {

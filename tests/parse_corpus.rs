@@ -446,6 +446,55 @@ fn links_are_absolute_http_or_nothing() {
     );
 }
 
+/// Issue #22: every web enclosure the oracle lists for a fixture is among the entry's (the
+/// oracle keeps relative and `javascript:` ones, which tidings refuses, as it does links).
+#[test]
+fn fixture_enclosures_match_the_oracle() {
+    let mut compared = 0;
+    for path in fixture_files() {
+        let file = name(&path);
+        let Some(exp) = expectation(&file).filter(|e| !is_hostile(e)) else {
+            continue;
+        };
+        let Ok(feed) = parse_feed(&std::fs::read(&path).unwrap(), FEED_URL) else {
+            continue;
+        };
+        let wanted = exp["entries"].as_array().cloned().unwrap_or_default();
+        for (i, want) in wanted.iter().enumerate() {
+            for enc in want["enclosures"].as_array().into_iter().flatten() {
+                let url = enc["url"].as_str().unwrap_or_default();
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    continue;
+                }
+                let got: Vec<&str> = feed.entries[i]
+                    .enclosures
+                    .iter()
+                    .map(|e| e.url.as_str())
+                    .collect();
+                assert!(got.contains(&url), "{file} entry {i}: {url} not in {got:?}");
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 50, "only {compared} enclosures compared");
+    let podcast = parsed("podcastns__example.xml");
+    let first = &podcast.entries[0].enclosures;
+    assert_eq!(first[0].url, "https://example.com/file-03.mp3");
+    assert_eq!(first[0].length, Some(43_200_000));
+    assert_eq!(first[1].mime.as_deref(), Some("application/json+chapters"));
+    assert_eq!(first[1].url, "https://example.com/ep3_chapters.json");
+    let bbc = parsed("feedrs__rss_2.0_bbc.xml");
+    assert_eq!(bbc.entries[0].enclosures[0].duration, Some(3156));
+    // An `<enclosure>` beside a `media:content` cover: feed-rs alone kept only the cover.
+    let podbean = parsed("picofeed__podbean.xml");
+    let kinds: Vec<Option<&str>> = podbean.entries[0]
+        .enclosures
+        .iter()
+        .map(|e| e.mime.as_deref())
+        .collect();
+    assert!(kinds.contains(&Some("audio/mpeg")), "{kinds:?}");
+}
+
 /// Every document of `../shared/corpus`, when it is there: no panic, nothing unsafe out.
 #[test]
 fn whole_shared_corpus_when_present() {

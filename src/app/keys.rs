@@ -14,7 +14,8 @@ pub fn scope(state: &AppState) -> Scope {
     }
     match state.view {
         View::Stream => Scope::Stream,
-        View::Feeds => Scope::Feeds,
+        // The queue is a list of things to remove (`D`) like the feed list.
+        View::Feeds | View::Downloads => Scope::Feeds,
         View::Reader | View::Links => Scope::Reader,
     }
 }

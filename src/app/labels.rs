@@ -36,22 +36,13 @@ fn target(state: &AppState) -> Option<LabelTarget> {
             if stream.selection.all {
                 return Some(LabelTarget::Matching(stream.filter.clone()));
             }
-            let mut ids: Vec<EntryId> = stream.selection.ids.iter().copied().collect();
-            ids.extend(
-                stream
-                    .rows
-                    .iter()
-                    .filter(|r| stream.is_selected(r))
-                    .map(|r| r.id),
-            );
-            ids.sort_unstable();
-            ids.dedup();
+            let mut ids = stream.selected_ids();
             if ids.is_empty() {
                 ids.extend(stream.selected().map(|r| r.id));
             }
             (!ids.is_empty()).then_some(LabelTarget::Ids(ids))
         }
-        View::Feeds => None,
+        View::Feeds | View::Downloads => None,
     }
 }
 

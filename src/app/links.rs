@@ -29,9 +29,12 @@ pub struct LinksView {
 pub struct LinkRow {
     pub label: String,
     pub url: String,
+    /// The entry's enclosure this row is (its index), for `p` and `d`.
+    pub enclosure: Option<usize>,
 }
 
-/// The open entry's links: its own first, then the body's, numbered as in the text.
+/// The open entry's links: its own first, then its enclosures (`[E1]` with their type, size
+/// and duration), then the body's, numbered as in the text.
 pub fn rows(state: &AppState) -> Vec<LinkRow> {
     let Some(reader) = &state.reader else {
         return Vec::new();
@@ -39,7 +42,18 @@ pub fn rows(state: &AppState) -> Vec<LinkRow> {
     let own = reader.entry.summary.link.iter().map(|url| LinkRow {
         label: "entry".into(),
         url: url.clone(),
+        enclosure: None,
     });
+    let enclosures = reader
+        .entry
+        .enclosures
+        .iter()
+        .enumerate()
+        .map(|(i, e)| LinkRow {
+            label: format!("[E{}] {}", i + 1, e.describe()),
+            url: e.url.clone(),
+            enclosure: Some(i),
+        });
     let body = reader
         .rendered
         .links
@@ -48,8 +62,9 @@ pub fn rows(state: &AppState) -> Vec<LinkRow> {
         .map(|(i, url)| LinkRow {
             label: format!("[{}]", i + 1),
             url: url.clone(),
+            enclosure: None,
         });
-    own.chain(body).collect()
+    own.chain(enclosures).chain(body).collect()
 }
 
 /// `l` in the reader: the links view, or why there is none.
@@ -91,6 +106,10 @@ fn link_in_front(state: &AppState) -> Option<String> {
             let feed = state.feeds.selected()?;
             let url = feed.site_url.as_deref().unwrap_or(&feed.url);
             Some(crate::model::redact::url(url).into_owned())
+        }
+        View::Downloads => {
+            let d = &state.downloads;
+            d.rows.get(d.list.cursor).map(|r| r.url.clone())
         }
     }
 }

@@ -112,6 +112,16 @@ impl StreamView {
         self.rows.iter().filter(|r| self.is_selected(r))
     }
 
+    /// The selected entries' ids, sorted: those picked one by one, and the rows loaded that a
+    /// range being drawn (or everything) covers.
+    pub fn selected_ids(&self) -> Vec<EntryId> {
+        let mut ids: Vec<EntryId> = self.selection.ids.iter().copied().collect();
+        ids.extend(self.selected_rows().map(|r| r.id));
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
     /// How many entries are selected, as the status line says it.
     pub fn selection_label(&self) -> Option<String> {
         if self.selection.all {

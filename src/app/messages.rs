@@ -82,6 +82,10 @@ pub enum Msg {
     JobProgress(JobProgress),
     /// A background job is over (its result, if any, came before).
     JobEnded(Job),
+    /// The download queue as stored now.
+    DownloadsLoaded(Vec<crate::model::download::Download>),
+    /// What the download queue's runner said.
+    Download(crate::model::download::DownloadEvent),
     /// How many entries the stream's filter (of this generation) matches, and how many of
     /// them are unread.
     MatchesCounted {
@@ -181,6 +185,33 @@ pub enum Effect {
     SetTags {
         id: FeedId,
         tags: Vec<String>,
+    },
+    /// Play enclosure `pick` of entry `id` (`None`: its first audio or video file) with the
+    /// player for its type, or the file when it was downloaded.
+    Play {
+        id: EntryId,
+        pick: Option<usize>,
+    },
+    /// Play the file of download `id`.
+    PlayDownload {
+        id: i64,
+    },
+    /// Queue the downloads of these entries' enclosures (`pick`: that one only), then start
+    /// the queue.
+    QueueDownloads {
+        ids: Vec<EntryId>,
+        pick: Option<usize>,
+    },
+    /// Read the queue (answered by `DownloadsLoaded`).
+    LoadDownloads,
+    /// Run the queue in the background unless it runs already or is empty.
+    StartDownloads,
+    RemoveDownload {
+        id: i64,
+    },
+    /// Queue a failed download again, and start the queue.
+    RetryDownload {
+        id: i64,
     },
     /// Tell the person at the terminal about these new entries (a terminal notification,
     /// `[notify] command`).

@@ -11,6 +11,7 @@ mod labels;
 mod links;
 mod list;
 mod marks;
+mod media;
 mod messages;
 mod modal;
 mod mouse;
@@ -64,6 +65,8 @@ pub enum View {
     Reader,
     /// The open entry's links, to pick one.
     Links,
+    /// The download queue.
+    Downloads,
 }
 
 /// Options the runtime passes in from the config.
@@ -120,6 +123,7 @@ pub struct AppState {
     pub feeds: FeedsView,
     pub reader: Option<ReaderView>,
     pub links: LinksView,
+    pub downloads: media::DownloadsView,
     /// The entry the user asked to open, until its rendering arrives (a late rendering of
     /// anything else is dropped).
     pub opening: Option<EntryId>,
@@ -164,6 +168,7 @@ impl AppState {
             feeds,
             reader: None,
             links: LinksView::default(),
+            downloads: media::DownloadsView::default(),
             opening: None,
             counts: Counts::default(),
             refresh: None,
@@ -189,6 +194,8 @@ impl AppState {
             self.stream.reload(),
             Effect::LoadCounts,
             Effect::LoadJournal,
+            // A queue left by the last session (a kill, a quit) goes on.
+            Effect::StartDownloads,
         ]
     }
 
@@ -346,13 +353,17 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.job = Some(progress);
             Vec::new()
         }
-        Msg::JobEnded(job) => {
-            if state.job.is_some_and(|p| p.job == job) {
-                state.job = None;
-            }
-            Vec::new()
-        }
+        Msg::JobEnded(job) => job_ended(state, job),
+        msg @ (Msg::DownloadsLoaded(_) | Msg::Download(_)) => media::on_msg(state, msg),
     }
+}
+
+/// A background job ended: its progress leaves the status line.
+fn job_ended(state: &mut AppState, job: Job) -> Vec<Effect> {
+    if state.job.is_some_and(|p| p.job == job) {
+        state.job = None;
+    }
+    media::job_ended(state, job)
 }
 
 /// The terminal changed size: lists keep their cursor in view, the reader lays out again.
@@ -408,6 +419,10 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             export::ask(state);
             Vec::new()
         }
+        (_, Action::Play) => media::play(state),
+        (View::Downloads, action) => media::on_action(state, action),
+        (_, Action::Download) => media::queue(state),
+        (_, Action::Downloads) => media::open(state),
         (_, Action::OpenLink) => links::open_link(state),
         (_, Action::CopyLink) => links::copy_link(state),
         (_, Action::RefreshAll) => vec![Effect::Refresh(RefreshScope::All)],
@@ -422,6 +437,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                     .stream
                     .selected()
                     .map(|r| (r.feed_id, r.feed_title.clone())),
+                View::Downloads => None,
             };
             feed.map(|(id, title)| {
                 state.status = Some(Status::info(format!("Refreshing {title}")));
@@ -473,3 +489,6 @@ mod tests_feeds;
 
 #[cfg(test)]
 mod tests_marks;
+
+#[cfg(test)]
+mod tests_media;

@@ -49,7 +49,7 @@ pub fn click(state: &mut AppState, row: u16) -> Vec<Effect> {
             feeds.list.cursor = index;
             Vec::new()
         }
-        View::Reader | View::Links => Vec::new(),
+        View::Reader | View::Links | View::Downloads => Vec::new(),
     }
 }
 

@@ -8,6 +8,8 @@ use crate::render::Rendered;
 
 /// Lines of the header besides the title's: feed · author · date, link, blank.
 const HEADER_AFTER_TITLE: usize = 3;
+/// Enclosures listed in the reader's header (the links view lists them all).
+const MAX_ENCLOSURE_LINES: usize = 3;
 
 /// An open entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,8 +33,28 @@ impl ReaderView {
     /// and two lines of body).
     pub fn header_rows(&self, height: u16) -> usize {
         let view = usize::from(height).saturating_sub(2);
-        let whole = self.rendered.title.len().max(1) + HEADER_AFTER_TITLE;
+        let whole =
+            self.rendered.title.len().max(1) + HEADER_AFTER_TITLE + self.enclosure_lines().len();
         whole.min(view / 2).max(1).min(view)
+    }
+
+    /// The header's lines for the entry's enclosures: `[E1] audio/mpeg, 44.2 MB, 1:02:03`,
+    /// at most three, then how many more the links view lists.
+    pub fn enclosure_lines(&self) -> Vec<String> {
+        let all = &self.entry.enclosures;
+        let mut lines: Vec<String> = all
+            .iter()
+            .take(MAX_ENCLOSURE_LINES)
+            .enumerate()
+            .map(|(i, e)| format!("[E{}] {}", i + 1, e.describe()))
+            .collect();
+        if all.len() > MAX_ENCLOSURE_LINES {
+            lines.push(format!(
+                "… and {} more in the links",
+                all.len() - MAX_ENCLOSURE_LINES
+            ));
+        }
+        lines
     }
 
     /// Body lines that fit on a screen of `height` rows.

@@ -195,7 +195,12 @@ fn on_sync_step(
 /// At the end of a run: layouts forgotten (bodies may have changed), counts, the stream and
 /// the feed list reloaded.
 fn finished_effects(state: &mut AppState) -> Vec<Effect> {
-    let mut effects = vec![Effect::ForgetLayouts, Effect::LoadCounts];
+    // A `download` rule may have queued new episodes.
+    let mut effects = vec![
+        Effect::ForgetLayouts,
+        Effect::LoadCounts,
+        Effect::StartDownloads,
+    ];
     if let Some(reload) = state.stream.refresh_in_place() {
         effects.push(reload);
     }

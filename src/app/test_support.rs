@@ -45,6 +45,7 @@ pub fn entry(id: i64, lines: usize) -> (Entry, Rendered) {
         updated: None,
         content_html: String::new(),
         base_url: None,
+        enclosures: Vec::new(),
     };
     (entry, rendered)
 }

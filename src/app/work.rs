@@ -14,6 +14,8 @@ pub enum Job {
     Count,
     /// Running `[notify] command`.
     Notify,
+    /// Running the download queue.
+    Download,
 }
 
 impl Job {
@@ -25,6 +27,7 @@ impl Job {
             Self::Export => "exporting",
             Self::Count => "counting",
             Self::Notify => "notifying",
+            Self::Download => "downloading",
         }
     }
 

@@ -88,6 +88,7 @@ struct EntryJson<'a> {
     read: bool,
     starred: bool,
     labels: &'a [String],
+    enclosures: Vec<crate::model::Enclosure>,
 }
 
 fn iso(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -133,7 +134,8 @@ pub fn list(env: &Env, args: &EntriesArgs, out: &mut Out) -> anyhow::Result<Exit
         for row in &rows {
             if args.json {
                 writeln!(out, "{}", if first { "" } else { "," })?;
-                super::output::write_json(&mut *out, &json_row(row), false)?;
+                let enclosures = store.enclosures(row.id)?;
+                super::output::write_json(&mut *out, &json_row(row, enclosures), false)?;
             } else {
                 text_row(out, row)?;
             }
@@ -148,7 +150,7 @@ pub fn list(env: &Env, args: &EntriesArgs, out: &mut Out) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-fn json_row(row: &EntrySummary) -> EntryJson<'_> {
+fn json_row(row: &EntrySummary, enclosures: Vec<crate::model::Enclosure>) -> EntryJson<'_> {
     EntryJson {
         id: row.id.0,
         guid: row.guid.as_deref(),
@@ -160,6 +162,7 @@ fn json_row(row: &EntrySummary) -> EntryJson<'_> {
         read: row.read,
         starred: row.starred,
         labels: &row.labels,
+        enclosures,
     }
 }
 
@@ -201,6 +204,15 @@ pub fn show(env: &Env, id: i64, width: usize, out: &mut Out) -> anyhow::Result<E
     writeln!(out)?;
     if let Some(link) = &e.link {
         writeln!(out, "{}", sanitize::line(link))?;
+    }
+    for (i, enc) in entry.enclosures.iter().enumerate() {
+        writeln!(
+            out,
+            "[E{}] {}  {}",
+            i + 1,
+            sanitize::line(&enc.describe()),
+            sanitize::line(&enc.url)
+        )?;
     }
     writeln!(out)?;
     let body = render::plain(

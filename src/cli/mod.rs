@@ -4,6 +4,7 @@
 
 mod db;
 mod demo;
+mod download;
 mod entries;
 mod export;
 mod feeds;
@@ -108,6 +109,15 @@ enum Command {
     /// Exit status: 0 when the sync went well, 1 when it could not run or stopped part way
     /// (what it did before stopping is kept).
     Sync(sync::SyncArgs),
+    /// Queue the enclosures (podcast episodes, videos) of the given entries and download
+    /// them; without ids, download what is queued. Files land in `[media] dir`.
+    ///
+    /// Exit status: 0 when every download finished, 2 when some failed or are left to
+    /// resume, 1 when the queue could not run.
+    Download {
+        /// Entry ids (as `tidings entries` prints them).
+        entries: Vec<i64>,
+    },
     /// List entries, newest first.
     Entries(entries::EntriesArgs),
     /// Print one entry rendered as text.
@@ -391,6 +401,7 @@ async fn dispatch(cli: Cli, ctx: &Env, demo_dir: Option<&Path>) -> anyhow::Resul
         }
         Command::Refresh(args) => feeds::refresh(ctx, &args, &mut out).await,
         Command::Sync(args) => sync::run(ctx, args.json, &mut out).await,
+        Command::Download { entries } => download::run(ctx, &entries, &mut out).await,
         Command::Entries(args) => entries::list(ctx, &args, &mut out),
         Command::Show { entry, width } => entries::show(ctx, entry, width, &mut out),
         Command::Mark(args) => entries::mark(ctx, &args, &mut out),
@@ -436,7 +447,7 @@ fn expand_home(path: &str) -> String {
 }
 
 /// How links open, copy and show, from the config and the environment.
-fn link_settings(config: &Config) -> crate::tui::LinkSettings {
+fn link_settings(config: &Config, media_dir: PathBuf) -> crate::tui::LinkSettings {
     let links = &config.links;
     let environment = crate::tui::clipboard::Environment::from(|name| std::env::var(name).ok());
     let hyperlinks = match links.hyperlinks {
@@ -453,6 +464,11 @@ fn link_settings(config: &Config) -> crate::tui::LinkSettings {
         hyperlinks,
         notify: config.notify.clone(),
         rules: std::sync::Arc::clone(&config.rules),
+        media: crate::tui::MediaSettings {
+            config: config.media.clone(),
+            dir: media_dir,
+            user_agent: String::new(),
+        },
     }
 }
 
@@ -505,7 +521,7 @@ async fn tui(ctx: &Env, demo: bool) -> anyhow::Result<ExitCode> {
         keymap: ctx.config.keymap.clone(),
         ui: ctx.config.ui.clone(),
         styles: ctx.config.styles.clone(),
-        links: link_settings(&ctx.config),
+        links: link_settings(&ctx.config, download::media_dir(ctx)),
         export_dir: expand_home(&ctx.config.export.dir),
         views: ctx
             .config

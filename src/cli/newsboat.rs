@@ -141,6 +141,7 @@ fn carry(
                 published: chrono::DateTime::from_timestamp(i.published, 0),
                 updated: None,
                 content_html: i.content.clone(),
+                enclosures: Vec::new(),
             })
             .collect(),
     };

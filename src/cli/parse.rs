@@ -32,6 +32,7 @@ struct EntryJson<'a> {
     published: Option<String>,
     updated: Option<String>,
     author: Option<&'a str>,
+    enclosures: &'a [crate::model::Enclosure],
 }
 
 fn iso(t: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
@@ -59,6 +60,7 @@ pub fn parse(file: &Path, out: &mut Out) -> anyhow::Result<ExitCode> {
                 published: iso(e.published),
                 updated: iso(e.updated),
                 author: e.author.as_deref(),
+                enclosures: &e.enclosures,
             })
             .collect(),
     };

@@ -1,6 +1,7 @@
 //! The TOML config file with defaults, and where files live (XDG). Errors name the file and
 //! the key. Uses only `model`; leaf modules get plain option structs built from this.
 
+pub mod media;
 mod paths;
 pub mod retention;
 pub mod rules;
@@ -72,6 +73,7 @@ pub struct Config {
     pub rules: std::sync::Arc<[crate::model::rules::Rule]>,
     pub notify: rules::NotifyConfig,
     pub sync: sync::SyncConfig,
+    pub media: media::MediaConfig,
 }
 
 /// One `[[views]]` entry: a name for the feed list and a filter in the filter language.
@@ -282,6 +284,7 @@ impl Config {
         }
         config.rules = rules::parse_all(&config.rules_written, text).map_err(invalid)?;
         check_ranges(&config).map_err(invalid)?;
+        config.media.check().map_err(&invalid)?;
         config.sync.check().map_err(|e| {
             invalid(match text.lines().position(|l| l.trim() == "[sync]") {
                 Some(at) => format!("line {}: {e}", at + 1),

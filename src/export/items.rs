@@ -12,7 +12,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 pub use crate::model::ExportFormat as Format;
-use crate::model::{Entry, bounds};
+use crate::model::{Enclosure, Entry, bounds};
 use crate::render;
 
 /// Width Markdown and text bodies are wrapped at.
@@ -89,13 +89,28 @@ fn body_text(e: &Entry) -> String {
     render::plain(&e.content_html, e.base_url.as_deref(), TEXT_WIDTH)
 }
 
-/// Markdown: a heading per item, its byline and link, the body as text (items are parted by
-/// a rule, written by the caller).
+/// An entry's enclosures as an export may carry them: web links only, checked again.
+fn enclosures(e: &Entry) -> impl Iterator<Item = (String, &Enclosure)> {
+    e.enclosures
+        .iter()
+        .filter_map(|enc| Some((bounds::web_link(&enc.url)?, enc)))
+}
+
+/// Markdown: a heading per item, its byline and link, its enclosures as links, the body as
+/// text (items are parted by a rule, written by the caller).
 pub(super) fn markdown_item(out: &mut String, e: &Entry, bodies: bool) {
     let _ = writeln!(out, "## {}\n", markdown_escape(&e.summary.title));
     let _ = writeln!(out, "*{}*\n", markdown_escape(&byline(e)));
     if let Some(link) = link(e) {
         let _ = writeln!(out, "<{link}>\n");
+    }
+    let mut any = false;
+    for (url, enc) in enclosures(e) {
+        let _ = writeln!(out, "- [{}](<{url}>)", markdown_escape(&enc.describe()));
+        any = true;
+    }
+    if any {
+        out.push('\n');
     }
     if bodies {
         let body = markdown_body(&render::article(
@@ -198,6 +213,9 @@ pub(super) fn text_item(out: &mut String, e: &Entry, bodies: bool) {
     if let Some(link) = link(e) {
         let _ = writeln!(out, "{link}");
     }
+    for (url, enc) in enclosures(e) {
+        let _ = writeln!(out, "{url} ({})", enc.describe());
+    }
     let body = if bodies { body_text(e) } else { String::new() };
     if !body.trim().is_empty() {
         out.push('\n');
@@ -225,6 +243,8 @@ struct JsonItem<'a> {
     labels: &'a [String],
     /// `null` when exported without bodies.
     content_html: Option<&'a str>,
+    /// `url`, `type`, `length` (bytes), `duration` (seconds); `null` where unknown.
+    enclosures: Vec<Enclosure>,
 }
 
 /// One item of the JSON export.
@@ -245,6 +265,9 @@ fn json_value(e: &Entry, bodies: bool) -> JsonItem<'_> {
         starred: s.starred,
         labels: &s.labels,
         content_html: bodies.then_some(e.content_html.as_str()),
+        enclosures: enclosures(e)
+            .map(|(url, enc)| Enclosure { url, ..enc.clone() })
+            .collect(),
     }
 }
 
@@ -334,6 +357,16 @@ pub(super) fn atom_item(out: &mut String, e: &Entry, bodies: bool) {
     let _ = writeln!(out, "    <id>{}</id>", xml(&id));
     if let Some(link) = link(e) {
         let _ = writeln!(out, "    <link rel=\"alternate\" href=\"{}\"/>", xml(&link));
+    }
+    for (url, enc) in enclosures(e) {
+        let _ = write!(out, "    <link rel=\"enclosure\" href=\"{}\"", xml(&url));
+        if let Some(mime) = &enc.mime {
+            let _ = write!(out, " type=\"{}\"", xml(mime));
+        }
+        if let Some(length) = enc.length {
+            let _ = write!(out, " length=\"{length}\"");
+        }
+        out.push_str("/>\n");
     }
     let _ = writeln!(out, "    <published>{}</published>", date(s.published));
     let updated = e.updated.unwrap_or(s.published);
@@ -458,6 +491,7 @@ mod tests {
             updated: None,
             content_html: html.into(),
             base_url: Some("https://a.example/".into()),
+            enclosures: Vec::new(),
         }
     }
 
@@ -631,6 +665,57 @@ mod tests {
             assert!(items[0].get(key).is_some(), "{key}");
         }
         assert_eq!(items[2]["labels"], serde_json::json!(["later", "<work>"]));
+    }
+
+    /// Issue #22: enclosures leave in every format that can carry them, web links only.
+    #[test]
+    fn enclosures_leave_in_markdown_text_json_and_atom() {
+        let mut e = item(1, "Episode 311", "<p>Show notes</p>");
+        e.enclosures = vec![
+            Enclosure::new(
+                "https://cdn.example/atp311.mp3",
+                Some("audio/mpeg"),
+                Some(44_200_000),
+                Some(3723),
+            )
+            .unwrap(),
+            Enclosure {
+                url: "javascript:alert(1)".into(),
+                mime: None,
+                length: None,
+                duration: None,
+            },
+        ];
+        let entries = [e];
+        let options = Options::new(at(0));
+        let md = export(&entries, Format::Markdown, &options);
+        assert!(
+            md.contains("- [audio/mpeg, 44.2 MB, 1:02:03](<https://cdn.example/atp311.mp3>)"),
+            "{md}"
+        );
+        let text = export(&entries, Format::Text, &options);
+        assert!(
+            text.contains("https://cdn.example/atp311.mp3 (audio/mpeg"),
+            "{text}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&export(&entries, Format::Json, &options)).unwrap();
+        assert_eq!(
+            json["items"][0]["enclosures"],
+            serde_json::json!([{"url": "https://cdn.example/atp311.mp3", "type": "audio/mpeg",
+                "length": 44_200_000, "duration": 3723}])
+        );
+        let atom = export(&entries, Format::Atom, &options);
+        assert!(
+            atom.contains(
+                "<link rel=\"enclosure\" href=\"https://cdn.example/atp311.mp3\" \
+                 type=\"audio/mpeg\" length=\"44200000\"/>"
+            ),
+            "{atom}"
+        );
+        for out in [md, text, atom] {
+            assert!(!out.contains("javascript"), "{out}");
+        }
     }
 
     #[test]

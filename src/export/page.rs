@@ -207,6 +207,7 @@ mod tests {
             updated: None,
             content_html: html.into(),
             base_url: None,
+            enclosures: Vec::new(),
         }
     }
 

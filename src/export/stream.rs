@@ -148,6 +148,7 @@ mod tests {
             updated: None,
             content_html: format!("<p>Body {id} with a <a href=\"/x\">link</a>.</p>"),
             base_url: Some("https://a.example/".into()),
+            enclosures: Vec::new(),
         }
     }
 

@@ -2,6 +2,8 @@
 //! the refresh engine shared by the TUI and `tidings refresh`. Uses `model` and `store`.
 
 pub mod discover;
+pub mod download;
+pub mod downloads;
 pub mod http;
 mod normalize;
 pub mod parse;

@@ -16,6 +16,7 @@
 mod assemble;
 mod decode;
 mod dialect;
+mod durations;
 mod escape;
 mod json;
 mod lex;
@@ -137,7 +138,22 @@ fn parse_guarded(
         }));
     };
     let feed = run_feed_rs(&repaired, base.as_ref())?;
-    Ok(assemble::normalize_feed(&feed, base.as_ref()))
+    let mut incoming = assemble::normalize_feed(&feed, base.as_ref());
+    let durations = durations::entry_durations(&repaired);
+    if durations.len() == incoming.entries.len() {
+        for (e, duration) in incoming.entries.iter_mut().zip(durations) {
+            for enc in e.enclosures.iter_mut().filter(|enc| {
+                enc.duration.is_none()
+                    && matches!(
+                        enc.kind(),
+                        crate::model::enclosure::Kind::Audio | crate::model::enclosure::Kind::Video
+                    )
+            }) {
+                enc.duration = duration;
+            }
+        }
+    }
+    Ok(incoming)
 }
 
 /// Runs feed-rs over a repaired document, turning its errors into our one-line errors.

@@ -239,6 +239,7 @@ mod tests {
                 published: None,
                 updated: None,
                 content_html: format!("<p>{k}</p>"),
+                enclosures: Vec::new(),
             })
             .collect();
         let (done, answer) = oneshot::channel();

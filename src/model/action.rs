@@ -53,6 +53,12 @@ pub enum Action {
     OpenLink,
     /// Copy the link to the clipboard of the terminal you type in (OSC 52).
     CopyLink,
+    /// Play the enclosure in front with the player for its type.
+    Play,
+    /// Queue the download of the enclosure in front (or the selection's).
+    Download,
+    /// The download queue.
+    Downloads,
     /// Switch between the stream and the feed list.
     Feeds,
     RefreshAll,
@@ -72,7 +78,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help screen lists them.
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 42] = [
         Action::Down,
         Action::Up,
         Action::PageDown,
@@ -103,6 +109,9 @@ impl Action {
         Action::Links,
         Action::OpenLink,
         Action::CopyLink,
+        Action::Play,
+        Action::Download,
+        Action::Downloads,
         Action::Feeds,
         Action::RefreshAll,
         Action::RefreshFeed,
@@ -147,6 +156,9 @@ impl Action {
             Action::Links => "links",
             Action::OpenLink => "open-link",
             Action::CopyLink => "copy-link",
+            Action::Play => "play",
+            Action::Download => "download",
+            Action::Downloads => "downloads",
             Action::Feeds => "feeds",
             Action::RefreshAll => "refresh-all",
             Action::RefreshFeed => "refresh-feed",
@@ -197,6 +209,9 @@ impl Action {
             Action::Links => "the entry's links, to pick one (reader)",
             Action::OpenLink => "open the link in a browser (over SSH: copy it)",
             Action::CopyLink => "copy the link (to your terminal's clipboard)",
+            Action::Play => "play the enclosure (podcast, video); the file if downloaded",
+            Action::Download => "download the enclosure (the selection's); retry (queue)",
+            Action::Downloads => "the download queue, with progress",
             Action::Feeds => "switch between the stream and the feed list",
             Action::RefreshAll => "refresh all feeds in the background",
             Action::RefreshFeed => "refresh the feed under the cursor, or the open entry's",

@@ -4,6 +4,8 @@
 mod action;
 pub mod bounds;
 pub mod caught;
+pub mod download;
+pub mod enclosure;
 mod export_format;
 pub mod hash;
 pub mod key;
@@ -16,6 +18,7 @@ pub mod rules;
 pub mod sanitize;
 
 pub use action::Action;
+pub use enclosure::Enclosure;
 pub use export_format::ExportFormat;
 pub use query::Query;
 pub use refresh::{RefreshCmd, RefreshEvent, RefreshScope, RefreshSummary, SyncSummary, count_of};
@@ -110,6 +113,7 @@ pub struct Entry {
     /// The URL relative links in the body resolve against: the entry's link, else the feed's
     /// site, else the feed's URL.
     pub base_url: Option<String>,
+    pub enclosures: Vec<Enclosure>,
 }
 
 /// What parsing one feed document yields, already normalised and sanitised.
@@ -144,6 +148,8 @@ pub struct IncomingEntry {
     pub published: Option<DateTime<Utc>>,
     pub updated: Option<DateTime<Utc>>,
     pub content_html: String,
+    /// Its attached files (podcast episodes, videos), web links only, without repeats.
+    pub enclosures: Vec<Enclosure>,
 }
 
 /// A position in the stream's order, for keyset pagination: the sort's group (the feed for

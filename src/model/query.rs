@@ -70,6 +70,9 @@ pub enum TermKind {
     Word(String),
     /// Words in this order in the title, author or body.
     Phrase(String),
+    /// An enclosure of this type: `audio` (any `audio/…`) or a whole `type/subtype`; empty
+    /// for any enclosure (`has:enclosure`). Chapters files do not count.
+    Enclosure(String),
     /// At least one of these holds (`a or b`, each alternative every one of its terms);
     /// negated, none does. Parsing makes at least two, but for `-(a b)`, which is one.
     Any(Vec<Query>),
@@ -180,6 +183,8 @@ impl fmt::Display for Term {
             TermKind::New => f.write_str("new"),
             TermKind::Hidden => f.write_str("hidden"),
             TermKind::Label(s) => write!(f, "label:{}", quoted(s)),
+            TermKind::Enclosure(s) if s.is_empty() => f.write_str("has:enclosure"),
+            TermKind::Enclosure(s) => write!(f, "enclosure:{s}"),
             TermKind::Matches(field, p) => write!(f, "{}:/{}/", field.name(), p.as_str()),
             TermKind::Feed(s) => write!(f, "feed:{}", quoted(s)),
             TermKind::Tag(s) => write!(f, "tag:{}", quoted(s)),

@@ -27,6 +27,8 @@ pub enum RuleAction {
     Highlight(String),
     /// Said to the person at the terminal (and to `[notify] command`), once per refresh.
     Notify,
+    /// Its enclosures (audio and video files) queued for download (issue #22).
+    Download,
 }
 
 impl RuleAction {
@@ -53,6 +55,7 @@ impl RuleAction {
             "read" => bare(RuleAction::Read),
             "star" => bare(RuleAction::Star),
             "notify" => bare(RuleAction::Notify),
+            "download" => bare(RuleAction::Download),
             "label" if rest.is_empty() || rest.contains(char::is_whitespace) => Err(
                 "\"label\" needs one word after it, the label's name, as in \"label later\"".into(),
             ),
@@ -65,7 +68,7 @@ impl RuleAction {
             "highlight" => Ok(RuleAction::Highlight(rest.to_owned())),
             _ => Err(format!(
                 "unknown action \"{text}\" (the actions are hide, skip, read, star, \
-                 label NAME, highlight STYLE, notify)"
+                 label NAME, highlight STYLE, notify, download)"
             )),
         }
     }
@@ -81,6 +84,7 @@ impl std::fmt::Display for RuleAction {
             RuleAction::Label(name) => write!(f, "label {name}"),
             RuleAction::Highlight(style) => write!(f, "highlight {style}"),
             RuleAction::Notify => f.write_str("notify"),
+            RuleAction::Download => f.write_str("download"),
         }
     }
 }
@@ -98,6 +102,8 @@ pub struct Fate {
     pub highlight: Option<String>,
     /// The name of the first notify rule that matched.
     pub notify: Option<String>,
+    /// Its enclosures are to be downloaded.
+    pub download: bool,
 }
 
 /// Applies `rules` in order to `entry`: each sees the marks the earlier ones gave (a rule
@@ -137,6 +143,7 @@ pub fn judge(rules: &[Rule], entry: &mut Candidate<'_>, now: i64) -> Fate {
                 RuleAction::Notify => {
                     fate.notify.get_or_insert_with(|| rule.name.clone());
                 }
+                RuleAction::Download => fate.download = true,
             }
         }
     }
@@ -205,11 +212,14 @@ pub struct Ruled {
     /// New entries not stored, for a `skip` rule.
     pub skipped: usize,
     pub noticed: Vec<Noticed>,
+    /// Downloads a `download` rule queued.
+    pub downloads: usize,
 }
 
 impl Ruled {
     pub fn add(&mut self, other: Ruled) {
         self.skipped += other.skipped;
+        self.downloads += other.downloads;
         self.noticed.extend(other.noticed);
     }
 }

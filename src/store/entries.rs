@@ -380,12 +380,14 @@ impl Store {
                         )
                     })?,
                     base_url: row.get(at + 2)?,
+                    enclosures: Vec::new(),
                 })
             })
             .optional()
             .and_then(|entry| match entry {
                 Some(mut e) => {
                     self.label_rows(std::slice::from_mut(&mut e.summary))?;
+                    e.enclosures = super::enclosures::of(&self.conn, id.0)?;
                     Ok(Some(e))
                 }
                 None => Ok(None),
@@ -546,6 +548,7 @@ mod tests {
             published: chrono::DateTime::from_timestamp(published, 0),
             updated: None,
             content_html: format!("<p>{key}</p>"),
+            enclosures: Vec::new(),
         }
     }
 

@@ -83,6 +83,27 @@ pub(super) fn fold(s: &str) -> String {
 }
 
 /// `%needle%` for LIKE, with LIKE's own characters escaped by `\`.
+/// `enclosure:WANTED` (`has:enclosure` when empty) as a condition on `e`, with its argument:
+/// what `model::enclosure::type_matches` says in memory.
+fn enclosed(wanted: &str) -> (String, Option<Value>) {
+    let base = format!(
+        "EXISTS (SELECT 1 FROM enclosures x WHERE x.entry_id = e.id \
+         AND x.mime IS NOT '{}'",
+        crate::model::enclosure::CHAPTERS
+    );
+    if wanted.is_empty() {
+        (format!("{base})"), None)
+    } else if wanted.contains('/') {
+        (
+            format!("{base} AND x.mime = {{}})"),
+            Some(text(wanted.to_owned())),
+        )
+    } else {
+        let prefix = format!("{}/%", wanted.replace(['%', '_', '\\'], ""));
+        (format!("{base} AND x.mime LIKE {{}})"), Some(text(prefix)))
+    }
+}
+
 fn like_pattern(needle: &str) -> String {
     let mut out = String::with_capacity(needle.len() + 2);
     out.push('%');
@@ -292,6 +313,11 @@ fn condition(
             let _ = write!(sql, "+e.id IN ({LABELLED})");
             args.push(text(fold(name)));
         }
+        TermKind::Enclosure(wanted) => {
+            let (sql_part, arg) = enclosed(wanted);
+            sql.push_str(&sql_part);
+            args.extend(arg);
+        }
         TermKind::Matches(field, pattern) => {
             let _ = write!(sql, "tidings_regexp({{}}, {})", field_column(*field));
             args.push(text(pattern.as_str()));
@@ -363,6 +389,11 @@ fn add_term(
                 &format!("{not}{plus}e.id IN ({LABELLED})"),
                 [text(fold(name))],
             );
+        }
+        TermKind::Enclosure(wanted) => {
+            let (sql, arg) = enclosed(wanted);
+            let not = if not { "NOT " } else { "" };
+            clause.push(&format!("{not}{sql}"), arg);
         }
         TermKind::Matches(field, pattern) => {
             let not = if not { "NOT " } else { "" };

@@ -240,6 +240,7 @@ fn write_feed<'a>(
     for (i, e) in incoming.entries.iter().enumerate() {
         let row = Row::of(e, now);
         let hash = prepared.hash(i, e);
+        let mut queue_download = false;
         let (id, replace, packed) = match upsert_entry(tx, feed, &row, hash)? {
             Upserted::Unchanged => continue,
             Upserted::Changed(id) => (id, true, prepared.take(i, e)),
@@ -253,7 +254,14 @@ fn write_feed<'a>(
                         Some(ctx) => ctx,
                         None => super::rules::FeedContext::read(tx, feed, incoming)?,
                     };
-                    let fate = super::rules::judge_entry(rules, &ctx, &row, &packed.text, now);
+                    let fate = super::rules::judge_entry(
+                        rules,
+                        &ctx,
+                        &row,
+                        &packed.text,
+                        &e.enclosures,
+                        now,
+                    );
                     context = Some(ctx);
                     fate
                 };
@@ -262,6 +270,7 @@ fn write_feed<'a>(
                     continue;
                 }
                 let id = insert_entry(tx, feed, &row, hash, now, &fate)?;
+                queue_download = fate.download;
                 written.new += 1;
                 if !fate.hidden {
                     written.unread += i64::from(!fate.read);
@@ -289,6 +298,11 @@ fn write_feed<'a>(
             "INSERT INTO entry_bodies (entry_id, html) VALUES (?1, ?2)"
         };
         tx.prepare_cached(sql)?.execute(params![id, packed.body])?;
+        super::enclosures::write(tx, id, &e.enclosures, replace)?;
+        if queue_download {
+            let wanted = super::downloads::wanted(&e.enclosures);
+            written.ruled.downloads += super::downloads::queue_in(tx, id, &wanted, now)?;
+        }
         to_index.push((id, e, packed.text, replace));
     }
     // The feed's kept counts, for the entries just added.
@@ -427,6 +441,7 @@ mod tests {
             published: published.and_then(|t| chrono::DateTime::from_timestamp(t, 0)),
             updated: None,
             content_html: body.into(),
+            enclosures: Vec::new(),
         }
     }
 

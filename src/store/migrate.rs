@@ -48,6 +48,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0008_sync.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0009_media.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this binary writes.

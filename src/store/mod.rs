@@ -2,6 +2,8 @@
 //! transaction helper every multi-statement write goes through. Uses only `model`.
 
 mod body;
+mod downloads;
+mod enclosures;
 mod entries;
 mod error;
 mod feeds;

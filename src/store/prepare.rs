@@ -31,6 +31,19 @@ pub(super) fn content_hash(e: &IncomingEntry) -> i64 {
         h.write(part.as_bytes());
         h.write(&[0xff]);
     }
+    // Only when there are some, so that an entry without any keeps the hash it was stored
+    // under before enclosures were kept, and one with some is written again (and gains them)
+    // at its next refresh.
+    for enc in &e.enclosures {
+        let numbers = [enc.length, enc.duration].map(|n| n.map_or(u64::MAX, |n| n));
+        for part in [enc.url.as_str(), enc.mime.as_deref().unwrap_or("")] {
+            h.write(part.as_bytes());
+            h.write(&[0xfe]);
+        }
+        for n in numbers {
+            h.write(&n.to_le_bytes());
+        }
+    }
     // Stored in an INTEGER column: reinterpret the bits.
     i64::from_ne_bytes(h.finish().to_ne_bytes())
 }
@@ -124,6 +137,7 @@ mod tests {
             published: None,
             updated: None,
             content_html: body.into(),
+            enclosures: Vec::new(),
         }
     }
 

@@ -26,6 +26,7 @@ pub(super) fn entry(key: &str, days_ago: i64, author: Option<&str>, body: &str) 
         published: chrono::DateTime::from_timestamp(NOW - days_ago * DAY, 0),
         updated: None,
         content_html: body.into(),
+        enclosures: Vec::new(),
     }
 }
 

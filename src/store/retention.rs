@@ -74,6 +74,7 @@ mod tests {
             published: chrono::DateTime::from_timestamp(NOW - days_ago * DAY, 0),
             updated: None,
             content_html: format!("<p>body of {key} with a searchable word</p>"),
+            enclosures: Vec::new(),
         }
     }
 

@@ -65,6 +65,7 @@ pub(super) fn judge_entry(
     feed: &FeedContext,
     row: &Row<'_>,
     text: &str,
+    enclosures: &[crate::model::Enclosure],
     now: i64,
 ) -> Fate {
     let mut entry = Candidate {
@@ -79,6 +80,7 @@ pub(super) fn judge_entry(
         starred: false,
         hidden: false,
         labels: Vec::new(),
+        enclosures,
         tokens: Tokens::default(),
     };
     judge(rules, &mut entry, now)
@@ -139,6 +141,11 @@ impl Store {
                     None
                 }
                 RuleAction::Notify => None,
+                RuleAction::Download => {
+                    let n = self.queue_downloads(&ids, None, now)?;
+                    done.push((action.to_string(), n));
+                    None
+                }
             };
             if let Some(mark) = mark {
                 let changed = self.set_mark(&ids, mark)?;

@@ -162,6 +162,24 @@ fn a_changed_entry_keeps_its_marks_and_is_not_judged_again() {
     assert_eq!(matching(&s, "unread"), ["a1"]);
 }
 
+/// Enclosures for the matcher test: a1 audio, b3 video and chapters, a2 chapters only.
+fn give_enclosures(s: &Store, id: &dyn Fn(&str) -> crate::model::EntryId) {
+    for (key, position, mime) in [
+        ("a1", 0, "audio/mpeg"),
+        ("b3", 0, "video/mp4"),
+        ("b3", 1, crate::model::enclosure::CHAPTERS),
+        ("a2", 0, crate::model::enclosure::CHAPTERS),
+    ] {
+        s.conn
+            .execute(
+                "INSERT INTO enclosures (entry_id, position, url, mime) \
+                 VALUES (?1, ?2, 'https://a.example/f', ?3)",
+                rusqlite::params![id(key).0, position, mime],
+            )
+            .unwrap();
+    }
+}
+
 /// A rule's filter means at ingest what the same filter means in a view: for every term kind,
 /// each stored entry of the sample holds in memory (`holds`) exactly when the store's SQL finds
 /// it.
@@ -175,6 +193,7 @@ fn the_in_memory_matcher_agrees_with_the_store_term_by_term() {
     s.set_mark(&[id("a2"), id("b3")], crate::model::Mark::Label(later))
         .unwrap();
     s.set_mark(&[id("b2")], crate::model::Mark::Hide).unwrap();
+    give_enclosures(&s, &id);
     let every = EntryFilter {
         with_hidden: true,
         ..EntryFilter::default()
@@ -214,6 +233,12 @@ fn the_in_memory_matcher_agrees_with_the_store_term_by_term() {
         "before:15d",
         "(tag:linux or author:ann) -starred",
         "new",
+        "has:enclosure",
+        "-has:enclosure",
+        "enclosure:audio",
+        "enclosure:video/mp4",
+        "-enclosure:video",
+        "(enclosure:audio or enclosure:video) unread",
     ];
     for text in queries {
         let filter = EntryFilter {
@@ -241,10 +266,14 @@ fn the_in_memory_matcher_agrees_with_the_store_term_by_term() {
                 hidden: row.hidden,
                 labels: row.labels.iter().map(|l| l.to_lowercase()).collect(),
                 tokens: Tokens::default(),
+                enclosures: &entry.enclosures,
             };
             if holds(&filter.query, &candidate, NOW) {
                 in_memory.push(row.title.trim_start_matches("Title ").to_owned());
             }
+        }
+        if text == "has:enclosure" {
+            assert_eq!(by_sql, ["a1", "b3"], "chapters alone are no enclosure");
         }
         // `new` differs on purpose: at ingest every entry is new.
         if text == "new" {

@@ -160,6 +160,7 @@ pub fn synth(
                     published: chrono::DateTime::from_timestamp(newest - age, 0),
                     updated: None,
                     content_html: body(&mut rng, bytes, &site, rare),
+                    enclosures: Vec::new(),
                 }
             })
             .collect();

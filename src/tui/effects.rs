@@ -44,6 +44,8 @@ pub struct LinkSettings {
     pub notify: crate::config::rules::NotifyConfig,
     /// The rules new entries are judged by (subscribing stores a feed's first entries).
     pub rules: std::sync::Arc<[crate::model::rules::Rule]>,
+    /// `[media]`: players, where downloads land.
+    pub media: super::media::MediaSettings,
 }
 
 impl LinkSettings {
@@ -98,7 +100,7 @@ pub struct Executor {
     /// Work done off the UI thread.
     pub jobs: Jobs,
     fetcher: Fetcher,
-    links: LinkSettings,
+    pub(super) links: LinkSettings,
     /// Bytes for the terminal itself (OSC 52), written by the loop after the next draw.
     pub to_terminal: Vec<u8>,
     /// A program to hand the terminal to (a text browser), run by the loop, which owns it.
@@ -156,7 +158,7 @@ impl Executor {
 
     /// Runs one effect; returns the message it produced at once, if any.
     pub fn execute(&mut self, effect: Effect) -> Option<Msg> {
-        let effect = match self.on_server(effect) {
+        let effect = match self.on_server(effect).or_else(|e| self.on_media(e)) {
             Ok(said) => return said,
             Err(effect) => effect,
         };
@@ -251,7 +253,8 @@ impl Executor {
                 self.notify(&noticed);
                 return None;
             }
-            Effect::Quit => return None,
+            // Quit, and the podcast effects `on_media` ran.
+            _ => return None,
         };
         Some(msg.unwrap_or_else(|e| failed(&e)))
     }
@@ -642,6 +645,7 @@ mod tests {
             updated: None,
             content_html: html.into(),
             base_url: None,
+            enclosures: Vec::new(),
         }
     }
 

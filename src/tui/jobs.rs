@@ -176,6 +176,11 @@ impl Jobs {
         any
     }
 
+    /// Whether a job of this kind runs now.
+    pub fn is_running(&self, job: Job) -> bool {
+        self.running.values().any(|(kind, _)| *kind == job)
+    }
+
     /// Jobs running now, of this kind.
     #[cfg(test)]
     pub fn running(&self, job: Job) -> usize {

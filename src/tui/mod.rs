@@ -8,6 +8,7 @@ mod exporting;
 mod input;
 mod jobs;
 mod keys;
+mod media;
 mod notify;
 mod runtime;
 mod screen;
@@ -15,6 +16,7 @@ mod terminal;
 mod timers;
 
 pub use effects::LinkSettings;
+pub use media::MediaSettings;
 pub use notify::notify_command;
 pub use terminal::{WATCH_ARG, install_panic_hook, watch as watch_terminal};
 

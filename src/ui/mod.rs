@@ -2,6 +2,7 @@
 //! the theme, writes cells, changes nothing. Every string is fitted to its cell width and filtered of control characters
 //! here too, whatever the layers below promised.
 
+mod downloads;
 mod export;
 mod feeds;
 mod help;
@@ -75,6 +76,10 @@ pub fn draw_buffer(buf: &mut Buffer, state: &AppState, theme: &Theme) -> Vec<Hyp
             links::draw(buf, body, state, theme);
             Vec::new()
         }
+        View::Downloads => {
+            downloads::draw(buf, body, state, theme);
+            Vec::new()
+        }
     };
     if let Some(dialog) = state.export_dialog() {
         let command = state.options.export_command.as_deref().unwrap_or("");
@@ -105,6 +110,7 @@ fn title_bar(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
             .as_ref()
             .map_or_else(String::new, |r| r.entry.summary.feed_title.clone()),
         View::Links => "Links".to_owned(),
+        View::Downloads => "Downloads".to_owned(),
     };
     let mut filter = String::new();
     if state.view == View::Stream {
@@ -211,6 +217,7 @@ fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
         Some(p) => format!(" Refreshing {}/{} ·{left}", p.done, p.total),
         None => left,
     };
+    let left = before(state.downloads.summary(), left);
     let left = match state.stream.selection_label() {
         Some(label) if state.view == View::Stream && state.status.is_none() => {
             format!(" {label} ·{left}")
@@ -226,6 +233,14 @@ fn status_bar(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) {
         buf.set_string(x, area.y, hint, theme.bar());
     } else {
         buf.set_string(area.x, area.y, fit(&left, width), style);
+    }
+}
+
+/// `left` after `what` (` what ·left`), when there is something to say.
+fn before(what: Option<String>, left: String) -> String {
+    match what {
+        Some(what) => format!(" {what} ·{left}"),
+        None => left,
     }
 }
 

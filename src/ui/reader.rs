@@ -64,14 +64,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) -> Ve
         reader.rendered.title.iter().map(String::as_str).collect()
     };
     let link = e.link.clone().unwrap_or_default();
+    let enclosures = reader
+        .enclosure_lines()
+        .into_iter()
+        .map(|line| (line, theme.dim(), false));
     let header = title
         .iter()
         .map(|t| ((*t).to_owned(), theme.heading(), false))
-        .chain([
-            (meta, theme.dim(), false),
-            (link, theme.link(), true),
-            (String::new(), theme.plain(), false),
-        ])
+        .chain([(meta, theme.dim(), false), (link, theme.link(), true)])
+        .chain(enclosures)
+        .chain([(String::new(), theme.plain(), false)])
         .take(reader.header_rows(state.height));
     let mut y = area.y;
     for (text, style, is_link) in header {

@@ -25,6 +25,8 @@ pub struct Response {
     pub last_modified: Option<String>,
     /// Send no Content-Length: the body ends when the connection closes.
     pub no_length: bool,
+    /// Answer `Range: bytes=N-` with 206 and the rest of the body (416 past its end).
+    pub ranges: bool,
 }
 
 impl Response {
@@ -70,6 +72,12 @@ impl Response {
 
     /// Sends no Content-Length, so the client learns the size only by reading to the end.
     #[must_use]
+    /// Honours `Range: bytes=N-` requests (see [`Response::ranges`]).
+    pub fn with_ranges(mut self) -> Self {
+        self.ranges = true;
+        self
+    }
+
     pub fn no_length(mut self) -> Self {
         self.no_length = true;
         self
@@ -242,13 +250,32 @@ fn serve(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         thread::sleep(delay);
     }
     let not_modified = resp.not_modified_for(&req);
-    let status = if not_modified { 304 } else { resp.status };
-    let body: &[u8] = if not_modified || req.method == "HEAD" {
+    let mut status = if not_modified { 304 } else { resp.status };
+    let mut body: &[u8] = if not_modified || req.method == "HEAD" {
         &[]
     } else {
         &resp.body
     };
+    let mut range_head = String::new();
+    let from = req
+        .header("range")
+        .and_then(|r| r.strip_prefix("bytes="))
+        .and_then(|r| r.strip_suffix('-'))
+        .and_then(|n| n.parse::<usize>().ok());
+    if let (true, 200, Some(from)) = (resp.ranges, status, from) {
+        let len = resp.body.len();
+        if from < len {
+            status = 206;
+            body = &resp.body[from..];
+            range_head = format!("Content-Range: bytes {from}-{}/{len}\r\n", len - 1);
+        } else {
+            status = 416;
+            body = &[];
+            range_head = format!("Content-Range: bytes */{len}\r\n");
+        }
+    }
     let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+    head.push_str(&range_head);
     for (k, v) in &resp.headers {
         let _ = write!(head, "{k}: {v}\r\n");
     }

@@ -7,8 +7,10 @@ use url::Url;
 
 use super::UNTITLED;
 use crate::fetch::normalize::{
-    TextKind, absolute_http, entry_key, first_author, pick_link, plain_line, text_to_html,
+    TextKind, absolute_http, entry_key, first_author, pick_link, plain_line, resolve_http,
+    text_to_html,
 };
+use crate::model::enclosure::{self, Enclosure, Kind};
 use crate::model::{IncomingEntry, IncomingFeed};
 
 pub fn normalize_feed(feed: &Feed, base: Option<&Url>) -> IncomingFeed {
@@ -69,7 +71,42 @@ fn normalize_entry(
         published: entry.published,
         updated: entry.updated,
         content_html,
+        enclosures: enclosures(entry, base),
     }
+}
+
+/// Every enclosure of `entry`: Atom `rel="enclosure"` links, then the media objects feed-rs
+/// made of RSS `<enclosure>`, Media RSS `media:content` and the iTunes and podcast namespaces
+/// (whose duration, given for the object, counts for each file in it).
+fn enclosures(entry: &Entry, base: Option<&Url>) -> Vec<Enclosure> {
+    let atom = entry
+        .links
+        .iter()
+        .filter(|l| {
+            l.rel
+                .as_deref()
+                .is_some_and(|r| r.eq_ignore_ascii_case("enclosure"))
+        })
+        .filter_map(|l| {
+            let url = resolve_http(&l.href, base)?;
+            Enclosure::new(&url, l.media_type.as_deref(), l.length, None)
+        });
+    // An iTunes object with a season or an episode stays apart from the files: its duration
+    // is still theirs.
+    let any_duration = entry.media.iter().find_map(|m| m.duration);
+    let media = entry.media.iter().flat_map(|m| {
+        m.content.iter().filter_map(move |c| {
+            let url = resolve_http(c.url.as_ref()?.as_str(), base)?;
+            let mime = c.content_type.as_ref().map(ToString::to_string);
+            let mut e = Enclosure::new(&url, mime.as_deref(), c.size, None)?;
+            if matches!(e.kind(), Kind::Audio | Kind::Video) {
+                let duration = c.duration.or(m.duration).or(any_duration);
+                e.duration = duration.map(|d| d.as_secs()).filter(|&d| d > 0);
+            }
+            Some(e)
+        })
+    });
+    enclosure::merged(atom.chain(media))
 }
 
 /// The body as HTML: the content, else the summary, else a media description (`YouTube`).

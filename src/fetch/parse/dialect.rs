@@ -27,6 +27,9 @@ pub const DC: &str = "http://purl.org/dc/elements/1.1/";
 const ITUNES: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
 const MEDIA: &str = "http://search.yahoo.com/mrss/";
 const DCTERMS: &str = "http://purl.org/dc/terms/";
+const PODCAST: &str = "https://podcastindex.org/namespace/1.0";
+/// The type a podcast's chapters file is kept under (`model::enclosure::CHAPTERS`).
+const CHAPTERS_TYPE: &str = "application/json+chapters";
 /// The link given to RSS 1.0 items that have none: not http(s), so the link filter drops it.
 pub const NO_LINK: &str = "urn:x-tidings:no-link";
 
@@ -42,7 +45,7 @@ const WELL_KNOWN: [(&str, &str); 12] = [
     ("slash", "http://purl.org/rss/1.0/modules/slash/"),
     ("wfw", "http://wellformedweb.org/CommentAPI/"),
     ("georss", "http://www.georss.org/georss"),
-    ("podcast", "https://podcastindex.org/namespace/1.0"),
+    ("podcast", PODCAST),
     ("xhtml", "http://www.w3.org/1999/xhtml"),
 ];
 
@@ -129,8 +132,9 @@ pub struct Rewrite {
     pub markup_is_text: bool,
     /// The element's text is dropped (Atom content with `src` must be empty).
     pub discard_body: bool,
-    /// The new name is in Dublin Core: `xmlns:dc` must be declared unless it already is.
-    pub needs_dc: bool,
+    /// The new name's prefix and namespace (Dublin Core, Media RSS): declared unless the prefix
+    /// already means it.
+    pub declare: Option<(&'static str, &'static str)>,
 }
 
 impl Rewrite {
@@ -204,7 +208,24 @@ pub fn rewrite(e: &Element<'_>, attrs: &mut Vec<Attr<'_>>) -> Rewrite {
         {
             // feed-rs reads `dc:date` as the publication date, and Dublin Core terms not at all.
             r.name = Some("dc:date".to_owned());
-            r.needs_dc = true;
+            r.declare = Some(("dc", DC));
+        }
+        Dialect::Rss
+            if e.depth >= 3
+                && e.prefix.is_empty()
+                && e.parent == Some("item")
+                && (e.local == "enclosure" || is_enclosure_link(e, attrs)) =>
+        {
+            enclosure_as_media(attrs, &mut r);
+        }
+        Dialect::Rss
+            if e.ns == Some(PODCAST) && e.local == "chapters" && e.parent == Some("item") =>
+        {
+            // feed-rs does not read the podcast namespace's chapters: kept as an enclosure of
+            // their own type.
+            take_attr(attrs, "type");
+            attrs.push(("type".into(), CHAPTERS_TYPE.into()));
+            enclosure_as_media(attrs, &mut r);
         }
         Dialect::Rss if e.depth >= 2 && e.prefix.is_empty() && e.local == "link" => {
             // An Atom-style `<link href="..."/>` in RSS: the href is the link.
@@ -262,6 +283,29 @@ pub fn is_container(e: &Element<'_>, local: &str, parent_container: bool) -> boo
         }
         _ => false,
     }
+}
+
+/// An Atom-style `<link rel="enclosure" href="…">` in an RSS item.
+fn is_enclosure_link(e: &Element<'_>, attrs: &[Attr<'_>]) -> bool {
+    e.local == "link"
+        && attrs
+            .iter()
+            .any(|(n, v)| n == "rel" && v.trim().eq_ignore_ascii_case("enclosure"))
+}
+
+/// An RSS enclosure written as the `media:content` it means. feed-rs reads both, but keeps an
+/// item's `<enclosure>` only when the item has no `media:content` (`postprocess_media`, feed-rs
+/// 3.0): a podcast that also gives its cover as `media:content` lost every episode.
+fn enclosure_as_media(attrs: &mut Vec<Attr<'_>>, r: &mut Rewrite) {
+    let url = take_attr(attrs, "url").or_else(|| take_attr(attrs, "href"));
+    let ty = take_attr(attrs, "type");
+    let length = take_attr(attrs, "length");
+    attrs.retain(|(n, _)| n.starts_with("xmlns") || n.starts_with("xml:"));
+    attrs.extend(url.map(|u| (Cow::Borrowed("url"), u)));
+    attrs.extend(ty.map(|t| (Cow::Borrowed("type"), t)));
+    attrs.extend(length.map(|l| (Cow::Borrowed("fileSize"), trimmed_lowercase(l))));
+    r.name = Some("media:content".to_owned());
+    r.declare = Some(("media", MEDIA));
 }
 
 /// feed-rs reads `<rss>` only at versions 2.0, 0.91 and 0.92; the others are read as 2.0.
@@ -369,10 +413,38 @@ mod tests {
         let out = fixed(
             "<rss><channel><item><link href=\"http://e.com/1\"/><link rel=\"enclosure\" href=\"x\"/></item></channel></rss>",
         );
+        // An enclosure link is an enclosure (issue #22), written as the `media:content` it means.
         assert!(
-            out.contains("<link>http://e.com/1</link><link rel=\"enclosure\" href=\"x\"></link>"),
+            out.contains(
+                "<link>http://e.com/1</link><media:content url=\"x\" \
+                 xmlns:media=\"http://search.yahoo.com/mrss/\"></media:content>"
+            ),
             "{out}"
         );
+    }
+
+    /// Issue #22: feed-rs drops an item's `<enclosure>` when the item also has `media:content`
+    /// (a podcast's cover): every enclosure is written as `media:content`, so all are kept.
+    #[test]
+    fn rss_enclosures_and_chapters_become_media_content() {
+        let out = fixed(
+            "<rss><channel><item><enclosure url=\"a.mp3\" length=\" 12 \" type=\"audio/mpeg\" x=\"y\"/>\
+             <podcast:chapters url=\"c.json\" type=\"application/json\"/></item></channel></rss>",
+        );
+        assert!(
+            out.contains(
+                "<media:content url=\"a.mp3\" type=\"audio/mpeg\" fileSize=\"12\" \
+                 xmlns:media=\"http://search.yahoo.com/mrss/\"></media:content>"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("url=\"c.json\" type=\"application/json+chapters\""),
+            "{out}"
+        );
+        // Not outside an item.
+        let out = fixed("<rss><channel><enclosure url=\"a.mp3\"/></channel></rss>");
+        assert!(!out.contains("media:content"), "{out}");
     }
 
     #[test]

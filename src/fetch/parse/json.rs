@@ -16,6 +16,7 @@ use super::UNTITLED;
 use crate::fetch::normalize::{
     TextKind, entry_key, parse_date, plain_line, resolve_http, text_to_html,
 };
+use crate::model::enclosure::{self, Enclosure};
 use crate::model::{IncomingEntry, IncomingFeed};
 
 /// Deeper arrays and objects become `null`; JSON Feed itself needs four levels.
@@ -181,7 +182,35 @@ fn entry(
         published,
         updated,
         content_html,
+        enclosures: attachments(item, base),
     }
+}
+
+/// `attachments`: each object with a `url`; `mime_type`, `size_in_bytes` and
+/// `duration_in_seconds` when they are numbers and strings as they should be.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked: finite, 0..1e15
+fn attachments(item: &Map<String, Value>, base: Option<&Url>) -> Vec<Enclosure> {
+    let Some(Value::Array(list)) = item.get("attachments") else {
+        return Vec::new();
+    };
+    let found = list.iter().filter_map(Value::as_object).filter_map(|a| {
+        let url = string(a, "url").and_then(|u| resolve_http(u, base))?;
+        let number = |key: &str| match a.get(key) {
+            Some(Value::Number(n)) => n.as_u64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.is_finite() && *f >= 0.0 && *f < 1e15)
+                    .map(|f| f as u64)
+            }),
+            _ => None,
+        };
+        Enclosure::new(
+            &url,
+            string(a, "mime_type"),
+            number("size_in_bytes"),
+            number("duration_in_seconds"),
+        )
+    });
+    enclosure::merged(found)
 }
 
 /// `text` with every array or object nested deeper than `max` replaced by `null`; strings are

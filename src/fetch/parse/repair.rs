@@ -172,14 +172,14 @@ impl<'a> Repair<'a> {
         let parent_container = self.stack.last().is_some_and(|o| o.container);
         // A declaration feed-rs would process for nothing (each costs it work on every name
         // below), left out only where it reads the element as text: in a container.
-        if rewrite.needs_dc
+        if let Some((prefix, uri)) = rewrite.declare
             && !(parent_container
                 && self
                     .ns
-                    .position("dc")
-                    .is_some_and(|at| self.ns.uri(at) == dialect::DC))
+                    .position(prefix)
+                    .is_some_and(|at| self.ns.uri(at) == uri))
         {
-            out_attrs.push((Cow::Borrowed("xmlns:dc"), Cow::Borrowed(dialect::DC)));
+            out_attrs.push((Cow::Owned(format!("xmlns:{prefix}")), Cow::Borrowed(uri)));
         }
         let container = if rewrite.opens_channel {
             // Its items go into the channel opened before it.

@@ -121,8 +121,24 @@ fn parse_item(v: &Value) -> Result<Item, String> {
             published: date("published"),
             updated: date("updated"),
             content_html: body.to_owned(),
+            enclosures: enclosures(v),
         },
     })
+}
+
+/// `enclosure`: `[{href, type, length}]` (Miniflux and FreshRSS list a podcast's files so);
+/// web links only, like every enclosure.
+fn enclosures(v: &Value) -> Vec<crate::model::Enclosure> {
+    let list = v.get("enclosure").and_then(Value::as_array);
+    let found = list.into_iter().flatten().filter_map(|e| {
+        let length = match e.get("length") {
+            Some(Value::String(s)) => s.trim().parse().ok(),
+            Some(n) => n.as_u64(),
+            None => None,
+        };
+        crate::model::Enclosure::new(text(e, "href")?, text(e, "type"), length, None)
+    });
+    crate::model::enclosure::merged(found)
 }
 
 #[cfg(test)]
@@ -194,6 +210,36 @@ mod tests {
             "origin": {"streamId": "feed/1"}
         });
         assert!(!parse_item(&sneaky).unwrap().read);
+    }
+
+    /// Issue #22: a synced podcast keeps its episodes' files (a string or number length; a
+    /// link that is not to the web is no enclosure).
+    #[test]
+    fn an_items_enclosures_are_kept() {
+        let item: Value = serde_json::json!({
+            "id": "12", "origin": {"streamId": "feed/1"},
+            "enclosure": [
+                {"href": "https://cast.example/12.mp3", "type": "audio/mpeg", "length": "4200"},
+                {"href": "javascript:alert(1)", "type": "audio/mpeg"},
+                {"href": "https://cast.example/12.jpg", "length": 99}
+            ]
+        });
+        let got = parse_item(&item).unwrap().entry.enclosures;
+        let urls: Vec<(&str, Option<&str>, Option<u64>)> = got
+            .iter()
+            .map(|e| (e.url.as_str(), e.mime.as_deref(), e.length))
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                (
+                    "https://cast.example/12.mp3",
+                    Some("audio/mpeg"),
+                    Some(4200)
+                ),
+                ("https://cast.example/12.jpg", Some("image/jpeg"), Some(99))
+            ]
+        );
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub struct Candidate<'a> {
     pub hidden: bool,
     /// Labels given so far, case folded.
     pub labels: Vec<String>,
+    pub enclosures: &'a [crate::model::Enclosure],
     /// Made when first needed: leave it `Tokens::default()`.
     pub tokens: Tokens,
 }
@@ -135,6 +136,10 @@ fn term_holds(kind: &TermKind, c: &Candidate<'_>, now: i64) -> bool {
             let name = fold(name);
             c.labels.contains(&name)
         }
+        TermKind::Enclosure(wanted) => c
+            .enclosures
+            .iter()
+            .any(|e| crate::model::enclosure::type_matches(e.mime.as_deref(), wanted)),
         TermKind::Feed(name) => {
             let name = fold(name);
             c.feed_names.iter().any(|n| fold(n).contains(&name))

@@ -10,7 +10,8 @@
 //! field   = name ":" ( '"' { any char but '"' } '"' | { any char but space } )
 //!         | ( "title" | "author" | "link" ) ":" "/" pattern "/"
 //! name    = "feed" | "tag" | "author" | "title" | "content" | "link" | "label" | "since"
-//!           | "before"                                          (any case)
+//!           | "before" | "has" | "enclosure"                    (any case)
+//!           has: takes only "enclosure"; enclosure: a MIME type or its first part (audio)
 //! pattern = a regular expression, ended by the first "/" that is followed by a space, a ")"
 //!           or the end (write "\/" for a slash that would end it); case is ignored unless it
 //!           says (?-i); at most MAX_PATTERN bytes
@@ -33,7 +34,8 @@ use super::{Query, QueryError, Term, TermKind, When};
 use crate::model::sanitize;
 
 /// The field names, as error messages list them.
-const FIELDS: &str = "feed, tag, author, title, content, link, label, since, before";
+const FIELDS: &str =
+    "feed, tag, author, title, content, link, label, since, before, has, enclosure";
 
 /// How deep parentheses may nest.
 pub const MAX_DEPTH: usize = 16;
@@ -209,7 +211,17 @@ fn field(input: &str, at: usize, name_len: usize) -> Result<(TermKind, usize), Q
     let name = input[at..at + name_len].to_ascii_lowercase();
     if !matches!(
         name.as_str(),
-        "feed" | "tag" | "author" | "title" | "content" | "link" | "label" | "since" | "before"
+        "feed"
+            | "tag"
+            | "author"
+            | "title"
+            | "content"
+            | "link"
+            | "label"
+            | "since"
+            | "before"
+            | "has"
+            | "enclosure"
     ) {
         return Err(error(
             format!(
@@ -269,6 +281,23 @@ fn field(input: &str, at: usize, name_len: usize) -> Result<(TermKind, usize), Q
         }
         "link" => TermKind::Link(value),
         "label" => TermKind::Label(value),
+        "has" if value.eq_ignore_ascii_case("enclosure") => TermKind::Enclosure(String::new()),
+        "has" => {
+            return Err(error(
+                format!("has: knows only enclosure, as in {}", example(&name)),
+                value_at,
+            ));
+        }
+        "enclosure" => {
+            let value = value.to_ascii_lowercase();
+            if !crate::model::enclosure::is_type_pattern(&value) {
+                return Err(error(
+                    format!("enclosure: needs a type, as in {}", example(&name)),
+                    value_at,
+                ));
+            }
+            TermKind::Enclosure(value)
+        }
         "since" => TermKind::Since(when(&name, &value, value_at)?),
         _ => TermKind::Before(when(&name, &value, value_at)?),
     };
@@ -284,6 +313,8 @@ fn example(name: &str) -> &'static str {
         "content" => "content:sponsored",
         "link" => "link:youtube.com",
         "label" => "label:later",
+        "has" => "has:enclosure",
+        "enclosure" => "enclosure:audio or enclosure:video/mp4",
         "since" => "since:7d or since:2024-05-01",
         _ => "before:2w or before:2024-05-01",
     }
