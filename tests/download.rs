@@ -434,3 +434,54 @@ fn a_full_disk_stops_the_download_and_keeps_the_part_to_resume() {
         Some("bytes=262144-")
     );
 }
+
+/// A file that exists in the media directory is never replaced: the download takes the next
+/// free name.
+#[test]
+fn a_file_that_exists_is_never_replaced() {
+    let server = TestServer::start();
+    let home = Home::new();
+    let data = audio(5_000);
+    server.route("/ep.mp3", Response::ok(data.clone()));
+    let entries = subscribed(
+        &home,
+        &server,
+        &podcast(&[("e", "Ep", DAY1, &server.url("/ep.mp3"), data.len())]),
+    );
+    std::fs::create_dir_all(media_dir(&home)).unwrap();
+    let mine = media_dir(&home).join("Bench Cast - Ep.mp3");
+    std::fs::write(&mine, "my own file").unwrap();
+    let out = home.run_ok(&["download", &id_of(&entries, "Ep")]);
+    assert!(out.contains("1 finished"), "{out}");
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "my own file");
+    let got = std::fs::read(media_dir(&home).join("Bench Cast - Ep (2).mp3")).unwrap();
+    assert!(got == data);
+}
+
+/// A `download` rule queues new episodes as they arrive; `tidings download` (cron) fetches
+/// them. Entries the rule does not match are not queued.
+#[test]
+fn a_download_rule_queues_new_episodes_for_cron() {
+    let server = TestServer::start();
+    let home = Home::new();
+    write_config(
+        &home,
+        "[[rules]]\nname = \"episodes\"\nfilter = \"enclosure:audio title:episode\"\n\
+         actions = [\"download\"]\n",
+    );
+    let data = audio(7_000);
+    server.route("/1.mp3", Response::ok(data.clone()));
+    server.route("/2.mp3", Response::ok(data.clone()));
+    subscribed(
+        &home,
+        &server,
+        &podcast(&[
+            ("1", "Episode 1", DAY1, &server.url("/1.mp3"), data.len()),
+            ("2", "Bonus", DAY2, &server.url("/2.mp3"), data.len()),
+        ]),
+    );
+    let out = home.run_ok(&["download"]);
+    assert!(out.contains("1 finished"), "{out}");
+    assert_eq!(files(&home), ["Bench Cast - Episode 1.mp3"]);
+    assert_eq!(server.hits("/2.mp3"), 0);
+}

@@ -175,8 +175,12 @@ pub fn on_event(state: &mut AppState, event: DownloadEvent) -> Vec<Effect> {
             upsert(d, row);
             Vec::new()
         }
+        // Only for a download still running: a late report must not bring back one that
+        // ended.
         DownloadEvent::Progress(p) => {
-            d.active.insert(p.id, p);
+            if let Some(known) = d.active.get_mut(&p.id) {
+                *known = p;
+            }
             Vec::new()
         }
         DownloadEvent::Finished { id, file, .. } => {

@@ -159,6 +159,18 @@ fn the_queue_view_follows_the_downloads_and_the_status_line_says_how_far() {
         "Downloaded Cast - Episode 1.mp3"
     );
     assert!(s.downloads.summary().is_none());
+    // Found by hand in tmux: a report sent just before the end arrived after it, and the
+    // finished download showed as running at 100 % until the whole queue ended.
+    db.send(
+        &mut s,
+        Msg::Download(DownloadEvent::Progress(DownloadProgress {
+            id: 1,
+            received: 1_000_000,
+            total: Some(1_000_000),
+            rate: 125_000,
+        })),
+    );
+    assert!(s.downloads.summary().is_none(), "a late report is dropped");
     db.send(
         &mut s,
         Msg::Download(DownloadEvent::Failed {

@@ -167,6 +167,17 @@ fn article(out: &mut String, e: &Entry, bodies: bool) {
             let _ = writeln!(out, "<h2>{title}</h2>");
         }
     }
+    // Its enclosures (issue #22), as links a browser plays or saves.
+    for enc in &e.enclosures {
+        if let Some(href) = web_link(Some(&enc.url)) {
+            let _ = writeln!(
+                out,
+                "<p class=\"meta\"><a href=\"{}\" rel=\"nofollow noopener noreferrer\">{}</a></p>",
+                esc(&href),
+                esc(&enc.describe())
+            );
+        }
+    }
     if bodies {
         let body = render::safe_html(&e.content_html, e.base_url.as_deref());
         if !body.trim().is_empty() {
@@ -232,9 +243,24 @@ mod tests {
             ),
             item(3, 1, "", "https://a.example/3", "", 1_699_900_000),
         ];
+        let mut entries = entries;
+        entries[0].enclosures = vec![
+            crate::model::Enclosure::new("https://a.example/1.mp3", None, Some(2_000), None)
+                .unwrap(),
+            crate::model::Enclosure {
+                url: "javascript:alert(2)".into(),
+                mime: Some("audio/mpeg".into()),
+                length: None,
+                duration: None,
+            },
+        ];
         let mut options = Options::new(at(1_700_100_000));
         options.title = "Planet \"Rust\"".into();
         let html = page(&entries, &options, Some("atom.xml"));
+        assert!(
+            html.contains("<a href=\"https://a.example/1.mp3\" rel=\"nofollow noopener noreferrer\">audio/mpeg, 2.0 KB</a>"),
+            "{html}"
+        );
         assert!(html.contains("<title>Planet &quot;Rust&quot;</title>"));
         assert!(html.contains("3 entries from 2 feeds"), "{html}");
         assert!(html.contains("href=\"atom.xml\""));

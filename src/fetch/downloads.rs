@@ -169,6 +169,10 @@ pub async fn run_queue(
         }
         tokio::select! {
             Some((id, p)) = progress.recv() => {
+                // A report sent just before its download ended comes after the end: dropped.
+                if !busy.contains(&id) {
+                    continue;
+                }
                 on(QueueEvent::Progress(DownloadProgress {
                     id,
                     received: p.received,

@@ -44,16 +44,19 @@ pub fn wanted(enclosures: &[Enclosure]) -> Vec<&Enclosure> {
 }
 
 /// Queues `enclosures` of entry `id` inside `tx`; returns how many were not queued already.
+/// `feed_title` is the feed's title as the document being written says it (the feed's row
+/// takes it only after its entries), else the stored one.
 pub(super) fn queue_in(
     tx: &Transaction<'_>,
     id: i64,
     enclosures: &[&Enclosure],
+    feed_title: Option<&str>,
     now: i64,
 ) -> rusqlite::Result<usize> {
     let (feed_title, title): (String, String) = tx.query_row(
-        "SELECT COALESCE(f.user_title, f.title, f.url), e.title FROM entries e \
+        "SELECT COALESCE(f.user_title, ?2, f.title, f.url), e.title FROM entries e \
          JOIN feeds f ON f.id = e.feed_id WHERE e.id = ?1",
-        [id],
+        params![id, feed_title],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let mut added = 0;
@@ -104,7 +107,7 @@ impl Store {
                     )?
                     .execute([&enc.url])?;
                 }
-                added += queue_in(tx, id.0, &chosen, now)?;
+                added += queue_in(tx, id.0, &chosen, None, now)?;
             }
             Ok(added)
         })

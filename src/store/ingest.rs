@@ -301,7 +301,8 @@ fn write_feed<'a>(
         super::enclosures::write(tx, id, &e.enclosures, replace)?;
         if queue_download {
             let wanted = super::downloads::wanted(&e.enclosures);
-            written.ruled.downloads += super::downloads::queue_in(tx, id, &wanted, now)?;
+            let title = incoming.title.as_deref();
+            written.ruled.downloads += super::downloads::queue_in(tx, id, &wanted, title, now)?;
         }
         to_index.push((id, e, packed.text, replace));
     }
@@ -703,6 +704,56 @@ mod tests {
         );
         assert_eq!(s.counts().unwrap().entries, 0);
         assert_eq!(s.feeds().unwrap()[0].title, "https://a.example/feed");
+    }
+
+    /// Issue #22: a database from before enclosures were kept holds entries without them; the
+    /// next refresh gives them theirs (their content hash counts enclosures), while an entry
+    /// that has none keeps the hash it had, so nothing else is written again.
+    #[test]
+    fn entries_gain_their_enclosures_at_the_next_refresh_and_others_stay_unwritten() {
+        let (_d, mut s) = temp_store();
+        let (f, _) = s.add_feed("https://a.example/feed", 0).unwrap();
+        let plain = entry("plain", Some(10), "<p>a</p>");
+        let before = entry("cast", Some(20), "<p>b</p>");
+        s.record_success(
+            f,
+            &incoming(vec![plain.clone(), before.clone()]),
+            &FetchMeta::default(),
+            100,
+        )
+        .unwrap();
+        let hash_of = |s: &Store, key: &str| -> i64 {
+            s.conn
+                .query_row(
+                    "SELECT content_hash FROM entries WHERE key = ?1",
+                    [key],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        let plain_hash = hash_of(&s, "plain");
+        let mut cast = before;
+        cast.enclosures = vec![
+            crate::model::Enclosure::new(
+                "https://a.example/cast.mp3",
+                Some("audio/mpeg"),
+                Some(9),
+                Some(60),
+            )
+            .unwrap(),
+        ];
+        s.record_success(f, &incoming(vec![plain, cast]), &FetchMeta::default(), 200)
+            .unwrap();
+        let id = stream(&s)
+            .iter()
+            .find(|r| r.title == "title cast")
+            .unwrap()
+            .id;
+        let got = s.entry(id).unwrap().unwrap().enclosures;
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].url, "https://a.example/cast.mp3");
+        assert_eq!((got[0].length, got[0].duration), (Some(9), Some(60)));
+        assert_eq!(hash_of(&s, "plain"), plain_hash, "no enclosures, same hash");
     }
 
     /// Issue #17: nothing bounded a feed's title, and the stream's query copied it into every

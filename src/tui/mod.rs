@@ -98,6 +98,12 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         write_pending(&mut terminal, &mut rt.executor)?;
         if let Some(argv) = rt.executor.hand_over.take() {
             rt.push(hand_over(&mut terminal, &inputs, &argv));
+            // A Ctrl-C typed to the program (how mpg123 is stopped) reached our process
+            // group too: it was the program's, not a request to quit the reader.
+            while let Ok(Some(())) =
+                tokio::time::timeout(std::time::Duration::ZERO, interrupt.recv()).await
+            {
+            }
             // The terminal may have changed size meanwhile.
             if let Ok((width, height)) = crossterm::terminal::size() {
                 rt.push(Msg::Resize { width, height });
