@@ -131,11 +131,17 @@ pub fn list(env: &Env, args: &EntriesArgs, out: &mut Out) -> anyhow::Result<Exit
         let Some(last) = rows.last() else { break };
         page = Page::Older(last.cursor());
         left -= rows.len();
+        let mut enclosures = if args.json {
+            let ids: Vec<EntryId> = rows.iter().map(|r| r.id).collect();
+            store.enclosures_of(&ids)?
+        } else {
+            std::collections::HashMap::new()
+        };
         for row in &rows {
             if args.json {
                 writeln!(out, "{}", if first { "" } else { "," })?;
-                let enclosures = store.enclosures(row.id)?;
-                super::output::write_json(&mut *out, &json_row(row, enclosures), false)?;
+                let mine = enclosures.remove(&row.id).unwrap_or_default();
+                super::output::write_json(&mut *out, &json_row(row, mine), false)?;
             } else {
                 text_row(out, row)?;
             }
