@@ -11,10 +11,7 @@ use crate::model::{EntryId, bounds};
 const COLUMNS: &str = "id, url, feed_title, title, mime, file, state, received, total, error";
 
 fn download_of(r: &Row<'_>) -> rusqlite::Result<Download> {
-    let count = |i| -> rusqlite::Result<Option<u64>> {
-        Ok(r.get::<_, Option<i64>>(i)?
-            .and_then(|n| u64::try_from(n).ok()))
-    };
+    let count = |i| super::enclosures::count(r, i);
     Ok(Download {
         id: r.get(0)?,
         url: r.get(1)?,
@@ -115,23 +112,28 @@ impl Store {
 
     /// Every download, queued first, then the failed, then the done, each oldest first.
     pub fn downloads(&self) -> Result<Vec<Download>> {
+        self.downloads_where("1")
+    }
+
+    /// The queued downloads, oldest first, but for `busy` (those running now). Asked at the
+    /// reader's start and after every refresh: it reads the queued rows only (on the index).
+    pub fn queued_downloads(&self, busy: &[i64]) -> Result<Vec<Download>> {
+        Ok(self
+            .downloads_where("state = 'queued'")?
+            .into_iter()
+            .filter(|d| !busy.contains(&d.id))
+            .collect())
+    }
+
+    fn downloads_where(&self, condition: &str) -> Result<Vec<Download>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM downloads ORDER BY \
+            "SELECT {COLUMNS} FROM downloads WHERE {condition} ORDER BY \
              CASE state WHEN 'queued' THEN 0 WHEN 'failed' THEN 1 ELSE 2 END, id"
         );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         stmt.query_map([], download_of)
             .and_then(Iterator::collect)
             .map_err(|e| self.err(e))
-    }
-
-    /// The queued downloads, oldest first, but for `busy` (those running now).
-    pub fn queued_downloads(&self, busy: &[i64]) -> Result<Vec<Download>> {
-        Ok(self
-            .downloads()?
-            .into_iter()
-            .filter(|d| d.state == DownloadState::Queued && !busy.contains(&d.id))
-            .collect())
     }
 
     /// The finished download of `url`, if there is one: its file's name.

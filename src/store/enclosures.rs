@@ -51,19 +51,24 @@ pub(super) fn of(conn: &rusqlite::Connection, id: i64) -> rusqlite::Result<Vec<E
         "SELECT url, mime, length, duration FROM enclosures WHERE entry_id = ?1 \
          ORDER BY position",
     )?;
-    let rows = stmt.query_map([id], |r| {
-        let count = |i| -> rusqlite::Result<Option<u64>> {
-            Ok(r.get::<_, Option<i64>>(i)?
-                .and_then(|n| u64::try_from(n).ok()))
-        };
-        Ok(Enclosure {
-            url: r.get(0)?,
-            mime: r.get(1)?,
-            length: count(2)?,
-            duration: count(3)?,
-        })
-    })?;
+    let rows = stmt.query_map([id], |r| enclosure_at(r, 0))?;
     rows.collect()
+}
+
+/// A count stored as INTEGER (a size, a duration), `None` when absent or negative.
+pub(super) fn count(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<u64>> {
+    Ok(r.get::<_, Option<i64>>(i)?
+        .and_then(|n| u64::try_from(n).ok()))
+}
+
+/// The enclosure in `url, mime, length, duration` starting at column `at`.
+fn enclosure_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Enclosure> {
+    Ok(Enclosure {
+        url: r.get(at)?,
+        mime: r.get(at + 1)?,
+        length: count(r, at + 2)?,
+        duration: count(r, at + 3)?,
+    })
 }
 
 impl Store {
@@ -84,21 +89,7 @@ impl Store {
             .map_err(|e| self.err(e))?;
         let list = super::filter::json_ids(ids.iter().map(|i| i.0));
         let rows = stmt
-            .query_map([list], |r| {
-                let count = |i| -> rusqlite::Result<Option<u64>> {
-                    Ok(r.get::<_, Option<i64>>(i)?
-                        .and_then(|n| u64::try_from(n).ok()))
-                };
-                Ok((
-                    EntryId(r.get(0)?),
-                    Enclosure {
-                        url: r.get(1)?,
-                        mime: r.get(2)?,
-                        length: count(3)?,
-                        duration: count(4)?,
-                    },
-                ))
-            })
+            .query_map([list], |r| Ok((EntryId(r.get(0)?), enclosure_at(r, 1)?)))
             .map_err(|e| self.err(e))?;
         let mut out: HashMap<EntryId, Vec<Enclosure>> = HashMap::new();
         for row in rows {

@@ -365,7 +365,7 @@ fn failed(e: &crate::store::StoreError) -> Msg {
 impl Executor {
     /// Starts the browser on `url`. The model only asks for web links; checked again here,
     /// where a program starts.
-    fn open_url(&mut self, url: &str) -> Option<Msg> {
+    pub(super) fn open_url(&mut self, url: &str) -> Option<Msg> {
         if !openable(url) {
             return Some(Msg::Failed(format!(
                 "not opening {url}: not an http(s) link"

@@ -138,14 +138,8 @@ impl Executor {
                     .err()
                     .map(|e| Msg::Failed(format!("could not start {}: {e}", argv[0])))
             }
-            (None, None) => self.open_url_for_media(&enc.url),
+            (None, None) => self.open_url(&enc.url),
         }
-    }
-
-    fn open_url_for_media(&mut self, url: &str) -> Option<Msg> {
-        self.execute(crate::app::Effect::OpenUrl {
-            url: url.to_owned(),
-        })
     }
 
     /// Queues the downloads of `ids`' enclosures and starts the queue.
