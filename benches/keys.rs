@@ -53,6 +53,7 @@ fn database() -> PathBuf {
             entries_per_feed: 100.min(total),
             seed: 1,
             now: chrono::Utc::now().timestamp(),
+            duplicates_percent: 0,
         };
         synth(&mut store, &spec, |_| {}).expect("building the bench database");
     }

@@ -166,6 +166,7 @@ fn build_db(path: &Path) {
         entries_per_feed: 100,
         seed: 1,
         now: NOW,
+        duplicates_percent: 0,
     };
     let report = synth(&mut store, &spec, |_| {}).expect("building the database");
     // Left as the refresh path leaves it (not vacuumed): what most readers open.

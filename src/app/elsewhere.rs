@@ -21,7 +21,8 @@ pub fn say(state: &mut AppState, action: Action) {
             | A::SelectAll
             | A::MarkAboveRead
             | A::Export
-            | A::NextUnread,
+            | A::NextUnread
+            | A::ToggleCopies,
         ) => format!(
             "{pressed} works on entries: {} opens this feed's",
             key(A::Open)

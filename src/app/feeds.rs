@@ -150,6 +150,7 @@ fn target(state: &AppState) -> Option<(EntryFilter, String)> {
     let feeds = &state.feeds;
     let base = EntryFilter {
         unread_only: state.stream.filter.unread_only,
+        with_copies: state.stream.filter.with_copies,
         ..EntryFilter::default()
     };
     Some(match feeds.items.get(feeds.list.cursor)? {

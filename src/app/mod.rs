@@ -87,6 +87,8 @@ pub struct Options {
     pub relative_dates: bool,
     /// The cursor highlights the whole line, not only the columns before the title.
     pub full_line_cursor: bool,
+    /// A story several feeds tell shows once (off: every copy).
+    pub fold_duplicates: bool,
     /// Where `e` proposes to write exports.
     pub export_dir: String,
     /// The program `[export] command` names, when one is configured.
@@ -106,6 +108,7 @@ impl Default for Options {
             date_format: "%Y-%m-%d".into(),
             relative_dates: true,
             full_line_cursor: false,
+            fold_duplicates: true,
             export_dir: ".".into(),
             export_command: None,
             keymap: crate::model::keymap::Keymap::default(),
@@ -155,7 +158,11 @@ pub struct AppState {
 impl AppState {
     /// The state before anything is loaded; `start` gives the effects that load it.
     pub fn new(options: Options, width: u16, height: u16) -> Self {
-        let mut stream = StreamView::new(EntryFilter::default(), "All entries".into());
+        let filter = EntryFilter {
+            with_copies: !options.fold_duplicates,
+            ..EntryFilter::default()
+        };
+        let mut stream = StreamView::new(filter, "All entries".into());
         stream.last_visit = options.last_visit;
         let feeds = FeedsView {
             views: options.views.clone(),

@@ -387,15 +387,15 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         }
         A::NextUnread => next_unread(state),
         A::ToggleUnreadOnly => {
-            let mut filter = stream.filter.clone();
-            filter.unread_only = !filter.unread_only;
-            state.status = Some(Status::info(if filter.unread_only {
-                "Showing unread entries only"
-            } else {
-                "Showing all entries"
-            }));
-            let title = stream.title.clone();
-            vec![stream.refilter(filter, title)]
+            let says = ["Showing all entries", "Showing unread entries only"];
+            toggle(stream, &mut state.status, |f| &mut f.unread_only, says)
+        }
+        A::ToggleCopies => {
+            let says = [
+                "Showing each story once",
+                "Showing every copy of a story several feeds tell",
+            ];
+            toggle(stream, &mut state.status, |f| &mut f.with_copies, says)
         }
         A::Feeds => {
             state.opening = None;
@@ -414,6 +414,7 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         A::Back | A::Cancel if stream.from_feeds => {
             let filter = EntryFilter {
                 unread_only: stream.filter.unread_only,
+                with_copies: stream.filter.with_copies,
                 ..EntryFilter::default()
             };
             stream.from_feeds = false;
@@ -449,4 +450,19 @@ fn open(state: &mut AppState) -> Vec<Effect> {
         });
     }
     effects
+}
+
+/// Flips one switch of the stream's filter, says which way (`says`: off, on) and reloads.
+fn toggle(
+    stream: &mut StreamView,
+    status: &mut Option<Status>,
+    switch: impl Fn(&mut EntryFilter) -> &mut bool,
+    says: [&str; 2],
+) -> Vec<Effect> {
+    let mut filter = stream.filter.clone();
+    let on = switch(&mut filter);
+    *on = !*on;
+    *status = Some(Status::info(says[usize::from(*on)]));
+    let title = stream.title.clone();
+    vec![stream.refilter(filter, title)]
 }

@@ -23,6 +23,8 @@ pub fn row(id: i64, feed: i64) -> EntrySummary {
         labels: Vec::new(),
         highlight: None,
         group: 0,
+        story: None,
+        also_in: Vec::new(),
     }
 }
 

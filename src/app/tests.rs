@@ -859,3 +859,32 @@ fn what_notify_rules_matched_is_told_once_per_refresh() {
     );
     assert!(!s.status.as_deref().unwrap().contains("rules"));
 }
+
+/// Issue #23: `=` shows every copy of a story several feeds tell, and again each story once;
+/// other changes of the view keep the choice.
+#[test]
+fn toggling_copies_refilters_the_stream_and_the_config_sets_where_it_starts() {
+    let mut db = FakeDb::new(3);
+    let mut s = db.started(80, 24);
+    assert!(!s.stream.filter.with_copies, "folded by default");
+    db.send(&mut s, act(Action::ToggleCopies));
+    assert!(s.stream.filter.with_copies);
+    assert!(s.status.as_deref().unwrap().contains("every copy"));
+    db.send(&mut s, act(Action::ToggleUnreadOnly));
+    assert!(
+        s.stream.filter.with_copies,
+        "kept when the view changes otherwise"
+    );
+    db.send(&mut s, act(Action::ToggleCopies));
+    assert!(!s.stream.filter.with_copies);
+    assert!(s.status.as_deref().unwrap().contains("once"));
+    let unfolded = AppState::new(
+        Options {
+            fold_duplicates: false,
+            ..Options::default()
+        },
+        80,
+        24,
+    );
+    assert!(unfolded.stream.filter.with_copies);
+}

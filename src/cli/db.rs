@@ -28,6 +28,9 @@ pub enum DbCommand {
         /// The same seed builds the same database.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// About this many entries in a hundred re-post another feed's story (0-100).
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=100))]
+        duplicates: u8,
     },
 }
 
@@ -67,6 +70,7 @@ pub fn run(env: &Env, command: &DbCommand, out: &mut Out) -> anyhow::Result<Exit
             feeds,
             entries_per_feed,
             seed,
+            duplicates,
         } => {
             let mut store = env.open_store()?;
             let existing = store.counts()?;
@@ -82,6 +86,7 @@ pub fn run(env: &Env, command: &DbCommand, out: &mut Out) -> anyhow::Result<Exit
                 entries_per_feed: *entries_per_feed,
                 seed: *seed,
                 now: chrono::Utc::now().timestamp(),
+                duplicates_percent: *duplicates,
             };
             let started = Instant::now();
             let mut shown = Instant::now();

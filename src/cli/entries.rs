@@ -40,6 +40,10 @@ pub struct EntriesArgs {
     /// Print a JSON array instead of text.
     #[arg(long)]
     json: bool,
+    /// Every copy of a story several feeds tell (by default each story once, from the feed
+    /// that brought it first; `--feed` shows that feed's copies anyway).
+    #[arg(long)]
+    copies: bool,
 }
 
 fn parse_sort(text: &str) -> Result<crate::model::Sort, String> {
@@ -89,6 +93,8 @@ struct EntryJson<'a> {
     starred: bool,
     labels: &'a [String],
     enclosures: Vec<crate::model::Enclosure>,
+    /// The other feeds that tell the same story.
+    also_in: &'a [String],
 }
 
 fn iso(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -118,6 +124,7 @@ pub fn list(env: &Env, args: &EntriesArgs, out: &mut Out) -> anyhow::Result<Exit
         feed,
         query,
         sort: args.sort,
+        with_copies: args.copies,
         ..EntryFilter::default()
     };
     let mut left = args.limit.unwrap_or(usize::MAX);
@@ -169,13 +176,14 @@ fn json_row(row: &EntrySummary, enclosures: Vec<crate::model::Enclosure>) -> Ent
         starred: row.starred,
         labels: &row.labels,
         enclosures,
+        also_in: &row.also_in,
     }
 }
 
 fn text_row(out: &mut Out, row: &EntrySummary) -> std::io::Result<()> {
     writeln!(
         out,
-        "{:>7}  {}  {}{}  {}: {}{}",
+        "{:>7}  {}  {}{}  {}: {}{}{}",
         row.id.0,
         row.published.format("%Y-%m-%d %H:%M"),
         if row.read { ' ' } else { 'N' },
@@ -187,7 +195,12 @@ fn text_row(out: &mut Out, row: &EntrySummary) -> std::io::Result<()> {
             out.push_str(&sanitize::line(l));
             out.push(']');
             out
-        })
+        }),
+        if row.also_in.is_empty() {
+            String::new()
+        } else {
+            format!("  (also in: {})", sanitize::line(&row.also_in.join(", ")))
+        }
     )
 }
 
@@ -210,6 +223,14 @@ pub fn show(env: &Env, id: i64, width: usize, out: &mut Out) -> anyhow::Result<E
     writeln!(out)?;
     if let Some(link) = &e.link {
         writeln!(out, "{}", sanitize::line(link))?;
+    }
+    let copies = store.copies_of(e.id)?;
+    if !copies.is_empty() {
+        let named: Vec<String> = copies
+            .iter()
+            .map(|c| format!("{} (entry {})", sanitize::line(&c.feed_title), c.id.0))
+            .collect();
+        writeln!(out, "Also in: {}", named.join(", "))?;
     }
     for (i, enc) in entry.enclosures.iter().enumerate() {
         writeln!(

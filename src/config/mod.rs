@@ -150,6 +150,8 @@ pub struct UiConfig {
     /// The cursor highlights the whole line (more bytes per key over SSH), not only the
     /// columns before the title.
     pub full_line_cursor: bool,
+    /// A story several feeds tell shows once in the stream (off: every copy).
+    pub fold_duplicates: bool,
 }
 
 impl Default for UiConfig {
@@ -159,6 +161,7 @@ impl Default for UiConfig {
             date_format: "%Y-%m-%d".into(),
             relative_dates: true,
             full_line_cursor: false,
+            fold_duplicates: true,
         }
     }
 }

@@ -487,6 +487,8 @@ mod tests {
                 },
                 highlight: None,
                 group: 0,
+                story: None,
+                also_in: Vec::new(),
             },
             updated: None,
             content_html: html.into(),

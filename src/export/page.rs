@@ -214,6 +214,8 @@ mod tests {
                 labels: Vec::new(),
                 highlight: None,
                 group: 0,
+                story: None,
+                also_in: Vec::new(),
             },
             updated: None,
             content_html: html.into(),

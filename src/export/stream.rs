@@ -144,6 +144,8 @@ mod tests {
                 labels: Vec::new(),
                 highlight: None,
                 group: 0,
+                story: None,
+                also_in: Vec::new(),
             },
             updated: None,
             content_html: format!("<p>Body {id} with a <a href=\"/x\">link</a>.</p>"),

@@ -39,6 +39,8 @@ pub enum Action {
     /// Type a filter (or search) for the stream.
     Filter,
     ToggleUnreadOnly,
+    /// Every copy of a story several feeds tell, or each story once.
+    ToggleCopies,
     /// In the reader: the next or previous entry of the stream.
     NextEntry,
     PrevEntry,
@@ -78,7 +80,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help screen lists them.
-    pub const ALL: [Action; 42] = [
+    pub const ALL: [Action; 43] = [
         Action::Down,
         Action::Up,
         Action::PageDown,
@@ -101,6 +103,7 @@ impl Action {
         Action::Export,
         Action::Filter,
         Action::ToggleUnreadOnly,
+        Action::ToggleCopies,
         Action::NextEntry,
         Action::PrevEntry,
         Action::NextUnread,
@@ -148,6 +151,7 @@ impl Action {
             Action::Export => "export",
             Action::Filter => "filter",
             Action::ToggleUnreadOnly => "toggle-unread-only",
+            Action::ToggleCopies => "toggle-copies",
             Action::NextEntry => "next-entry",
             Action::PrevEntry => "prev-entry",
             Action::NextUnread => "next-unread",
@@ -201,6 +205,7 @@ impl Action {
             Action::Export => "export the selection (or the entry) to a file or the clipboard",
             Action::Filter => "filter and search: unread starred feed: tag: author: since: …",
             Action::ToggleUnreadOnly => "show unread only / everything",
+            Action::ToggleCopies => "show every copy of a story / each story once",
             Action::NextEntry => "next entry (reader)",
             Action::PrevEntry => "previous entry (reader)",
             Action::NextUnread => "next unread entry",

@@ -33,6 +33,26 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+/// A 64-bit hash of `bytes` taken a little-endian word at a time (the last word padded with
+/// zeros), FNV-1a's step on each word, then the length: eight times fewer steps than
+/// [`fnv1a64`] for long text, and fixed by this definition too.
+pub fn words64(bytes: &[u8]) -> u64 {
+    let step = |h: u64, word: u64| (h ^ word).wrapping_mul(PRIME);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut h = (&mut chunks).fold(OFFSET, |h, c| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        step(h, u64::from_le_bytes(word))
+    });
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        h = step(h, u64::from_le_bytes(word));
+    }
+    step(h, bytes.len() as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -92,6 +92,7 @@ const SCOPED: &[(Scope, Key, Action)] = &[
     (Scope::Stream, Key::ctrl('a'), Action::SelectAll),
     (Scope::Stream, k('A'), Action::MarkAllRead),
     (Scope::Stream, k('M'), Action::MarkAboveRead),
+    (Scope::Stream, k('='), Action::ToggleCopies),
     (Scope::Reader, k(' '), Action::PageDown),
     (Scope::Reader, k('b'), Action::PageUp),
     (Scope::Reader, k('J'), Action::NextEntry),
@@ -163,13 +164,15 @@ impl Keymap {
     /// The key a hint names for `action`: its first key bound in every view, else its first
     /// key bound in one view; `None` when nothing is bound to it.
     pub fn hint_key(&self, action: Action) -> Option<String> {
-        let keys = self.keys_for(action);
-        let key = keys.iter().find(|k| !k.ends_with(')')).or(keys.first())?;
-        Some(
-            key.split_once(" (")
-                .map_or(key.as_str(), |(k, _)| k)
-                .to_owned(),
-        )
+        // As `keys_for` lists them, without writing out every one.
+        let global = self.global.iter().find(|(_, a)| **a == action);
+        let key = global.map(|(key, _)| key).or_else(|| {
+            self.scoped
+                .iter()
+                .find(|(_, a)| **a == Some(action))
+                .map(|((_, key), _)| key)
+        })?;
+        Some(key.to_string())
     }
 
     /// Applies the `[keys]` tables of a config: `(scope, key text, action name)`; errors name

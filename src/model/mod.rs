@@ -16,6 +16,7 @@ mod refresh;
 pub mod retention;
 pub mod rules;
 pub mod sanitize;
+pub mod story;
 
 pub use action::Action;
 pub use enclosure::Enclosure;
@@ -91,6 +92,11 @@ pub struct EntrySummary {
     pub highlight: Option<String>,
     /// Its group in the order it was read in (`Sort::group_of`, as it was then).
     pub group: i64,
+    /// When several feeds tell its story (issue #23): the lead's id (its own, if it leads).
+    pub story: Option<EntryId>,
+    /// The other feeds that tell its story, by name, oldest copy first (filled where the
+    /// stream and the reader show them).
+    pub also_in: Vec<String>,
 }
 
 impl EntrySummary {
@@ -244,6 +250,9 @@ pub struct EntryFilter {
     pub query: Query,
     /// Hidden entries too, as if the query had a `hidden` term (what a rule matches).
     pub with_hidden: bool,
+    /// Every copy of a story, not only the one that leads it (issue #23). A view of one feed
+    /// (`feed`) shows that feed's copies whatever this says.
+    pub with_copies: bool,
     /// The order the entries come in.
     pub sort: Sort,
 }

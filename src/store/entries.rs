@@ -17,10 +17,10 @@ use crate::model::{Cursor, Entry, EntryFilter, EntryId, EntrySummary, FeedId, Ma
 /// Nor its labels: read once for the whole page (`label_rows`), and not at all while no entry
 /// has one (a subquery per row made the first paint 15 % dearer).
 const SUMMARY_COLUMNS: &str = "e.id, e.feed_id, e.guid, e.title, e.link, e.author, e.published, \
-     e.read, e.starred, e.first_seen, e.hidden, e.highlight";
+     e.read, e.starred, e.first_seen, e.hidden, e.highlight, e.story";
 
 /// How many columns [`SUMMARY_COLUMNS`] has.
-const SUMMARY_COUNT: usize = 12;
+const SUMMARY_COUNT: usize = 13;
 
 fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EntrySummary> {
     Ok(EntrySummary {
@@ -39,6 +39,8 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EntrySummary> {
         highlight: row.get(11)?,
         group: 0,
         labels: Vec::new(),
+        story: row.get::<_, Option<i64>>(12)?.map(EntryId),
+        also_in: Vec::new(),
     })
 }
 
@@ -149,19 +151,17 @@ impl Store {
             if left == 0 {
                 break;
             }
-            let mut clause = page_clause(self, filter, phase, way, now).map_err(|e| self.err(e))?;
+            let clause = page_clause(self, filter, phase, way, now).map_err(|e| self.err(e))?;
             if clause.nothing {
                 break;
             }
-            clause
-                .args
-                .push(Value::Integer(i64::try_from(left).unwrap_or(i64::MAX)));
+            // The limit is written into the SQL, not bound: SQLite plans with a bound limit's
+            // value, so it prepared the statement again at every run.
             let sql = format!(
-                "SELECT {SUMMARY_COLUMNS} FROM {} WHERE {} ORDER BY {} LIMIT ?{}",
+                "SELECT {SUMMARY_COLUMNS} FROM {} WHERE {} ORDER BY {} LIMIT {left}",
                 order::from(filter.sort, clause.by_id),
                 clause.sql(),
                 order::order_by(filter.sort, way),
-                clause.args.len()
             );
             let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
             let found = stmt
@@ -178,7 +178,40 @@ impl Store {
         }
         self.name_feeds(&mut rows).map_err(|e| self.err(e))?;
         self.label_rows(&mut rows).map_err(|e| self.err(e))?;
+        self.also_in(&mut rows).map_err(|e| self.err(e))?;
         Ok(rows)
+    }
+
+    /// Fills in, for each row whose story several feeds tell, the other feeds' names (one query
+    /// for the page, none when no row has copies).
+    fn also_in(&self, rows: &mut [EntrySummary]) -> rusqlite::Result<()> {
+        if rows.iter().all(|r| r.story.is_none()) {
+            return Ok(());
+        }
+        let stories = filter::json_ids(rows.iter().filter_map(|r| r.story).map(|s| s.0));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT story, id, feed_id FROM entries \
+             WHERE story IN (SELECT value FROM json_each(?1)) ORDER BY id",
+        )?;
+        let copies: Vec<(i64, i64, i64)> = stmt
+            .query_map([stories], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut names = self.conn.prepare_cached(FEED_NAME)?;
+        for row in rows.iter_mut().filter(|r| r.story.is_some()) {
+            for &(story, id, feed) in &copies {
+                if Some(EntryId(story)) != row.story || id == row.id.0 || feed == row.feed_id.0 {
+                    continue;
+                }
+                let name: String = names
+                    .query_row([feed], |r| r.get(0))
+                    .optional()?
+                    .unwrap_or_default();
+                if !row.also_in.contains(&name) {
+                    row.also_in.push(name);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Fills in each row's labels (sorted by name), in one query for them all; none when no
@@ -387,6 +420,7 @@ impl Store {
             .and_then(|entry| match entry {
                 Some(mut e) => {
                     self.label_rows(std::slice::from_mut(&mut e.summary))?;
+                    self.also_in(std::slice::from_mut(&mut e.summary))?;
                     e.enclosures = super::enclosures::of(&self.conn, id.0)?;
                     Ok(Some(e))
                 }
@@ -523,6 +557,7 @@ mod tests {
             entries_per_feed: 3,
             seed: 1,
             now: 1_800_000_000,
+            duplicates_percent: 0,
         };
         crate::store::synth(&mut s, &spec, |_| {}).unwrap();
         let all = EntryFilter::default();

@@ -55,8 +55,13 @@ pub(super) const FEED_COLUMNS: &str = "f.id, f.url, COALESCE(f.user_title, f.tit
      f.unread_count, f.entry_count, f.hold_reason IS 'retry-after'";
 
 /// The status line's totals: the feeds' kept counts, summed.
-pub(super) const COUNTS_SQL: &str = "SELECT COALESCE(SUM(entry_count), 0), \
-     COALESCE(SUM(unread_count), 0), COALESCE(SUM(starred_count), 0), count(*) FROM feeds";
+/// Stories, not copies: a story several feeds tell counts once (issue #23). The copies' counts
+/// are read from the few feeds that have some, through their index.
+pub(super) const COUNTS_SQL: &str = "SELECT e - c, u - cu, s - cs, n FROM \
+     (SELECT COALESCE(SUM(entry_count), 0) e, COALESCE(SUM(unread_count), 0) u, \
+      COALESCE(SUM(starred_count), 0) s, count(*) n FROM feeds), \
+     (SELECT COALESCE(SUM(copy_count), 0) c, COALESCE(SUM(copy_unread), 0) cu, \
+      COALESCE(SUM(copy_starred), 0) cs FROM feeds WHERE copy_count > 0)";
 
 /// A `count(*)` column (`SQLite` integers are signed; counts are never negative).
 fn count(row: &Row<'_>, index: usize) -> rusqlite::Result<u64> {
@@ -64,7 +69,7 @@ fn count(row: &Row<'_>, index: usize) -> rusqlite::Result<u64> {
 }
 
 /// A feed's title as shown: an untitled feed goes by its URL, with its secrets hidden.
-fn untitled_shown(url: &str, title: String) -> String {
+pub(super) fn untitled_shown(url: &str, title: String) -> String {
     if title == url {
         crate::model::redact::url(url).into_owned()
     } else {

@@ -14,6 +14,9 @@
 //! - Relative times are resolved against `now`.
 //! - Hidden entries are left out (`e.hidden = 0`) unless the query has a `hidden` term
 //!   somewhere. The walk reads each row it shows anyway, so this costs nothing on a page.
+//! - A story several feeds tell is shown once, by its lead (`e.story IS NULL OR e.story =
+//!   e.id`), unless the filter asks for every copy or is one feed's. Checked on the walk, like
+//!   `hidden`.
 //! - `label:` is a membership test on the label's entries: looked up and sorted when few
 //!   carry it, a set checked on the walk in order when many do.
 //! - A regular expression is `tidings_regexp` on the column, checked on the walk.
@@ -477,6 +480,9 @@ pub(super) fn build_with(
     let query = &filter.query;
     if !filter.with_hidden && !query.mentions_hidden() {
         clause.push("e.hidden = 0", []);
+    }
+    if !filter.with_copies && filter.feed.is_none() {
+        clause.push("(e.story IS NULL OR e.story = e.id)", []);
     }
     feed_terms(conn, filter, query, &mut clause)?;
     for term in &query.terms {

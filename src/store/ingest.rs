@@ -116,11 +116,12 @@ fn insert_entry(
     hash: i64,
     now: i64,
     fate: &Fate,
+    story: Option<i64>,
 ) -> rusqlite::Result<i64> {
     tx.prepare_cached(
         "INSERT INTO entries (feed_id, key, guid, title, link, author, published, \
-         updated, first_seen, content_hash, read, starred, hidden, highlight) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+         updated, first_seen, content_hash, read, starred, hidden, highlight, story) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
         feed.0,
@@ -137,6 +138,7 @@ fn insert_entry(
         fate.starred,
         fate.hidden,
         fate.highlight.as_deref().map(bounds::line),
+        story,
     ])?;
     Ok(tx.last_insert_rowid())
 }
@@ -215,7 +217,49 @@ pub(super) struct Written {
     /// these.
     unread: i64,
     starred: i64,
+    /// Of the new entries, those folded into another feed's story, and of those the unread and
+    /// starred ones that can be seen.
+    copies: i64,
+    copy_unread: i64,
+    copy_starred: i64,
     ruled: Ruled,
+}
+
+impl Written {
+    /// Counts a new entry stored with `fate`, a `copy` of another feed's story or not.
+    fn count(&mut self, fate: &Fate, copy: bool) {
+        self.new += 1;
+        self.copies += i64::from(copy);
+        if !fate.hidden {
+            self.unread += i64::from(!fate.read);
+            self.starred += i64::from(fate.starred);
+            if copy {
+                self.copy_unread += i64::from(!fate.read);
+                self.copy_starred += i64::from(fate.starred);
+            }
+        }
+    }
+}
+
+/// Stores a new entry, folded into the story another feed's entry already tells if its `keys`
+/// find one (it then takes the story's marks); returns its id and whether it is such a copy.
+fn insert_folded(
+    tx: &Transaction<'_>,
+    feed: FeedId,
+    row: &Row<'_>,
+    hash: i64,
+    now: i64,
+    fate: &mut Fate,
+    keys: &[i64],
+) -> rusqlite::Result<(i64, bool)> {
+    let lead = super::stories::find(tx, feed, keys)?;
+    if let Some(lead) = lead {
+        fate.read |= lead.read;
+        fate.starred |= lead.starred;
+    }
+    let id = insert_entry(tx, feed, row, hash, now, fate, lead.map(|l| l.id))?;
+    super::stories::keep(tx, id, keys, lead)?;
+    Ok((id, lead.is_some()))
 }
 
 /// Writes one feed's row and entries; returns what it did and, to be indexed once every row
@@ -243,10 +287,10 @@ fn write_feed<'a>(
         let mut queue_download = false;
         let (id, replace, packed) = match upsert_entry(tx, feed, &row, hash)? {
             Upserted::Unchanged => continue,
-            Upserted::Changed(id) => (id, true, prepared.take(i, e)),
+            Upserted::Changed(id) => (id, true, prepared.take(i, incoming)),
             Upserted::Absent => {
-                let packed = prepared.take(i, e);
-                let fate = if rules.is_empty() {
+                let packed = prepared.take(i, incoming);
+                let mut fate = if rules.is_empty() {
                     Fate::default()
                 } else {
                     // Read once, then lent to each judgement (never copied per entry).
@@ -269,13 +313,9 @@ fn write_feed<'a>(
                     written.ruled.skipped += 1;
                     continue;
                 }
-                let id = insert_entry(tx, feed, &row, hash, now, &fate)?;
+                let (id, copy) = insert_folded(tx, feed, &row, hash, now, &mut fate, &packed.keys)?;
                 queue_download = fate.download;
-                written.new += 1;
-                if !fate.hidden {
-                    written.unread += i64::from(!fate.read);
-                    written.starred += i64::from(fate.starred);
-                }
+                written.count(&fate, copy);
                 super::rules::label_entry(tx, id, &fate.labels)?;
                 if let Some(rule) = fate.notify {
                     let ctx = context.as_ref();
@@ -313,7 +353,8 @@ fn write_feed<'a>(
          last_error = NULL, failures = 0, gone_at = NULL, hold_until = ?7, \
          hold_reason = CASE WHEN ?7 IS NULL THEN NULL ELSE 'ttl' END, \
          entry_count = entry_count + ?8, unread_count = unread_count + ?9, \
-         starred_count = starred_count + ?10 WHERE id = ?1",
+         starred_count = starred_count + ?10, copy_count = copy_count + ?11, \
+         copy_unread = copy_unread + ?12, copy_starred = copy_starred + ?13 WHERE id = ?1",
     )?
     .execute(params![
         feed.0,
@@ -326,6 +367,9 @@ fn write_feed<'a>(
         i64::try_from(written.new).unwrap_or(i64::MAX),
         written.unread,
         written.starred,
+        written.copies,
+        written.copy_unread,
+        written.copy_starred,
     ])?;
     Ok(written)
 }
@@ -648,10 +692,11 @@ mod tests {
             .collect();
         s.record_success(f, &incoming(entries), &FetchMeta::default(), 1_000)
             .unwrap();
-        // One segment: about four rows written per entry (the entry, its body, the index's
-        // row and its size). A segment per entry, merged as they pile up, wrote ten.
+        // One segment: about five rows written per entry (the entry, its body, its story key,
+        // the index's row and its size). A segment per entry, merged as they pile up, wrote
+        // eleven.
         let written = s.conn.total_changes() - before;
-        assert!(written < 200 * 5, "200 entries wrote {written} rows");
+        assert!(written < 200 * 6, "200 entries wrote {written} rows");
     }
 
     #[test]
@@ -660,7 +705,8 @@ mod tests {
         let (a, _) = s.add_feed("https://a.example/feed", 0).unwrap();
         let (b, _) = s.add_feed("https://b.example/feed", 0).unwrap();
         let doc_a = incoming(vec![entry("1", Some(10), "a"), entry("2", Some(20), "b")]);
-        let doc_b = incoming(vec![entry("1", Some(30), "c")]);
+        // (Not the same link as a's "1": that would be one story told twice.)
+        let doc_b = incoming(vec![entry("9", Some(30), "c")]);
         let write = |feed, incoming| FeedWrite {
             feed,
             incoming,

@@ -52,6 +52,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0009_media.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0010_stories.sql"),
+        then: Some(super::stories::backfill),
+    },
 ];
 
 /// The schema version this binary writes.

@@ -24,6 +24,7 @@ mod retention;
 mod rules;
 mod search;
 mod stats;
+mod stories;
 mod sync;
 mod synth;
 mod text;
@@ -36,6 +37,7 @@ pub use migrate::SCHEMA_VERSION;
 pub use newsboat::{NewsboatFeed, NewsboatItem, read_newsboat_cache};
 pub use prepare::Prepared;
 pub use stats::{DbStats, ObjectSize};
+pub use stories::Copy;
 pub use sync::{Flag, ItemState, PendingMark, RemoteFeed, StateApplied, SubscriptionsSynced};
 pub use synth::{SynthReport, SynthSpec, synth};
 
@@ -321,6 +323,8 @@ mod label_tests;
 mod query_tests;
 #[cfg(test)]
 mod rules_tests;
+#[cfg(test)]
+mod stories_tests;
 #[cfg(test)]
 mod sync_tests;
 

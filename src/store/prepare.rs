@@ -11,7 +11,7 @@ use rusqlite::{OptionalExtension, params};
 use super::text::html_to_text;
 use super::{Result, Store, body};
 use crate::model::hash::Fnv1a;
-use crate::model::{FeedId, IncomingEntry, IncomingFeed, bounds};
+use crate::model::{FeedId, IncomingEntry, IncomingFeed, bounds, story};
 
 /// Identifies an entry's content: an entry stored with the same hash is stored as it is.
 pub(super) fn content_hash(e: &IncomingEntry) -> i64 {
@@ -48,19 +48,43 @@ pub(super) fn content_hash(e: &IncomingEntry) -> i64 {
     i64::from_ne_bytes(h.finish().to_ne_bytes())
 }
 
-/// An entry's body as stored and its text as indexed.
+/// An entry's body as stored, its text as indexed and its story keys (`model::story`).
 #[derive(Debug)]
 pub(super) struct Packed {
     pub(super) body: Value,
     pub(super) text: String,
+    pub(super) keys: Vec<i64>,
 }
 
 impl Packed {
-    pub(super) fn of(e: &IncomingEntry) -> Self {
+    /// `addresses`: the entry's (`story::addresses`); `shared`: those several entries of the
+    /// document carry (sorted), which are no story keys.
+    pub(super) fn of(e: &IncomingEntry, addresses: [Option<i64>; 2], shared: &[i64]) -> Self {
+        let text = html_to_text(&e.content_html);
         Self {
             body: body::pack(&e.content_html),
-            text: html_to_text(&e.content_html),
+            keys: story::keys(addresses, shared, &e.title, &text),
+            text,
         }
+    }
+}
+
+/// Each entry's address keys, and those several of them share.
+#[derive(Debug, Default)]
+struct Addresses {
+    each: Vec<[Option<i64>; 2]>,
+    shared: Vec<i64>,
+}
+
+impl Addresses {
+    fn of(incoming: &IncomingFeed) -> Self {
+        let each: Vec<[Option<i64>; 2]> = incoming
+            .entries
+            .iter()
+            .map(|e| story::addresses(e.link.as_deref(), e.guid.as_deref()))
+            .collect();
+        let shared = story::shared_addresses(&each);
+        Self { each, shared }
     }
 }
 
@@ -71,6 +95,8 @@ impl Packed {
 pub struct Prepared {
     hashes: Vec<i64>,
     packed: Vec<Option<Packed>>,
+    /// The document's address keys, once known.
+    addresses: Option<Addresses>,
 }
 
 impl Prepared {
@@ -82,12 +108,16 @@ impl Prepared {
             .unwrap_or_else(|| content_hash(e))
     }
 
-    /// The `i`-th entry's stored forms, made now if they were not made ahead.
-    pub(super) fn take(&mut self, i: usize, e: &IncomingEntry) -> Packed {
-        self.packed
-            .get_mut(i)
-            .and_then(Option::take)
-            .unwrap_or_else(|| Packed::of(e))
+    /// The `i`-th entry of `incoming`'s stored forms, made now if they were not made ahead.
+    pub(super) fn take(&mut self, i: usize, incoming: &IncomingFeed) -> Packed {
+        let e = &incoming.entries[i];
+        if let Some(packed) = self.packed.get_mut(i).and_then(Option::take) {
+            return packed;
+        }
+        let addresses = self
+            .addresses
+            .get_or_insert_with(|| Addresses::of(incoming));
+        Packed::of(e, addresses.each[i], &addresses.shared)
     }
 
     /// How many entries have their stored forms made.
@@ -106,17 +136,19 @@ impl Store {
             .prepare_cached("SELECT content_hash FROM entries WHERE feed_id = ?1 AND key = ?2")
             .map_err(|e| self.err(e))?;
         let mut prepared = Prepared::default();
-        for e in &incoming.entries {
+        let addresses = Addresses::of(incoming);
+        for (i, e) in incoming.entries.iter().enumerate() {
             let hash = content_hash(e);
             let stored: Option<i64> = lookup
                 .query_row(params![feed.0, bounds::key(&e.key)], |r| r.get(0))
                 .optional()
                 .map_err(|e| self.err(e))?;
             prepared.hashes.push(hash);
-            prepared
-                .packed
-                .push((stored != Some(hash)).then(|| Packed::of(e)));
+            prepared.packed.push(
+                (stored != Some(hash)).then(|| Packed::of(e, addresses.each[i], &addresses.shared)),
+            );
         }
+        prepared.addresses = Some(addresses);
         Ok(prepared)
     }
 }

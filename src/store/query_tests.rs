@@ -722,6 +722,8 @@ fn counts_and_the_feed_list_never_read_entries() {
     for p in [&counts, &feeds] {
         assert!(!p.contains("entries"), "{p}");
     }
+    // The copies' counts (issue #23) come from the feeds that have some, by their index.
+    assert!(counts.contains("feeds_copies"), "{counts}");
 }
 
 /// The ids of the entries `text` matches, newest first, its matches looked up as `plan` says.

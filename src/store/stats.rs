@@ -140,6 +140,7 @@ mod tests {
             entries_per_feed: 25,
             seed: 1,
             now: 1_800_000_000,
+            duplicates_percent: 0,
         };
         let report = synth(&mut store, &spec, |_| {}).unwrap();
         let stats = store.stats().unwrap();

@@ -18,6 +18,10 @@ pub struct SynthSpec {
     pub seed: u64,
     /// "Now": the newest entry is a little before it.
     pub now: i64,
+    /// Of every feed's entries but the first feed's, about this many in a hundred link to the
+    /// previous feed's entry of the same number (as a planet or a link blog re-posts it): the
+    /// same story twice, folded at ingest (issue #23).
+    pub duplicates_percent: u8,
 }
 
 /// What was built.
@@ -151,11 +155,22 @@ pub fn synth(
                 let mut title = String::new();
                 let n = 4 + rng.below(6);
                 words(&mut rng, n, &mut title);
+                // A re-post links to the story on the previous feed's site.
+                // (The generator is not asked without duplicates: the same seed builds the same
+                // database as before they were added.)
+                let reposted = f > 0
+                    && spec.duplicates_percent > 0
+                    && rng.below(100) < usize::from(spec.duplicates_percent);
+                let link = if reposted {
+                    format!("https://site-{}.synth.example/posts/{i}", f - 1)
+                } else {
+                    format!("{site}/posts/{i}")
+                };
                 IncomingEntry {
                     key: format!("{f}-{i}"),
                     guid: Some(format!("{site}/posts/{i}")),
                     title,
-                    link: Some(format!("{site}/posts/{i}")),
+                    link: Some(link),
                     author: Some(format!("Writer {}", rng.below(500))),
                     published: chrono::DateTime::from_timestamp(newest - age, 0),
                     updated: None,
@@ -222,6 +237,7 @@ mod tests {
             entries_per_feed: 20,
             seed: 7,
             now: 1_800_000_000,
+            duplicates_percent: 0,
         };
         let build = || {
             let (_dir, mut store) = temp_store();
@@ -244,5 +260,29 @@ mod tests {
         let span = rows[0].published - rows[59].published;
         assert!(span.num_days() > 365, "dates spread over years: {span}");
         assert_eq!(build(), (report, rows, bodies));
+    }
+
+    #[test]
+    fn duplicates_are_re_posts_folded_into_one_story() {
+        let (_dir, mut store) = temp_store();
+        let spec = SynthSpec {
+            feeds: 10,
+            entries_per_feed: 50,
+            seed: 3,
+            now: 1_800_000_000,
+            duplicates_percent: 10,
+        };
+        synth(&mut store, &spec, |_| {}).unwrap();
+        let counts = store.counts().unwrap();
+        let copies = 500 - counts.entries;
+        assert!((20..80).contains(&copies), "{copies} copies of 500");
+        let all = EntryFilter {
+            with_copies: true,
+            ..EntryFilter::default()
+        };
+        assert_eq!(
+            store.entries_page(&all, Page::First, 600).unwrap().len(),
+            500
+        );
     }
 }

@@ -226,6 +226,7 @@ mod tests {
             entries_per_feed: per_feed,
             seed: 7,
             now: 1_800_000_000,
+            duplicates_percent: 0,
         };
         synth(&mut store, &spec, |_| {}).unwrap();
         (dir, db)

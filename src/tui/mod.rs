@@ -253,6 +253,7 @@ fn app_options(
         date_format: opts.ui.date_format.clone(),
         relative_dates: opts.ui.relative_dates,
         full_line_cursor: opts.ui.full_line_cursor,
+        fold_duplicates: opts.ui.fold_duplicates,
         export_dir: opts.export_dir.clone(),
         export_command: opts.links.export_command.first().cloned(),
         keymap: opts.keymap.clone(),

@@ -26,19 +26,9 @@ fn style_of(s: render::Style, theme: &Theme) -> Style {
     style
 }
 
-/// Draws the reader; returns where its links are on screen (for OSC 8 hyperlinks).
-pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) -> Vec<Hyperlink> {
-    let mut links = Vec::new();
-    let Some(reader) = &state.reader else {
-        buf.set_string(area.x + 1, area.y, "Loading…", theme.dim());
-        return links;
-    };
-    let width = usize::from(area.width);
-    // On a wide screen the text column (at most `max_width`) stands in the middle.
-    let margin = width.saturating_sub(2 + usize::from(reader.width)) / 2;
-    let left = area.x + 1 + u16::try_from(margin).unwrap_or(0);
-    let room = width.saturating_sub(2 + margin);
-    let e = &reader.entry.summary;
+/// The header's line about the entry: feed, author, date, marks, labels, the other feeds that
+/// tell its story.
+fn meta_line(e: &crate::model::EntrySummary) -> String {
     let mut meta = vec![e.feed_title.clone()];
     if let Some(author) = &e.author {
         meta.push(author.clone());
@@ -56,6 +46,27 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) -> Ve
     if e.starred {
         meta.push_str("  [starred]");
     }
+    if !e.also_in.is_empty() {
+        meta.push_str("  · also in: ");
+        meta.push_str(&e.also_in.join(", "));
+    }
+    meta
+}
+
+/// Draws the reader; returns where its links are on screen (for OSC 8 hyperlinks).
+pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) -> Vec<Hyperlink> {
+    let mut links = Vec::new();
+    let Some(reader) = &state.reader else {
+        buf.set_string(area.x + 1, area.y, "Loading…", theme.dim());
+        return links;
+    };
+    let width = usize::from(area.width);
+    // On a wide screen the text column (at most `max_width`) stands in the middle.
+    let margin = width.saturating_sub(2 + usize::from(reader.width)) / 2;
+    let left = area.x + 1 + u16::try_from(margin).unwrap_or(0);
+    let room = width.saturating_sub(2 + margin);
+    let e = &reader.entry.summary;
+    let meta = meta_line(e);
     // The whole title, wrapped (the layout's; the stored one, cut, until it comes), then the
     // rest; as many rows as the reader gives the header on this screen.
     let title: Vec<&str> = if reader.rendered.title.is_empty() {

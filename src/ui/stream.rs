@@ -139,7 +139,7 @@ fn row_cells(
     };
     let mut cells = vec![(marks, style), (date, theme.dim())];
     if feed_cols > 0 {
-        cells.push((pad(&row.feed_title, feed_cols) + " ", theme.dim()));
+        cells.push((feed_cell(row, feed_cols) + " ", theme.dim()));
     }
     let used = 4 + date_cols + feed_cols + usize::from(feed_cols > 0);
     let room = width.saturating_sub(used);
@@ -162,6 +162,17 @@ fn row_cells(
         cells.push((pad(&labels, room - title_len), theme.dim()));
     }
     cells
+}
+
+/// The feed's name in `cols` columns; a story other feeds tell too ends in how many (`+2`),
+/// kept whole however the name is cut.
+fn feed_cell(row: &EntrySummary, cols: usize) -> String {
+    if row.also_in.is_empty() {
+        return pad(&row.feed_title, cols);
+    }
+    let more = format!(" +{}", row.also_in.len());
+    let name = fit(&row.feed_title, cols.saturating_sub(more.len()));
+    pad(&(name + &more), cols)
 }
 
 /// The clock for relative dates, unless the config turned them off.
