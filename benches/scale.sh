@@ -7,6 +7,8 @@
 # in the same run. Needs tmux, python3, and newsboat for the last step (skipped without it).
 #
 #   bash benches/scale.sh [SIZE...]     SIZE: 10k 200k 1m (default: all); results in target/scale/
+#   DUPLICATES=10 bash benches/scale.sh 1m   the same, 10 % of the entries re-posts of another
+#                                            feed's (issue #23): target/scale/1m-dup10.*
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -19,19 +21,21 @@ cargo build --release -q
 feeds_for() { case $1 in 10k) echo 100 ;; 200k) echo 2000 ;; 1m) echo 10000 ;; *) echo "unknown size $1" >&2; exit 2 ;; esac; }
 
 sizes=("$@"); [ ${#sizes[@]} -eq 0 ] && sizes=(10k 200k 1m)
+dup=${DUPLICATES:-0}
 for size in "${sizes[@]}"; do
-  db=$dir/$size.db
-  echo "=== $size $(date -u +%H:%M:%S)"
+  name=$size; [ "$dup" != 0 ] && name=$size-dup$dup
+  db=$dir/$name.db
+  echo "=== $name $(date -u +%H:%M:%S)"
   if [ ! -f "$db" ]; then
     /usr/bin/time -f 'synth: %e s, peak RSS %M KB' \
-      "$T" --db "$db" db synth --feeds "$(feeds_for "$size")" --entries-per-feed 100
+      "$T" --db "$db" db synth --feeds "$(feeds_for "$size")" --entries-per-feed 100 --duplicates "$dup"
   fi
-  "$T" --db "$db" db stats | tee "$dir/$size.stats.txt" | head -6
+  "$T" --db "$db" db stats | tee "$dir/$name.stats.txt" | head -6
   python3 "$shared/ttfp.py" --cmd "$T --db $db" --expect 'unread,' --quit-keys Q --runs 5 \
-    | tee "$dir/$size.ttfp.txt" | tail -1
-  python3 benches/walk.py --db "$db" --bin "$T" | tee "$dir/$size.walk.json"
+    | tee "$dir/$name.ttfp.txt" | tail -1
+  python3 benches/walk.py --db "$db" --bin "$T" | tee "$dir/$name.walk.json"
   TIDINGS_BENCH_DB=$db cargo bench -q --bench keys -- --noplot 2>/dev/null \
-    | grep -E '^keys|time:' | tee "$dir/$size.keys.txt"
+    | grep -E '^keys|time:' | tee "$dir/$name.keys.txt"
 done
 
 if command -v newsboat >/dev/null; then

@@ -90,6 +90,27 @@ pub fn normal_link(link: &str) -> Option<String> {
     (!url.path().trim_end_matches('/').is_empty() || !kept.is_empty()).then_some(out)
 }
 
+/// A host without its `www.`, lower case.
+fn host_of(address: &str) -> Option<String> {
+    let url = url::Url::parse(address.trim()).ok()?;
+    let host = url.host_str()?.to_ascii_lowercase();
+    Some(
+        host.strip_prefix("www.")
+            .map_or_else(|| host.clone(), str::to_owned),
+    )
+}
+
+/// Whether an entry linking to `link` is the story's own publisher's copy: its link is on the
+/// host of its feed's site or of the feed itself (an author's blog, not a planet, a link blog
+/// or a feed service re-posting it).
+pub fn is_original(link: Option<&str>, feed_url: &str, site_url: Option<&str>) -> bool {
+    let Some(host) = link.and_then(host_of) else {
+        return false;
+    };
+    site_url.and_then(host_of).as_deref() == Some(host.as_str())
+        || host_of(feed_url).as_deref() == Some(host.as_str())
+}
+
 fn finish(h: Fnv1a) -> i64 {
     // Stored in an INTEGER column: reinterpret the bits.
     i64::from_ne_bytes(h.finish().to_ne_bytes())
@@ -261,6 +282,28 @@ mod tests {
         // A guid that is the link is one key.
         let same = addresses(Some("https://a.example/p"), Some("https://a.example/p/"));
         assert_eq!(same[1], None);
+    }
+
+    #[test]
+    fn the_publishers_own_copy_is_told_from_a_re_post() {
+        let link = Some("https://www.ann.example/2026/folding/");
+        assert!(is_original(link, "https://ann.example/feed.xml", None));
+        assert!(is_original(
+            link,
+            "https://feeds.host.example/ann",
+            Some("https://ann.example/")
+        ));
+        assert!(!is_original(
+            link,
+            "https://planet.example/rss",
+            Some("https://planet.example/")
+        ));
+        assert!(!is_original(None, "https://ann.example/feed.xml", None));
+        assert!(!is_original(
+            Some("not a link"),
+            "https://ann.example/feed.xml",
+            None
+        ));
     }
 
     #[test]

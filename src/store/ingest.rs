@@ -241,6 +241,14 @@ impl Written {
     }
 }
 
+/// What tells a new entry's story: its keys, and the site its document names (whose host says
+/// whether the entry is its publisher's own copy).
+#[derive(Clone, Copy)]
+struct Evidence<'a> {
+    keys: &'a [i64],
+    site: Option<&'a str>,
+}
+
 /// Stores a new entry, folded into the story another feed's entry already tells if its `keys`
 /// find one (it then takes the story's marks); returns its id and whether it is such a copy.
 fn insert_folded(
@@ -250,16 +258,58 @@ fn insert_folded(
     hash: i64,
     now: i64,
     fate: &mut Fate,
-    keys: &[i64],
+    evidence: &Evidence<'_>,
 ) -> rusqlite::Result<(i64, bool)> {
+    let Evidence { keys, site } = *evidence;
     let lead = super::stories::find(tx, feed, keys)?;
     if let Some(lead) = lead {
         fate.read |= lead.read;
         fate.starred |= lead.starred;
     }
     let id = insert_entry(tx, feed, row, hash, now, fate, lead.map(|l| l.id))?;
-    super::stories::keep(tx, id, keys, lead)?;
+    let original = match lead {
+        Some(l) if !l.original => super::stories::original(tx, feed, row.link.as_deref(), site)?,
+        _ => false,
+    };
+    super::stories::keep(tx, id, keys, lead, original)?;
     Ok((id, lead.is_some()))
+}
+
+/// The feed's row after a write: its title, site, validators, freshness and kept counts (for
+/// the entries just added).
+fn feed_written(
+    tx: &Transaction<'_>,
+    feed: FeedId,
+    incoming: &IncomingFeed,
+    meta: &FetchMeta<'_>,
+    now: i64,
+    written: &Written,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "UPDATE feeds SET title = COALESCE(?2, title), site_url = COALESCE(?3, site_url), \
+         etag = ?4, last_modified = ?5, last_fetch_at = ?6, last_ok_at = ?6, \
+         last_error = NULL, failures = 0, gone_at = NULL, hold_until = ?7, \
+         hold_reason = CASE WHEN ?7 IS NULL THEN NULL ELSE 'ttl' END, \
+         entry_count = entry_count + ?8, unread_count = unread_count + ?9, \
+         starred_count = starred_count + ?10, copy_count = copy_count + ?11, \
+         copy_unread = copy_unread + ?12, copy_starred = copy_starred + ?13 WHERE id = ?1",
+    )?
+    .execute(params![
+        feed.0,
+        incoming.title.as_deref().map(bounds::line),
+        incoming.site_url.as_deref().and_then(bounds::web_link),
+        meta.etag.map(bounds::line),
+        meta.last_modified.map(bounds::line),
+        now,
+        meta.fresh_until,
+        i64::try_from(written.new).unwrap_or(i64::MAX),
+        written.unread,
+        written.starred,
+        written.copies,
+        written.copy_unread,
+        written.copy_starred,
+    ])?;
+    Ok(())
 }
 
 /// Writes one feed's row and entries; returns what it did and, to be indexed once every row
@@ -313,7 +363,11 @@ fn write_feed<'a>(
                     written.ruled.skipped += 1;
                     continue;
                 }
-                let (id, copy) = insert_folded(tx, feed, &row, hash, now, &mut fate, &packed.keys)?;
+                let evidence = Evidence {
+                    keys: &packed.keys,
+                    site: incoming.site_url.as_deref(),
+                };
+                let (id, copy) = insert_folded(tx, feed, &row, hash, now, &mut fate, &evidence)?;
                 queue_download = fate.download;
                 written.count(&fate, copy);
                 super::rules::label_entry(tx, id, &fate.labels)?;
@@ -346,31 +400,7 @@ fn write_feed<'a>(
         }
         to_index.push((id, e, packed.text, replace));
     }
-    // The feed's kept counts, for the entries just added.
-    tx.prepare_cached(
-        "UPDATE feeds SET title = COALESCE(?2, title), site_url = COALESCE(?3, site_url), \
-         etag = ?4, last_modified = ?5, last_fetch_at = ?6, last_ok_at = ?6, \
-         last_error = NULL, failures = 0, gone_at = NULL, hold_until = ?7, \
-         hold_reason = CASE WHEN ?7 IS NULL THEN NULL ELSE 'ttl' END, \
-         entry_count = entry_count + ?8, unread_count = unread_count + ?9, \
-         starred_count = starred_count + ?10, copy_count = copy_count + ?11, \
-         copy_unread = copy_unread + ?12, copy_starred = copy_starred + ?13 WHERE id = ?1",
-    )?
-    .execute(params![
-        feed.0,
-        incoming.title.as_deref().map(bounds::line),
-        incoming.site_url.as_deref().and_then(bounds::web_link),
-        meta.etag.map(bounds::line),
-        meta.last_modified.map(bounds::line),
-        now,
-        meta.fresh_until,
-        i64::try_from(written.new).unwrap_or(i64::MAX),
-        written.unread,
-        written.starred,
-        written.copies,
-        written.copy_unread,
-        written.copy_starred,
-    ])?;
+    feed_written(tx, feed, incoming, &meta, now, &written)?;
     Ok(written)
 }
 

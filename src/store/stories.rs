@@ -1,8 +1,10 @@
 //! One story, once (issue #23): folding a new entry into the story another feed's entry already
-//! tells, at ingest, by one indexed lookup per key (`story_keys`). The first copy stored leads the
-//! story: the stream shows it, and the others are its copies (`entries.story` names the lead in
-//! every member, the lead included). Marks on any copy reach every copy (triggers, see
-//! `migrations/0010_stories.sql`), so which copy leads never changes what is read.
+//! tells, at ingest, by one indexed lookup per key (`story_keys`). One copy leads the story: the
+//! stream shows it, and the others are its copies (`entries.story` names the lead in every
+//! member, the lead included). The lead is the publisher's own copy when there is one (its link
+//! on its feed's own host: the author's blog rather than the planet), else the first stored.
+//! Marks on any copy reach every copy (triggers, see `migrations/0010_stories.sql`), so which
+//! copy leads never changes what is read.
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -17,6 +19,26 @@ pub(super) struct Lead {
     pub starred: bool,
     /// The lead already had copies (its `story` is set).
     pub folded: bool,
+    /// The lead is its publisher's own copy (`story::is_original`).
+    pub original: bool,
+}
+
+/// Whether `feed`'s entry linking to `link` is the publisher's own copy; `site`: the site the
+/// document being written names (the feed's row has it only once that is written).
+pub(super) fn original(
+    tx: &Transaction<'_>,
+    feed: FeedId,
+    link: Option<&str>,
+    site: Option<&str>,
+) -> rusqlite::Result<bool> {
+    if link.is_none() {
+        return Ok(false);
+    }
+    let (url, stored): (String, Option<String>) = tx
+        .prepare_cached("SELECT url, site_url FROM feeds WHERE id = ?1")?
+        .query_row([feed.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let site = site.or(stored.as_deref());
+    Ok(crate::model::story::is_original(link, &url, site))
 }
 
 /// The story that an entry of `feed` with these `keys` (most confident first) belongs to, if
@@ -32,7 +54,7 @@ pub(super) fn find(
     // here, not in the SQL, for the same reason.
     let mut key_of = tx.prepare_cached("SELECT entry_id FROM story_keys WHERE key = ?1")?;
     let mut entry = tx.prepare_cached(
-        "SELECT read, starred, story IS NOT NULL, feed_id FROM entries WHERE id = ?1",
+        "SELECT read, starred, story IS NOT NULL, feed_id, link FROM entries WHERE id = ?1",
     )?;
     for key in keys {
         let Some(id) = key_of.query_row([key], |r| r.get::<_, i64>(0)).optional()? else {
@@ -45,28 +67,40 @@ pub(super) fn find(
                     read: r.get(0)?,
                     starred: r.get(1)?,
                     folded: r.get(2)?,
+                    original: false,
                 };
-                Ok((lead, r.get::<_, i64>(3)?))
+                Ok((lead, r.get::<_, i64>(3)?, r.get::<_, Option<String>>(4)?))
             })
             .optional()?;
-        if let Some((lead, of)) = found
+        if let Some((mut lead, of, link)) = found
             && of != feed.0
         {
+            lead.original = original(tx, FeedId(of), link.as_deref(), None)?;
             return Ok(Some(lead));
         }
     }
     Ok(None)
 }
 
-/// Records that `id` (a new entry with these `keys`) joined `lead`'s story, or leads a story of
-/// its own: keys not known yet name the lead.
+/// Records that `id` (a new entry with these `keys`, stored as `lead`'s copy) joined `lead`'s
+/// story, or leads a story of its own: keys not known yet name the lead. A new entry that is
+/// its publisher's own copy (`original`) takes the lead from one that is not: the story moves
+/// to it, keys and all.
 pub(super) fn keep(
     tx: &Transaction<'_>,
     id: i64,
     keys: &[i64],
     lead: Option<Lead>,
+    original: bool,
 ) -> rusqlite::Result<()> {
     let lead_id = match lead {
+        Some(lead) if original && !lead.original => {
+            tx.prepare_cached("UPDATE entries SET story = ?1 WHERE story = ?2 OR id = ?2")?
+                .execute([id, lead.id])?;
+            tx.prepare_cached("UPDATE story_keys SET entry_id = ?1 WHERE entry_id = ?2")?
+                .execute([id, lead.id])?;
+            id
+        }
         Some(lead) => {
             if !lead.folded {
                 tx.prepare_cached("UPDATE entries SET story = id WHERE id = ?1")?

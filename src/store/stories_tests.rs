@@ -165,6 +165,76 @@ fn a_post_on_its_blog_and_on_a_planet_is_one_story() {
     assert_eq!(page(&s, &search).len(), 1);
 }
 
+/// The planet stored first: the author's own copy, when it comes, takes the lead (the stream
+/// shows the blog's post, not the planet's re-post), with the marks the story had.
+#[test]
+fn the_publishers_own_copy_takes_the_lead_from_a_re_post() {
+    let (_d, mut s) = temp_store();
+    let planet = feed(&mut s, "https://planet.example/rss", "Planet Code");
+    let repost = |s: &mut Store| {
+        write(
+            s,
+            planet,
+            vec![entry(
+                "planet-1",
+                Some("https://code.example/folding?utm_source=planet"),
+                "Ann: Folding",
+                "<p>Syndicated.</p>",
+                100,
+            )],
+            1_000,
+        )
+    };
+    repost(&mut s);
+    s.set_mark(&[id_of(&s, planet)], Mark::Star).unwrap();
+    let blog = feed(&mut s, "https://code.example/feed", "Code happens");
+    let post = entry(
+        "post-1",
+        Some("https://code.example/folding"),
+        "Folding",
+        POST,
+        99,
+    );
+    write(&mut s, blog, vec![post.clone()], 2_000);
+    assert_eq!(
+        stream(&s),
+        [("Code happens".to_owned(), "Folding".to_owned())]
+    );
+    let lead = id_of(&s, blog);
+    assert_eq!(row(&s, lead), (false, true), "the story's star");
+    let copies = s.copies_of(lead).unwrap();
+    assert_eq!(copies.len(), 1);
+    assert_eq!(copies[0].feed, planet);
+    let counts = s.counts().unwrap();
+    assert_eq!((counts.entries, counts.unread, counts.starred), (1, 1, 1));
+    for f in s.feeds().unwrap() {
+        assert_eq!(f.unread, 1, "{}", f.title);
+    }
+    // Later copies find the story under its new lead; refreshing changes nothing.
+    repost(&mut s);
+    write(&mut s, blog, vec![post], 3_000);
+    let third = feed(&mut s, "https://links.example/feed", "Links");
+    write(
+        &mut s,
+        third,
+        vec![entry(
+            "l1",
+            Some("http://code.example/folding/"),
+            "Folding (link)",
+            "<p>l</p>",
+            98,
+        )],
+        4_000,
+    );
+    assert_eq!(stream(&s).len(), 1);
+    assert_eq!(s.copies_of(lead).unwrap().len(), 2);
+    assert_eq!(s.counts().unwrap().unread, 1);
+    s.set_mark(&[lead], Mark::Read).unwrap();
+    for f in s.feeds().unwrap() {
+        assert_eq!(f.unread, 0, "{}", f.title);
+    }
+}
+
 #[test]
 fn marks_on_a_story_reach_every_copy_and_undo_takes_them_all_back() {
     let (_d, mut s) = temp_store();
