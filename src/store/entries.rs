@@ -196,21 +196,21 @@ impl Store {
         let copies: Vec<(i64, i64, i64)> = stmt
             .query_map([stories], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut names = self.conn.prepare_cached(FEED_NAME)?;
-        for row in rows.iter_mut().filter(|r| r.story.is_some()) {
-            for &(story, id, feed) in &copies {
-                if Some(EntryId(story)) != row.story || id == row.id.0 || feed == row.feed_id.0 {
-                    continue;
-                }
-                let name: String = names
-                    .query_row([feed], |r| r.get(0))
-                    .optional()?
-                    .unwrap_or_default();
-                if !row.also_in.contains(&name) {
-                    row.also_in.push(name);
+        self.with_feed_names(|name_of| {
+            for row in rows.iter_mut().filter(|r| r.story.is_some()) {
+                for &(story, id, feed) in &copies {
+                    if Some(EntryId(story)) != row.story || id == row.id.0 || feed == row.feed_id.0
+                    {
+                        continue;
+                    }
+                    let name = name_of(feed)?;
+                    if !row.also_in.contains(&name) {
+                        row.also_in.push(name);
+                    }
                 }
             }
-        }
+            Ok(())
+        })?;
         Ok(())
     }
 
@@ -249,6 +249,20 @@ impl Store {
     /// Fills in each row's feed name from the names remembered for the data as it stands,
     /// reading those not known yet (one lookup per feed, not per row: issue #17).
     fn name_feeds(&self, rows: &mut [EntrySummary]) -> rusqlite::Result<()> {
+        self.with_feed_names(|name_of| {
+            for row in rows {
+                row.feed_title = name_of(row.feed_id.0)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Runs `f` with a lookup of feed names by id, from the names remembered for the data as it
+    /// stands (reading those not known yet).
+    fn with_feed_names<T>(
+        &self,
+        f: impl FnOnce(&mut dyn FnMut(i64) -> rusqlite::Result<String>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
         let generation = self.generation()?;
         let mut cache = self.feed_names.borrow_mut();
         let (seen, names) = &mut *cache;
@@ -257,18 +271,18 @@ impl Store {
             names.clear();
         }
         let mut stmt = self.conn.prepare_cached(FEED_NAME)?;
-        for row in rows {
-            let name = match names.entry(row.feed_id.0) {
+        let mut name_of = |id: i64| -> rusqlite::Result<String> {
+            Ok(match names.entry(id) {
                 std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
                 std::collections::hash_map::Entry::Vacant(slot) => slot.insert(
-                    stmt.query_row([row.feed_id.0], |r| r.get(0))
+                    stmt.query_row([id], |r| r.get(0))
                         .optional()?
                         .unwrap_or_default(),
                 ),
-            };
-            row.feed_title.clone_from(name);
-        }
-        Ok(())
+            }
+            .clone())
+        };
+        f(&mut name_of)
     }
 
     /// The whole entries `filter` matches, bodies included, newest first, at most `limit`
