@@ -37,7 +37,7 @@ pub use migrate::SCHEMA_VERSION;
 pub use newsboat::{NewsboatFeed, NewsboatItem, read_newsboat_cache};
 pub use prepare::Prepared;
 pub use stats::{DbStats, ObjectSize};
-pub use stories::Copy;
+pub use stories::StoryCopy;
 pub use sync::{Flag, ItemState, PendingMark, RemoteFeed, StateApplied, SubscriptionsSynced};
 pub use synth::{SynthReport, SynthSpec, synth};
 

@@ -17,8 +17,6 @@ pub(super) struct Lead {
     pub id: i64,
     pub read: bool,
     pub starred: bool,
-    /// The lead already had copies (its `story` is set).
-    pub folded: bool,
     /// The lead is its publisher's own copy (`story::is_original`).
     pub original: bool,
 }
@@ -53,9 +51,8 @@ pub(super) fn find(
     // depends on the bound key), which cost more than the lookups; and the feed is compared
     // here, not in the SQL, for the same reason.
     let mut key_of = tx.prepare_cached("SELECT entry_id FROM story_keys WHERE key = ?1")?;
-    let mut entry = tx.prepare_cached(
-        "SELECT read, starred, story IS NOT NULL, feed_id, link FROM entries WHERE id = ?1",
-    )?;
+    let mut entry =
+        tx.prepare_cached("SELECT read, starred, feed_id, link FROM entries WHERE id = ?1")?;
     for key in keys {
         let Some(id) = key_of.query_row([key], |r| r.get::<_, i64>(0)).optional()? else {
             continue;
@@ -66,10 +63,9 @@ pub(super) fn find(
                     id,
                     read: r.get(0)?,
                     starred: r.get(1)?,
-                    folded: r.get(2)?,
                     original: false,
                 };
-                Ok((lead, r.get::<_, i64>(3)?, r.get::<_, Option<String>>(4)?))
+                Ok((lead, r.get::<_, i64>(2)?, r.get::<_, Option<String>>(3)?))
             })
             .optional()?;
         if let Some((mut lead, of, link)) = found
@@ -102,10 +98,9 @@ pub(super) fn keep(
             id
         }
         Some(lead) => {
-            if !lead.folded {
-                tx.prepare_cached("UPDATE entries SET story = id WHERE id = ?1")?
-                    .execute([lead.id])?;
-            }
+            // A story of one until now: its entry leads it.
+            tx.prepare_cached("UPDATE entries SET story = id WHERE id = ?1 AND story IS NULL")?
+                .execute([lead.id])?;
             lead.id
         }
         None => id,
@@ -120,7 +115,7 @@ pub(super) fn keep(
 
 /// One copy of a story, as the reader lists it ("also in: …").
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Copy {
+pub struct StoryCopy {
     pub id: EntryId,
     pub feed: FeedId,
     pub feed_title: String,
@@ -128,7 +123,7 @@ pub struct Copy {
 
 impl Store {
     /// The other copies of `id`'s story (the lead included when `id` is a copy), oldest first.
-    pub fn copies_of(&self, id: EntryId) -> Result<Vec<Copy>> {
+    pub fn copies_of(&self, id: EntryId) -> Result<Vec<StoryCopy>> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -138,7 +133,7 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         stmt.query_map([id.0], |r| {
-            Ok(Copy {
+            Ok(StoryCopy {
                 id: EntryId(r.get(0)?),
                 feed: FeedId(r.get(1)?),
                 feed_title: super::feeds::untitled_shown(&r.get::<_, String>(3)?, r.get(2)?),
