@@ -86,6 +86,8 @@ pub enum Msg {
     DownloadsLoaded(Vec<crate::model::download::Download>),
     /// What the download queue's runner said.
     Download(crate::model::download::DownloadEvent),
+    /// What fetching whole articles found.
+    Article(crate::model::article::ArticleEvent),
     /// How many entries the stream's filter (of this generation) matches, and how many of
     /// them are unread.
     MatchesCounted {
@@ -130,6 +132,17 @@ pub enum Effect {
     },
     /// Forget every kept layout (a refresh may have changed the bodies).
     ForgetLayouts,
+    /// Fetch the whole articles of `ids` in the background (again, if fetched before); none:
+    /// those the feeds that ask for whole articles want.
+    FetchArticles {
+        ids: Vec<EntryId>,
+    },
+    /// Whole articles for feed `feed` (named `title`), or no more.
+    SetFullArticle {
+        feed: FeedId,
+        title: String,
+        on: bool,
+    },
     SetMark {
         ids: Vec<EntryId>,
         mark: Mark,

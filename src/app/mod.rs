@@ -2,6 +2,7 @@
 //! `Effect`s it asks the runtime to perform, and the pure `update`. No I/O, no clock, no
 //! terminal: uses only `model` and `render` types.
 
+mod article;
 mod elsewhere;
 mod export;
 mod feeds;
@@ -362,6 +363,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::JobEnded(job) => job_ended(state, job),
         msg @ (Msg::DownloadsLoaded(_) | Msg::Download(_)) => media::on_msg(state, msg),
+        Msg::Article(event) => article::on_event(state, &event),
     }
 }
 
@@ -431,6 +433,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         (_, Action::Download) => media::queue(state),
         (_, Action::Downloads) => media::open(state),
         (_, Action::OpenLink) => links::open_link(state),
+        (_, Action::FullArticle) => article::on_key(state),
         (_, Action::CopyLink) => links::copy_link(state),
         (_, Action::RefreshAll) => vec![Effect::Refresh(RefreshScope::All)],
         (view, Action::RefreshFeed) => {
@@ -497,5 +500,7 @@ mod tests_feeds;
 #[cfg(test)]
 mod tests_marks;
 
+#[cfg(test)]
+mod tests_article;
 #[cfg(test)]
 mod tests_media;

@@ -33,9 +33,19 @@ impl ReaderView {
     /// and two lines of body).
     pub fn header_rows(&self, height: u16) -> usize {
         let view = usize::from(height).saturating_sub(2);
-        let whole =
-            self.rendered.title.len().max(1) + HEADER_AFTER_TITLE + self.enclosure_lines().len();
+        let whole = self.rendered.title.len().max(1)
+            + HEADER_AFTER_TITLE
+            + usize::from(self.entry.article.is_some())
+            + self.enclosure_lines().len();
         whole.min(view / 2).max(1).min(view)
+    }
+
+    /// The header's line about the whole article: where it came from, or why there is none.
+    pub fn article_line(&self) -> Option<String> {
+        self.entry
+            .article
+            .as_ref()
+            .map(crate::model::Article::describe)
     }
 
     /// The header's lines for the entry's enclosures: `[E1] audio/mpeg, 44.2 MB, 1:02:03`,
@@ -102,8 +112,14 @@ pub fn loaded(
     } else {
         0
     };
-    state.status = (!complete)
-        .then(|| Status::info("A long entry: plain text until its full layout is ready"));
+    // A new entry clears the status line; the one on screen laid out again (its full layout,
+    // its whole article, a resize) keeps what it says (why there is no article), but for
+    // the note about the plain text.
+    if !complete {
+        state.status = Some(Status::info(LONG_ENTRY));
+    } else if !on_screen || state.status.as_ref().is_some_and(|s| s.text == LONG_ENTRY) {
+        state.status = None;
+    }
     let search: Vec<String> = state
         .stream
         .filter
@@ -136,8 +152,14 @@ pub fn loaded(
     });
     state.reader = Some(reader);
     state.view = View::Reader;
-    keep.into_iter().collect()
+    let fetch = complete
+        .then(|| super::article::wanted_on_open(state))
+        .flatten();
+    keep.into_iter().chain(fetch).collect()
 }
+
+/// The status line while a long entry shows as plain text.
+const LONG_ENTRY: &str = "A long entry: plain text until its full layout is ready";
 
 /// Lines kept above a match the reader jumps to.
 const MATCH_CONTEXT: usize = 2;

@@ -195,11 +195,13 @@ fn on_sync_step(
 /// At the end of a run: layouts forgotten (bodies may have changed), counts, the stream and
 /// the feed list reloaded.
 fn finished_effects(state: &mut AppState) -> Vec<Effect> {
-    // A `download` rule may have queued new episodes.
+    // A `download` rule may have queued new episodes; feeds that ask for whole articles
+    // have new entries to fetch them for.
     let mut effects = vec![
         Effect::ForgetLayouts,
         Effect::LoadCounts,
         Effect::StartDownloads,
+        Effect::FetchArticles { ids: Vec::new() },
     ];
     if let Some(reload) = state.stream.refresh_in_place() {
         effects.push(reload);

@@ -48,6 +48,8 @@ pub fn entry(id: i64, lines: usize) -> (Entry, Rendered) {
         content_html: String::new(),
         base_url: None,
         enclosures: Vec::new(),
+        article: None,
+        full_article: false,
     };
     (entry, rendered)
 }
@@ -254,5 +256,6 @@ pub fn feed(id: i64, tags: &[&str], unread: u64) -> crate::model::Feed {
         asked_to_wait: false,
         gone: false,
         tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+        full_article: false,
     }
 }

@@ -340,6 +340,7 @@ fn feed(id: i64, error: Option<&str>) -> crate::model::Feed {
         asked_to_wait: false,
         gone: false,
         tags: Vec::new(),
+        full_article: false,
     }
 }
 

@@ -16,6 +16,8 @@ pub enum Job {
     Notify,
     /// Running the download queue.
     Download,
+    /// Fetching whole articles.
+    Article,
 }
 
 impl Job {
@@ -28,6 +30,7 @@ impl Job {
             Self::Count => "counting",
             Self::Notify => "notifying",
             Self::Download => "downloading",
+            Self::Article => "fetching articles",
         }
     }
 

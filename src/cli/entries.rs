@@ -204,11 +204,22 @@ fn text_row(out: &mut Out, row: &EntrySummary) -> std::io::Result<()> {
     )
 }
 
-pub fn show(env: &Env, id: i64, width: usize, out: &mut Out) -> anyhow::Result<ExitCode> {
+pub async fn show(
+    env: &Env,
+    id: i64,
+    width: usize,
+    full: bool,
+    out: &mut Out,
+) -> anyhow::Result<ExitCode> {
     let store = env.open_store()?;
-    let Some(entry) = store.entry(EntryId(id))? else {
+    let Some(mut entry) = store.entry(EntryId(id))? else {
         anyhow::bail!("no entry {id} (see `tidings entries` for ids)");
     };
+    let mut failed = None;
+    if full && entry.article.as_ref().and_then(|a| a.html()).is_none() {
+        failed = super::articles::fetch(env, EntryId(id)).await?;
+        entry = store.entry(EntryId(id))?.unwrap_or(entry);
+    }
     let e = &entry.summary;
     writeln!(out, "{}", sanitize::line(&e.title))?;
     write!(
@@ -241,14 +252,18 @@ pub fn show(env: &Env, id: i64, width: usize, out: &mut Out) -> anyhow::Result<E
             sanitize::line(&enc.url)
         )?;
     }
+    if let Some(article) = &entry.article {
+        writeln!(out, "{}", article.describe())?;
+    }
     writeln!(out)?;
-    let body = render::plain(
-        &entry.content_html,
-        entry.base_url.as_deref(),
-        width.max(10),
-    );
+    let (html, base) = entry.shown_html();
+    let body = render::plain(html, base, width.max(10));
     writeln!(out, "{}", sanitize::block(&body))?;
     out.flush()?;
+    if let Some(why) = failed {
+        eprintln!("tidings: no whole article for entry {id}: {why} (the feed's text is printed)");
+        return Ok(ExitCode::from(2));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -304,6 +304,10 @@ struct RefreshJson {
     noticed: Vec<crate::model::rules::Noticed>,
     seconds: f64,
     failures: Vec<FailureJson>,
+    /// Whole articles fetched after the refresh for the feeds that ask for them (issue #23),
+    /// and those that gave none.
+    articles_fetched: usize,
+    articles_failed: usize,
 }
 
 #[derive(Serialize)]
@@ -366,6 +370,7 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
         summary.add(&one);
     }
     progress.clear();
+    let articles = super::articles::after_refresh(env, &fetcher, !args.json).await?;
     if !noticed.is_empty() && !env.config.notify.command.is_empty() {
         // One run of the command per refresh, with every entry; its failure is said, and is
         // not the refresh's.
@@ -390,11 +395,20 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
             noticed,
             seconds,
             failures,
+            articles_fetched: articles.fetched,
+            articles_failed: articles.failed,
         };
         super::output::write_json(&mut *out, &json, true)?;
         writeln!(out)?;
     } else {
         summary_line(out, &summary, total, seconds)?;
+        if articles.fetched + articles.failed > 0 {
+            writeln!(
+                out,
+                "Whole articles: {} fetched, {} without one",
+                articles.fetched, articles.failed
+            )?;
+        }
         if !noticed.is_empty() {
             writeln!(out, "{}", crate::model::rules::summary(&noticed, 400))?;
         }

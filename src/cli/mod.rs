@@ -2,6 +2,7 @@
 //! become one line on stderr and exit code 1; a closed pipe (`tidings entries | head`) is not
 //! an error. Uses config, store, fetch, render, export and tui; never app or ui.
 
+mod articles;
 mod db;
 mod demo;
 mod download;
@@ -127,6 +128,10 @@ enum Command {
         /// Wrap the text at this many columns.
         #[arg(long, default_value_t = 80)]
         width: usize,
+        /// Print the whole article, fetching the entry's web page first when it is not stored
+        /// yet (exit status 2 when no article came of it: the feed's text is printed).
+        #[arg(long)]
+        full: bool,
     },
     /// Mark entries read, unread, starred or unstarred.
     Mark(entries::MarkArgs),
@@ -403,7 +408,9 @@ async fn dispatch(cli: Cli, ctx: &Env, demo_dir: Option<&Path>) -> anyhow::Resul
         Command::Sync(args) => sync::run(ctx, args.json, &mut out).await,
         Command::Download { entries } => download::run(ctx, &entries, &mut out).await,
         Command::Entries(args) => entries::list(ctx, &args, &mut out),
-        Command::Show { entry, width } => entries::show(ctx, entry, width, &mut out),
+        Command::Show { entry, width, full } => {
+            entries::show(ctx, entry, width, full, &mut out).await
+        }
         Command::Mark(args) => entries::mark(ctx, &args, &mut out),
         Command::Export(args) => export::run(ctx, &args, &mut out),
         Command::Publish(args) => publish::run(ctx, &args),

@@ -494,6 +494,8 @@ mod tests {
             content_html: html.into(),
             base_url: Some("https://a.example/".into()),
             enclosures: Vec::new(),
+            article: None,
+            full_article: false,
         }
     }
 

@@ -82,6 +82,7 @@ mod tests {
             asked_to_wait: false,
             gone: false,
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            full_article: false,
         }
     }
 

@@ -221,6 +221,8 @@ mod tests {
             content_html: html.into(),
             base_url: None,
             enclosures: Vec::new(),
+            article: None,
+            full_article: false,
         }
     }
 

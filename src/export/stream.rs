@@ -151,6 +151,8 @@ mod tests {
             content_html: format!("<p>Body {id} with a <a href=\"/x\">link</a>.</p>"),
             base_url: Some("https://a.example/".into()),
             enclosures: Vec::new(),
+            article: None,
+            full_article: false,
         }
     }
 

@@ -122,7 +122,7 @@ fn human_duration(d: Duration) -> String {
     }
 }
 
-fn human_bytes(n: u64) -> String {
+pub(super) fn human_bytes(n: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * KIB;
     if n >= MIB && n % MIB == 0 {
@@ -173,6 +173,18 @@ impl Fetcher {
             .build()
             .map_err(|e| FetchError::Client(root_cause(&e)))?;
         Ok(Self { opts, client })
+    }
+
+    /// The same client with a lower cap on a body (a web page's, not a feed's).
+    #[must_use]
+    pub fn capped(&self, max_body_bytes: u64) -> Self {
+        Self {
+            opts: FetchOptions {
+                max_body_bytes: max_body_bytes.min(self.opts.max_body_bytes),
+                ..self.opts.clone()
+            },
+            client: self.client.clone(),
+        }
     }
 
     /// The options this fetcher was built with.

@@ -1,6 +1,7 @@
 //! Getting feeds: HTTP (and file:) fetching with limits, parsing and normalising documents, and
 //! the refresh engine shared by the TUI and `tidings refresh`. Uses `model` and `store`.
 
+pub mod articles;
 pub mod discover;
 pub mod download;
 pub mod downloads;

@@ -15,6 +15,7 @@
 
 mod assemble;
 mod decode;
+pub(super) use decode::decode;
 mod dialect;
 mod durations;
 mod escape;

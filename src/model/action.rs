@@ -51,6 +51,9 @@ pub enum Action {
     PrevMatch,
     /// In the reader: the entry's links, to pick one.
     Links,
+    /// In the reader: fetch the entry's whole article (again); in the feed list: fetch the
+    /// whole article of the feed's new entries, or stop.
+    FullArticle,
     /// Open the link (of the entry, or the one picked) in a browser; over SSH, copy it.
     OpenLink,
     /// Copy the link to the clipboard of the terminal you type in (OSC 52).
@@ -80,7 +83,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help screen lists them.
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 44] = [
         Action::Down,
         Action::Up,
         Action::PageDown,
@@ -110,6 +113,7 @@ impl Action {
         Action::NextMatch,
         Action::PrevMatch,
         Action::Links,
+        Action::FullArticle,
         Action::OpenLink,
         Action::CopyLink,
         Action::Play,
@@ -158,6 +162,7 @@ impl Action {
             Action::NextMatch => "next-match",
             Action::PrevMatch => "prev-match",
             Action::Links => "links",
+            Action::FullArticle => "full-article",
             Action::OpenLink => "open-link",
             Action::CopyLink => "copy-link",
             Action::Play => "play",
@@ -212,6 +217,9 @@ impl Action {
             Action::NextMatch => "next search match (reader)",
             Action::PrevMatch => "previous search match (reader)",
             Action::Links => "the entry's links, to pick one (reader)",
+            Action::FullArticle => {
+                "fetch the whole article (reader); whole articles for the feed on/off (feeds)"
+            }
             Action::OpenLink => "open the link in a browser (over SSH: copy it)",
             Action::CopyLink => "copy the link (to your terminal's clipboard)",
             Action::Play => "play the enclosure (podcast, video); the file if downloaded",

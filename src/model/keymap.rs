@@ -93,6 +93,7 @@ const SCOPED: &[(Scope, Key, Action)] = &[
     (Scope::Stream, k('A'), Action::MarkAllRead),
     (Scope::Stream, k('M'), Action::MarkAboveRead),
     (Scope::Stream, k('='), Action::ToggleCopies),
+    (Scope::Stream, k('F'), Action::FullArticle),
     (Scope::Reader, k(' '), Action::PageDown),
     (Scope::Reader, k('b'), Action::PageUp),
     (Scope::Reader, k('J'), Action::NextEntry),
@@ -100,12 +101,14 @@ const SCOPED: &[(Scope, Key, Action)] = &[
     (Scope::Reader, k(']'), Action::NextMatch),
     (Scope::Reader, k('['), Action::PrevMatch),
     (Scope::Reader, k('l'), Action::Links),
+    (Scope::Reader, k('F'), Action::FullArticle),
     (Scope::Feeds, k(' '), Action::PageDown),
     (Scope::Feeds, k('A'), Action::MarkAllRead),
     (Scope::Feeds, k('a'), Action::AddFeed),
     (Scope::Feeds, k('D'), Action::RemoveFeed),
     (Scope::Feeds, k('E'), Action::RenameFeed),
     (Scope::Feeds, k('t'), Action::EditTags),
+    (Scope::Feeds, k('F'), Action::FullArticle),
 ];
 
 impl Default for Keymap {

@@ -2,6 +2,7 @@
 //! the refresh vocabulary. Uses nothing else in the crate; every other module may use it.
 
 mod action;
+pub mod article;
 pub mod bounds;
 pub mod caught;
 pub mod download;
@@ -19,6 +20,7 @@ pub mod sanitize;
 pub mod story;
 
 pub use action::Action;
+pub use article::Article;
 pub use enclosure::Enclosure;
 pub use export_format::ExportFormat;
 pub use query::Query;
@@ -66,6 +68,8 @@ pub struct Feed {
     pub gone: bool,
     /// The user's tags for this feed, sorted.
     pub tags: Vec<String>,
+    /// The whole article of each new entry is fetched after a refresh (issue #23).
+    pub full_article: bool,
 }
 
 /// One line of the stream: everything but the body.
@@ -120,6 +124,25 @@ pub struct Entry {
     /// site, else the feed's URL.
     pub base_url: Option<String>,
     pub enclosures: Vec<Enclosure>,
+    /// The whole article, when it was fetched (issue #23).
+    pub article: Option<Article>,
+    /// The feed fetches the whole article of its entries.
+    pub full_article: bool,
+}
+
+impl Entry {
+    /// The HTML the reader shows and prints: the whole article when there is one, else the
+    /// feed's body; and the address its relative links resolve against.
+    pub fn shown_html(&self) -> (&str, Option<&str>) {
+        match self
+            .article
+            .as_ref()
+            .and_then(|a| a.html().map(|h| (h, a.url.as_str())))
+        {
+            Some((html, url)) => (html, Some(url)),
+            None => (&self.content_html, self.base_url.as_deref()),
+        }
+    }
 }
 
 /// What parsing one feed document yields, already normalised and sanitised.

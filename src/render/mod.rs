@@ -16,6 +16,7 @@ mod fallback;
 mod lines;
 mod links;
 mod prepare;
+pub mod readable;
 mod safe_html;
 mod tag;
 

@@ -35,10 +35,34 @@ pub(super) struct Prepared {
     pub truncated: bool,
 }
 
-/// Bounds `html` (see the module docs).
+/// How far [`prepare_within`] lets a document go.
+pub(super) struct Limits {
+    /// Bytes read at most (the rest is cut).
+    pub input: usize,
+    /// Elements open at once.
+    pub depth: usize,
+    /// Indenting blocks open at once.
+    pub indent: usize,
+}
+
+/// The limits for laying a body out (see the module docs).
+const READING: Limits = Limits {
+    input: MAX_INPUT_BYTES,
+    depth: MAX_DEPTH,
+    indent: MAX_INDENT,
+};
+
+/// Bounds `html` for laying it out (see the module docs).
 pub(super) fn prepare(html: &str) -> Prepared {
-    let (src, truncated) = cap(html, MAX_INPUT_BYTES);
+    prepare_within(html, &READING)
+}
+
+/// Bounds `html` within `limits`: the same pass, for a page whose structure must survive
+/// (finding the article in a web page needs more depth than laying one out).
+pub(super) fn prepare_within(html: &str, limits: &Limits) -> Prepared {
+    let (src, truncated) = cap(html, limits.input);
     let mut scanner = Scanner {
+        limits,
         src,
         pos: 0,
         out: String::with_capacity(src.len()),
@@ -108,6 +132,7 @@ fn indents(name: &str) -> bool {
 }
 
 struct Scanner<'a> {
+    limits: &'a Limits,
     src: &'a str,
     pos: usize,
     out: String,
@@ -247,8 +272,8 @@ impl Scanner<'_> {
                         self.close_to(k);
                     }
                 }
-                let too_deep = self.open.len() >= MAX_DEPTH
-                    || (indents(&name) && self.indent_depth() >= MAX_INDENT);
+                let too_deep = self.open.len() >= self.limits.depth
+                    || (indents(&name) && self.indent_depth() >= self.limits.indent);
                 // A subtree to drop is tracked even past the limit (one level more at most:
                 // nothing inside it is emitted), so that its content never shows.
                 let starts_drop = kind == Kind::Subtree && self.dropping.is_none();

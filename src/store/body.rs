@@ -86,6 +86,13 @@ fn unpack_zstd(packed: &[u8]) -> Result<String, FromSqlError> {
     String::from_utf8(bytes).map_err(damaged)
 }
 
+/// The HTML column `i` of `row` holds (empty for NULL), a damaged value as the row's error.
+pub(super) fn column(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<String> {
+    unpack(row.get_ref(i)?).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Blob, Box::new(e))
+    })
+}
+
 /// The HTML a stored value holds.
 pub(super) fn unpack(value: ValueRef<'_>) -> Result<String, FromSqlError> {
     match value {

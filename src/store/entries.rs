@@ -406,7 +406,8 @@ impl Store {
     pub fn entry(&self, id: EntryId) -> Result<Option<Entry>> {
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS}, e.updated, b.html, \
-             COALESCE(e.link, f.site_url, f.url), COALESCE(f.user_title, f.title, f.url) \
+             COALESCE(e.link, f.site_url, f.url), COALESCE(f.user_title, f.title, f.url), \
+             f.full_article \
              FROM entries e JOIN feeds f ON f.id = e.feed_id \
              LEFT JOIN entry_bodies b ON b.entry_id = e.id WHERE e.id = ?1"
         );
@@ -419,15 +420,11 @@ impl Store {
                 Ok(Entry {
                     summary,
                     updated: row.get::<_, Option<i64>>(at)?.map(to_time),
-                    content_html: super::body::unpack(row.get_ref(at + 1)?).map_err(|e| {
-                        rusqlite::Error::FromSqlConversionFailure(
-                            at + 1,
-                            rusqlite::types::Type::Blob,
-                            Box::new(e),
-                        )
-                    })?,
+                    content_html: super::body::column(row, at + 1)?,
                     base_url: row.get(at + 2)?,
                     enclosures: Vec::new(),
+                    article: None,
+                    full_article: row.get(at + 4)?,
                 })
             })
             .optional()
@@ -436,6 +433,7 @@ impl Store {
                     self.label_rows(std::slice::from_mut(&mut e.summary))?;
                     self.also_in(std::slice::from_mut(&mut e.summary))?;
                     e.enclosures = super::enclosures::of(&self.conn, id.0)?;
+                    e.article = super::articles::of(&self.conn, id.0)?;
                     Ok(Some(e))
                 }
                 None => Ok(None),

@@ -52,7 +52,7 @@ pub struct Failure<'a> {
 
 pub(super) const FEED_COLUMNS: &str = "f.id, f.url, COALESCE(f.user_title, f.title, f.url), f.site_url, \
      f.last_ok_at, f.last_error, f.failures, f.hold_until, f.gone_at IS NOT NULL, \
-     f.unread_count, f.entry_count, f.hold_reason IS 'retry-after'";
+     f.unread_count, f.entry_count, f.hold_reason IS 'retry-after', f.full_article";
 
 /// The status line's totals: the feeds' kept counts, summed.
 /// Stories, not copies: a story several feeds tell counts once (issue #23). The copies' counts
@@ -92,6 +92,7 @@ fn feed_from_row(row: &Row<'_>) -> rusqlite::Result<Feed> {
         unread: count(row, 9)?,
         total: count(row, 10)?,
         tags: Vec::new(),
+        full_article: row.get(12)?,
     })
 }
 

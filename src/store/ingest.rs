@@ -478,6 +478,12 @@ pub(super) fn write_batch(
         .collect::<rusqlite::Result<Vec<Written>>>()?;
     for (id, e, text, replace) in to_index {
         let author = e.author.as_deref().map(bounds::line);
+        // A changed body keeps the article fetched for it searchable.
+        let text = if replace {
+            super::articles::with_article(tx, id, text)?
+        } else {
+            text
+        };
         search::index_entry(
             tx,
             id,

@@ -56,6 +56,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0010_stories.sql"),
         then: Some(super::stories::backfill),
     },
+    Migration {
+        sql: include_str!("migrations/0011_articles.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this binary writes.

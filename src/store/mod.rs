@@ -1,6 +1,7 @@
 //! The `SQLite` cache: opening (pragmas, migrations, refusing a newer schema), queries and the one
 //! transaction helper every multi-statement write goes through. Uses only `model`.
 
+mod articles;
 mod body;
 mod downloads;
 mod enclosures;
@@ -29,6 +30,7 @@ mod sync;
 mod synth;
 mod text;
 
+pub use articles::ArticleTarget;
 pub use error::StoreError;
 pub use feeds::{Failure, FeedFetchState, Hold};
 pub use ingest::{FeedWrite, FetchMeta, REDIRECT_CONFIRMATIONS};
@@ -317,6 +319,8 @@ fn to_time(secs: i64) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default()
 }
 
+#[cfg(test)]
+mod articles_tests;
 #[cfg(test)]
 mod label_tests;
 #[cfg(test)]

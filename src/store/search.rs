@@ -44,13 +44,7 @@ pub(super) fn backfill(tx: &Transaction<'_>) -> rusqlite::Result<()> {
             row.get(0)?,
             &row.get::<_, String>(1)?,
             author.as_deref(),
-            &html_to_text(&super::body::unpack(row.get_ref(3)?).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    3,
-                    rusqlite::types::Type::Blob,
-                    Box::new(e),
-                )
-            })?),
+            &html_to_text(&super::body::column(row, 3)?),
             false,
         )?;
     }

@@ -99,7 +99,7 @@ pub struct Executor {
     refresh: UnboundedSender<RefreshCmd>,
     /// Work done off the UI thread.
     pub jobs: Jobs,
-    fetcher: Fetcher,
+    pub(super) fetcher: Fetcher,
     pub(super) links: LinkSettings,
     /// Bytes for the terminal itself (OSC 52), written by the loop after the next draw.
     pub to_terminal: Vec<u8>,
@@ -109,6 +109,8 @@ pub struct Executor {
     pub keys: crate::app::KeyNames,
     /// The feed server (`[sync]`): subscriptions change there, then a sync brings them here.
     pub sync: Option<crate::fetch::sync::SharedSync>,
+    /// Whole articles being fetched, and how.
+    pub articles: super::articles::Articles,
     cache: HashMap<(EntryId, u16), Rendered>,
     order: VecDeque<(EntryId, u16)>,
 }
@@ -132,6 +134,7 @@ impl Executor {
             hand_over: None,
             keys: crate::app::KeyNames::default(),
             sync: None,
+            articles: super::articles::Articles::default(),
             cache: HashMap::new(),
             order: VecDeque::new(),
         };
@@ -156,9 +159,16 @@ impl Executor {
         self.order.clear();
     }
 
+    /// Runs an effect of the feed server, podcasts or whole articles; any other is handed back.
+    fn on_feature(&mut self, effect: Effect) -> Result<Option<Msg>, Effect> {
+        self.on_server(effect)
+            .or_else(|e| self.on_media(e))
+            .or_else(|e| self.on_article(e))
+    }
+
     /// Runs one effect; returns the message it produced at once, if any.
     pub fn execute(&mut self, effect: Effect) -> Option<Msg> {
-        let effect = match self.on_server(effect).or_else(|e| self.on_media(e)) {
+        let effect = match self.on_feature(effect) {
             Ok(said) => return said,
             Err(effect) => effect,
         };
@@ -253,7 +263,7 @@ impl Executor {
                 self.notify(&noticed);
                 return None;
             }
-            // Quit, and the podcast effects `on_media` ran.
+            // Quit, and the effects `on_server`, `on_media` and `on_article` ran.
             _ => return None,
         };
         Some(msg.unwrap_or_else(|e| failed(&e)))
@@ -580,8 +590,8 @@ async fn subscribe_message(
 /// panic stays on the layout's thread and becomes a message.
 pub fn render(ctx: &Ctx, entry: Entry, width: u16, budget: Duration) {
     let (done_tx, done_rx) = std_mpsc::channel();
-    let html = entry.content_html.clone();
-    let base = entry.base_url.clone();
+    let (html, base) = entry.shown_html();
+    let (html, base) = (html.to_owned(), base.map(str::to_owned));
     let worker = std::thread::Builder::new()
         .name("tidings-layout".into())
         .spawn(move || {
@@ -603,7 +613,7 @@ pub fn render(ctx: &Ctx, entry: Entry, width: u16, budget: Duration) {
     match done_rx.recv_timeout(budget) {
         Ok(rendered) => ctx.say(loaded(entry, rendered, true)),
         Err(std_mpsc::RecvTimeoutError::Timeout) => {
-            let quick = render::fallback(&entry.content_html, usize::from(width));
+            let quick = render::fallback(entry.shown_html().0, usize::from(width));
             ctx.say(loaded(entry.clone(), quick, false));
             loop {
                 match done_rx.recv_timeout(Duration::from_millis(100)) {
@@ -648,6 +658,8 @@ mod tests {
             content_html: html.into(),
             base_url: None,
             enclosures: Vec::new(),
+            article: None,
+            full_article: false,
         }
     }
 

@@ -2,6 +2,7 @@
 //! keys, refresh events and signals into `Msg`s, runs `update`, executes its `Effect`s, and
 //! draws only when something changed. The only layer that does interactive I/O.
 
+mod articles;
 pub mod clipboard;
 mod effects;
 mod exporting;
@@ -75,6 +76,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     );
     executor.keys = app::KeyNames::new(&opts.keymap);
     executor.sync = opts.refresh.sync.clone();
+    executor.articles.options.per_host = opts.refresh.per_host;
     let first = std::iter::once(Msg::Tick(chrono::Utc::now())).chain(refused);
     let mut rt = runtime::Runtime::new(state, executor, first);
     let mut timers = timers::Timers::new(opts.refresh_every);

@@ -137,6 +137,12 @@ fn feed_line(
     } else {
         feed.title.clone()
     };
+    // Whole articles are fetched for this feed's entries (`F`).
+    let title = if feed.full_article {
+        format!("{title} [full]")
+    } else {
+        title
+    };
     let mut cells = vec![
         (format!("{indent}{mark}"), theme.error()),
         (counts, theme.dim()),

@@ -83,6 +83,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &AppState, theme: &Theme) -> Ve
         .iter()
         .map(|t| ((*t).to_owned(), theme.heading(), false))
         .chain([(meta, theme.dim(), false), (link, theme.link(), true)])
+        .chain(reader.article_line().map(|line| (line, theme.dim(), false)))
         .chain(enclosures)
         .chain([(String::new(), theme.plain(), false)])
         .take(reader.header_rows(state.height));

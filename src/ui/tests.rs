@@ -160,6 +160,7 @@ fn feed(error: Option<&str>) -> crate::model::Feed {
         asked_to_wait: false,
         gone: false,
         tags: Vec::new(),
+        full_article: false,
     }
 }
 

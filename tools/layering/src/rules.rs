@@ -13,7 +13,7 @@ pub fn allowed(module: &str) -> Option<&'static [&'static str]> {
     Some(match module {
         "model" => &[],
         "config" | "store" | "render" => &["model"],
-        "fetch" => &["model", "store"],
+        "fetch" => &["model", "store", "render"],
         "export" => &["model", "store", "render"],
         "app" => &["model", "render"],
         "ui" => &["model", "render", "config", "app"],
