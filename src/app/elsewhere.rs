@@ -27,7 +27,7 @@ pub fn say(state: &mut AppState, action: Action) {
             "{pressed} works on entries: {} opens this feed's",
             key(A::Open)
         ),
-        (_, A::AddFeed | A::RemoveFeed | A::RenameFeed | A::EditTags) => format!(
+        (_, A::AddFeed | A::RemoveFeed | A::RenameFeed | A::EditTags | A::MergeFeeds) => format!(
             "{pressed} works in the feed list ({} opens it)",
             key(A::Feeds)
         ),

@@ -37,6 +37,8 @@ pub struct FeedsView {
     /// Feeds whose title another feed shares (ignoring case): shown with their address, so
     /// three feeds called "In Our Time" can be told apart.
     pub ambiguous: std::collections::HashSet<crate::model::FeedId>,
+    /// Pairs of subscriptions that look like one feed (issue #23), marked `=`; `M` merges.
+    pub twins: Vec<crate::model::story::TwinFeeds>,
 }
 
 impl FeedsView {
@@ -197,10 +199,11 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
         feeds.list.go(to, feeds.items.len(), h);
         // Moving onto a failing (or waiting) feed says why, and until when.
         let now = state.now;
-        state.status = state
-            .feeds
-            .selected()
-            .and_then(|f| failure(f).or_else(|| waiting(f, now)));
+        state.status = state.feeds.selected().and_then(|f| {
+            failure(f)
+                .or_else(|| waiting(f, now))
+                .or_else(|| twin(&state.feeds, f, &state.keys))
+        });
         return Vec::new();
     }
     match action {
@@ -238,6 +241,7 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        A::MergeFeeds => merge(state),
         // `A`: the feed (tag, view) under the cursor marked read, undoable like any mark.
         A::MarkAllRead => {
             let Some((filter, title)) = target(state) else {
@@ -257,6 +261,103 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// The feed list came; which of them look like one feed is asked in the background.
+pub fn loaded(state: &mut AppState, list: Vec<Feed>) -> Vec<Effect> {
+    state.feeds.loaded(list, state.list_height());
+    if state.view == View::Feeds {
+        vec![Effect::FindTwins]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Subscriptions that look like one feed came: marked in the list, and said once when new.
+pub fn twins_found(
+    state: &mut AppState,
+    twins: Vec<crate::model::story::TwinFeeds>,
+) -> Vec<Effect> {
+    let new = twins.iter().any(|t| !state.feeds.twins.contains(t));
+    state.feeds.twins = twins;
+    if new && state.view == View::Feeds && state.status.is_none() {
+        let n = state.feeds.twins.len();
+        let merge = state
+            .keys
+            .aside(super::Action::MergeFeeds, "on one merges them");
+        state.status = Some(Status::info(format!(
+            "{} of subscriptions look like one feed (marked =){merge}",
+            crate::model::count_of(n, "pair", "pairs")
+        )));
+    }
+    Vec::new()
+}
+
+/// The pair of twins `feed` is in, if any.
+fn twins_of<'a>(feeds: &'a FeedsView, feed: &Feed) -> Option<&'a crate::model::story::TwinFeeds> {
+    feeds
+        .twins
+        .iter()
+        .find(|t| t.keep == feed.id || t.drop == feed.id)
+}
+
+/// A feed's title, with its address when another feed has the same title.
+fn title_of(feeds: &FeedsView, id: crate::model::FeedId) -> String {
+    match feeds.feeds.iter().find(|f| f.id == id) {
+        Some(f) if feeds.ambiguous.contains(&id) => {
+            format!("{} · {}", f.title, FeedsView::address(f))
+        }
+        Some(f) => f.title.clone(),
+        None => format!("feed {}", id.0),
+    }
+}
+
+/// What the status line says on a feed that looks like another: which, why, and the key.
+fn twin(feeds: &FeedsView, feed: &Feed, keys: &super::KeyNames) -> Option<Status> {
+    let pair = twins_of(feeds, feed)?;
+    let other = if pair.keep == feed.id {
+        pair.drop
+    } else {
+        pair.keep
+    };
+    let why = if pair.shared == 0 {
+        "the same address".to_owned()
+    } else {
+        crate::model::count_of(
+            usize::try_from(pair.shared).unwrap_or(usize::MAX),
+            "story",
+            "stories",
+        ) + " in common"
+    };
+    let merge = keys.aside(super::Action::MergeFeeds, "merges them");
+    Some(Status::info(format!(
+        "Same feed as {} ({why}){merge}",
+        title_of(feeds, other)
+    )))
+}
+
+/// `M` on a feed that looks like another: asks before merging the pair.
+fn merge(state: &mut AppState) -> Vec<Effect> {
+    let pair = state
+        .feeds
+        .selected()
+        .and_then(|f| twins_of(&state.feeds, f))
+        .cloned();
+    match pair {
+        Some(pair) => {
+            state.modal = Some(super::Modal::Confirm(Confirm::MergeFeeds {
+                keep_title: title_of(&state.feeds, pair.keep),
+                drop_title: title_of(&state.feeds, pair.drop),
+                pair,
+            }));
+        }
+        None => {
+            state.status = Some(Status::info(
+                "This feed looks like no other subscription: nothing to merge",
+            ));
+        }
+    }
+    Vec::new()
 }
 
 /// A feed held back without an error of its own: its host asked to wait (`Retry-After`).

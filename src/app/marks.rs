@@ -39,8 +39,20 @@ pub struct MarkChange {
 /// A question the user must answer with `y` before it happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirm {
-    MarkAllRead { filter: EntryFilter, title: String },
-    RemoveFeed { id: FeedId, title: String },
+    MarkAllRead {
+        filter: EntryFilter,
+        title: String,
+    },
+    RemoveFeed {
+        id: FeedId,
+        title: String,
+    },
+    /// Two subscriptions of one feed: `pair.drop` merges into `pair.keep`.
+    MergeFeeds {
+        pair: crate::model::story::TwinFeeds,
+        keep_title: String,
+        drop_title: String,
+    },
 }
 
 impl Confirm {
@@ -52,6 +64,13 @@ impl Confirm {
             Confirm::RemoveFeed { title, .. } => {
                 format!("(y/n) Unsubscribe and delete its entries?  {title}")
             }
+            Confirm::MergeFeeds {
+                keep_title,
+                drop_title,
+                ..
+            } => format!(
+                "(y/n) Merge {drop_title} into {keep_title}? Its entries and marks are kept"
+            ),
         }
     }
 }
@@ -272,6 +291,10 @@ pub fn answer(state: &mut AppState, yes: bool) -> Vec<Effect> {
             above: None,
         }],
         Confirm::RemoveFeed { id, .. } => vec![Effect::RemoveFeed { id }],
+        Confirm::MergeFeeds { pair, .. } => vec![Effect::MergeFeeds {
+            keep: pair.keep,
+            drop: pair.drop,
+        }],
     }
 }
 

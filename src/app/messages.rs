@@ -88,6 +88,8 @@ pub enum Msg {
     Download(crate::model::download::DownloadEvent),
     /// What fetching whole articles found.
     Article(crate::model::article::ArticleEvent),
+    /// Subscriptions that look like one feed.
+    TwinsFound(Vec<crate::model::story::TwinFeeds>),
     /// How many entries the stream's filter (of this generation) matches, and how many of
     /// them are unread.
     MatchesCounted {
@@ -136,6 +138,14 @@ pub enum Effect {
     /// those the feeds that ask for whole articles want.
     FetchArticles {
         ids: Vec<EntryId>,
+    },
+    /// Look for subscriptions that look like one feed, in the background (answered by
+    /// `TwinsFound`).
+    FindTwins,
+    /// Merge feed `drop` into `keep` (answered by `FeedsChanged`).
+    MergeFeeds {
+        keep: FeedId,
+        drop: FeedId,
     },
     /// Whole articles for feed `feed` (named `title`), or no more.
     SetFullArticle {

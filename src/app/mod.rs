@@ -286,10 +286,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.counts = counts;
             Vec::new()
         }
-        Msg::FeedsLoaded(feeds) => {
-            state.feeds.loaded(feeds, state.list_height());
-            Vec::new()
-        }
+        Msg::FeedsLoaded(list) => feeds::loaded(state, list),
+        Msg::TwinsFound(twins) => feeds::twins_found(state, twins),
         Msg::EntryLoaded {
             entry,
             rendered,

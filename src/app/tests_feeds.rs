@@ -268,3 +268,53 @@ fn a_saved_view_opens_in_its_own_order() {
     // A filter typed on top keeps the order.
     assert_eq!(s.stream.filter.sort, crate::model::Sort::Oldest);
 }
+
+/// Two subscriptions to one feed (issue #23): looked for when the feed list shows, marked and
+/// said, and merged after a question.
+#[test]
+fn twin_feeds_are_found_marked_said_and_merged_after_asking() {
+    use crate::model::story::TwinFeeds;
+    let mut s = AppState::new(Options::default(), 80, 24);
+    update(&mut s, act(Action::Feeds));
+    let effects = update(
+        &mut s,
+        Msg::FeedsLoaded(vec![feed(1, &[], 0), feed(2, &[], 0), feed(3, &[], 0)]),
+    );
+    assert_eq!(effects, [Effect::FindTwins]);
+    let pair = TwinFeeds {
+        keep: FeedId(3),
+        drop: FeedId(1),
+        shared: 12,
+    };
+    update(&mut s, Msg::TwinsFound(vec![pair.clone()]));
+    assert_eq!(
+        s.status.as_ref().unwrap().text,
+        "1 pair of subscriptions look like one feed (marked =) (M on one merges them)"
+    );
+    // On a feed that is in no pair, M says so.
+    update(&mut s, act(Action::Down));
+    assert_eq!(s.feeds.selected().unwrap().id, FeedId(2));
+    update(&mut s, act(Action::MergeFeeds));
+    assert!(s.modal.is_none());
+    // Moving onto one of the pair says which and why.
+    update(&mut s, act(Action::Up));
+    assert_eq!(
+        s.status.as_ref().unwrap().text,
+        format!(
+            "Same feed as {} (12 stories in common) (M merges them)",
+            feed(3, &[], 0).title
+        )
+    );
+    assert!(update(&mut s, act(Action::MergeFeeds)).is_empty());
+    assert!(matches!(
+        s.modal,
+        Some(Modal::Confirm(Confirm::MergeFeeds { .. }))
+    ));
+    assert_eq!(
+        update(&mut s, Msg::Text(TextKey::Char('y'))),
+        [Effect::MergeFeeds {
+            keep: FeedId(3),
+            drop: FeedId(1)
+        }]
+    );
+}

@@ -18,6 +18,8 @@ pub enum Job {
     Download,
     /// Fetching whole articles.
     Article,
+    /// Looking for subscriptions that look like one feed.
+    Twins,
 }
 
 impl Job {
@@ -31,12 +33,13 @@ impl Job {
             Self::Notify => "notifying",
             Self::Download => "downloading",
             Self::Article => "fetching articles",
+            Self::Twins => "comparing feeds",
         }
     }
 
     /// Whether a newer job of this kind makes an older one pointless (the older is cancelled).
     pub fn latest_wins(self) -> bool {
-        matches!(self, Self::Render | Self::Count)
+        matches!(self, Self::Render | Self::Count | Self::Twins)
     }
 }
 

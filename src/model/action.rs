@@ -73,6 +73,8 @@ pub enum Action {
     AddFeed,
     /// Unsubscribe from the feed under the cursor (asks first).
     RemoveFeed,
+    /// Merge the feed under the cursor with the subscription it looks like (asks first).
+    MergeFeeds,
     /// Give the feed under the cursor a title of your own.
     RenameFeed,
     /// Edit the tags of the feed under the cursor.
@@ -83,7 +85,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help screen lists them.
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 45] = [
         Action::Down,
         Action::Up,
         Action::PageDown,
@@ -124,6 +126,7 @@ impl Action {
         Action::RefreshFeed,
         Action::AddFeed,
         Action::RemoveFeed,
+        Action::MergeFeeds,
         Action::RenameFeed,
         Action::EditTags,
         Action::Help,
@@ -173,6 +176,7 @@ impl Action {
             Action::RefreshFeed => "refresh-feed",
             Action::AddFeed => "add-feed",
             Action::RemoveFeed => "remove-feed",
+            Action::MergeFeeds => "merge-feeds",
             Action::RenameFeed => "rename-feed",
             Action::EditTags => "edit-tags",
             Action::Help => "help",
@@ -230,6 +234,7 @@ impl Action {
             Action::RefreshFeed => "refresh the feed under the cursor, or the open entry's",
             Action::AddFeed => "subscribe to a feed (a feed's URL or a page naming it)",
             Action::RemoveFeed => "unsubscribe from the feed under the cursor (asks)",
+            Action::MergeFeeds => "merge the feed with the subscription it looks like (asks)",
             Action::RenameFeed => "rename the feed under the cursor (empty: its own title)",
             Action::EditTags => "edit the tags of the feed under the cursor",
             Action::Help => "show this help",

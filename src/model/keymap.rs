@@ -109,6 +109,7 @@ const SCOPED: &[(Scope, Key, Action)] = &[
     (Scope::Feeds, k('E'), Action::RenameFeed),
     (Scope::Feeds, k('t'), Action::EditTags),
     (Scope::Feeds, k('F'), Action::FullArticle),
+    (Scope::Feeds, k('M'), Action::MergeFeeds),
 ];
 
 impl Default for Keymap {

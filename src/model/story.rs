@@ -11,7 +11,17 @@
 
 use std::collections::HashMap;
 
+use super::FeedId;
 use super::hash::Fnv1a;
+
+/// Two subscriptions that look like one feed: `drop` would merge into `keep`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TwinFeeds {
+    pub keep: FeedId,
+    pub drop: FeedId,
+    /// Stories the two have in common; 0 when their addresses are one.
+    pub shared: u64,
+}
 
 /// Query parameters that only track where a reader came from; a link differs by none of them.
 const TRACKING: &[&str] = &[

@@ -29,6 +29,7 @@ mod stories;
 mod sync;
 mod synth;
 mod text;
+mod twins;
 
 pub use articles::ArticleTarget;
 pub use error::StoreError;
@@ -42,6 +43,7 @@ pub use stats::{DbStats, ObjectSize};
 pub use stories::StoryCopy;
 pub use sync::{Flag, ItemState, PendingMark, RemoteFeed, StateApplied, SubscriptionsSynced};
 pub use synth::{SynthReport, SynthSpec, synth};
+pub use twins::Merged;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -331,6 +333,8 @@ mod rules_tests;
 mod stories_tests;
 #[cfg(test)]
 mod sync_tests;
+#[cfg(test)]
+mod twins_tests;
 
 #[cfg(test)]
 pub(crate) mod test_support {

@@ -7,7 +7,13 @@ use super::test_support::temp_store;
 use super::{FetchMeta, Store};
 use crate::model::{EntryFilter, EntryId, FeedId, IncomingEntry, IncomingFeed, Mark, Page};
 
-fn entry(guid: &str, link: Option<&str>, title: &str, body: &str, at: i64) -> IncomingEntry {
+pub(super) fn entry(
+    guid: &str,
+    link: Option<&str>,
+    title: &str,
+    body: &str,
+    at: i64,
+) -> IncomingEntry {
     IncomingEntry {
         key: guid.into(),
         guid: Some(guid.into()),
@@ -21,7 +27,7 @@ fn entry(guid: &str, link: Option<&str>, title: &str, body: &str, at: i64) -> In
     }
 }
 
-fn doc(entries: Vec<IncomingEntry>) -> IncomingFeed {
+pub(super) fn doc(entries: Vec<IncomingEntry>) -> IncomingFeed {
     IncomingFeed {
         title: None,
         site_url: None,
@@ -30,18 +36,18 @@ fn doc(entries: Vec<IncomingEntry>) -> IncomingFeed {
     }
 }
 
-fn feed(s: &mut Store, url: &str, title: &str) -> FeedId {
+pub(super) fn feed(s: &mut Store, url: &str, title: &str) -> FeedId {
     let (id, _) = s.add_feed(url, 0).unwrap();
     s.rename_feed(id, Some(title)).unwrap();
     id
 }
 
-fn write(s: &mut Store, f: FeedId, entries: Vec<IncomingEntry>, now: i64) -> usize {
+pub(super) fn write(s: &mut Store, f: FeedId, entries: Vec<IncomingEntry>, now: i64) -> usize {
     s.record_success(f, &doc(entries), &FetchMeta::default(), now)
         .unwrap()
 }
 
-fn page(s: &Store, filter: &EntryFilter) -> Vec<(String, String)> {
+pub(super) fn page(s: &Store, filter: &EntryFilter) -> Vec<(String, String)> {
     s.entries_page(filter, Page::First, 100)
         .unwrap()
         .into_iter()
@@ -49,7 +55,7 @@ fn page(s: &Store, filter: &EntryFilter) -> Vec<(String, String)> {
         .collect()
 }
 
-fn stream(s: &Store) -> Vec<(String, String)> {
+pub(super) fn stream(s: &Store) -> Vec<(String, String)> {
     page(s, &EntryFilter::default())
 }
 
@@ -79,7 +85,7 @@ const POST: &str = "<p>Syndicated from Code happens. Today I rewrote the ingest 
 
 /// The planet case: an author's feed and a planet carrying the same post, under other guids,
 /// a slightly different title and a tracking parameter on the link.
-fn planet(s: &mut Store) -> (FeedId, FeedId) {
+pub(super) fn planet(s: &mut Store) -> (FeedId, FeedId) {
     let blog = feed(s, "https://code.example/feed", "Code happens");
     let planet = feed(s, "https://planet.example/rss", "Planet Code");
     write(

@@ -159,11 +159,13 @@ impl Executor {
         self.order.clear();
     }
 
-    /// Runs an effect of the feed server, podcasts or whole articles; any other is handed back.
+    /// Runs an effect of the feed server, podcasts, whole articles or twin feeds; any other is
+    /// handed back.
     fn on_feature(&mut self, effect: Effect) -> Result<Option<Msg>, Effect> {
         self.on_server(effect)
             .or_else(|e| self.on_media(e))
             .or_else(|e| self.on_article(e))
+            .or_else(|e| self.on_twins(e))
     }
 
     /// Runs one effect; returns the message it produced at once, if any.

@@ -15,6 +15,7 @@ mod runtime;
 mod screen;
 mod terminal;
 mod timers;
+mod twins;
 
 pub use effects::LinkSettings;
 pub use media::MediaSettings;

@@ -102,15 +102,23 @@ fn feed_line(
         theme.plain()
     };
     let counts = format!("{:>6}/{:<6}", feed.unread, feed.total);
-    // `!` a failing feed, `~` one waiting because its host asked (until `hold_until`).
+    // `!` a failing feed, `~` one waiting because its host asked (until `hold_until`), `=` one
+    // that looks like another subscription.
     let waits = feed.asked_to_wait
         && feed
             .hold_until
             .is_some_and(|t| state.now.is_none_or(|now| t > now));
+    let twin = state
+        .feeds
+        .twins
+        .iter()
+        .any(|t| t.keep == feed.id || t.drop == feed.id);
     let mark = if feed.last_error.is_some() {
         "! "
     } else if waits {
         "~ "
+    } else if twin {
+        "= "
     } else {
         "  "
     };
