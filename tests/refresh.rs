@@ -335,6 +335,7 @@ async fn requests_during_a_run_are_coalesced_into_one() {
         retention: tidings::model::RetentionRules::default(),
         rules: std::sync::Arc::new([]),
         sync: None,
+        feeds: std::sync::Arc::default(),
     };
     let task = tokio::spawn(serve(store, fetcher, opts, cmd_rx, event_tx));
     cmd_tx.send(RefreshCmd::Now(RefreshScope::All)).unwrap();

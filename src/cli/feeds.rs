@@ -320,15 +320,9 @@ struct FailureJson {
 /// Exit status of `tidings refresh` when some feeds failed (documented in its `--help`).
 const SOME_FAILED: u8 = 2;
 
-pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
-    let mut opts: RefreshOptions = env.refresh_options();
-    if let Some(jobs) = args.jobs {
-        opts.jobs = usize::from(jobs);
-    }
-    if let Some(per_host) = args.per_host {
-        opts.per_host = usize::from(per_host);
-    }
-    let scopes = if !args.feed.is_empty() {
+/// What `tidings refresh` was asked to refresh: the feeds named, the due ones, or all.
+fn scopes(env: &Env, args: &RefreshArgs) -> anyhow::Result<Vec<RefreshScope>> {
+    Ok(if !args.feed.is_empty() {
         let store = env.open_store()?;
         args.feed
             .iter()
@@ -338,7 +332,18 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
         vec![RefreshScope::Due]
     } else {
         vec![RefreshScope::All]
-    };
+    })
+}
+
+pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
+    let mut opts: RefreshOptions = env.refresh_options();
+    if let Some(jobs) = args.jobs {
+        opts.jobs = usize::from(jobs);
+    }
+    if let Some(per_host) = args.per_host {
+        opts.per_host = usize::from(per_host);
+    }
+    let scopes = scopes(env, args)?;
     let store = crate::fetch::refresh::shared_store(env.open_store()?)?;
     let started = std::time::Instant::now();
     let mut progress = Progress::new(!args.json && std::io::stderr().is_terminal());
@@ -351,6 +356,15 @@ pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Re
             progress.on(&event);
             if let RefreshEvent::Noticed(found) = &event {
                 noticed.extend(found.iter().cloned());
+            }
+            // A feed asked for by name and not fetched says why (disabled in the config, its
+            // host asked to wait).
+            if let RefreshEvent::FeedSkipped { title, reason, .. } = &event
+                && !args.json
+                && !args.feed.is_empty()
+            {
+                progress.clear();
+                eprintln!("not fetched: {}: {}", shown(title), shown(reason));
             }
             if let RefreshEvent::FeedFailed { feed, title, error } = event {
                 if !args.json {

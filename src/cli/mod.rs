@@ -271,14 +271,25 @@ impl Env {
 
     fn fetcher(&self) -> anyhow::Result<Fetcher> {
         let r = &self.config.refresh;
-        let opts = FetchOptions {
+        let mut opts = FetchOptions {
             connect_timeout: std::time::Duration::from_secs(r.connect_timeout_secs),
             timeout: std::time::Duration::from_secs(r.timeout_secs),
             max_body_bytes: r.max_body_mib.saturating_mul(1024 * 1024),
             max_redirects: r.max_redirects,
             ..FetchOptions::default()
         };
-        Fetcher::new(opts).context("setting up the HTTP client")
+        // `[refresh]`'s User-Agent and proxy for everything fetched: feeds, pages to subscribe
+        // to, whole articles (a feed's own, from `[[feed]]`, on top in the refresh).
+        if let Some(agent) = &r.user_agent {
+            opts.user_agent.clone_from(agent);
+        }
+        let fetcher = Fetcher::new(opts).context("setting up the HTTP client")?;
+        match &r.proxy {
+            Some(proxy) => fetcher
+                .with_proxy(proxy)
+                .context("setting up [refresh] proxy"),
+            None => Ok(fetcher),
+        }
     }
 
     /// How a refresh runs; with `[sync]`, the password is read here.
@@ -297,6 +308,7 @@ impl Env {
             retention: self.config.retention.rules(),
             rules: self.config.rules.clone(),
             sync: None,
+            feeds: std::sync::Arc::new(self.config.feed_settings()),
         }
     }
 }

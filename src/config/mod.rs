@@ -1,6 +1,7 @@
 //! The TOML config file with defaults, and where files live (XDG). Errors name the file and
 //! the key. Uses only `model`; leaf modules get plain option structs built from this.
 
+pub mod feeds;
 pub mod media;
 mod paths;
 pub mod retention;
@@ -74,6 +75,8 @@ pub struct Config {
     pub notify: rules::NotifyConfig,
     pub sync: sync::SyncConfig,
     pub media: media::MediaConfig,
+    /// `[[feed]]`: settings for one feed each (issue #24).
+    pub feed: Vec<feeds::FeedConfig>,
 }
 
 /// One `[[views]]` entry: a name for the feed list and a filter in the filter language.
@@ -120,6 +123,14 @@ pub struct RefreshConfig {
     pub on_start: bool,
     /// While the reader is open, refresh the feeds that are due this often (0: never).
     pub interval_minutes: u64,
+    /// The User-Agent every feed is fetched with (a `[[feed]]` table may set its own).
+    pub user_agent: Option<String>,
+    /// A proxy for every feed: `http://`, `https://`, `socks5://` or `socks5h://HOST:PORT`.
+    pub proxy: Option<String>,
+    /// Headers sent with every feed's request.
+    pub headers: BTreeMap<String, String>,
+    /// A cookie file (Netscape format) for every feed; read, never written.
+    pub cookies_file: Option<std::path::PathBuf>,
 }
 
 impl Default for RefreshConfig {
@@ -133,6 +144,10 @@ impl Default for RefreshConfig {
             max_redirects: 5,
             on_start: false,
             interval_minutes: 30,
+            user_agent: None,
+            proxy: None,
+            headers: BTreeMap::new(),
+            cookies_file: None,
         }
     }
 }
@@ -233,6 +248,11 @@ impl Default for ReaderConfig {
 }
 
 impl Config {
+    /// How each feed is fetched: `[refresh]`'s defaults and the `[[feed]]` tables.
+    pub fn feed_settings(&self) -> crate::model::feed_settings::SettingsBook {
+        feeds::book(&self.refresh, &self.feed)
+    }
+
     /// Reads the config at `path`. A missing file gives the defaults unless `required`
     /// (the user named it with `--config` or `TIDINGS_CONFIG`).
     pub fn load(path: &Path, required: bool) -> Result<Self, ConfigError> {
@@ -288,6 +308,15 @@ impl Config {
         config.rules = rules::parse_all(&config.rules_written, text).map_err(invalid)?;
         check_ranges(&config).map_err(invalid)?;
         config.media.check().map_err(&invalid)?;
+        feeds::check(
+            "refresh",
+            &config.refresh.headers,
+            config.refresh.proxy.as_deref(),
+        )
+        .map_err(&invalid)?;
+        for (i, table) in config.feed.iter().enumerate() {
+            table.check(i + 1).map_err(&invalid)?;
+        }
         config.sync.check().map_err(|e| {
             invalid(match text.lines().position(|l| l.trim() == "[sync]") {
                 Some(at) => format!("line {}: {e}", at + 1),

@@ -4,6 +4,7 @@
 
 use std::io::Read as _;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{
@@ -48,6 +49,19 @@ impl Default for FetchOptions {
 pub struct Validators {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
+}
+
+/// What one feed adds to its requests (issue #24, `[[feed]]`): its User-Agent, headers,
+/// HTTP Basic credentials and cookies. Headers, credentials and cookies go only to the feed's
+/// own origin (a redirect elsewhere does not carry them); cookies go where their domain and
+/// path say.
+#[derive(Debug, Clone, Default)]
+pub struct Asking {
+    pub user_agent: Option<String>,
+    pub headers: Vec<(String, String)>,
+    /// User name and password.
+    pub basic: Option<(String, String)>,
+    pub cookies: Arc<[crate::model::cookies::Cookie]>,
 }
 
 /// A successful response body.
@@ -104,6 +118,9 @@ pub enum FetchError {
     /// The HTTP client could not be set up (bad user agent, TLS backend).
     #[error("cannot set up HTTP client: {0}")]
     Client(String),
+    /// The feed's own settings cannot be used (`[[feed]]`: a password command, a cookie file).
+    #[error("{0}")]
+    Settings(String),
 }
 
 fn status_message(code: u16, reason: &str) -> String {
@@ -162,7 +179,14 @@ pub struct Fetcher {
 
 impl Fetcher {
     pub fn new(opts: FetchOptions) -> Result<Self, FetchError> {
-        let client = reqwest::Client::builder()
+        let client = Self::builder(&opts)
+            .build()
+            .map_err(|e| FetchError::Client(root_cause(&e)))?;
+        Ok(Self { opts, client })
+    }
+
+    fn builder(opts: &FetchOptions) -> reqwest::ClientBuilder {
+        reqwest::Client::builder()
             .user_agent(opts.user_agent.clone())
             .connect_timeout(opts.connect_timeout)
             .timeout(opts.timeout)
@@ -170,9 +194,25 @@ impl Fetcher {
             .gzip(true)
             .brotli(true)
             .deflate(true)
+    }
+
+    /// The same options through `proxy` (`http://`, `https://`, `socks5://`, `socks5h://`).
+    pub fn with_proxy(&self, proxy: &str) -> Result<Self, FetchError> {
+        let proxy = reqwest::Proxy::all(proxy).map_err(|e| {
+            FetchError::Client(format!(
+                "proxy {}: {}",
+                shown(&crate::model::redact::url(proxy)),
+                root_cause(&e)
+            ))
+        })?;
+        let client = Self::builder(&self.opts)
+            .proxy(proxy)
             .build()
             .map_err(|e| FetchError::Client(root_cause(&e)))?;
-        Ok(Self { opts, client })
+        Ok(Self {
+            opts: self.opts.clone(),
+            client,
+        })
     }
 
     /// The same client with a lower cap on a body (a web page's, not a feed's).
@@ -200,11 +240,21 @@ impl Fetcher {
         url: &str,
         validators: &Validators,
     ) -> Result<FetchOutcome, FetchError> {
+        self.fetch_as(url, validators, &Asking::default()).await
+    }
+
+    /// [`Fetcher::fetch`] with what one feed adds to its requests.
+    pub async fn fetch_as(
+        &self,
+        url: &str,
+        validators: &Validators,
+        asking: &Asking,
+    ) -> Result<FetchOutcome, FetchError> {
         let parsed = Url::parse(url.trim())
             .map_err(|e| FetchError::InvalidUrl(format!("{} ({e})", shown(url))))?;
         let fetch = async {
             match parsed.scheme() {
-                "http" | "https" => self.fetch_http(parsed, validators).await,
+                "http" | "https" => self.fetch_http(parsed, validators, asking).await,
                 "file" => self.fetch_file(parsed).await,
                 other => Err(FetchError::UnsupportedScheme(shown(other))),
             }
@@ -220,12 +270,15 @@ impl Fetcher {
         &self,
         url: Url,
         validators: &Validators,
+        asking: &Asking,
     ) -> Result<FetchOutcome, FetchError> {
+        let origin = url.origin();
         let mut url = url;
         let mut hops = 0;
         let mut all_permanent = true;
         let mut resp = loop {
-            let resp = self.send(url.clone(), validators).await?;
+            let own = url.origin() == origin;
+            let resp = self.send(url.clone(), validators, asking, own).await?;
             let status = resp.status();
             if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
                 break resp;
@@ -304,8 +357,39 @@ impl Fetcher {
         &self,
         url: Url,
         validators: &Validators,
+        asking: &Asking,
+        own_origin: bool,
     ) -> Result<reqwest::Response, FetchError> {
+        let cookie = crate::model::cookies::header_for(
+            &asking.cookies,
+            &url,
+            chrono::Utc::now().timestamp(),
+        );
         let mut req = self.client.get(url);
+        if let Some(agent) = asking
+            .user_agent
+            .as_deref()
+            .and_then(|v| HeaderValue::from_str(v).ok())
+        {
+            req = req.header(reqwest::header::USER_AGENT, agent);
+        }
+        if own_origin {
+            for (name, value) in &asking.headers {
+                // The config checked both; one that is still no header is left out.
+                if let (Ok(name), Ok(value)) = (
+                    reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+                    HeaderValue::from_str(value),
+                ) {
+                    req = req.header(name, value);
+                }
+            }
+            if let Some((user, password)) = &asking.basic {
+                req = req.basic_auth(user, Some(password));
+            }
+        }
+        if let Some(cookie) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+            req = req.header(reqwest::header::COOKIE, cookie);
+        }
         // A stored validator that is not a valid header value is skipped rather than failing
         // every future fetch of the feed.
         let valid = |v: &Option<String>| v.as_deref().and_then(|v| HeaderValue::from_str(v).ok());

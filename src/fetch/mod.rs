@@ -2,6 +2,7 @@
 //! the refresh engine shared by the TUI and `tidings refresh`. Uses `model` and `store`.
 
 pub mod articles;
+mod asking;
 pub mod discover;
 pub mod download;
 pub mod downloads;

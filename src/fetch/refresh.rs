@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::task::JoinSet;
 
+use super::asking::{Plan, Planner};
 use super::http::{FetchError, FetchOutcome, Fetched, Fetcher, Validators};
 use super::parse::parse_document;
 use super::writer::{Job, Said};
@@ -47,6 +48,8 @@ pub struct RefreshOptions {
     pub rules: Arc<[crate::model::rules::Rule]>,
     /// Sync with this feed server instead of fetching feeds (`[sync]`).
     pub sync: Option<super::sync::SharedSync>,
+    /// How each feed is fetched: `[refresh]`'s defaults and the `[[feed]]` tables (#24).
+    pub feeds: Arc<crate::model::feed_settings::SettingsBook>,
 }
 
 /// Why a whole refresh could not run (a single feed's failure is an event, not this).
@@ -279,7 +282,7 @@ fn fetch_failed(
 /// the hold that follows from it.
 async fn refresh_feed(
     store: SharedStore,
-    fetcher: Fetcher,
+    plan: Plan,
     feed: FeedFetchState,
     shared: Arc<RunShared>,
 ) -> FeedResult {
@@ -299,7 +302,13 @@ async fn refresh_feed(
         etag: feed.etag.clone(),
         last_modified: feed.last_modified.clone(),
     };
-    let outcome = fetcher.fetch(&feed.url, &validators).await;
+    let outcome = match plan {
+        Plan::Ready { fetcher, asking } => fetcher.fetch_as(&feed.url, &validators, &asking).await,
+        Plan::Broken(why) => Err(FetchError::Settings(why)),
+        Plan::Disabled => {
+            return FeedResult::Skipped("disabled in the config ([[feed]] enabled = false)".into());
+        }
+    };
     let mut failure = Failure {
         error: "",
         hold: Some((0, Hold::Backoff)),
@@ -422,6 +431,7 @@ pub async fn run_once(
         Ok((s.fetch_states(scope, at)?, s.held_back(scope, at)?))
     })
     .await?;
+    let feeds = plan_feeds(store, fetcher, &opts, feeds, scope).await?;
     on_event(RefreshEvent::Started { total: feeds.len() });
 
     let global = Arc::new(Semaphore::new(opts.jobs.max(1)));
@@ -430,7 +440,7 @@ pub async fn run_once(
     let writer = tokio::spawn(super::writer::write_all(Arc::clone(store), queue));
     let shared = Arc::new(RunShared::new(opts.retention.clone(), database, jobs));
     let mut tasks: JoinSet<(FeedId, String, FeedResult)> = JoinSet::new();
-    for feed in feeds {
+    for (feed, plan) in feeds {
         let host_name = host_of(&feed.url);
         let host = Arc::clone(
             hosts
@@ -439,7 +449,6 @@ pub async fn run_once(
         );
         let global = Arc::clone(&global);
         let store = Arc::clone(store);
-        let fetcher = fetcher.clone();
         let shared = Arc::clone(&shared);
         tasks.spawn(async move {
             // The semaphores are never closed, so acquiring cannot fail.
@@ -450,7 +459,7 @@ pub async fn run_once(
                 return (id, title, FeedResult::Skipped(why));
             }
             let _slot = global.acquire_owned().await.ok();
-            (id, title, refresh_feed(store, fetcher, feed, shared).await)
+            (id, title, refresh_feed(store, plan, feed, shared).await)
         });
     }
 
@@ -504,6 +513,55 @@ pub async fn run_once(
     }
     on_event(RefreshEvent::Finished(summary));
     Ok(summary)
+}
+
+/// Each feed with how it is fetched (#24): a password command runs and a cookie file is read
+/// once a run, off the async threads. A disabled feed is left out of a run of many, and said
+/// to be disabled when asked for alone; `full_article` in a `[[feed]]` table is written to
+/// the feed, so the reader and the run after the refresh see it.
+async fn plan_feeds(
+    store: &SharedStore,
+    fetcher: &Fetcher,
+    opts: &RefreshOptions,
+    feeds: Vec<FeedFetchState>,
+    scope: RefreshScope,
+) -> Result<Vec<(FeedFetchState, Plan)>, RefreshError> {
+    let mut planner = Planner::new(Arc::clone(&opts.feeds), fetcher.clone());
+    if opts.feeds.is_plain() {
+        return Ok(feeds
+            .into_iter()
+            .map(|f| {
+                let plan = planner.plan(&f.url, &f.title);
+                (f, plan)
+            })
+            .collect());
+    }
+    let (ready, articles) = tokio::task::spawn_blocking(move || {
+        let mut articles = Vec::new();
+        let ready: Vec<(FeedFetchState, Plan)> = feeds
+            .into_iter()
+            .filter_map(|f| {
+                if let Some(on) = planner.settings(&f.url, &f.title).full_article {
+                    articles.push((f.id, on));
+                }
+                let plan = planner.plan(&f.url, &f.title);
+                let alone = matches!(scope, RefreshScope::Feed(_));
+                (alone || !matches!(plan, Plan::Disabled)).then_some((f, plan))
+            })
+            .collect();
+        (ready, articles)
+    })
+    .await
+    .map_err(|e| RefreshError::Join(e.to_string()))?;
+    if !articles.is_empty() {
+        with_store(store, move |s| {
+            articles
+                .into_iter()
+                .try_for_each(|(id, on)| s.set_full_article(id, on))
+        })
+        .await?;
+    }
+    Ok(ready)
 }
 
 /// A sync in place of a refresh (`[sync]`): its events, and its figures as a refresh's.

@@ -203,6 +203,7 @@ mod tests {
             retention: crate::model::RetentionRules::default(),
             rules: std::sync::Arc::new([]),
             sync: None,
+            feeds: std::sync::Arc::default(),
         };
         let task = tokio::spawn(refresh::serve(
             writer,
