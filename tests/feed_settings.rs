@@ -69,6 +69,13 @@ fn each_feed_is_asked_for_with_its_own_agent_headers_credentials_and_cookies() {
     let (ok, said) = run(&home, &["refresh"]);
     assert!(ok, "{said}");
     let asked = server.requests("/private.xml");
+    assert_eq!(asked.len(), 2);
+    // `tidings add` asked for it the same way.
+    assert_eq!(
+        asked[0].header("authorization"),
+        Some("Basic YW5uOmh1bnRlcjI=")
+    );
+    assert_eq!(asked[0].header("user-agent"), Some("PrivateAgent/1"));
     let last = asked.last().unwrap();
     assert_eq!(last.header("user-agent"), Some("PrivateAgent/1"));
     assert_eq!(last.header("x-token"), Some("t0k3n"));
@@ -274,4 +281,70 @@ fn all_proxy_from_the_environment_may_be_socks5h() {
     );
     assert!(carried.load(Ordering::SeqCst) >= 1);
     assert_eq!(server.hits("/env.xml"), 1);
+}
+
+/// `--due` (cron, the reader's timer) leaves a feed with an interval of its own alone until it
+/// has passed; a feed without one is due as before, and asking for all fetches everything.
+#[test]
+fn a_feeds_own_interval_keeps_it_out_of_the_due_refresh_until_it_passes() {
+    let server = TestServer::start();
+    let weekly = serve(&server, "/weekly.xml", "Weekly");
+    let busy = serve(&server, "/busy.xml", "Busy");
+    let home = Home::new();
+    home.run_ok(&["add", &weekly]);
+    home.run_ok(&["add", &busy]);
+    config(
+        &home,
+        "[[feed]]\ntitle = \"Weekly\"\ninterval_minutes = 10080\n",
+    );
+    let (ok, said) = run(&home, &["refresh", "--due"]);
+    assert!(ok, "{said}");
+    assert_eq!(
+        server.hits("/weekly.xml"),
+        1,
+        "fetched when added, not again"
+    );
+    assert_eq!(server.hits("/busy.xml"), 2);
+    let (ok, _) = run(&home, &["refresh"]);
+    assert!(ok);
+    assert_eq!(server.hits("/weekly.xml"), 2, "R fetches every feed");
+}
+
+/// With `[refresh] proxy`, podcast downloads go through it too (they have a connection of
+/// their own): a Tor user's episodes do not leave by another road.
+#[test]
+fn downloads_go_through_the_refresh_proxy() {
+    let server = TestServer::start();
+    let port = server.addr().port();
+    let (proxy, carried) = socks5(port);
+    let audio = vec![7u8; 50_000];
+    server.route("/ep.mp3", Response::ok(audio.clone()));
+    let cast = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Cast</title>\
+         <item><guid>e1</guid><title>Episode</title>\
+         <enclosure url=\"http://cast.invalid:{port}/ep.mp3\" type=\"audio/mpeg\" \
+         length=\"50000\"/></item></channel></rss>"
+    );
+    server.route("/cast.xml", Response::ok(cast));
+    let home = Home::new();
+    let media = home.path().join("media");
+    config(
+        &home,
+        &format!(
+            "[refresh]\nproxy = \"socks5h://127.0.0.1:{proxy}\"\n[media]\ndir = \"{}\"\n",
+            media.display()
+        ),
+    );
+    home.run_ok(&["add", &format!("http://cast.invalid:{port}/cast.xml")]);
+    let id = home.entries(&[])[0]["id"].as_i64().unwrap().to_string();
+    let (ok, said) = run(&home, &["download", &id]);
+    assert!(ok, "{said}");
+    assert_eq!(
+        std::fs::read(media.join("Cast - Episode.mp3")).unwrap(),
+        audio
+    );
+    assert!(
+        carried.load(Ordering::SeqCst) >= 2,
+        "the feed and the episode"
+    );
 }

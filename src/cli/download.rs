@@ -22,6 +22,7 @@ pub fn queue_options(env: &Env) -> QueueOptions {
         max_bytes: media.max_mib.saturating_mul(1024 * 1024),
         parallel: media.parallel,
         user_agent: crate::fetch::http::FetchOptions::default().user_agent,
+        proxy: env.config.refresh.proxy.clone(),
     }
 }
 

@@ -11,7 +11,7 @@ use super::output::Out;
 use super::{Env, RefreshArgs};
 use crate::export::{Imported, read_subscriptions};
 use crate::fetch::refresh::{RefreshOptions, run_once};
-use crate::fetch::subscribe::{Pick, subscribe};
+use crate::fetch::subscribe::{Judged, Pick, subscribe};
 use crate::model::redact;
 use crate::model::{RefreshEvent, RefreshScope, RefreshSummary};
 
@@ -51,15 +51,11 @@ pub async fn add(env: &Env, url: &str, out: &mut Out) -> anyhow::Result<ExitCode
     check_url(url, false)?;
     // Creates the data directory (and the database) before fetching, as before.
     drop(env.open_store()?);
-    let s = subscribe(
-        &env.fetcher()?,
-        &env.db,
-        url,
-        now(),
-        Pick::First,
-        &env.config.rules,
-    )
-    .await?;
+    let judged = Judged {
+        rules: env.config.rules.clone(),
+        settings: std::sync::Arc::new(env.config.feed_settings()),
+    };
+    let s = subscribe(&env.fetcher()?, &env.db, url, now(), Pick::First, &judged).await?;
     if let Some((first, others)) = s.discovered.split_first() {
         writeln!(
             out,

@@ -487,6 +487,7 @@ fn link_settings(config: &Config, media_dir: PathBuf) -> crate::tui::LinkSetting
             config: config.media.clone(),
             dir: media_dir,
             user_agent: String::new(),
+            proxy: config.refresh.proxy.clone(),
         },
     }
 }
@@ -518,6 +519,31 @@ fn config_command(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The reader's refresh: a feed without an interval of its own is fetched by the automatic
+/// refresh every `[refresh] interval_minutes` (cron's `--due` has no such default); with 0,
+/// only feeds with an interval of their own are (and any never fetched yet).
+fn reader_refresh(mut opts: RefreshOptions, interval: u64) -> RefreshOptions {
+    let mut book = (*opts.feeds).clone();
+    book.default.interval_minutes = Some(if interval > 0 {
+        interval
+    } else {
+        u64::MAX / 60
+    });
+    opts.feeds = std::sync::Arc::new(book);
+    opts
+}
+
+/// How often the reader's timer looks for due feeds: `[refresh] interval_minutes`, or more
+/// often when a `[[feed]]` asks for a shorter interval; `None`: never.
+fn tick_minutes(interval: u64, shortest: Option<u64>) -> Option<u64> {
+    match (interval, shortest) {
+        (0, None) => None,
+        (0, Some(s)) => Some(s),
+        (i, Some(s)) => Some(i.min(s)),
+        (i, None) => Some(i),
+    }
+}
+
 async fn tui(ctx: &Env, demo: bool) -> anyhow::Result<ExitCode> {
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         anyhow::bail!(
@@ -530,11 +556,14 @@ async fn tui(ctx: &Env, demo: bool) -> anyhow::Result<ExitCode> {
         db: ctx.db.clone(),
         reader: ctx.config.reader.clone(),
         // The demo's feeds are files beside a throwaway database: never the server's.
-        refresh: if demo {
-            ctx.local_refresh_options()
-        } else {
-            ctx.refresh_options()
-        },
+        refresh: reader_refresh(
+            if demo {
+                ctx.local_refresh_options()
+            } else {
+                ctx.refresh_options()
+            },
+            ctx.config.refresh.interval_minutes,
+        ),
         fetcher: ctx.fetcher()?,
         refresh_on_start: ctx.config.refresh.on_start,
         keymap: ctx.config.keymap.clone(),
@@ -552,10 +581,47 @@ async fn tui(ctx: &Env, demo: bool) -> anyhow::Result<ExitCode> {
                 sort: v.order,
             })
             .collect(),
-        refresh_every: (ctx.config.refresh.interval_minutes > 0).then(|| {
-            std::time::Duration::from_secs(ctx.config.refresh.interval_minutes.saturating_mul(60))
-        }),
+        refresh_every: tick_minutes(
+            ctx.config.refresh.interval_minutes,
+            ctx.config.feed_settings().shortest_interval(),
+        )
+        .map(|m| std::time::Duration::from_secs(m.saturating_mul(60))),
     })
     .await?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod reader_tests {
+    #[test]
+    fn the_timer_ticks_at_the_shortest_interval_asked_for() {
+        assert_eq!(super::tick_minutes(30, None), Some(30));
+        assert_eq!(super::tick_minutes(30, Some(10)), Some(10));
+        assert_eq!(super::tick_minutes(30, Some(60)), Some(30));
+        assert_eq!(super::tick_minutes(0, Some(60)), Some(60));
+        assert_eq!(super::tick_minutes(0, None), None);
+    }
+
+    #[test]
+    fn in_the_reader_a_feed_without_an_interval_has_the_readers() {
+        let opts = || super::RefreshOptions {
+            jobs: 1,
+            per_host: 1,
+            retention: crate::model::RetentionRules::default(),
+            rules: std::sync::Arc::new([]),
+            sync: None,
+            feeds: std::sync::Arc::default(),
+        };
+        let every = super::reader_refresh(opts(), 30);
+        assert_eq!(every.feeds.default.interval_minutes, Some(30));
+        let never = super::reader_refresh(opts(), 0)
+            .feeds
+            .default
+            .interval_minutes;
+        assert!(!crate::model::feed_settings::SettingsBook::interval_passed(
+            never,
+            Some(0),
+            i64::MAX / 2
+        ));
+    }
 }

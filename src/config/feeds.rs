@@ -17,6 +17,8 @@ pub struct FeedConfig {
     pub url: Option<String>,
     /// Or its title (its own or yours, any case).
     pub title: Option<String>,
+    /// Fetched by the automatic refresh at most this often (1 to 10080).
+    pub interval_minutes: Option<u64>,
     pub user_agent: Option<String>,
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
@@ -87,6 +89,13 @@ impl FeedConfig {
             (None, None) => return Err(format!("{key}: give the feed's url or its title")),
             _ => {}
         }
+        if let Some(m) = self.interval_minutes
+            && !(1..=10_080).contains(&m)
+        {
+            return Err(format!(
+                "{key}.interval_minutes must be between 1 and 10080 (it is {m})"
+            ));
+        }
         if self.username.is_none() && !self.password_command.is_empty() {
             return Err(format!("{key}.password_command needs a username"));
         }
@@ -101,6 +110,7 @@ impl FeedConfig {
         (
             matched,
             FeedSettings {
+                interval_minutes: self.interval_minutes,
                 user_agent: self.user_agent.clone(),
                 headers: self
                     .headers

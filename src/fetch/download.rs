@@ -45,11 +45,18 @@ impl DownloadError {
     }
 }
 
-/// A client for downloads: redirects followed (podcast links go through trackers and CDNs),
+/// A client for downloads (through `proxy`, `[refresh] proxy`, when set): redirects followed (podcast links go through trackers and CDNs),
 /// bytes as the server sends them (no decompression, so ranges mean what they say), no limit
 /// on the whole transfer's time but a connect timeout and the stall cut.
-pub fn client(user_agent: &str) -> Result<reqwest::Client, String> {
-    reqwest::Client::builder()
+pub fn client(user_agent: &str, proxy: Option<&str>) -> Result<reqwest::Client, String> {
+    let mut builder = reqwest::Client::builder();
+    if let Some(proxy) = proxy {
+        builder = builder.proxy(
+            reqwest::Proxy::all(proxy)
+                .map_err(|e| format!("proxy {}: {e}", crate::model::redact::url(proxy)))?,
+        );
+    }
+    builder
         .user_agent(user_agent)
         .connect_timeout(Duration::from_secs(15))
         .read_timeout(STALL)

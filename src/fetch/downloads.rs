@@ -94,6 +94,8 @@ pub struct QueueOptions {
     pub max_bytes: u64,
     pub parallel: usize,
     pub user_agent: String,
+    /// `[refresh] proxy`: downloads go the way feeds do.
+    pub proxy: Option<String>,
 }
 
 pub use crate::model::download::DownloadEvent as QueueEvent;
@@ -120,7 +122,7 @@ pub async fn run_queue(
     mut on: impl FnMut(QueueEvent),
 ) -> Result<QueueSummary, String> {
     let mut store = st(Store::open(db))?;
-    let client = download::client(&opts.user_agent)
+    let client = download::client(&opts.user_agent, opts.proxy.as_deref())
         .map_err(|e| format!("setting up the HTTP client: {e}"))?;
     let (tx, mut progress) = unbounded_channel::<(i64, Progress)>();
     let mut running: JoinSet<(i64, Result<Finished, DownloadError>)> = JoinSet::new();

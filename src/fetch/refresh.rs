@@ -12,6 +12,7 @@ use super::asking::{Plan, Planner};
 use super::http::{FetchError, FetchOutcome, Fetched, Fetcher, Validators};
 use super::parse::parse_document;
 use super::writer::{Job, Said};
+use crate::model::feed_settings::SettingsBook;
 use crate::model::{
     FeedId, IncomingFeed, RefreshCmd, RefreshEvent, RefreshScope, RefreshSummary, RetentionRules,
 };
@@ -527,6 +528,19 @@ async fn plan_feeds(
     scope: RefreshScope,
 ) -> Result<Vec<(FeedFetchState, Plan)>, RefreshError> {
     let mut planner = Planner::new(Arc::clone(&opts.feeds), fetcher.clone());
+    // The automatic refresh leaves a feed alone until its interval has passed.
+    let at = now();
+    let feeds: Vec<FeedFetchState> = if scope == RefreshScope::Due {
+        feeds
+            .into_iter()
+            .filter(|f| {
+                let interval = planner.settings(&f.url, &f.title).interval_minutes;
+                SettingsBook::interval_passed(interval, f.last_fetch_at, at)
+            })
+            .collect()
+    } else {
+        feeds
+    };
     if opts.feeds.is_plain() {
         return Ok(feeds
             .into_iter()

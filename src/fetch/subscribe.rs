@@ -4,9 +4,11 @@
 
 use std::path::Path;
 
+use super::asking::{Plan, Planner};
 use super::discover::{self, Discovered};
 use super::http::{FetchError, FetchOutcome, Fetched, Fetcher, Validators};
 use super::parse::{ParseError, parse_document};
+use crate::model::feed_settings::SettingsBook;
 use crate::model::{FeedId, IncomingFeed};
 use crate::store::{FetchMeta, Store, StoreError};
 
@@ -61,8 +63,34 @@ pub enum Pick {
     Ask,
 }
 
-async fn fetch_body(fetcher: &Fetcher, url: &str) -> Result<Fetched, SubscribeError> {
-    match fetcher.fetch(url, &Validators::default()).await {
+/// Fetches `url` as its `[[feed]]` settings say (a page to look for feeds on is asked for
+/// the same way: the settings are the address's).
+async fn fetch_body(
+    fetcher: &Fetcher,
+    settings: &std::sync::Arc<SettingsBook>,
+    url: &str,
+) -> Result<Fetched, SubscribeError> {
+    let (book, base, at) = (
+        std::sync::Arc::clone(settings),
+        fetcher.clone(),
+        url.to_owned(),
+    );
+    let plan = tokio::task::spawn_blocking(move || Planner::new(book, base).plan(&at, ""))
+        .await
+        .map_err(|e| SubscribeError::Fetch {
+            url: url.to_owned(),
+            source: FetchError::Settings(format!("planning failed: {e}")),
+        })?;
+    let answer = match plan {
+        Plan::Ready { fetcher, asking } => {
+            fetcher.fetch_as(url, &Validators::default(), &asking).await
+        }
+        Plan::Broken(why) => Err(FetchError::Settings(why)),
+        Plan::Disabled => Err(FetchError::Settings(
+            "the config disables this feed ([[feed]] enabled = false)".into(),
+        )),
+    };
+    match answer {
         Ok(FetchOutcome::Fetched(body)) => Ok(body),
         Ok(FetchOutcome::NotModified) => Err(SubscribeError::NotModified(url.to_owned())),
         Err(source) => Err(SubscribeError::Fetch {
@@ -76,8 +104,16 @@ fn parse(url: &str, body: &Fetched) -> Result<IncomingFeed, ParseError> {
     parse_document(&body.bytes, url, body.content_type.as_deref())
 }
 
-/// Subscribes to `url` in the database at `db`, at time `now` (Unix seconds), its entries
-/// judged by `rules` as a refresh's are. A page naming several feeds gives the first, or with
+/// What a new subscription is fetched and judged by, as a refresh's feeds are: the rules its
+/// entries meet, and the `[[feed]]` settings it is asked for with.
+#[derive(Debug, Clone, Default)]
+pub struct Judged {
+    pub rules: std::sync::Arc<[crate::model::rules::Rule]>,
+    pub settings: std::sync::Arc<SettingsBook>,
+}
+
+/// Subscribes to `url` in the database at `db`, at time `now` (Unix seconds), fetched and its
+/// entries judged as a refresh's are (`judged`). A page naming several feeds gives the first, or with
 /// [`Pick::Ask`] the list to choose from.
 pub async fn subscribe(
     fetcher: &Fetcher,
@@ -85,10 +121,11 @@ pub async fn subscribe(
     url: &str,
     now: i64,
     pick: Pick,
-    rules: &std::sync::Arc<[crate::model::rules::Rule]>,
+    judged: &Judged,
 ) -> Result<Subscribed, SubscribeError> {
+    let (rules, settings) = (&judged.rules, &judged.settings);
     let url = url.trim();
-    let body = fetch_body(fetcher, url).await?;
+    let body = fetch_body(fetcher, settings, url).await?;
     let (url, body, feed, discovered) = match parse(url, &body) {
         Ok(feed) => (url.to_owned(), body, feed, Vec::new()),
         Err(source) => {
@@ -108,7 +145,7 @@ pub async fn subscribe(
                 });
             }
             let first_url = first.url.clone();
-            let body = fetch_body(fetcher, &first_url).await?;
+            let body = fetch_body(fetcher, settings, &first_url).await?;
             let feed = parse(&first_url, &body).map_err(|source| SubscribeError::Parse {
                 url: first_url.clone(),
                 source,

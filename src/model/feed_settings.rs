@@ -8,6 +8,9 @@ use std::path::PathBuf;
 /// What one feed's settings say; `None` (or empty) leaves the default.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedSettings {
+    /// Fetched by the automatic refresh (and `tidings refresh --due`) at most this often; the
+    /// default is the reader's own interval, and none for `--due` from cron.
+    pub interval_minutes: Option<u64>,
     pub user_agent: Option<String>,
     /// Extra request headers, in order; a feed's header replaces a default of the same name.
     pub headers: Vec<(String, String)>,
@@ -29,6 +32,7 @@ pub struct FeedSettings {
 impl Default for FeedSettings {
     fn default() -> Self {
         Self {
+            interval_minutes: None,
             user_agent: None,
             headers: Vec::new(),
             username: None,
@@ -71,6 +75,32 @@ impl SettingsBook {
         self.feeds.is_empty() && self.default == FeedSettings::default()
     }
 
+    /// The shortest interval a `[[feed]]` table asks for: the reader's timer must tick at
+    /// least this often.
+    pub fn shortest_interval(&self) -> Option<u64> {
+        self.feeds
+            .iter()
+            .filter_map(|(_, f)| f.interval_minutes)
+            .filter(|&m| m > 0)
+            .min()
+    }
+
+    /// Whether a feed fetched last at `last_fetch` (Unix seconds) is due at `now` by its
+    /// interval: a tenth of the interval (at least a minute) early counts, since a run that
+    /// fetched it took time to reach it.
+    pub fn interval_passed(
+        interval_minutes: Option<u64>,
+        last_fetch: Option<i64>,
+        now: i64,
+    ) -> bool {
+        let (Some(minutes), Some(last)) = (interval_minutes.filter(|&m| m > 0), last_fetch) else {
+            return true;
+        };
+        let secs = i64::try_from(minutes.saturating_mul(60)).unwrap_or(i64::MAX);
+        let slack = (secs / 10).max(60);
+        last.saturating_add(secs).saturating_sub(slack) <= now
+    }
+
     /// The settings of the feed at `url` known by `titles`: the first table that names it
     /// over the defaults.
     pub fn for_feed(&self, url: &str, titles: &[&str]) -> FeedSettings {
@@ -91,6 +121,7 @@ impl SettingsBook {
             (d.username.clone(), d.password_command.clone())
         };
         FeedSettings {
+            interval_minutes: f.interval_minutes.or(d.interval_minutes),
             user_agent: f.user_agent.clone().or_else(|| d.user_agent.clone()),
             headers,
             username: credentials.0,
@@ -152,6 +183,22 @@ mod tests {
         );
         assert_eq!(a.username.as_deref(), Some("ann"));
         assert!(a.enabled);
+    }
+
+    #[test]
+    fn an_interval_has_passed_a_little_early_never_much_early() {
+        let passed = SettingsBook::interval_passed;
+        assert!(passed(None, Some(1000), 1000), "no interval: always");
+        assert!(passed(Some(60), None, 0), "never fetched: due");
+        assert!(!passed(Some(60), Some(0), 3000));
+        assert!(passed(Some(60), Some(0), 3240), "six minutes early counts");
+        assert!(passed(Some(5), Some(0), 240), "a minute early counts");
+        assert!(!passed(Some(5), Some(0), 230));
+        let mut b = book();
+        assert_eq!(b.shortest_interval(), None);
+        b.feeds[1].1.interval_minutes = Some(10);
+        b.feeds[0].1.interval_minutes = Some(600);
+        assert_eq!(b.shortest_interval(), Some(10));
     }
 
     #[test]

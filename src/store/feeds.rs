@@ -17,6 +17,8 @@ pub struct FeedFetchState {
     pub last_modified: Option<String>,
     /// Failed fetches in a row before this one.
     pub failures: u32,
+    /// When it was last fetched (Unix seconds), whatever came of it.
+    pub last_fetch_at: Option<i64>,
 }
 
 /// Why a feed is held back from refreshing until a time.
@@ -205,8 +207,8 @@ impl Store {
             RefreshScope::Feed(id) => ("id = ?1", id.0),
         };
         let sql = format!(
-            "SELECT id, url, COALESCE(user_title, title, url), etag, last_modified, failures \
-             FROM feeds \
+            "SELECT id, url, COALESCE(user_title, title, url), etag, last_modified, failures, \
+             last_fetch_at FROM feeds \
              WHERE {condition} ORDER BY id"
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
@@ -219,6 +221,7 @@ impl Store {
                     etag: r.get(3)?,
                     last_modified: r.get(4)?,
                     failures: u32::try_from(r.get::<_, i64>(5)?).unwrap_or(u32::MAX),
+                    last_fetch_at: r.get(6)?,
                 })
             })
             .and_then(Iterator::collect)

@@ -111,6 +111,8 @@ pub struct Executor {
     pub sync: Option<crate::fetch::sync::SharedSync>,
     /// Whole articles being fetched, and how.
     pub articles: super::articles::Articles,
+    /// How each feed is asked for (`[[feed]]`), for subscribing as a refresh fetches.
+    pub feed_settings: std::sync::Arc<crate::model::feed_settings::SettingsBook>,
     cache: HashMap<(EntryId, u16), Rendered>,
     order: VecDeque<(EntryId, u16)>,
 }
@@ -135,6 +137,7 @@ impl Executor {
             keys: crate::app::KeyNames::default(),
             sync: None,
             articles: super::articles::Articles::default(),
+            feed_settings: std::sync::Arc::default(),
             cache: HashMap::new(),
             order: VecDeque::new(),
         };
@@ -547,9 +550,12 @@ impl Executor {
         let fetcher = self.fetcher.clone();
         let db = self.store.path().to_owned();
         let runtime = tokio::runtime::Handle::current();
-        let rules = std::sync::Arc::clone(&self.links.rules);
+        let judged = crate::fetch::subscribe::Judged {
+            rules: std::sync::Arc::clone(&self.links.rules),
+            settings: std::sync::Arc::clone(&self.feed_settings),
+        };
         self.jobs.spawn(Job::Subscribe, move |ctx| {
-            ctx.say(runtime.block_on(subscribe_message(&fetcher, &db, &url, &rules)));
+            ctx.say(runtime.block_on(subscribe_message(&fetcher, &db, &url, &judged)));
         });
     }
 }
@@ -559,10 +565,10 @@ async fn subscribe_message(
     fetcher: &Fetcher,
     db: &std::path::Path,
     url: &str,
-    rules: &std::sync::Arc<[crate::model::rules::Rule]>,
+    judged: &crate::fetch::subscribe::Judged,
 ) -> Msg {
     let now = chrono::Utc::now().timestamp();
-    match subscribe(fetcher, db, url, now, Pick::Ask, rules).await {
+    match subscribe(fetcher, db, url, now, Pick::Ask, judged).await {
         Ok(s) => {
             let via = if s.discovered.is_empty() {
                 String::new()

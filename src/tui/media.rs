@@ -20,6 +20,8 @@ pub struct MediaSettings {
     /// Where downloads land (`[media] dir` resolved); empty: `media` beside the database.
     pub dir: PathBuf,
     pub user_agent: String,
+    /// `[refresh] proxy`, which downloads go through too.
+    pub proxy: Option<String>,
 }
 
 impl Executor {
@@ -180,6 +182,7 @@ impl Executor {
             } else {
                 media.user_agent.clone()
             },
+            proxy: media.proxy.clone(),
         };
         let db = self.store.path().to_owned();
         let runtime = tokio::runtime::Handle::current();

@@ -78,6 +78,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     executor.keys = app::KeyNames::new(&opts.keymap);
     executor.sync = opts.refresh.sync.clone();
     executor.articles.options.per_host = opts.refresh.per_host;
+    executor.feed_settings = std::sync::Arc::clone(&opts.refresh.feeds);
     let first = std::iter::once(Msg::Tick(chrono::Utc::now())).chain(refused);
     let mut rt = runtime::Runtime::new(state, executor, first);
     let mut timers = timers::Timers::new(opts.refresh_every);
