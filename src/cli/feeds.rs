@@ -53,9 +53,10 @@ pub async fn add(env: &Env, url: &str, out: &mut Out) -> anyhow::Result<ExitCode
     drop(env.open_store()?);
     let judged = Judged {
         rules: env.config.rules.clone(),
-        settings: std::sync::Arc::new(env.config.feed_settings()),
+        settings: std::sync::Arc::new(env.feed_settings()),
     };
     let s = subscribe(&env.fetcher()?, &env.db, url, now(), Pick::First, &judged).await?;
+    env.write_back(&crate::export::subscriptions_file::Edit::Add(&s.url));
     if let Some((first, others)) = s.discovered.split_first() {
         writeln!(
             out,
@@ -332,6 +333,12 @@ fn scopes(env: &Env, args: &RefreshArgs) -> anyhow::Result<Vec<RefreshScope>> {
 }
 
 pub async fn refresh(env: &Env, args: &RefreshArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
+    // The subscriptions file first: feeds added to it are fetched in this run.
+    match env.apply_subscriptions_file() {
+        Ok(Some(said)) if !args.json => eprintln!("{said}"),
+        Ok(_) => {}
+        Err(why) => eprintln!("tidings: {why}"),
+    }
     let mut opts: RefreshOptions = env.refresh_options();
     if let Some(jobs) = args.jobs {
         opts.jobs = usize::from(jobs);

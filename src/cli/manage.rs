@@ -10,6 +10,7 @@ use clap::Args;
 use super::Env;
 use super::feeds::shown;
 use super::output::Out;
+use crate::export::subscriptions_file::Edit;
 use crate::model::{EntryFilter, count_of, query};
 
 /// `tidings remove FEED`.
@@ -17,6 +18,7 @@ pub fn remove(env: &Env, spec: &str, out: &mut Out) -> anyhow::Result<ExitCode> 
     let mut store = env.open_store()?;
     let feed = store.find_feed(spec)?;
     store.remove_feed(feed.id)?;
+    env.write_back(&Edit::Remove(&feed.url));
     writeln!(
         out,
         "Unsubscribed from '{}' (feed {}): {} removed",
@@ -42,6 +44,7 @@ pub fn rename(
     let feed = store.find_feed(spec)?;
     let title = title.map(str::trim).filter(|t| !t.is_empty());
     store.rename_feed(feed.id, title)?;
+    env.write_back(&Edit::Rename(&feed.url, title));
     let now = store.find_feed(&feed.id.0.to_string())?;
     writeln!(out, "Feed {} is now '{}'", feed.id.0, shown(&now.title))?;
     Ok(ExitCode::SUCCESS)
@@ -60,6 +63,7 @@ pub fn tag(env: &Env, spec: &str, tags: &[String], out: &mut Out) -> anyhow::Res
         .collect();
     store.set_feed_tags(feed.id, &tags)?;
     let now = store.find_feed(&feed.id.0.to_string())?;
+    env.write_back(&Edit::Tags(&feed.url, &now.tags));
     if now.tags.is_empty() {
         writeln!(out, "'{}' has no tags", shown(&now.title))?;
     } else {

@@ -292,6 +292,51 @@ impl Env {
         }
     }
 
+    /// How each feed is fetched: `[refresh]`, the config's `[[feed]]` tables, and those of a
+    /// TOML subscriptions file (after the config's: the config wins).
+    fn feed_settings(&self) -> crate::model::feed_settings::SettingsBook {
+        let mut book = self.config.feed_settings();
+        if let Some((_, _, listed)) = self
+            .config
+            .subscriptions
+            .path()
+            .and_then(|p| crate::export::subscriptions_file::load(&p).ok())
+        {
+            book.feeds
+                .extend(crate::export::subscriptions_file::settings(&listed));
+        }
+        book
+    }
+
+    /// Writes a change to the subscriptions into `[subscriptions] file`, when there is one;
+    /// a file that cannot be written is said, and the change stays made in the database.
+    fn write_back(&self, edit: &crate::export::subscriptions_file::Edit<'_>) {
+        if let Some(path) = self.config.subscriptions.path()
+            && let Err(e) = crate::export::subscriptions_file::write_back(&path, edit)
+        {
+            eprintln!("tidings: {e}");
+        }
+    }
+
+    /// Makes the subscriptions those of `[subscriptions] file`, when there is one: what it
+    /// did, in one line, or why the file could not be used (nothing changed then).
+    fn apply_subscriptions_file(&self) -> Result<Option<String>, String> {
+        let Some(path) = self.config.subscriptions.path() else {
+            return Ok(None);
+        };
+        if self.config.sync.enabled() {
+            return Err(
+                "[subscriptions] file is not used with [sync]: the server keeps the \
+                 subscriptions"
+                    .into(),
+            );
+        }
+        let mut store = self.open_store().map_err(|e| e.to_string())?;
+        let now = chrono::Utc::now().timestamp();
+        crate::export::subscriptions_file::apply(&mut store, &path, now)
+            .map(|applied| crate::export::subscriptions_file::said(&applied))
+    }
+
     /// How a refresh runs; with `[sync]`, the password is read here.
     fn refresh_options(&self) -> RefreshOptions {
         RefreshOptions {
@@ -308,7 +353,7 @@ impl Env {
             retention: self.config.retention.rules(),
             rules: self.config.rules.clone(),
             sync: None,
-            feeds: std::sync::Arc::new(self.config.feed_settings()),
+            feeds: std::sync::Arc::new(self.feed_settings()),
         }
     }
 }
@@ -552,8 +597,23 @@ async fn tui(ctx: &Env, demo: bool) -> anyhow::Result<ExitCode> {
     }
     // Open once here so a bad database is reported before the screen is taken over.
     drop(ctx.open_store()?);
+    // The subscriptions file first, before the screen is taken; what it did is said there.
+    let notices: Vec<(bool, String)> = if demo {
+        Vec::new()
+    } else {
+        match ctx.apply_subscriptions_file() {
+            Ok(said) => said.map(|s| (false, s)).into_iter().collect(),
+            Err(why) => vec![(true, why)],
+        }
+    };
     crate::tui::run(crate::tui::TuiOptions {
         db: ctx.db.clone(),
+        notices,
+        subscriptions_file: if demo {
+            None
+        } else {
+            ctx.config.subscriptions.path()
+        },
         reader: ctx.config.reader.clone(),
         // The demo's feeds are files beside a throwaway database: never the server's.
         refresh: reader_refresh(

@@ -9,6 +9,21 @@ use serde::Deserialize;
 
 use crate::model::feed_settings::{FeedMatch, FeedSettings, SettingsBook};
 
+/// `[subscriptions]`: where the subscriptions are kept, when in a file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SubscriptionsConfig {
+    /// newsboat's `urls` format, or TOML `[[feed]]` tables; the source of truth when set.
+    pub file: Option<PathBuf>,
+}
+
+impl SubscriptionsConfig {
+    /// The file, `~/` standing for the home directory.
+    pub fn path(&self) -> Option<PathBuf> {
+        self.file.as_deref().map(at_home)
+    }
+}
+
 /// One `[[feed]]` table as written.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -77,6 +77,8 @@ pub struct Config {
     pub media: media::MediaConfig,
     /// `[[feed]]`: settings for one feed each (issue #24).
     pub feed: Vec<feeds::FeedConfig>,
+    /// `[subscriptions]`: a file that lists the subscriptions (issue #24).
+    pub subscriptions: feeds::SubscriptionsConfig,
 }
 
 /// One `[[views]]` entry: a name for the feed list and a filter in the filter language.

@@ -8,6 +8,7 @@ mod opml;
 mod page;
 mod stream;
 mod subscriptions;
+pub mod subscriptions_file;
 
 pub use items::{Format, Options, export, json_inert};
 pub use newsboat_query::{Unconvertible, convert as convert_newsboat_filter};

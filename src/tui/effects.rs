@@ -13,6 +13,7 @@ use super::clipboard::{Environment, open_command, openable, osc52, pipe_to, spaw
 use super::exporting;
 use super::jobs::{Ctx, JobEvent, Jobs};
 use crate::app::{Effect, Job, Msg};
+use crate::export::subscriptions_file::Edit as FileEdit;
 use crate::fetch::http::Fetcher;
 use crate::fetch::subscribe::{Pick, SubscribeError, subscribe};
 use crate::fetch::sync::Edit;
@@ -72,7 +73,7 @@ impl LinkSettings {
 }
 
 /// A feed's tags replaced; the message says what they are now.
-fn set_tags(
+pub(super) fn set_tags(
     store: &mut Store,
     id: crate::model::FeedId,
     tags: &[String],
@@ -113,6 +114,8 @@ pub struct Executor {
     pub articles: super::articles::Articles,
     /// How each feed is asked for (`[[feed]]`), for subscribing as a refresh fetches.
     pub feed_settings: std::sync::Arc<crate::model::feed_settings::SettingsBook>,
+    /// `[subscriptions] file`, which the reader's changes to the subscriptions are written to.
+    pub subscriptions_file: Option<std::path::PathBuf>,
     cache: HashMap<(EntryId, u16), Rendered>,
     order: VecDeque<(EntryId, u16)>,
 }
@@ -138,6 +141,7 @@ impl Executor {
             sync: None,
             articles: super::articles::Articles::default(),
             feed_settings: std::sync::Arc::default(),
+            subscriptions_file: None,
             cache: HashMap::new(),
             order: VecDeque::new(),
         };
@@ -162,13 +166,14 @@ impl Executor {
         self.order.clear();
     }
 
-    /// Runs an effect of the feed server, podcasts, whole articles or twin feeds; any other is
-    /// handed back.
+    /// Runs an effect of the feed server, podcasts, whole articles, twin feeds or a change to
+    /// a subscription; any other is handed back.
     fn on_feature(&mut self, effect: Effect) -> Result<Option<Msg>, Effect> {
         self.on_server(effect)
             .or_else(|e| self.on_media(e))
             .or_else(|e| self.on_article(e))
             .or_else(|e| self.on_twins(e))
+            .or_else(|e| self.on_subscriptions(e))
     }
 
     /// Runs one effect; returns the message it produced at once, if any.
@@ -249,13 +254,6 @@ impl Executor {
                 self.spawn_subscribe(url);
                 return None;
             }
-            Effect::RemoveFeed { id } => store
-                .remove_feed(id)
-                .map(|()| Msg::FeedsChanged("Unsubscribed; its entries are gone".into())),
-            Effect::RenameFeed { id, title } => store
-                .rename_feed(id, title.as_deref())
-                .map(|()| Msg::FeedsChanged("Renamed".into())),
-            Effect::SetTags { id, tags } => set_tags(store, id, &tags),
             Effect::Export {
                 target,
                 format,
@@ -371,7 +369,7 @@ impl Executor {
 }
 
 /// A store error as the status line shows it (diagnosed here, where it is shown), logged.
-fn failed(e: &crate::store::StoreError) -> Msg {
+pub(super) fn failed(e: &crate::store::StoreError) -> Msg {
     let shown = e.diagnosed();
     tracing::error!("{shown}");
     Msg::Failed(shown)
@@ -554,21 +552,38 @@ impl Executor {
             rules: std::sync::Arc::clone(&self.links.rules),
             settings: std::sync::Arc::clone(&self.feed_settings),
         };
+        let file = self.subscriptions_file.clone();
         self.jobs.spawn(Job::Subscribe, move |ctx| {
-            ctx.say(runtime.block_on(subscribe_message(&fetcher, &db, &url, &judged)));
+            let (said, subscribed) =
+                runtime.block_on(subscribe_message(&fetcher, &db, &url, &judged));
+            let said = match (said, file, subscribed) {
+                (Msg::FeedsChanged(text), Some(path), Some(subscribed)) => {
+                    match crate::export::subscriptions_file::write_back(
+                        &path,
+                        &FileEdit::Add(&subscribed),
+                    ) {
+                        Ok(()) => {
+                            Msg::FeedsChanged(format!("{text} (and in the subscriptions file)"))
+                        }
+                        Err(e) => Msg::Failed(format!("{text}, but {e}")),
+                    }
+                }
+                (said, ..) => said,
+            };
+            ctx.say(said);
         });
     }
 }
 
-/// What subscribing to `url` says.
+/// What subscribing to `url` says, and the address subscribed to.
 async fn subscribe_message(
     fetcher: &Fetcher,
     db: &std::path::Path,
     url: &str,
     judged: &crate::fetch::subscribe::Judged,
-) -> Msg {
+) -> (Msg, Option<String>) {
     let now = chrono::Utc::now().timestamp();
-    match subscribe(fetcher, db, url, now, Pick::Ask, judged).await {
+    let said = match subscribe(fetcher, db, url, now, Pick::Ask, judged).await {
         Ok(s) => {
             let via = if s.discovered.is_empty() {
                 String::new()
@@ -580,16 +595,18 @@ async fn subscribe_message(
             } else {
                 "Already subscribed to"
             };
-            Msg::FeedsChanged(format!(
+            let said = Msg::FeedsChanged(format!(
                 "{verb} {}: {}{via}",
                 s.title,
                 crate::model::count_of(s.entries, "entry", "entries")
-            ))
+            ));
+            return (said, Some(s.url));
         }
         Err(SubscribeError::Several { page, found }) => Msg::FeedsFound { page, found },
         Err(SubscribeError::Store(e)) => Msg::Failed(e.diagnosed()),
         Err(e) => Msg::Failed(e.to_string()),
-    }
+    };
+    (said, None)
 }
 
 /// Lays `entry` out (the render job). The layout runs on a thread of its own: if it takes

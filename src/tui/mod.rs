@@ -13,6 +13,7 @@ mod media;
 mod notify;
 mod runtime;
 mod screen;
+mod subscriptions;
 mod terminal;
 mod timers;
 mod twins;
@@ -40,6 +41,11 @@ use crate::store::Store;
 #[derive(Debug, Clone)]
 pub struct TuiOptions {
     pub db: PathBuf,
+    /// What was said before the reader started (the subscriptions file applied, or why it
+    /// could not be): `(is an error, text)`, shown on the status line.
+    pub notices: Vec<(bool, String)>,
+    /// `[subscriptions] file`: the reader's changes to the subscriptions are written there.
+    pub subscriptions_file: Option<PathBuf>,
     pub reader: ReaderConfig,
     pub refresh: RefreshOptions,
     pub fetcher: Fetcher,
@@ -59,6 +65,17 @@ pub struct TuiOptions {
 }
 
 /// Runs the interactive reader until the user quits, the terminal goes away or a signal asks.
+/// What was said before the reader started, as messages for its status line.
+fn notices(said: &[(bool, String)]) -> impl Iterator<Item = Msg> + '_ {
+    said.iter().map(|(error, text)| {
+        if *error {
+            Msg::Failed(text.clone())
+        } else {
+            Msg::Info(text.clone())
+        }
+    })
+}
+
 pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let (store, last_visit, refused) = open_store(&opts.db)?;
     let (task, cmd_tx, mut event_rx) = spawn_refresh(&opts)?;
@@ -79,7 +96,12 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     executor.sync = opts.refresh.sync.clone();
     executor.articles.options.per_host = opts.refresh.per_host;
     executor.feed_settings = std::sync::Arc::clone(&opts.refresh.feeds);
-    let first = std::iter::once(Msg::Tick(chrono::Utc::now())).chain(refused);
+    executor
+        .subscriptions_file
+        .clone_from(&opts.subscriptions_file);
+    let first = std::iter::once(Msg::Tick(chrono::Utc::now()))
+        .chain(notices(&opts.notices))
+        .chain(refused);
     let mut rt = runtime::Runtime::new(state, executor, first);
     let mut timers = timers::Timers::new(opts.refresh_every);
     if opts.refresh_on_start {

@@ -1,0 +1,240 @@
+//! Subscriptions kept in a file (issue #24), end to end with the real binary over loopback: a
+//! newsboat `urls` file used as it is, a TOML file with per-feed settings, the file as the
+//! source of truth (added, removed, renamed and retagged there, then in the database), the
+//! commands and the reader writing their changes back with comments and order kept, and a
+//! broken file changing nothing.
+// Harness code outside #[test] functions unwraps too: a failed setup should fail the test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::home::{Home, rss};
+use common::{Response, TestServer};
+use serde_json::Value;
+
+fn serve(server: &TestServer, path: &str, title: &str) -> String {
+    server.route(
+        path,
+        Response::ok(rss(title, &[("g1", "One", "<p>one</p>")])),
+    );
+    server.url(path)
+}
+
+/// A home whose config keeps the subscriptions in `name` (written with `text`).
+fn home_with(name: &str, text: &str) -> (Home, PathBuf) {
+    let home = Home::new();
+    let file = home.path().join(name);
+    std::fs::write(&file, text).unwrap();
+    let dir = home.path().join("config-home/tidings");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!("[subscriptions]\nfile = \"{}\"\n", file.display()),
+    )
+    .unwrap();
+    (home, file)
+}
+
+fn feeds(home: &Home) -> Vec<Value> {
+    let json: Value = serde_json::from_str(&home.run_ok(&["feeds", "--json"])).unwrap();
+    json.as_array().unwrap().clone()
+}
+
+/// `(url, title, tags)` of every feed, by URL.
+fn listed(home: &Home) -> Vec<(String, String, Vec<String>)> {
+    let mut out: Vec<(String, String, Vec<String>)> = feeds(home)
+        .iter()
+        .map(|f| {
+            (
+                f["url"].as_str().unwrap().to_owned(),
+                f["title"].as_str().unwrap().to_owned(),
+                f["tags"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t.as_str().unwrap().to_owned())
+                    .collect(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn refresh(home: &Home) -> (bool, String) {
+    let out = home.cmd().args(["refresh"]).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_newsboat_urls_file_is_the_source_of_truth_and_changes_go_back_into_it() {
+    let server = TestServer::start();
+    let a = serve(&server, "/a.xml", "Feed A");
+    let b = serve(&server, "/b.xml", "Feed B");
+    let c = serve(&server, "/c.xml", "Feed C");
+    let urls = format!(
+        "# my feeds, kept in git\n{a} news \"long reads\" \"~Ann's\"\n\n# podcasts\n{b} cast\n\
+         \"query:Unread:unread = \\\"yes\\\"\"\n"
+    );
+    let (home, file) = home_with("urls", &urls);
+    let (ok, said) = refresh(&home);
+    assert!(ok, "{said}");
+    assert!(said.contains("Subscriptions file: 2 subscribed"), "{said}");
+    assert_eq!(
+        listed(&home),
+        [
+            (
+                a.clone(),
+                "Ann's".into(),
+                vec!["long reads".into(), "news".into()]
+            ),
+            (b.clone(), "Feed B".into(), vec!["cast".into()]),
+        ]
+    );
+    assert_eq!(server.hits("/a.xml"), 1);
+
+    // Edited in the file: B goes, C comes, A is renamed.
+    std::fs::write(
+        &file,
+        urls.replace(&format!("{b} cast\n"), &format!("{c}\n"))
+            .replace("~Ann's", "~Anne"),
+    )
+    .unwrap();
+    let (ok, said) = refresh(&home);
+    assert!(ok, "{said}");
+    assert!(said.contains("unsubscribed from Feed B"), "{said}");
+    let now = listed(&home);
+    assert_eq!(now.len(), 2);
+    assert_eq!(now[0].1, "Anne");
+    assert_eq!(now[1].0, c);
+
+    // Changes made with the commands go back into the file, every other line as it was.
+    home.run_ok(&["add", &b]);
+    home.run_ok(&["rename", &c, "Sea"]);
+    home.run_ok(&["tag", &c, "weekly"]);
+    home.run_ok(&["remove", &a]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.starts_with("# my feeds, kept in git\n\n# podcasts\n"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{c} weekly \"~Sea\"\n")), "{text}");
+    assert!(text.contains("\"query:Unread"), "{text}");
+    assert!(text.ends_with(&format!("{b}\n")), "{text}");
+    assert!(!text.contains(&a), "{text}");
+    // And the file, read again, is what the database holds.
+    let (ok, said) = refresh(&home);
+    assert!(ok, "{said}");
+    assert!(
+        !said.contains("Subscriptions file"),
+        "nothing to change: {said}"
+    );
+}
+
+#[test]
+fn a_broken_file_names_its_line_and_nothing_is_unsubscribed() {
+    let server = TestServer::start();
+    let a = serve(&server, "/a.xml", "Feed A");
+    let (home, file) = home_with("urls", &format!("{a}\n"));
+    refresh(&home);
+    assert_eq!(feeds(&home).len(), 1);
+    std::fs::write(&file, "# oops\nthis is not a url\n").unwrap();
+    let (_, said) = refresh(&home);
+    assert!(said.contains("line 2:"), "{said}");
+    assert!(said.contains("is not a feed's address"), "{said}");
+    assert_eq!(feeds(&home).len(), 1, "nothing unsubscribed");
+    // An emptied file is taken for a mistake, not for "unsubscribe from everything".
+    std::fs::write(&file, "# nothing here\n").unwrap();
+    let (_, said) = refresh(&home);
+    assert!(
+        said.contains("lists no feed: nothing was unsubscribed"),
+        "{said}"
+    );
+    assert_eq!(feeds(&home).len(), 1);
+}
+
+#[test]
+fn a_toml_file_carries_per_feed_settings_and_keeps_its_comments() {
+    let server = TestServer::start();
+    let a = serve(&server, "/a.xml", "Feed A");
+    let toml = format!(
+        "# subscriptions\n\n[[feed]]\nurl = \"{a}\"  # the one\ntitle = \"Mine\"\n\
+         tags = [\"x\"]\nuser_agent = \"FromTheFile/1\"\n"
+    );
+    let (home, file) = home_with("feeds.toml", &toml);
+    let (ok, said) = refresh(&home);
+    assert!(ok, "{said}");
+    assert_eq!(
+        server
+            .requests("/a.xml")
+            .last()
+            .unwrap()
+            .header("user-agent"),
+        Some("FromTheFile/1")
+    );
+    assert_eq!(listed(&home)[0].1, "Mine");
+    home.run_ok(&["tag", &a, "y", "z"]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with(&format!(
+        "# subscriptions\n\n[[feed]]\nurl = \"{a}\"  # the one\n"
+    )));
+    assert!(text.contains("tags = [\"y\", \"z\"]\n"), "{text}");
+    assert!(text.contains("user_agent = \"FromTheFile/1\"\n"));
+    let (ok, said) = refresh(&home);
+    assert!(ok && !said.contains("Subscriptions file"), "{said}");
+}
+
+/// The reader's `a` subscribes and writes the feed into the file.
+#[test]
+fn the_readers_subscribe_key_writes_the_file() {
+    use common::pty::Session;
+    let server = TestServer::start();
+    let a = serve(&server, "/a.xml", "Feed A");
+    let b = serve(&server, "/b.xml", "Feed B");
+    let (home, file) = home_with("urls", &format!("# mine\n{a}\n"));
+    let mut s = Session::start_with(
+        home.path(),
+        &[],
+        100,
+        24,
+        &[
+            (
+                "XDG_CONFIG_HOME",
+                home.path().join("config-home").to_str().unwrap(),
+            ),
+            ("TIDINGS_DB", home.db().to_str().unwrap()),
+        ],
+    );
+    s.wait_text("Subscriptions file: 1 subscribed");
+    s.keys("f");
+    s.keys("a");
+    s.keys(&b);
+    s.keys("\r");
+    s.wait_text("and in the subscriptions file");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text, format!("# mine\n{a}\n{b}\n"));
+    // `t` and `D` on it write the file too.
+    s.wait_for("Feed B in the list", |s| {
+        (1..5).any(|r| s.row(r).contains("Feed B"))
+    });
+    // Feed A, never fetched, is listed by its address, which sorts first: B is on top.
+    s.keys("g");
+    s.keys("t");
+    s.keys("later\r");
+    s.wait_text("Tagged later (and in the subscriptions file)");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text, format!("# mine\n{a}\n{b} later\n"));
+    // Now under its tag's heading.
+    s.wait_for("the tag heading", |s| s.row(1).starts_with("later"));
+    s.keys("gj");
+    s.keys("D");
+    s.keys("y");
+    s.wait_text("Unsubscribed; its entries are gone (and in the subscriptions file)");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text, format!("# mine\n{a}\n"));
+}
