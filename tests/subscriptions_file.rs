@@ -238,3 +238,29 @@ fn the_readers_subscribe_key_writes_the_file() {
     let text = std::fs::read_to_string(&file).unwrap();
     assert_eq!(text, format!("# mine\n{a}\n"));
 }
+
+/// `R` in the reader reads the file first: a feed added to it since the start is subscribed and
+/// fetched in that refresh.
+#[test]
+fn the_readers_refresh_reads_the_file_first() {
+    use common::pty::Session;
+    let server = TestServer::start();
+    let a = serve(&server, "/a.xml", "Feed A");
+    let c = serve(&server, "/c.xml", "Feed C");
+    let (home, file) = home_with("urls", &format!("{a}\n"));
+    let mut s = Session::start_with(
+        home.path(),
+        &[],
+        100,
+        24,
+        &[
+            ("XDG_CONFIG_HOME", home.path().join("config-home").to_str().unwrap()),
+            ("TIDINGS_DB", home.db().to_str().unwrap()),
+        ],
+    );
+    s.wait_text("Subscriptions file: 1 subscribed");
+    std::fs::write(&file, format!("{a}\n{c}\n")).unwrap();
+    s.keys("R");
+    s.wait_for("C fetched", |_| server.hits("/c.xml") == 1);
+    s.wait_for("C in the stream", |s| s.contents().contains("Feed C"));
+}

@@ -609,7 +609,8 @@ async fn tui(ctx: &Env, demo: bool) -> anyhow::Result<ExitCode> {
     crate::tui::run(crate::tui::TuiOptions {
         db: ctx.db.clone(),
         notices,
-        subscriptions_file: if demo {
+        // With [sync] the server keeps the subscriptions (the start said the file is unused).
+        subscriptions_file: if demo || ctx.config.sync.enabled() {
             None
         } else {
             ctx.config.subscriptions.path()

@@ -242,9 +242,16 @@ impl Executor {
                 return Some(Msg::Info("Marking…".into()));
             }
             Effect::Refresh(scope) => {
+                // Feeds added to the subscriptions file are subscribed, and fetched in this run.
+                let said = self.apply_subscriptions_file();
                 let stopped = self.refresh.send(RefreshCmd::Now(scope)).is_err();
-                return stopped
-                    .then(|| Msg::Failed("the refresh task has stopped; see the log".into()));
+                return if stopped {
+                    Some(Msg::Failed(
+                        "the refresh task has stopped; see the log".into(),
+                    ))
+                } else {
+                    said
+                };
             }
             Effect::CancelJob(job) => {
                 self.jobs.cancel(job);

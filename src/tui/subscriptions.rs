@@ -43,6 +43,17 @@ impl Executor {
         })
     }
 
+    /// Makes the subscriptions those of the subscriptions file (before a refresh): what it
+    /// did, or why the file could not be used; nothing when there is no file or no change.
+    pub(super) fn apply_subscriptions_file(&mut self) -> Option<Msg> {
+        let path = self.subscriptions_file.clone()?;
+        let now = chrono::Utc::now().timestamp();
+        match crate::export::subscriptions_file::apply(&mut self.store, &path, now) {
+            Ok(applied) => crate::export::subscriptions_file::said(&applied).map(Msg::FeedsChanged),
+            Err(why) => Some(Msg::Failed(why)),
+        }
+    }
+
     /// A change to the subscriptions made in the database, written into the subscriptions
     /// file when there is one; a file that cannot be written is said (the change stays).
     fn written_back(
