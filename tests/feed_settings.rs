@@ -44,7 +44,12 @@ fn run(home: &Home, args: &[&str]) -> (bool, String) {
 #[test]
 fn each_feed_is_asked_for_with_its_own_agent_headers_credentials_and_cookies() {
     let server = TestServer::start();
-    let private = serve(&server, "/private.xml", "Private");
+    server.route(
+        "/private.xml",
+        Response::ok(rss("Private", &[("g1", "One", "<p>one</p>")]))
+            .auth("Basic", "ann", "hunter2"),
+    );
+    let private = server.url("/private.xml");
     let public = serve(&server, "/public.xml", "Public");
     let home = Home::new();
     let cookies = home.path().join("cookies.txt");
@@ -69,13 +74,16 @@ fn each_feed_is_asked_for_with_its_own_agent_headers_credentials_and_cookies() {
     let (ok, said) = run(&home, &["refresh"]);
     assert!(ok, "{said}");
     let asked = server.requests("/private.xml");
-    assert_eq!(asked.len(), 2);
-    // `tidings add` asked for it the same way.
+    // `tidings add` and the refresh: each asked without credentials, was challenged, and
+    // answered; the password goes only when asked for.
+    assert_eq!(asked.len(), 4);
+    assert_eq!(asked[0].header("authorization"), None);
     assert_eq!(
-        asked[0].header("authorization"),
+        asked[1].header("authorization"),
         Some("Basic YW5uOmh1bnRlcjI=")
     );
-    assert_eq!(asked[0].header("user-agent"), Some("PrivateAgent/1"));
+    assert_eq!(asked[1].header("user-agent"), Some("PrivateAgent/1"));
+    assert_eq!(home.entries(&["--feed", &private]).len(), 1);
     let last = asked.last().unwrap();
     assert_eq!(last.header("user-agent"), Some("PrivateAgent/1"));
     assert_eq!(last.header("x-token"), Some("t0k3n"));
@@ -347,4 +355,42 @@ fn downloads_go_through_the_refresh_proxy() {
         carried.load(Ordering::SeqCst) >= 2,
         "the feed and the episode"
     );
+}
+
+/// HTTP Digest: the password never leaves; the server checks the answer to its challenge.
+#[test]
+fn a_feed_behind_digest_auth_is_fetched_with_the_password_from_a_command() {
+    let server = TestServer::start();
+    server.route(
+        "/digest.xml",
+        Response::ok(rss("Guarded", &[("g1", "One", "<p>one</p>")]))
+            .auth("Digest", "bob", "s3cr3t"),
+    );
+    let url = server.url("/digest.xml");
+    let home = Home::new();
+    config(
+        &home,
+        &format!(
+            "[[feed]]\nurl = \"{url}\"\nusername = \"bob\"\n\
+             password_command = [\"/bin/sh\", \"-c\", \"echo s3cr3t\"]\n"
+        ),
+    );
+    home.run_ok(&["add", &url]);
+    assert_eq!(home.entries(&[]).len(), 1);
+    let asked = server.requests("/digest.xml");
+    let answer = asked[1].header("authorization").unwrap();
+    assert!(answer.starts_with("Digest username=\"bob\""), "{answer}");
+    assert!(!answer.contains("s3cr3t"));
+    // A wrong password is that feed's error, one line.
+    config(
+        &home,
+        &format!(
+            "[[feed]]\nurl = \"{url}\"\nusername = \"bob\"\n\
+             password_command = [\"/bin/sh\", \"-c\", \"echo wrong\"]\n"
+        ),
+    );
+    let (ok, said) = run(&home, &["refresh"]);
+    assert!(!ok);
+    assert!(said.contains("HTTP 401"), "{said}");
+    assert!(!said.contains("wrong"), "{said}");
 }

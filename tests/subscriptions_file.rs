@@ -254,7 +254,10 @@ fn the_readers_refresh_reads_the_file_first() {
         100,
         24,
         &[
-            ("XDG_CONFIG_HOME", home.path().join("config-home").to_str().unwrap()),
+            (
+                "XDG_CONFIG_HOME",
+                home.path().join("config-home").to_str().unwrap(),
+            ),
             ("TIDINGS_DB", home.db().to_str().unwrap()),
         ],
     );

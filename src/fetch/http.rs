@@ -52,16 +52,59 @@ pub struct Validators {
 }
 
 /// What one feed adds to its requests (issue #24, `[[feed]]`): its User-Agent, headers,
-/// HTTP Basic credentials and cookies. Headers, credentials and cookies go only to the feed's
+/// credentials (for HTTP Basic or Digest, answered when its site asks) and cookies. Headers, credentials and cookies go only to the feed's
 /// own origin (a redirect elsewhere does not carry them); cookies go where their domain and
 /// path say.
 #[derive(Debug, Clone, Default)]
 pub struct Asking {
     pub user_agent: Option<String>,
     pub headers: Vec<(String, String)>,
-    /// User name and password.
+    /// User name and password, for a 401's Basic or Digest challenge.
     pub basic: Option<(String, String)>,
     pub cookies: Arc<[crate::model::cookies::Cookie]>,
+}
+
+/// How to answer a server's 401.
+#[derive(Debug, Clone)]
+enum Answer401 {
+    Basic,
+    Digest(HeaderValue),
+}
+
+/// The answer to a 401's `WWW-Authenticate` challenges with these credentials: Digest when the
+/// server offers it (the password never leaves), else Basic when offered; none for a scheme
+/// we do not speak.
+fn answer_challenge(
+    headers: &HeaderMap,
+    user: &str,
+    password: &str,
+    url: &Url,
+) -> Option<Answer401> {
+    let challenges: Vec<&str> = headers
+        .get_all(reqwest::header::WWW_AUTHENTICATE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let scheme = |c: &&str, name: &str| {
+        c.trim_start()
+            .get(..name.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(name))
+    };
+    if let Some(digest) = challenges.iter().find(|c| scheme(c, "digest")) {
+        let uri = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_owned(),
+        };
+        let context = digest_auth::AuthContext::new(user, password, uri);
+        let answer = digest_auth::parse(digest).ok()?.respond(&context).ok()?;
+        return HeaderValue::from_str(&answer.to_header_string())
+            .ok()
+            .map(Answer401::Digest);
+    }
+    challenges
+        .iter()
+        .any(|c| scheme(c, "basic"))
+        .then_some(Answer401::Basic)
 }
 
 /// A successful response body.
@@ -278,7 +321,20 @@ impl Fetcher {
         let mut all_permanent = true;
         let mut resp = loop {
             let own = url.origin() == origin;
-            let resp = self.send(url.clone(), validators, asking, own).await?;
+            let mut resp = self
+                .send(url.clone(), validators, asking, own, None)
+                .await?;
+            // Credentials go only when the feed's own site asks for them (401), and as it
+            // asks: Digest never sends the password, Basic only then.
+            if own
+                && resp.status() == StatusCode::UNAUTHORIZED
+                && let Some((user, password)) = &asking.basic
+                && let Some(answer) = answer_challenge(resp.headers(), user, password, &url)
+            {
+                resp = self
+                    .send(url.clone(), validators, asking, own, Some(answer))
+                    .await?;
+            }
             let status = resp.status();
             if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
                 break resp;
@@ -359,6 +415,7 @@ impl Fetcher {
         validators: &Validators,
         asking: &Asking,
         own_origin: bool,
+        auth: Option<Answer401>,
     ) -> Result<reqwest::Response, FetchError> {
         let cookie = crate::model::cookies::header_for(
             &asking.cookies,
@@ -383,8 +440,14 @@ impl Fetcher {
                     req = req.header(name, value);
                 }
             }
-            if let Some((user, password)) = &asking.basic {
-                req = req.basic_auth(user, Some(password));
+            match (auth, &asking.basic) {
+                (Some(Answer401::Basic), Some((user, password))) => {
+                    req = req.basic_auth(user, Some(password));
+                }
+                (Some(Answer401::Digest(value)), _) => {
+                    req = req.header(reqwest::header::AUTHORIZATION, value);
+                }
+                _ => {}
             }
         }
         if let Some(cookie) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {

@@ -14,7 +14,7 @@ pub struct FeedSettings {
     pub user_agent: Option<String>,
     /// Extra request headers, in order; a feed's header replaces a default of the same name.
     pub headers: Vec<(String, String)>,
-    /// HTTP Basic credentials: the user name, and the command that prints the password (run
+    /// HTTP Basic or Digest credentials: the user name, and the command that prints the password (run
     /// directly, never through a shell, when the feed is fetched; the password is kept
     /// nowhere).
     pub username: Option<String>,

@@ -27,6 +27,9 @@ pub struct Response {
     pub no_length: bool,
     /// Answer `Range: bytes=N-` with 206 and the rest of the body (416 past its end).
     pub ranges: bool,
+    /// Ask for credentials: `(scheme, user, password)`, scheme `Basic` or `Digest` (MD5,
+    /// `qop=auth`); a request without the right ones gets 401 and the challenge.
+    pub auth: Option<(String, String, String)>,
 }
 
 impl Response {
@@ -67,6 +70,14 @@ impl Response {
     #[must_use]
     pub fn drip(mut self, chunk: usize, pause: Duration) -> Self {
         self.drip = Some((chunk.max(1), pause));
+        self
+    }
+
+    /// Answers 401 with a `scheme` challenge (`Basic` or `Digest`) unless the request carries
+    /// `user` and `password` as that scheme wants.
+    #[must_use]
+    pub fn auth(mut self, scheme: &str, user: &str, password: &str) -> Self {
+        self.auth = Some((scheme.to_owned(), user.to_owned(), password.to_owned()));
         self
     }
 
@@ -239,6 +250,74 @@ fn read_request(stream: &TcpStream) -> std::io::Result<RecordedRequest> {
     })
 }
 
+const DIGEST_REALM: &str = "feeds";
+const DIGEST_NONCE: &str = "dcd98b7102dd2f0e8b11d0f600bfb0c093";
+
+fn md5_hex(text: &str) -> String {
+    use md5::Digest as _;
+    md5::Md5::digest(text.as_bytes())
+        .iter()
+        .fold(String::new(), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
+}
+
+/// Whether `req` carries `user` and `password` as `scheme` wants them.
+fn authorized(req: &RecordedRequest, scheme: &str, user: &str, password: &str) -> bool {
+    use base64_free::encode;
+    let Some(value) = req.header("authorization") else {
+        return false;
+    };
+    if scheme.eq_ignore_ascii_case("basic") {
+        return value == format!("Basic {}", encode(&format!("{user}:{password}")));
+    }
+    let Some(params) = value.strip_prefix("Digest ") else {
+        return false;
+    };
+    let field = |name: &str| {
+        params.split(',').find_map(|p| {
+            let (k, v) = p.trim().split_once('=')?;
+            (k.trim() == name).then(|| v.trim().trim_matches('"').to_owned())
+        })
+    };
+    let (Some(u), Some(uri), Some(nc), Some(cnonce), Some(response)) = (
+        field("username"),
+        field("uri"),
+        field("nc"),
+        field("cnonce"),
+        field("response"),
+    ) else {
+        return false;
+    };
+    let ha1 = md5_hex(&format!("{user}:{DIGEST_REALM}:{password}"));
+    let ha2 = md5_hex(&format!("{}:{uri}", req.method));
+    let expected = md5_hex(&format!("{ha1}:{DIGEST_NONCE}:{nc}:{cnonce}:auth:{ha2}"));
+    u == user && response == expected
+}
+
+/// Base64 for Basic credentials, without a crate for it.
+mod base64_free {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    pub fn encode(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b))
+                << (8 * (3 - chunk.len()));
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(TABLE[((n >> (18 - 6 * i)) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+}
+
 fn serve(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
@@ -246,6 +325,22 @@ fn serve(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     let route = lock(&shared.routes).get(&req.path).cloned();
     lock(&shared.log).push(req.clone());
     let resp = route.unwrap_or_else(|| Response::status(404).body("not found"));
+    let resp = match &resp.auth {
+        Some((scheme, user, password)) if !authorized(&req, scheme, user, password) => {
+            let challenge = if scheme.eq_ignore_ascii_case("digest") {
+                format!(
+                    "Digest realm=\"{DIGEST_REALM}\", qop=\"auth\", algorithm=MD5, \
+                     nonce=\"{DIGEST_NONCE}\", opaque=\"x\""
+                )
+            } else {
+                "Basic realm=\"feeds\"".to_owned()
+            };
+            Response::status(401)
+                .header("WWW-Authenticate", &challenge)
+                .body("unauthorized")
+        }
+        _ => resp,
+    };
     if let Some(delay) = resp.delay {
         thread::sleep(delay);
     }
