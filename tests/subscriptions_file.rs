@@ -189,15 +189,9 @@ fn a_toml_file_carries_per_feed_settings_and_keeps_its_comments() {
     assert!(ok && !said.contains("Subscriptions file"), "{said}");
 }
 
-/// The reader's `a` subscribes and writes the feed into the file.
-#[test]
-fn the_readers_subscribe_key_writes_the_file() {
-    use common::pty::Session;
-    let server = TestServer::start();
-    let a = serve(&server, "/a.xml", "Feed A");
-    let b = serve(&server, "/b.xml", "Feed B");
-    let (home, file) = home_with("urls", &format!("# mine\n{a}\n"));
-    let mut s = Session::start_with(
+/// The reader on `home`'s config and database, in a real terminal.
+fn reader(home: &Home) -> common::pty::Session {
+    common::pty::Session::start_with(
         home.path(),
         &[],
         100,
@@ -209,7 +203,17 @@ fn the_readers_subscribe_key_writes_the_file() {
             ),
             ("TIDINGS_DB", home.db().to_str().unwrap()),
         ],
-    );
+    )
+}
+
+/// The reader's `a` subscribes and writes the feed into the file.
+#[test]
+fn the_readers_subscribe_key_writes_the_file() {
+    let server = TestServer::start();
+    let a = serve(&server, "/a.xml", "Feed A");
+    let b = serve(&server, "/b.xml", "Feed B");
+    let (home, file) = home_with("urls", &format!("# mine\n{a}\n"));
+    let mut s = reader(&home);
     s.wait_text("Subscriptions file: 1 subscribed");
     s.keys("f");
     s.keys("a");
@@ -243,27 +247,18 @@ fn the_readers_subscribe_key_writes_the_file() {
 /// fetched in that refresh.
 #[test]
 fn the_readers_refresh_reads_the_file_first() {
-    use common::pty::Session;
     let server = TestServer::start();
     let a = serve(&server, "/a.xml", "Feed A");
-    let c = serve(&server, "/c.xml", "Feed C");
-    let (home, file) = home_with("urls", &format!("{a}\n"));
-    let mut s = Session::start_with(
-        home.path(),
-        &[],
-        100,
-        24,
-        &[
-            (
-                "XDG_CONFIG_HOME",
-                home.path().join("config-home").to_str().unwrap(),
-            ),
-            ("TIDINGS_DB", home.db().to_str().unwrap()),
-        ],
+    server.route(
+        "/c.xml",
+        Response::ok(rss("Feed C", &[("c1", "Sea news", "<p>the sea</p>")])),
     );
+    let c = server.url("/c.xml");
+    let (home, file) = home_with("urls", &format!("{a}\n"));
+    let mut s = reader(&home);
     s.wait_text("Subscriptions file: 1 subscribed");
     std::fs::write(&file, format!("{a}\n{c}\n")).unwrap();
     s.keys("R");
     s.wait_for("C fetched", |_| server.hits("/c.xml") == 1);
-    s.wait_for("C in the stream", |s| s.contents().contains("Feed C"));
+    s.wait_for("C in the stream", |s| s.contents().contains("Sea news"));
 }
