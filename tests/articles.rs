@@ -211,11 +211,22 @@ fn a_link_to_a_pdf_is_not_a_web_page() {
 }
 
 #[test]
-fn a_host_asking_to_wait_is_tried_again_next_time() {
-    let busy = Response::status(503).header("Retry-After", "120");
+fn a_host_asking_to_wait_is_left_alone_until_its_time_then_tried_again() {
+    // Ask again at once: the host's wait holds, even for a page asked for by name.
+    let busy = Response::status(503).header("Retry-After", "3600");
     let (server, home, id) = refused(busy, "HTTP 503");
-    // Nothing kept: a plain `show` says nothing of an article, and the next ask fetches.
+    // Nothing kept: a plain `show` says nothing of an article.
     assert!(!home.run_ok(&["show", &id]).contains("No whole article"));
+    let (code, _, err) = show_full(&home, &id);
+    assert_eq!(code, 2);
+    assert!(err.contains("asked to wait until"), "{err}");
+    assert_eq!(
+        server.hits("/news/bridge"),
+        1,
+        "not asked again before its time"
+    );
+    // A wait already over (`Retry-After: 0`) holds nothing: the next ask fetches.
+    let (server, home, id) = refused(Response::status(503).header("Retry-After", "0"), "HTTP 503");
     server.route("/news/bridge", html(page(&article_text())));
     let (code, out, _) = show_full(&home, &id);
     assert_eq!(code, 0);

@@ -59,8 +59,10 @@ pub struct ArticleSummary {
 struct Failure {
     why: String,
     passing: bool,
-    /// The host asked us to wait (429, 503 with `Retry-After`): leave its other pages.
+    /// The host asked us to wait (429, 503 with `Retry-After`): leave its other pages, until
+    /// `until` when it said how long (kept in the store, for the next runs too).
     wait: bool,
+    until: Option<i64>,
 }
 
 impl Failure {
@@ -69,6 +71,7 @@ impl Failure {
             why: why.into(),
             passing: false,
             wait: false,
+            until: None,
         }
     }
 }
@@ -79,10 +82,14 @@ fn fetch_failure(e: &FetchError) -> Failure {
             code, retry_after, ..
         } => {
             let passing = *code == 429 || *code >= 500;
+            let now = chrono::Utc::now().timestamp();
             Failure {
                 why: format!("the page answered {e}"),
                 passing,
                 wait: passing && (retry_after.is_some() || *code == 429),
+                until: retry_after
+                    .filter(|_| passing)
+                    .map(|d| now.saturating_add(i64::try_from(d.as_secs()).unwrap_or(i64::MAX))),
             }
         }
         FetchError::TooLarge { limit } => Failure::lasting(format!(
@@ -93,6 +100,7 @@ fn fetch_failure(e: &FetchError) -> Failure {
             why: e.to_string(),
             passing: true,
             wait: false,
+            until: None,
         },
         other => Failure::lasting(other.to_string()),
     }
@@ -229,6 +237,20 @@ pub async fn run(
                     continue;
                 }
             };
+            // A host that asked to wait, in this run or an earlier one, is not asked again
+            // before its time, even for a page the user asks for.
+            let now = chrono::Utc::now().timestamp();
+            if let Some(until) = store.article_hold(&host, now).map_err(st)? {
+                let when = chrono::DateTime::from_timestamp(until, 0)
+                    .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+                summary.left += 1;
+                on(ArticleEvent::Failed {
+                    id: target.id,
+                    why: format!("{host} asked to wait until {when}"),
+                    kept: false,
+                });
+                continue;
+            }
             *in_flight.entry(host.clone()).or_default() += 1;
             let (fetcher, link) = (fetcher.clone(), target.link.clone().unwrap_or_default());
             running.spawn(async move {
@@ -255,6 +277,9 @@ pub async fn run(
         if let Err((_, f)) = &done
             && f.wait
         {
+            if let Some(until) = f.until {
+                store.hold_articles(&host, until).map_err(st)?;
+            }
             waiting.push(host);
         }
         let (url, outcome) = match done {

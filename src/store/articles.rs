@@ -9,6 +9,9 @@ use super::{Result, Store, body, search};
 use crate::model::article::{Article, Found};
 use crate::model::{EntryId, FeedId};
 
+/// The `meta` key before a host's name under which its article hold is kept.
+const ARTICLE_HOLD: &str = "article-hold:";
+
 /// An entry whose article is to be fetched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleTarget {
@@ -151,6 +154,20 @@ impl Store {
         })
         .and_then(Iterator::collect)
         .map_err(|e| self.err(e))
+    }
+
+    /// Until when (Unix seconds) `host` asked not to be asked for pages (a 429 or 503 with
+    /// `Retry-After` to an article fetch), if it did and that time has not passed at `now`.
+    pub fn article_hold(&self, host: &str, now: i64) -> Result<Option<i64>> {
+        Ok(self
+            .meta(&format!("{ARTICLE_HOLD}{host}"))?
+            .filter(|&until| until > now))
+    }
+
+    /// `host` asked not to be asked for pages until `until` (Unix seconds).
+    pub fn hold_articles(&mut self, host: &str, until: i64) -> Result<()> {
+        let key = format!("{ARTICLE_HOLD}{host}");
+        self.write(|tx| super::meta::set_meta(tx, &key, until))
     }
 
     /// Whether feed `id` fetches the whole article of its new entries.
