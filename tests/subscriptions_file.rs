@@ -262,3 +262,30 @@ fn the_readers_refresh_reads_the_file_first() {
     s.wait_for("C fetched", |_| server.hits("/c.xml") == 1);
     s.wait_for("C in the stream", |s| s.contents().contains("Sea news"));
 }
+
+/// Retention keys in a TOML table keep that feed's entries as they say.
+#[test]
+fn a_toml_table_sets_its_feeds_retention() {
+    let server = TestServer::start();
+    let items: Vec<(String, String, String)> = (1..=5)
+        .map(|i| (format!("g{i}"), format!("Item {i}"), format!("<p>{i}</p>")))
+        .collect();
+    let refs: Vec<(&str, &str, &str)> = items
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    server.route("/many.xml", Response::ok(rss("Many", &refs)));
+    let url = server.url("/many.xml");
+    let (home, _) = home_with(
+        "feeds.toml",
+        &format!("[[feed]]\nurl = \"{url}\"\nkeep_per_feed = 2\nkeep_unread = false\n"),
+    );
+    let (ok, said) = refresh(&home);
+    assert!(ok, "{said}");
+    // All read; then the feed lists only its newest: of the four it dropped, the next refresh
+    // keeps what the table says (two entries in all), where the default would keep them all.
+    home.run_ok(&["mark", "--read", "--feed", &url]);
+    server.route("/many.xml", Response::ok(rss("Many", &refs[4..])));
+    refresh(&home);
+    assert_eq!(home.entries(&[]).len(), 2);
+}

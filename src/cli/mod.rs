@@ -308,6 +308,25 @@ impl Env {
         book
     }
 
+    /// What each feed keeps: the config's rules, then a TOML subscriptions file's tables.
+    fn retention_rules(&self) -> crate::model::RetentionRules {
+        let mut rules = self.config.retention_rules();
+        if let Some((_, _, listed)) = self
+            .config
+            .subscriptions
+            .path()
+            .and_then(|p| crate::export::subscriptions_file::load(&p).ok())
+        {
+            let default = rules.default;
+            rules
+                .feeds
+                .extend(crate::export::subscriptions_file::retention(
+                    &listed, default,
+                ));
+        }
+        rules
+    }
+
     /// Writes a change to the subscriptions into `[subscriptions] file`, when there is one;
     /// a file that cannot be written is said, and the change stays made in the database.
     fn write_back(&self, edit: &crate::export::subscriptions_file::Edit<'_>) {
@@ -350,7 +369,7 @@ impl Env {
         RefreshOptions {
             jobs: self.config.refresh.jobs,
             per_host: self.config.refresh.per_host,
-            retention: self.config.retention.rules(),
+            retention: self.retention_rules(),
             rules: self.config.rules.clone(),
             sync: None,
             feeds: std::sync::Arc::new(self.feed_settings()),

@@ -45,6 +45,33 @@ pub struct FeedConfig {
     pub cookies_file: Option<PathBuf>,
     pub full_article: Option<bool>,
     pub enabled: Option<bool>,
+    /// Retention for this feed (`[retention]`'s keys; the old `[[retention.feed]]` still works).
+    pub keep_days: Option<u32>,
+    pub keep_per_feed: Option<u32>,
+    pub keep_unread: Option<bool>,
+    pub keep_starred: Option<bool>,
+    pub keep_labelled: Option<bool>,
+}
+
+impl FeedConfig {
+    /// Its retention keys.
+    pub fn retention(&self) -> crate::model::retention::RetentionOverride {
+        crate::model::retention::RetentionOverride {
+            keep_days: self.keep_days,
+            keep_per_feed: self.keep_per_feed,
+            keep_unread: self.keep_unread,
+            keep_starred: self.keep_starred,
+            keep_labelled: self.keep_labelled,
+        }
+    }
+
+    /// What the table names its feed by: its url, else its title.
+    pub fn named(&self) -> String {
+        self.url
+            .clone()
+            .or_else(|| self.title.clone())
+            .unwrap_or_default()
+    }
 }
 
 /// Whether `name` can be an HTTP header's name (an RFC 9110 token).
@@ -109,6 +136,20 @@ impl FeedConfig {
         {
             return Err(format!(
                 "{key}.interval_minutes must be between 1 and 10080 (it is {m})"
+            ));
+        }
+        if let Some(d) = self.keep_days
+            && d > 36_500
+        {
+            return Err(format!(
+                "{key}.keep_days must be between 0 and 36500 (it is {d})"
+            ));
+        }
+        if let Some(n) = self.keep_per_feed
+            && n > 1_000_000
+        {
+            return Err(format!(
+                "{key}.keep_per_feed must be between 0 and 1000000 (it is {n})"
             ));
         }
         if self.username.is_none() && !self.password_command.is_empty() {
@@ -197,6 +238,26 @@ mod tests {
         let quiet = book.for_feed("https://q.example/", &["quiet"]);
         assert!(!quiet.enabled);
         assert_eq!(quiet.full_article, Some(true));
+    }
+
+    #[test]
+    fn retention_in_a_feed_table_comes_before_the_old_form() {
+        let c = parsed(
+            "[retention]\nkeep_days = 90\n[[retention.feed]]\nfeed = \"Busy\"\nkeep_days = 3\n\
+             [[feed]]\ntitle = \"busy\"\nkeep_days = 7\nkeep_unread = false\n\
+             [[feed]]\nurl = \"https://a.example/\"\nuser_agent = \"x\"\n",
+        )
+        .unwrap();
+        let rules = c.retention_rules();
+        let busy = rules.for_feed("https://b.example/", &["Busy"]);
+        assert_eq!((busy.keep_days, busy.keep_unread), (7, false));
+        // A table without retention keys leaves the feed to the defaults.
+        assert_eq!(rules.for_feed("https://a.example/", &["A"]).keep_days, 90);
+        let err = parsed("[[feed]]\nurl = \"u\"\nkeep_days = 40000\n").unwrap_err();
+        assert!(
+            err.contains("feed[1].keep_days must be between 0 and 36500"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -250,6 +250,23 @@ impl Default for ReaderConfig {
 }
 
 impl Config {
+    /// What each feed keeps: `[retention]`, over it each `[[feed]]` table's own keys, then the
+    /// old `[[retention.feed]]` form.
+    pub fn retention_rules(&self) -> crate::model::RetentionRules {
+        let mut rules = self.retention.rules();
+        let own: Vec<crate::model::FeedRetention> = self
+            .feed
+            .iter()
+            .filter(|f| !f.retention().is_empty())
+            .map(|f| crate::model::FeedRetention {
+                feed: f.named(),
+                rule: f.retention().over(rules.default),
+            })
+            .collect();
+        rules.feeds.splice(0..0, own);
+        rules
+    }
+
     /// How each feed is fetched: `[refresh]`'s defaults and the `[[feed]]` tables.
     pub fn feed_settings(&self) -> crate::model::feed_settings::SettingsBook {
         feeds::book(&self.refresh, &self.feed)

@@ -45,6 +45,8 @@ pub struct Listed {
     pub tags: Vec<String>,
     /// The TOML table's per-feed settings, as the config's `[[feed]]` reads them.
     pub settings: Option<crate::model::feed_settings::FeedSettings>,
+    /// The TOML table's retention keys.
+    pub retention: crate::model::retention::RetentionOverride,
 }
 
 /// Why a subscriptions file cannot be used: its line and what is wrong there.
@@ -110,6 +112,7 @@ fn read_urls(text: &str) -> Result<Vec<Listed>, FileError> {
                 title,
                 tags,
                 settings: None,
+                retention: crate::model::retention::RetentionOverride::default(),
             });
         }
     }
@@ -159,6 +162,11 @@ struct TomlFeed {
     cookies_file: Option<std::path::PathBuf>,
     full_article: Option<bool>,
     enabled: Option<bool>,
+    keep_days: Option<u32>,
+    keep_per_feed: Option<u32>,
+    keep_unread: Option<bool>,
+    keep_starred: Option<bool>,
+    keep_labelled: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -196,6 +204,13 @@ fn read_toml(text: &str) -> Result<Vec<Listed>, FileError> {
                 why: "a [[feed]] table needs the feed's url".into(),
             });
         };
+        let retention = crate::model::retention::RetentionOverride {
+            keep_days: f.keep_days,
+            keep_per_feed: f.keep_per_feed,
+            keep_unread: f.keep_unread,
+            keep_starred: f.keep_starred,
+            keep_labelled: f.keep_labelled,
+        };
         let settings = crate::model::feed_settings::FeedSettings {
             interval_minutes: f.interval_minutes,
             user_agent: f.user_agent,
@@ -222,6 +237,7 @@ fn read_toml(text: &str) -> Result<Vec<Listed>, FileError> {
                     .collect(),
                 settings: (settings != crate::model::feed_settings::FeedSettings::default())
                     .then_some(settings),
+                retention,
             });
         }
     }
@@ -522,6 +538,21 @@ pub fn write_back(path: &Path, change: &Edit<'_>) -> Result<(), String> {
     tmp.persist(path)
         .map_err(|e| format!("subscriptions file {}: {}", named(), e.error))?;
     Ok(())
+}
+
+/// The retention the file's TOML tables give, by URL, over `default`.
+pub fn retention(
+    listed: &[Listed],
+    default: crate::model::Retention,
+) -> Vec<crate::model::FeedRetention> {
+    listed
+        .iter()
+        .filter(|l| !l.retention.is_empty())
+        .map(|l| crate::model::FeedRetention {
+            feed: l.url.clone(),
+            rule: l.retention.over(default),
+        })
+        .collect()
 }
 
 /// The per-feed settings the file's TOML tables give, as `[[feed]]` tables matched by URL.

@@ -49,6 +49,34 @@ pub struct RetentionRules {
     pub feeds: Vec<FeedRetention>,
 }
 
+/// A feed's own retention keys (`[[feed]]`, issue #24); the unset ones are the defaults'.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RetentionOverride {
+    pub keep_days: Option<u32>,
+    pub keep_per_feed: Option<u32>,
+    pub keep_unread: Option<bool>,
+    pub keep_starred: Option<bool>,
+    pub keep_labelled: Option<bool>,
+}
+
+impl RetentionOverride {
+    /// Whether it sets nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// `default` with these keys over it.
+    pub fn over(&self, default: Retention) -> Retention {
+        Retention {
+            keep_days: self.keep_days.unwrap_or(default.keep_days),
+            keep_per_feed: self.keep_per_feed.unwrap_or(default.keep_per_feed),
+            keep_unread: self.keep_unread.unwrap_or(default.keep_unread),
+            keep_starred: self.keep_starred.unwrap_or(default.keep_starred),
+            keep_labelled: self.keep_labelled.unwrap_or(default.keep_labelled),
+        }
+    }
+}
+
 impl RetentionRules {
     /// The rule for the feed at `url`, titled `titles` (its own, the user's).
     pub fn for_feed(&self, url: &str, titles: &[&str]) -> Retention {
