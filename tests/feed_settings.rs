@@ -394,3 +394,47 @@ fn a_feed_behind_digest_auth_is_fetched_with_the_password_from_a_command() {
     assert!(said.contains("HTTP 401"), "{said}");
     assert!(!said.contains("wrong"), "{said}");
 }
+
+/// A whole article is fetched with its feed's cookies (a paywall's login cookie) and
+/// User-Agent, never with its headers or credentials, which are for the feed's own site.
+#[test]
+fn a_whole_article_goes_with_its_feeds_cookies_not_its_credentials() {
+    let server = TestServer::start();
+    let para = "<p>The council met on Tuesday evening and voted, after a long debate, to keep \
+                the old bridge open for walkers and cyclists while the repairs go on.</p>";
+    server.route(
+        "/post",
+        Response::ok(format!(
+            "<html><body><article><h1>Post</h1>{}</article></body></html>",
+            para.repeat(6)
+        ))
+        .header("Content-Type", "text/html"),
+    );
+    server.route(
+        "/town.xml",
+        Response::ok(rss("Town", &[("p", "Post", "<p>A teaser.</p>")]).replace(
+            "<title>Post</title>",
+            &format!("<title>Post</title><link>{}</link>", server.url("/post")),
+        )),
+    );
+    let home = Home::new();
+    let jar = home.path().join("jar.txt");
+    std::fs::write(&jar, "127.0.0.1\tFALSE\t/\tFALSE\t0\tpaid\tyes\n").unwrap();
+    config(
+        &home,
+        &format!(
+            "[[feed]]\ntitle = \"Town\"\nuser_agent = \"TownAgent/2\"\ncookies_file = \"{}\"\n\
+             headers = {{ X-Token = \"feed-only\" }}\n",
+            jar.display()
+        ),
+    );
+    home.run_ok(&["add", &server.url("/town.xml")]);
+    let id = home.entries(&[])[0]["id"].as_i64().unwrap().to_string();
+    let (ok, said) = run(&home, &["show", "--full", &id]);
+    assert!(ok, "{said}");
+    let page = server.requests("/post");
+    let asked = page.last().unwrap();
+    assert_eq!(asked.header("cookie"), Some("paid=yes"));
+    assert_eq!(asked.header("user-agent"), Some("TownAgent/2"));
+    assert_eq!(asked.header("x-token"), None);
+}

@@ -11,11 +11,13 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use tokio::task::JoinSet;
 
+use super::asking::Planner;
 use super::downloads::Stop;
-use super::http::{FetchError, FetchOutcome, Fetcher};
+use super::http::{Asking, FetchError, FetchOutcome, Fetcher};
 use crate::model::EntryId;
 use crate::model::article::Found;
 use crate::render::readable::{self, MAX_PAGE_BYTES};
@@ -32,6 +34,9 @@ pub struct ArticleOptions {
     pub parallel: usize,
     /// Pages in flight at once from one host.
     pub per_host: usize,
+    /// The feeds' settings: a page goes through its feed's proxy, with its User-Agent and
+    /// cookies (never its headers or credentials).
+    pub feeds: Arc<crate::model::feed_settings::SettingsBook>,
 }
 
 impl Default for ArticleOptions {
@@ -39,6 +44,7 @@ impl Default for ArticleOptions {
         Self {
             parallel: 4,
             per_host: 2,
+            feeds: Arc::default(),
         }
     }
 }
@@ -144,9 +150,9 @@ type Fetched = Result<(String, readable::Extracted), (String, Failure)>;
 
 /// Fetches `link` and finds its article: where it came from (after redirects) and the
 /// article's HTML with its length, or why not.
-async fn fetch_one(fetcher: &Fetcher, link: &str, teaser_html: String) -> Fetched {
+async fn fetch_one(fetcher: &Fetcher, asking: &Asking, link: &str, teaser_html: String) -> Fetched {
     let page = match fetcher
-        .fetch(link, &super::http::Validators::default())
+        .fetch_as(link, &super::http::Validators::default(), asking)
         .await
     {
         Ok(FetchOutcome::Fetched(f)) => f,
@@ -199,14 +205,9 @@ pub async fn run(
 ) -> Result<ArticleSummary, String> {
     let st = |e: crate::store::StoreError| e.diagnosed();
     let mut store = Store::open(db).map_err(st)?;
-    let ids = if ids.is_empty() {
-        store.wanted_articles(limit).map_err(st)?
-    } else {
-        ids.to_vec()
-    };
-    let mut queue: Vec<ArticleTarget> = store.article_targets(&ids).map_err(st)?;
-    queue.reverse(); // taken from the end, so in the order asked
+    let mut queue = queued(&store, ids, limit)?;
     let fetcher = fetcher.capped(MAX_PAGE_BYTES as u64);
+    let mut planner = Planner::new(Arc::clone(&opts.feeds), fetcher.clone());
     let total = queue.len();
     let mut summary = ArticleSummary::default();
     let mut running: JoinSet<(EntryId, String, Fetched)> = JoinSet::new();
@@ -214,16 +215,9 @@ pub async fn run(
     let mut waiting: Vec<String> = Vec::new();
     loop {
         while running.len() < opts.parallel.max(1) && !stop() {
-            let pick = queue
-                .iter()
-                .rposition(|t| match web_host(t.link.as_deref()) {
-                    Ok(host) => {
-                        !waiting.contains(&host)
-                            && in_flight.get(&host).copied().unwrap_or(0) < opts.per_host.max(1)
-                    }
-                    Err(_) => true,
-                });
-            let Some(i) = pick else { break };
+            let Some(i) = next(&queue, &waiting, &in_flight, opts.per_host) else {
+                break;
+            };
             let target = queue.remove(i);
             let host = match web_host(target.link.as_deref()) {
                 Ok(host) => host,
@@ -239,22 +233,33 @@ pub async fn run(
             };
             // A host that asked to wait, in this run or an earlier one, is not asked again
             // before its time, even for a page the user asks for.
-            let now = chrono::Utc::now().timestamp();
-            if let Some(until) = store.article_hold(&host, now).map_err(st)? {
-                let when = chrono::DateTime::from_timestamp(until, 0)
-                    .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+            if let Some(why) = held(&store, &host)? {
                 summary.left += 1;
                 on(ArticleEvent::Failed {
                     id: target.id,
-                    why: format!("{host} asked to wait until {when}"),
+                    why,
                     kept: false,
                 });
                 continue;
             }
+            let link = target.link.clone().unwrap_or_default();
+            let (fetcher, asking) = match planner.for_pages(&target.feed_url, &target.feed_title) {
+                Ok(ready) => ready,
+                Err(why) => {
+                    settle(
+                        &mut store,
+                        target.id,
+                        &link,
+                        Err(Failure::lasting(why)),
+                        &mut summary,
+                        &mut on,
+                    )?;
+                    continue;
+                }
+            };
             *in_flight.entry(host.clone()).or_default() += 1;
-            let (fetcher, link) = (fetcher.clone(), target.link.clone().unwrap_or_default());
             running.spawn(async move {
-                let done = fetch_one(&fetcher, &link, target.teaser_html).await;
+                let done = fetch_one(&fetcher, &asking, &link, target.teaser_html).await;
                 (target.id, host, done)
             });
         }
@@ -294,6 +299,50 @@ pub async fn run(
     }
     summary.left = queue.len();
     Ok(summary)
+}
+
+/// The entries to fetch: `ids`, or those the feeds that ask for articles want; the first asked
+/// last, as they are taken from the end.
+fn queued(store: &Store, ids: &[EntryId], limit: usize) -> Result<Vec<ArticleTarget>, String> {
+    let st = |e: crate::store::StoreError| e.diagnosed();
+    let ids = if ids.is_empty() {
+        store.wanted_articles(limit).map_err(st)?
+    } else {
+        ids.to_vec()
+    };
+    let mut queue = store.article_targets(&ids).map_err(st)?;
+    queue.reverse();
+    Ok(queue)
+}
+
+/// The next entry to start (from the end of `queue`): one whose host is not waiting and has
+/// room under the per-host limit, or one without a host (settled at once).
+fn next(
+    queue: &[ArticleTarget],
+    waiting: &[String],
+    in_flight: &HashMap<String, usize>,
+    per_host: usize,
+) -> Option<usize> {
+    queue
+        .iter()
+        .rposition(|t| match web_host(t.link.as_deref()) {
+            Ok(host) => {
+                !waiting.contains(&host)
+                    && in_flight.get(&host).copied().unwrap_or(0) < per_host.max(1)
+            }
+            Err(_) => true,
+        })
+}
+
+/// Why `host` is not asked now: it asked to wait until a time not yet come.
+fn held(store: &Store, host: &str) -> Result<Option<String>, String> {
+    let now = chrono::Utc::now().timestamp();
+    let until = store.article_hold(host, now).map_err(|e| e.diagnosed())?;
+    Ok(until.map(|until| {
+        let when = chrono::DateTime::from_timestamp(until, 0)
+            .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+        format!("{host} asked to wait until {when}")
+    }))
 }
 
 /// Keeps what fetching entry `id` gave and says so.

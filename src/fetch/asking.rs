@@ -76,6 +76,22 @@ impl Planner {
         }
     }
 
+    /// How a page the feed at `url` titled `title` links to is fetched (a whole article): its
+    /// proxy, User-Agent and cookies (which go where their domains say), never its headers or
+    /// credentials, which are for the feed's own site.
+    pub fn for_pages(&mut self, url: &str, title: &str) -> Result<(Fetcher, Asking), String> {
+        if self.book.is_plain() {
+            return Ok((self.base.clone(), Asking::default()));
+        }
+        let s = FeedSettings {
+            headers: Vec::new(),
+            username: None,
+            password_command: Vec::new(),
+            ..self.settings(url, title)
+        };
+        self.ready(&s)
+    }
+
     fn ready(&mut self, s: &FeedSettings) -> Result<(Fetcher, Asking), String> {
         // The base fetcher already goes through the default proxy.
         let fetcher = match &s.proxy {

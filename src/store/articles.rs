@@ -20,6 +20,9 @@ pub struct ArticleTarget {
     pub link: Option<String>,
     /// The feed's own body, which the article must say more than.
     pub teaser_html: String,
+    /// The feed's address and title (what its `[[feed]]` settings are found by).
+    pub feed_url: String,
+    pub feed_title: String,
 }
 
 /// Entry `id`'s article as stored.
@@ -124,7 +127,8 @@ impl Store {
     fn target(&self, id: i64) -> rusqlite::Result<Option<ArticleTarget>> {
         self.conn
             .prepare_cached(
-                "SELECT e.link, b.html FROM entries e \
+                "SELECT e.link, b.html, f.url, COALESCE(f.user_title, f.title, f.url) \
+                 FROM entries e JOIN feeds f ON f.id = e.feed_id \
                  LEFT JOIN entry_bodies b ON b.entry_id = e.id WHERE e.id = ?1",
             )?
             .query_row([id], |r| {
@@ -132,6 +136,8 @@ impl Store {
                     id: EntryId(id),
                     link: r.get(0)?,
                     teaser_html: body::column(r, 1)?,
+                    feed_url: r.get(2)?,
+                    feed_title: r.get(3)?,
                 })
             })
             .optional()

@@ -65,6 +65,18 @@ pub struct TuiOptions {
 }
 
 /// Runs the interactive reader until the user quits, the terminal goes away or a signal asks.
+/// What the executor takes from the options beyond its store, channels and fetcher.
+fn configure(executor: &mut effects::Executor, opts: &TuiOptions) {
+    executor.keys = app::KeyNames::new(&opts.keymap);
+    executor.sync.clone_from(&opts.refresh.sync);
+    executor.articles.options.per_host = opts.refresh.per_host;
+    executor.feed_settings = std::sync::Arc::clone(&opts.refresh.feeds);
+    executor.articles.options.feeds = std::sync::Arc::clone(&opts.refresh.feeds);
+    executor
+        .subscriptions_file
+        .clone_from(&opts.subscriptions_file);
+}
+
 /// What was said before the reader started, as messages for its status line.
 fn notices(said: &[(bool, String)]) -> impl Iterator<Item = Msg> + '_ {
     said.iter().map(|(error, text)| {
@@ -92,13 +104,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         opts.fetcher.clone(),
         opts.links.clone(),
     );
-    executor.keys = app::KeyNames::new(&opts.keymap);
-    executor.sync = opts.refresh.sync.clone();
-    executor.articles.options.per_host = opts.refresh.per_host;
-    executor.feed_settings = std::sync::Arc::clone(&opts.refresh.feeds);
-    executor
-        .subscriptions_file
-        .clone_from(&opts.subscriptions_file);
+    configure(&mut executor, &opts);
     let first = std::iter::once(Msg::Tick(chrono::Utc::now()))
         .chain(notices(&opts.notices))
         .chain(refused);
