@@ -663,7 +663,7 @@ async fn tui(ctx: &Env, demo: bool) -> anyhow::Result<ExitCode> {
             .collect(),
         refresh_every: tick_minutes(
             ctx.config.refresh.interval_minutes,
-            ctx.config.feed_settings().shortest_interval(),
+            ctx.feed_settings().shortest_interval(),
         )
         .map(|m| std::time::Duration::from_secs(m.saturating_mul(60))),
     })
