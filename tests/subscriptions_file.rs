@@ -289,3 +289,23 @@ fn a_toml_table_sets_its_feeds_retention() {
     refresh(&home);
     assert_eq!(home.entries(&[]).len(), 2);
 }
+
+/// `tidings import` with a subscriptions file: the imported feeds go into the file with their
+/// titles and tags, so the next refresh keeps them rather than taking them for removed.
+#[test]
+fn an_import_writes_the_file_and_the_next_refresh_keeps_what_it_added() {
+    let server = TestServer::start();
+    let a = serve(&server, "/a.xml", "Feed A");
+    let b = serve(&server, "/b.xml", "Feed B");
+    let (home, file) = home_with("urls", &format!("# mine\n{a}\n"));
+    refresh(&home);
+    let list = home.path().join("more-urls");
+    std::fs::write(&list, format!("{b} fresh \"~Bee\"\n")).unwrap();
+    home.run_ok(&["import", list.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text, format!("# mine\n{a}\n{b} fresh \"~Bee\"\n"));
+    let (ok, said) = refresh(&home);
+    assert!(ok, "{said}");
+    assert!(!said.contains("unsubscribed"), "{said}");
+    assert_eq!(listed(&home).len(), 2);
+}

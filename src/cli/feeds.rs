@@ -189,6 +189,19 @@ fn import_text(
         if !tags.is_empty() {
             store.add_feed_tags(id, &tags)?;
         }
+        // Kept in the subscriptions file too, when there is one: else the next start would
+        // take the imported feeds for ones removed from it.
+        {
+            use crate::export::subscriptions_file::Edit;
+            let now = store.find_feed(&id.0.to_string())?;
+            env.write_back(&Edit::Add(&sub.url));
+            if let Some(title) = sub.title.as_deref().filter(|_| !is_opml) {
+                env.write_back(&Edit::Rename(&sub.url, Some(title)));
+            }
+            if !now.tags.is_empty() {
+                env.write_back(&Edit::Tags(&sub.url, &now.tags));
+            }
+        }
         if is_new { added += 1 } else { known += 1 }
     }
     for line in &skipped {
