@@ -309,3 +309,41 @@ fn an_import_writes_the_file_and_the_next_refresh_keeps_what_it_added() {
     assert!(!said.contains("unsubscribed"), "{said}");
     assert_eq!(listed(&home).len(), 2);
 }
+
+/// Merging two subscriptions of one feed (`M` in the feed list) takes the merged address out of
+/// the file too.
+#[test]
+fn merging_twin_feeds_in_the_reader_removes_the_merged_address_from_the_file() {
+    let server = TestServer::start();
+    let items: Vec<(String, String, String)> = (1..=4)
+        .map(|i| {
+            (
+                format!("https://site.example/posts/{i}/"),
+                format!("Post {i}"),
+                format!("<p>Post {i}, told at length so that it says something.</p>"),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str, &str)> = items
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    server.route("/feed.xml", Response::ok(rss("Site", &refs)));
+    let first = server.url("/feed.xml");
+    let second = first.replace("127.0.0.1", "localhost");
+    let (home, file) = home_with("urls", &format!("# twice\n{first}\n{second}\n"));
+    refresh(&home);
+    let mut s = reader(&home);
+    s.keys("f");
+    s.wait_for("the pair marked", |s| {
+        s.row(1).starts_with('=') && s.row(2).starts_with('=')
+    });
+    s.keys("M");
+    s.wait_text("(y/n) Merge");
+    s.keys("y");
+    s.wait_text("Merged into one feed");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        format!("# twice\n{first}\n")
+    );
+}

@@ -26,7 +26,23 @@ impl Executor {
     }
 
     fn merge_feeds(&mut self, keep: FeedId, drop: FeedId) -> Msg {
-        match self.store.merge_feeds(keep, drop) {
+        let dropped_url = self
+            .store
+            .find_feed(&drop.0.to_string())
+            .map(|f| f.url)
+            .ok();
+        let merged = self.store.merge_feeds(keep, drop);
+        // The subscriptions file loses the merged address too (the kept one stays).
+        if merged.is_ok()
+            && let (Some(path), Some(url)) = (&self.subscriptions_file, &dropped_url)
+            && let Err(e) = crate::export::subscriptions_file::write_back(
+                path,
+                &crate::export::subscriptions_file::Edit::Remove(url),
+            )
+        {
+            return Msg::Failed(format!("Merged, but {e}"));
+        }
+        match merged {
             Ok(merged) => Msg::FeedsChanged(format!(
                 "Merged into one feed: {} moved over, {} that both had dropped",
                 crate::model::count_of(
