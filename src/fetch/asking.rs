@@ -67,10 +67,15 @@ impl Planner {
             };
         }
         let s = self.settings(url, title);
+        self.plan_with(&s)
+    }
+
+    /// How a feed with settings `s` (looked up once by the caller) is fetched.
+    pub fn plan_with(&mut self, s: &FeedSettings) -> Plan {
         if !s.enabled {
             return Plan::Disabled;
         }
-        match self.ready(&s) {
+        match self.ready(s) {
             Ok((fetcher, asking)) => Plan::Ready { fetcher, asking },
             Err(why) => Plan::Broken(why),
         }

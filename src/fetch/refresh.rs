@@ -528,19 +528,6 @@ async fn plan_feeds(
     scope: RefreshScope,
 ) -> Result<Vec<(FeedFetchState, Plan)>, RefreshError> {
     let mut planner = Planner::new(Arc::clone(&opts.feeds), fetcher.clone());
-    // The automatic refresh leaves a feed alone until its interval has passed.
-    let at = now();
-    let feeds: Vec<FeedFetchState> = if scope == RefreshScope::Due {
-        feeds
-            .into_iter()
-            .filter(|f| {
-                let interval = planner.settings(&f.url, &f.title).interval_minutes;
-                SettingsBook::interval_passed(interval, f.last_fetch_at, at)
-            })
-            .collect()
-    } else {
-        feeds
-    };
     if opts.feeds.is_plain() {
         return Ok(feeds
             .into_iter()
@@ -550,15 +537,24 @@ async fn plan_feeds(
             })
             .collect());
     }
+    let at = now();
     let (ready, articles) = tokio::task::spawn_blocking(move || {
         let mut articles = Vec::new();
         let ready: Vec<(FeedFetchState, Plan)> = feeds
             .into_iter()
             .filter_map(|f| {
-                if let Some(on) = planner.settings(&f.url, &f.title).full_article {
+                // Each feed's settings once: its interval, its articles, its plan.
+                let s = planner.settings(&f.url, &f.title);
+                // The automatic refresh leaves a feed alone until its interval has passed.
+                if scope == RefreshScope::Due
+                    && !SettingsBook::interval_passed(s.interval_minutes, f.last_fetch_at, at)
+                {
+                    return None;
+                }
+                if let Some(on) = s.full_article {
                     articles.push((f.id, on));
                 }
-                let plan = planner.plan(&f.url, &f.title);
+                let plan = planner.plan_with(&s);
                 let alone = matches!(scope, RefreshScope::Feed(_));
                 (alone || !matches!(plan, Plan::Disabled)).then_some((f, plan))
             })
