@@ -150,10 +150,9 @@ fn p_hands_the_file_to_the_player_and_its_ctrl_c_does_not_quit_the_reader() {
     let extra = format!("players = {{ \"audio/*\" = [\"{}\"] }}\n", player.display());
     let (home, db) = home_with_podcast(&server, &data, &extra);
     // Under a shell, as from a login shell; the shell ignores SIGINT, as an interactive one
-    // does while a command runs. (This harness does not reproduce the quit found in tmux,
-    // where the SIGINT that stopped the player also ended the reader once the player was
-    // gone: that was checked by hand, see issue #22's note. Here it checks the player gets
-    // the file and the reader comes back, keys and all, after the player died of SIGINT.)
+    // does while a command runs. The SIGINT that stopped the player reaches the reader too
+    // (found in tmux): without the reader draining it after the player, this test fails
+    // (checked on 2026-12-07 by taking the drain out: the reader exits).
     let script = format!(
         "trap '' INT; '{}' --db '{}'; echo READER-EXITED; sleep 60",
         bin().display(),
@@ -186,4 +185,46 @@ fn p_hands_the_file_to_the_player_and_its_ctrl_c_does_not_quit_the_reader() {
     assert!(!s.contents().contains("READER-EXITED"), "{}", s.contents());
     s.keys("qq");
     s.wait_text("READER-EXITED");
+}
+
+/// Regression: the Ctrl-C that stops a player reaches the reader too, and may arrive as the
+/// player ends, after the reader has taken the terminal back. The reader drained pending
+/// SIGINTs without waiting for tokio's signal driver to deliver them, so one in flight quit
+/// the reader at its next wait. Here the player signals its parent, the reader, and ends at
+/// once, several times over.
+#[test]
+fn a_sigint_arriving_as_the_player_ends_does_not_quit_the_reader() {
+    let server = TestServer::start();
+    let data = audio(1_000);
+    server.route("/ep1.mp3", Response::ok(data.clone()));
+    let scratch = tempfile::tempdir().unwrap();
+    let player = scratch.path().join("player.sh");
+    let record = scratch.path().join("played");
+    std::fs::write(
+        &player,
+        format!(
+            "#!/bin/sh\necho x >> '{}'\nkill -INT $PPID\nexit 0\n",
+            record.display()
+        ),
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&player)
+        .status()
+        .unwrap();
+    let extra = format!("players = {{ \"audio/*\" = [\"{}\"] }}\n", player.display());
+    let (home, db) = home_with_podcast(&server, &data, &extra);
+    let mut s = start(home.path(), &db);
+    for _ in 0..6 {
+        s.keys("p");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    s.keys("?");
+    s.wait_text("Keys");
+    assert!(s.is_running(), "the reader quit: {}", s.contents());
+    let runs = std::fs::read_to_string(&record).unwrap_or_default();
+    assert_eq!(runs.lines().count(), 6, "the player ran each time");
+    s.keys("qq");
+    assert!(s.wait_exit());
 }

@@ -131,10 +131,13 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         if let Some(argv) = rt.executor.hand_over.take() {
             rt.push(hand_over(&mut terminal, &inputs, &argv));
             // A Ctrl-C typed to the program (how mpg123 is stopped) reached our process
-            // group too: it was the program's, not a request to quit the reader.
-            while let Ok(Some(())) =
-                tokio::time::timeout(std::time::Duration::ZERO, interrupt.recv()).await
-            {
+            // group too: it was the program's, not a request to quit the reader. tokio's
+            // signal driver hands a signal on a moment after it came, so one sent as the
+            // program ended may not have arrived yet: wait a little for it (unnoticed after a
+            // program), then take whatever else is pending.
+            let mut wait = std::time::Duration::from_millis(50);
+            while let Ok(Some(())) = tokio::time::timeout(wait, interrupt.recv()).await {
+                wait = std::time::Duration::ZERO;
             }
             // The terminal may have changed size meanwhile.
             if let Ok((width, height)) = crossterm::terminal::size() {

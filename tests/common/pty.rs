@@ -175,6 +175,11 @@ impl Session {
         self.child.process_id().unwrap()
     }
 
+    /// Whether the program is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
     /// Waits for the process to exit and returns whether it succeeded.
     pub fn wait_exit(&mut self) -> bool {
         let start = Instant::now();
