@@ -353,6 +353,52 @@ fn hostile_names_from_a_feed_never_name_a_path() {
     assert!(!home.path().join("data/etc").exists());
 }
 
+/// `[media] file_name` with a directory per feed: the directory comes from the feed's title,
+/// made safe like the file's name, and a hostile title makes no path of its own.
+#[test]
+fn a_file_name_format_makes_a_directory_per_feed_and_nothing_else() {
+    let server = TestServer::start();
+    let home = Home::new();
+    write_config(
+        &home,
+        "[media]\nfile_name = \"{feed}/{date} {title} ({file})\"\n",
+    );
+    server.route("/ep1.mp3", Response::ok(audio(1000)));
+    server.route("/ep2.mp3", Response::ok(audio(1000)));
+    let feed = podcast(&[
+        ("1", "First", DAY1, &server.url("/ep1.mp3"), 1000),
+        ("2", "../../../x", DAY2, &server.url("/ep2.mp3"), 1000),
+    ])
+    .replace(
+        "<title>Bench Cast</title>",
+        "<title>../../Evil/Cast</title>",
+    );
+    let entries = subscribed(&home, &server, &feed);
+    let mut args = vec!["download".to_owned()];
+    args.extend(entries.iter().map(|e| e["id"].to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = home.run_ok(&args);
+    assert!(out.contains("2 finished"), "{out}");
+    // The feed's title lost its separators and dots: one directory, inside the media dir.
+    assert_eq!(files(&home), ["Evil Cast"]);
+    let mut inside: Vec<String> = std::fs::read_dir(media_dir(&home).join("Evil Cast"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    inside.sort();
+    assert_eq!(
+        inside,
+        ["2026-11-02 First (ep1).mp3", "2026-11-03 x (ep2).mp3"],
+        "{out}"
+    );
+    assert!(!home.path().join("Evil").exists() && !home.path().join("data/Evil").exists());
+    // A bad format is a config error naming the key.
+    write_config(&home, "[media]\nfile_name = \"/etc/{title}\"\n");
+    let err = home.run_err(&["download"]);
+    assert!(err.contains("media.file_name"), "{err}");
+}
+
 #[test]
 fn the_size_cap_and_a_lying_length_stop_a_download() {
     let server = TestServer::start();

@@ -22,6 +22,7 @@ fn episode(id: i64) -> Download {
         received: 0,
         total: Some(1_000_000),
         error: None,
+        published: 0,
     }
 }
 

@@ -19,6 +19,7 @@ pub fn queue_options(env: &Env) -> QueueOptions {
     let media = &env.config.media;
     QueueOptions {
         dir: media_dir(env),
+        file_name: media.file_name_format(),
         max_bytes: media.max_mib.saturating_mul(1024 * 1024),
         parallel: media.parallel,
         user_agent: crate::fetch::http::FetchOptions::default().user_agent,

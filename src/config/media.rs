@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use crate::model::download::FileNameFormat;
+
 /// `[media]` as written.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -17,6 +19,8 @@ pub struct MediaConfig {
     pub max_mib: u64,
     /// Downloads running at once.
     pub parallel: usize,
+    /// How a download's file is named under `dir` (`model::download::FileNameFormat`).
+    pub file_name: String,
     /// A MIME type pattern (`audio/*`, `video/mp4`, `*`) → the program and its arguments; the
     /// file or link is added last, or replaces `%s`.
     pub players: BTreeMap<String, Vec<String>>,
@@ -28,6 +32,7 @@ impl Default for MediaConfig {
             dir: String::new(),
             max_mib: 2048,
             parallel: 2,
+            file_name: FileNameFormat::DEFAULT.to_owned(),
             players: BTreeMap::new(),
         }
     }
@@ -58,8 +63,16 @@ impl MediaConfig {
             .filter(|argv| !argv.is_empty())
     }
 
+    /// `file_name` read (`check` has refused a bad one).
+    pub fn file_name_format(&self) -> FileNameFormat {
+        FileNameFormat::parse(&self.file_name).unwrap_or_default()
+    }
+
     /// What is wrong with it, if anything, naming the key.
     pub fn check(&self) -> Result<(), String> {
+        if let Err(why) = FileNameFormat::parse(&self.file_name) {
+            return Err(format!("media.file_name \"{}\": {why}", self.file_name));
+        }
         if !(1..=1_048_576).contains(&self.max_mib) {
             return Err(format!(
                 "media.max_mib {} is out of range (1-1048576)",

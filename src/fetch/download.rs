@@ -149,7 +149,9 @@ pub async fn download(
         part: part_path(dir, name),
         shown: sanitize::line(name),
     };
-    std::fs::create_dir_all(dir).map_err(|e| target.io(&e, 0))?;
+    // `name` may hold directories of `[media] file_name`'s making (`Feed/Title.mp3`).
+    let parent = target.part.parent().unwrap_or(dir);
+    std::fs::create_dir_all(parent).map_err(|e| target.io(&e, 0))?;
     let have = std::fs::metadata(&target.part).map_or(0, |m| m.len());
     let mut req = client.get(url);
     if have > 0 {

@@ -16,7 +16,7 @@ use tokio::sync::mpsc::unbounded_channel;
 use tokio::task::JoinSet;
 
 use super::download::{self, DownloadError, Finished, Progress};
-use crate::model::download::{DownloadProgress, safe_file_name};
+use crate::model::download::{DownloadProgress, FileNameFormat, NameWords};
 use crate::model::enclosure::Enclosure;
 use crate::store::{Store, StoreError};
 
@@ -24,7 +24,7 @@ use crate::store::{Store, StoreError};
 /// made from the feed's words, kept in the store at once (a kill then resumes that file).
 fn file_for(
     store: &mut Store,
-    dir: &Path,
+    opts: &QueueOptions,
     d: &crate::model::download::Download,
 ) -> Result<String, String> {
     if let Some(name) = &d.file {
@@ -36,8 +36,14 @@ fn file_for(
         length: None,
         duration: None,
     };
-    let wanted = safe_file_name(&d.feed_title, &d.title, link.file_name(), d.mime.as_deref());
-    let name = download::free_name(dir, &wanted);
+    let wanted = opts.file_name.name(&NameWords {
+        feed: &d.feed_title,
+        title: &d.title,
+        link_name: link.file_name(),
+        mime: d.mime.as_deref(),
+        published: d.published,
+    });
+    let name = download::free_name(&opts.dir, &wanted);
     st(store.set_download_file(d.id, &name))?;
     Ok(name)
 }
@@ -91,6 +97,8 @@ fn st<T>(r: Result<T, StoreError>) -> Result<T, String> {
 #[derive(Debug, Clone)]
 pub struct QueueOptions {
     pub dir: PathBuf,
+    /// `[media] file_name`: how a new download's file is named under `dir`.
+    pub file_name: FileNameFormat,
     pub max_bytes: u64,
     pub parallel: usize,
     pub user_agent: String,
@@ -142,7 +150,7 @@ pub async fn run_queue(
                 break;
             };
             tried.insert(d.id);
-            let name = file_for(&mut store, &opts.dir, &d)?;
+            let name = file_for(&mut store, opts, &d)?;
             d.file = Some(name.clone());
             on(QueueEvent::Started(d.clone()));
             busy.push(d.id);

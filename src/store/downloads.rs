@@ -8,7 +8,8 @@ use crate::model::download::{Download, DownloadState};
 use crate::model::enclosure::{self, Enclosure, Kind};
 use crate::model::{EntryId, bounds};
 
-const COLUMNS: &str = "id, url, feed_title, title, mime, file, state, received, total, error";
+const COLUMNS: &str = "id, url, feed_title, title, mime, file, state, received, total, error, \
+     COALESCE((SELECT published FROM entries WHERE id = downloads.entry_id), queued_at)";
 
 fn download_of(r: &Row<'_>) -> rusqlite::Result<Download> {
     let count = |i| super::enclosures::count(r, i);
@@ -23,6 +24,7 @@ fn download_of(r: &Row<'_>) -> rusqlite::Result<Download> {
         received: count(7)?.unwrap_or(0),
         total: count(8)?,
         error: r.get(9)?,
+        published: r.get(10)?,
     })
 }
 

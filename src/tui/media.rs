@@ -175,6 +175,7 @@ impl Executor {
         let media = &self.links.media;
         let opts = QueueOptions {
             dir: self.media_dir(),
+            file_name: media.config.file_name_format(),
             max_bytes: media.config.max_mib.saturating_mul(1024 * 1024),
             parallel: media.config.parallel,
             user_agent: if media.user_agent.is_empty() {
