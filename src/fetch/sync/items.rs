@@ -126,8 +126,9 @@ fn parse_item(v: &Value) -> Result<Item, String> {
     })
 }
 
-/// `enclosure`: `[{href, type, length}]` (Miniflux and FreshRSS list a podcast's files so);
-/// web links only, like every enclosure.
+/// `enclosure`: `[{href, type, length}]` (FreshRSS) or `[{url, type}]` (Miniflux, whose
+/// Google Reader API fills the list from versions after 2.2.6); web links only, like every
+/// enclosure.
 fn enclosures(v: &Value) -> Vec<crate::model::Enclosure> {
     let list = v.get("enclosure").and_then(Value::as_array);
     let found = list.into_iter().flatten().filter_map(|e| {
@@ -136,7 +137,8 @@ fn enclosures(v: &Value) -> Vec<crate::model::Enclosure> {
             Some(n) => n.as_u64(),
             None => None,
         };
-        crate::model::Enclosure::new(text(e, "href")?, text(e, "type"), length, None)
+        let url = text(e, "href").or_else(|| text(e, "url"))?;
+        crate::model::Enclosure::new(url, text(e, "type"), length, None)
     });
     crate::model::enclosure::merged(found)
 }
@@ -210,6 +212,21 @@ mod tests {
             "origin": {"streamId": "feed/1"}
         });
         assert!(!parse_item(&sneaky).unwrap().read);
+    }
+
+    /// Miniflux names an enclosure's link `url`, not `href` as FreshRSS does: its podcasts'
+    /// files were dropped.
+    #[test]
+    fn a_miniflux_enclosure_named_url_is_kept() {
+        let item: Value = serde_json::json!({
+            "id": "tag:google.com,2005:reader/item/000000000000000c",
+            "origin": {"streamId": "feed/1"},
+            "enclosure": [{"url": "https://cast.example/12.mp3", "type": "audio/mpeg"}]
+        });
+        let got = parse_item(&item).unwrap().entry.enclosures;
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].url, "https://cast.example/12.mp3");
+        assert_eq!(got[0].mime.as_deref(), Some("audio/mpeg"));
     }
 
     /// Issue #22: a synced podcast keeps its episodes' files (a string or number length; a
