@@ -3,44 +3,46 @@
 //! `itunes:title` or `summary`), which is most podcasts' case. Only documents that mention a
 //! duration are read again, so other feeds pay one substring search.
 
-use quick_xml::events::Event;
-use quick_xml::reader::Reader;
-
+use super::lex::{Lexer, Token, local_name};
 use crate::model::enclosure::parse_duration;
 
 /// The duration each entry (`item` or `entry`, in document order) gives, `None` where it
-/// gives none; empty when the document has no duration at all or cannot be read.
+/// gives none; empty when the document has no duration at all.
+///
+/// Read with the repair pass's own tokenizer, not quick-xml's reader: a second use of that
+/// reader made the release build stop inlining it into feed-rs's, which cost every parse,
+/// podcast or not, a few per cent (issue #22, docs/BENCHMARKS.md).
 pub fn entry_durations(doc: &str) -> Vec<Option<u64>> {
     if memchr::memmem::find(doc.as_bytes(), b"duration>").is_none() {
         return Vec::new();
     }
-    let mut reader = Reader::from_str(doc);
+    let mut lexer = Lexer::new(doc);
+    let mut attrs = Vec::new();
     let mut out = Vec::new();
     // Inside an entry (its depth), and inside its duration element.
     let mut entry: Option<(usize, Option<u64>)> = None;
     let mut in_duration = false;
     let mut depth = 0usize;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e)) => {
+    while let Some(token) = lexer.next_token(&mut attrs) {
+        match token {
+            Token::Start { empty: true, .. } | Token::Other(_) => {}
+            Token::Start { name, .. } => {
                 depth += 1;
-                let name = e.local_name();
-                let local = name.as_ref();
+                let local = local_name(name);
                 if entry.is_none() && matches!(local, "item" | "entry") {
                     entry = Some((depth, None));
-                } else if entry.is_some()
-                    && local == "duration"
-                    && e.name().as_ref().starts_with("itunes:")
+                } else if entry.is_some() && local == "duration" && name.starts_with("itunes:")
                 {
                     in_duration = true;
                 }
             }
-            Ok(Event::Text(t)) if in_duration => {
+            Token::Text(t) | Token::CData(t) if in_duration => {
                 if let Some((_, found)) = &mut entry {
-                    *found = found.or_else(|| parse_duration(&t));
+                    *found = found.or_else(|| parse_duration(t));
                 }
             }
-            Ok(Event::End(_)) => {
+            Token::Text(_) | Token::CData(_) => {}
+            Token::End(_) => {
                 in_duration = false;
                 if let Some((at, found)) = entry
                     && at == depth
@@ -50,11 +52,9 @@ pub fn entry_durations(doc: &str) -> Vec<Option<u64>> {
                 }
                 depth = depth.saturating_sub(1);
             }
-            Ok(Event::Eof) => return out,
-            Err(_) => return Vec::new(),
-            Ok(_) => {}
         }
     }
+    out
 }
 
 #[cfg(test)]
