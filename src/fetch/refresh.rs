@@ -214,8 +214,10 @@ async fn queue_feed(
     shared: &RunShared,
     incoming: IncomingFeed,
     prepared: Prepared,
-    body: Fetched,
+    mut body: Fetched,
 ) -> Result<oneshot::Receiver<Result<usize, RefreshError>>, RefreshError> {
+    // The document is parsed: it need not wait for the writer with the feed.
+    body.bytes = Vec::new();
     let mut titles = vec![feed.title.as_str()];
     titles.extend(incoming.title.as_deref());
     let rule = shared.retention.for_feed(&feed.url, &titles);
@@ -328,8 +330,9 @@ async fn refresh_feed(
             let run = Arc::clone(&shared);
             let parsed = tokio::task::spawn_blocking(move || {
                 let parsed = parse_document(&body.bytes, &url, body.content_type.as_deref()).map(
-                    |incoming| {
+                    |mut incoming| {
                         let prepared = run.prepare(id, &incoming);
+                        prepared.release_bodies(&mut incoming);
                         (incoming, prepared)
                     },
                 );

@@ -120,6 +120,18 @@ impl Prepared {
         Packed::of(e, addresses.each[i], &addresses.shared)
     }
 
+    /// Lets go of the HTML of every entry of `incoming` whose stored forms are made: the
+    /// write reads only those forms then (its body packed, its text), and a parsed feed
+    /// waiting for the writer holds half the memory. An entry not made ready keeps its HTML
+    /// for the write to make them from.
+    pub fn release_bodies(&self, incoming: &mut IncomingFeed) {
+        for (e, packed) in incoming.entries.iter_mut().zip(&self.packed) {
+            if packed.is_some() {
+                e.content_html = String::new();
+            }
+        }
+    }
+
     /// How many entries have their stored forms made.
     pub fn ready(&self) -> usize {
         self.packed.iter().flatten().count()
@@ -214,6 +226,44 @@ mod tests {
             )
             .unwrap();
         assert_eq!(hits.len(), 1, "the edit is what the index has");
+    }
+
+    /// A refresh lets go of the HTML it prepared before the feed waits for the writer: the
+    /// body stored and the words indexed are still the document's, and an entry that was not
+    /// prepared keeps its HTML for the write.
+    #[test]
+    fn bodies_let_go_after_preparing_are_still_stored_whole() {
+        let (_d, mut s) = temp_store();
+        let (f, _) = s.add_feed("https://a.example/feed", 0).unwrap();
+        let long = format!("<p>{}</p>", "a river crossing ".repeat(100));
+        let first = feed(vec![entry("1", "<p>kept as it is</p>")]);
+        s.record_success(f, &first, &FetchMeta::default(), 10)
+            .unwrap();
+        let mut doc = feed(vec![entry("1", "<p>kept as it is</p>"), entry("2", &long)]);
+        let prepared = s.prepare(f, &doc).unwrap();
+        prepared.release_bodies(&mut doc);
+        assert_eq!(
+            doc.entries[0].content_html, "<p>kept as it is</p>",
+            "not prepared"
+        );
+        assert!(doc.entries[1].content_html.is_empty(), "prepared: let go");
+        assert_eq!(
+            s.record_prepared(f, &doc, prepared, &FetchMeta::default(), 20)
+                .unwrap(),
+            1
+        );
+        let page = s
+            .entries_page(
+                &crate::model::EntryFilter {
+                    query: crate::model::query::parse("crossing").unwrap(),
+                    ..Default::default()
+                },
+                crate::model::Page::First,
+                10,
+            )
+            .unwrap();
+        assert_eq!(page.len(), 1, "its words are indexed");
+        assert_eq!(s.entry(page[0].id).unwrap().unwrap().content_html, long);
     }
 
     /// What another writer changed between the preparing and the write is written right.

@@ -31,8 +31,7 @@ pub fn entry_durations(doc: &str) -> Vec<Option<u64>> {
                 let local = local_name(name);
                 if entry.is_none() && matches!(local, "item" | "entry") {
                     entry = Some((depth, None));
-                } else if entry.is_some() && local == "duration" && name.starts_with("itunes:")
-                {
+                } else if entry.is_some() && local == "duration" && name.starts_with("itunes:") {
                     in_duration = true;
                 }
             }
