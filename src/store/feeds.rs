@@ -271,13 +271,15 @@ impl Store {
         meta: &FetchMeta<'_>,
         now: i64,
     ) -> Result<()> {
+        // Cached: a warm refresh of thousands of feeds runs it once for each (parsing it each
+        // time was a fifth of such a refresh's work).
         self.write(|tx| {
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE feeds SET last_fetch_at = ?2, last_ok_at = ?2, last_error = NULL, \
                  failures = 0, gone_at = NULL, hold_until = ?3, \
                  hold_reason = CASE WHEN ?3 IS NULL THEN NULL ELSE 'ttl' END WHERE id = ?1",
-                params![feed.0, now, meta.fresh_until],
-            )?;
+            )?
+            .execute(params![feed.0, now, meta.fresh_until])?;
             Ok(())
         })
     }
