@@ -191,7 +191,7 @@ fn import_text(
         }
         // Kept in the subscriptions file too, when there is one: else the next start would
         // take the imported feeds for ones removed from it.
-        {
+        if env.config.subscriptions.path().is_some() {
             use crate::export::subscriptions_file::Edit;
             let now = store.find_feed(&id.0.to_string())?;
             env.write_back(&Edit::Add(&sub.url));

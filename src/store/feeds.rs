@@ -154,18 +154,34 @@ impl Store {
 
     /// Finds a feed by id number, exact URL, or title (the user's or its own, ignoring case),
     /// preferring them in that order: a feed whose title is another feed's URL never hides it.
+    ///
+    /// One query each, in that order: the id and the URL are found by their index, and only a
+    /// title reads every feed (`tidings import` looked each of 2 000 feeds up so: 0.9 s).
     pub fn find_feed(&self, spec: &str) -> Result<Feed> {
-        let sql = format!(
-            "SELECT {FEED_COLUMNS} FROM feeds f \
-             WHERE f.id = ?1 OR f.url = ?2 OR lower(COALESCE(f.title, f.url)) = lower(?2) \
-             OR lower(f.user_title) = lower(?2) \
-             ORDER BY f.id != ?1, f.url != ?2, lower(f.user_title) IS NOT lower(?2), f.id LIMIT 1"
-        );
-        let id = spec.parse::<i64>().unwrap_or(-1);
-        let mut feed = self
-            .conn
-            .query_row(&sql, params![id, spec], feed_from_row)
-            .optional()
+        let find = |condition: &str, arg: &dyn rusqlite::ToSql| {
+            self.conn
+                .prepare_cached(&find_feed_sql(condition))?
+                .query_row([arg], feed_from_row)
+                .optional()
+        };
+        let by_id = match spec.parse::<i64>() {
+            Ok(id) => find("f.id = ?1", &id),
+            Err(_) => Ok(None),
+        };
+        let mut feed = by_id
+            .and_then(|f| f.map_or_else(|| find("f.url = ?1", &spec), |f| Ok(Some(f))))
+            .and_then(|f| {
+                f.map_or_else(
+                    || {
+                        find(
+                            "lower(COALESCE(f.title, f.url)) = lower(?1) \
+                             OR lower(f.user_title) = lower(?1)",
+                            &spec,
+                        )
+                    },
+                    |f| Ok(Some(f)),
+                )
+            })
             .map_err(|e| self.err(e))?
             .ok_or_else(|| StoreError::NotFound(format!("no feed matches '{spec}'")))?;
         feed.tags = tags_of(&self.conn, feed.id).map_err(|e| self.err(e))?;
@@ -299,6 +315,15 @@ impl Store {
     }
 }
 
+/// One of [`Store::find_feed`]'s lookups: the feeds meeting `condition` (on `?1`), the one the
+/// user named by that title first.
+fn find_feed_sql(condition: &str) -> String {
+    format!(
+        "SELECT {FEED_COLUMNS} FROM feeds f WHERE {condition} \
+         ORDER BY lower(f.user_title) IS NOT lower(?1), f.id LIMIT 1"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,6 +383,33 @@ mod tests {
         let (other, _) = s.add_feed("https://other.example/feed", 4).unwrap();
         titled(&mut s, other, "decoy", 5);
         assert_eq!(s.find_feed("decoy").unwrap().id, real);
+    }
+
+    /// Regression: one query for all three ways read every feed, and `tidings import` looks
+    /// each imported feed up (2 000 feeds: 0.9 s). By id and by URL are index lookups.
+    #[test]
+    fn finding_a_feed_by_id_or_url_reads_one_row_by_its_index() {
+        let (_d, s) = temp_store();
+        let plan = |condition: &str| -> String {
+            let mut stmt = s
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {}", find_feed_sql(condition)))
+                .unwrap();
+            let steps: Vec<String> = stmt
+                .query_map([1], |r| r.get::<_, String>(3))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            steps.join(" | ")
+        };
+        let by_id = plan("f.id = ?1");
+        assert!(
+            by_id.contains("SEARCH f USING INTEGER PRIMARY KEY"),
+            "{by_id}"
+        );
+        let by_url = plan("f.url = ?1");
+        assert!(by_url.contains("SEARCH f USING INDEX"), "{by_url}");
+        assert!(!format!("{by_id}{by_url}").contains("SCAN f"));
     }
 
     #[test]
