@@ -164,26 +164,29 @@ impl Store {
                 .query_row([arg], feed_from_row)
                 .optional()
         };
-        let by_id = match spec.parse::<i64>() {
-            Ok(id) => find("f.id = ?1", &id),
-            Err(_) => Ok(None),
-        };
-        let mut feed = by_id
-            .and_then(|f| f.map_or_else(|| find("f.url = ?1", &spec), |f| Ok(Some(f))))
-            .and_then(|f| {
-                f.map_or_else(
-                    || {
-                        find(
-                            "lower(COALESCE(f.title, f.url)) = lower(?1) \
-                             OR lower(f.user_title) = lower(?1)",
-                            &spec,
-                        )
-                    },
-                    |f| Ok(Some(f)),
-                )
-            })
-            .map_err(|e| self.err(e))?
-            .ok_or_else(|| StoreError::NotFound(format!("no feed matches '{spec}'")))?;
+        let id = spec.parse::<i64>().ok();
+        let lookups: [(&str, Option<&dyn rusqlite::ToSql>); 3] = [
+            (
+                "f.id = ?1",
+                id.as_ref().map(|id| id as &dyn rusqlite::ToSql),
+            ),
+            ("f.url = ?1", Some(&spec)),
+            (
+                "lower(COALESCE(f.title, f.url)) = lower(?1) OR lower(f.user_title) = lower(?1)",
+                Some(&spec),
+            ),
+        ];
+        let mut found = None;
+        for (condition, arg) in lookups {
+            if let Some(arg) = arg {
+                found = find(condition, arg).map_err(|e| self.err(e))?;
+            }
+            if found.is_some() {
+                break;
+            }
+        }
+        let mut feed =
+            found.ok_or_else(|| StoreError::NotFound(format!("no feed matches '{spec}'")))?;
         feed.tags = tags_of(&self.conn, feed.id).map_err(|e| self.err(e))?;
         Ok(feed)
     }
