@@ -459,16 +459,10 @@ fn over_ssh_o_copies_instead_of_starting_a_browser() {
     // A browser that would leave a trace if it were ever started.
     let trace = home.path().join("browser-was-started");
     let browser = home.path().join("browser.sh");
-    std::fs::write(
+    common::script(
         &browser,
-        format!("#!/bin/sh\ntouch '{}'\n", trace.display()),
-    )
-    .unwrap();
-    std::process::Command::new("chmod")
-        .arg("+x")
-        .arg(&browser)
-        .status()
-        .unwrap();
+        &format!("#!/bin/sh\ntouch '{}'\n", trace.display()),
+    );
     let mut s = Session::start_with(
         home.path(),
         &["--db", db.to_str().unwrap(), "--demo"],
@@ -495,19 +489,13 @@ fn locally_o_starts_the_browser_with_the_url_as_one_argument() {
     let db = home.path().join("t.db");
     let args_file = home.path().join("browser-args");
     let browser = home.path().join("browser.sh");
-    std::fs::write(
+    common::script(
         &browser,
-        format!(
+        &format!(
             "#!/bin/sh\nprintf '%s\\n' \"$#\" \"$@\" > '{}'\n",
             args_file.display()
         ),
-    )
-    .unwrap();
-    std::process::Command::new("chmod")
-        .arg("+x")
-        .arg(&browser)
-        .status()
-        .unwrap();
+    );
     let mut s = Session::start_with(
         home.path(),
         &["--db", db.to_str().unwrap(), "--demo"],
@@ -539,19 +527,13 @@ fn a_text_browser_gets_the_terminal_and_the_reader_comes_back() {
     let db = home.path().join("t.db");
     let typed = home.path().join("typed");
     let browser = home.path().join("textbrowser.sh");
-    std::fs::write(
+    common::script(
         &browser,
-        format!(
+        &format!(
             "#!/bin/sh\nprintf 'TEXT-BROWSER %s\\n' \"$1\"\nread line\nprintf '%s' \"$line\" > '{}'\n",
             typed.display()
         ),
-    )
-    .unwrap();
-    std::process::Command::new("chmod")
-        .arg("+x")
-        .arg(&browser)
-        .status()
-        .unwrap();
+    );
     let config = home.path().join("config/tidings");
     std::fs::create_dir_all(&config).unwrap();
     std::fs::write(

@@ -131,22 +131,16 @@ fn p_hands_the_file_to_the_player_and_its_ctrl_c_does_not_quit_the_reader() {
     let scratch = tempfile::tempdir().unwrap();
     let record = scratch.path().join("played");
     let player = scratch.path().join("player.sh");
-    std::fs::write(
+    common::script(
         &player,
-        format!(
+        &format!(
             // Stopped as a Ctrl-C stops mpg123: SIGINT to the terminal's process group,
             // which the reader is in too (sent here by the player itself, so the test does
             // not depend on the pty's job control).
             "#!/bin/sh\nprintf 'PLAYER %s\\n' \"$1\"\nprintf '%s' \"$1\" > '{}'\nsleep 0.3\nkill -INT 0\nsleep 30\n",
             record.display()
         ),
-    )
-    .unwrap();
-    std::process::Command::new("chmod")
-        .arg("+x")
-        .arg(&player)
-        .status()
-        .unwrap();
+    );
     let extra = format!("players = {{ \"audio/*\" = [\"{}\"] }}\n", player.display());
     let (home, db) = home_with_podcast(&server, &data, &extra);
     // Under a shell, as from a login shell; the shell ignores SIGINT, as an interactive one
@@ -200,19 +194,13 @@ fn a_sigint_arriving_as_the_player_ends_does_not_quit_the_reader() {
     let scratch = tempfile::tempdir().unwrap();
     let player = scratch.path().join("player.sh");
     let record = scratch.path().join("played");
-    std::fs::write(
+    common::script(
         &player,
-        format!(
+        &format!(
             "#!/bin/sh\necho x >> '{}'\nkill -INT $PPID\nexit 0\n",
             record.display()
         ),
-    )
-    .unwrap();
-    std::process::Command::new("chmod")
-        .arg("+x")
-        .arg(&player)
-        .status()
-        .unwrap();
+    );
     let extra = format!("players = {{ \"audio/*\" = [\"{}\"] }}\n", player.display());
     let (home, db) = home_with_podcast(&server, &data, &extra);
     let mut s = start(home.path(), &db);

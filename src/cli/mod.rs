@@ -296,34 +296,32 @@ impl Env {
     /// TOML subscriptions file (after the config's: the config wins).
     fn feed_settings(&self) -> crate::model::feed_settings::SettingsBook {
         let mut book = self.config.feed_settings();
-        if let Some((_, _, listed)) = self
-            .config
+        book.feeds
+            .extend(crate::export::subscriptions_file::settings(&self.listed()));
+        book
+    }
+
+    /// The feeds `[subscriptions] file` lists with their own keys; none without a file, or
+    /// when it cannot be read (`apply_subscriptions_file` says why).
+    fn listed(&self) -> Vec<crate::export::subscriptions_file::Listed> {
+        self.config
             .subscriptions
             .path()
             .and_then(|p| crate::export::subscriptions_file::load(&p).ok())
-        {
-            book.feeds
-                .extend(crate::export::subscriptions_file::settings(&listed));
-        }
-        book
+            .map(|(_, _, listed)| listed)
+            .unwrap_or_default()
     }
 
     /// What each feed keeps: the config's rules, then a TOML subscriptions file's tables.
     fn retention_rules(&self) -> crate::model::RetentionRules {
         let mut rules = self.config.retention_rules();
-        if let Some((_, _, listed)) = self
-            .config
-            .subscriptions
-            .path()
-            .and_then(|p| crate::export::subscriptions_file::load(&p).ok())
-        {
-            let default = rules.default;
-            rules
-                .feeds
-                .extend(crate::export::subscriptions_file::retention(
-                    &listed, default,
-                ));
-        }
+        let default = rules.default;
+        rules
+            .feeds
+            .extend(crate::export::subscriptions_file::retention(
+                &self.listed(),
+                default,
+            ));
         rules
     }
 

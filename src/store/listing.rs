@@ -131,10 +131,12 @@ fn tags_of(tx: &rusqlite::Transaction<'_>, id: i64) -> rusqlite::Result<Vec<Stri
     Ok(tags)
 }
 
+/// `tags` folded as `organize::insert_tags` stores them (bounded, then folded), so a tag past
+/// the bound compares equal to its stored form and is not written again at every apply.
 fn sorted_folded(tags: &[String]) -> Vec<String> {
     let mut out: Vec<String> = tags
         .iter()
-        .map(|t| crate::model::sanitize::line(t).to_lowercase())
+        .map(|t| super::filter::fold(&crate::model::bounds::line(t)))
         .filter(|t| !t.is_empty())
         .collect();
     out.sort_unstable();
@@ -146,6 +148,22 @@ fn sorted_folded(tags: &[String]) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::store::test_support::temp_store;
+
+    /// Regression: a tag longer than a stored line is stored cut, and the list's uncut copy
+    /// was compared with it: the feed counted as changed, its tags rewritten, at every apply.
+    #[test]
+    fn a_tag_past_the_bound_is_not_rewritten_at_every_apply() {
+        let (_d, mut s) = temp_store();
+        let tags = vec!["T".repeat(10_000), "News".to_owned()];
+        let list = [Listing {
+            url: "https://a.example/feed",
+            title: None,
+            tags: &tags,
+        }];
+        s.apply_listing(&list, 1).unwrap();
+        let s2 = s.apply_listing(&list, 2).unwrap();
+        assert_eq!(s2.changed, 0, "{s2:?}");
+    }
 
     #[test]
     fn a_list_adds_renames_retags_and_removes() {

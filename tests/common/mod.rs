@@ -17,6 +17,13 @@ pub use server::{RecordedRequest, Response, TestServer};
 use std::io::Write;
 use std::path::PathBuf;
 
+/// Writes `text` to `path` as an executable script (a stand-in player or browser).
+pub fn script(path: &std::path::Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
 /// `tests/fixtures/<rel>`.
 pub fn fixture(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
