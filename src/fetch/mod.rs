@@ -9,6 +9,7 @@ pub mod downloads;
 pub mod http;
 mod normalize;
 pub mod parse;
+mod parsers;
 pub mod refresh;
 pub mod subscribe;
 pub mod sync;

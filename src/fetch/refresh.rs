@@ -124,13 +124,17 @@ fn fresh_until(max_age_secs: Option<u64>, ttl_minutes: Option<u32>, now: i64) ->
     )
 }
 
-/// What the fetches of one run share: the hosts' holds, permits for parsing, which is
-/// CPU-bound (more documents parsed at once than there are cores only costs memory), and the
-/// connections the parsing threads read through to prepare what the writer will write.
+/// What the fetches of one run share: the hosts' holds, the parsing threads and permits for
+/// them (parsing is CPU-bound: more documents parsed at once than there are cores only costs
+/// memory), and the connections the parsing threads read through to prepare what the writer
+/// will write.
 #[derive(Debug)]
 struct RunShared {
     holds: HostHolds,
-    parsers: Semaphore,
+    /// Permits to parse, one per parsing thread.
+    parsing: Semaphore,
+    /// The threads documents are parsed and prepared on ([`super::parsers`]).
+    parsers: super::parsers::Parsers,
     retention: RetentionRules,
     database: std::path::PathBuf,
     readers: Mutex<Vec<Store>>,
@@ -151,7 +155,8 @@ impl RunShared {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Self {
             holds: HostHolds::default(),
-            parsers: Semaphore::new(cores),
+            parsing: Semaphore::new(cores),
+            parsers: super::parsers::Parsers::new(cores),
             retention,
             database,
             readers: Mutex::default(),
@@ -326,19 +331,20 @@ async fn refresh_feed(
         Ok(FetchOutcome::Fetched(body)) => {
             let url = feed.url.clone();
             // The semaphore is never closed, so acquiring cannot fail.
-            let permit = shared.parsers.acquire().await.ok();
+            let permit = shared.parsing.acquire().await.ok();
             let run = Arc::clone(&shared);
-            let parsed = tokio::task::spawn_blocking(move || {
-                let parsed = parse_document(&body.bytes, &url, body.content_type.as_deref()).map(
-                    |mut incoming| {
-                        let prepared = run.prepare(id, &incoming);
-                        prepared.release_bodies(&mut incoming);
-                        (incoming, prepared)
-                    },
-                );
-                (parsed, body)
-            })
-            .await;
+            let parsed = shared
+                .parsers
+                .run(move || {
+                    let parsed = parse_document(&body.bytes, &url, body.content_type.as_deref())
+                        .map(|mut incoming| {
+                            let prepared = run.prepare(id, &incoming);
+                            prepared.release_bodies(&mut incoming);
+                            (incoming, prepared)
+                        });
+                    (parsed, body)
+                })
+                .await;
             match parsed {
                 Ok((Ok((incoming, prepared)), body)) => {
                     // Queued while the permit is held, so no more parsed documents wait in
