@@ -3,10 +3,11 @@
 //! are what the store keeps: `content_html` of every entry of 512 bytes or more, taken through
 //! tidings' own parser from the feed documents given. Documents are split by a hash of their
 //! path: half train the dictionary, the other half are measured (so a dictionary never sees
-//! what it is judged on), unless `--train DIR` names other documents to train on.
+//! what it is judged on), unless `--train DIR` names other documents to train on, or `--dict
+//! FILE` gives the dictionary (the one tidings ships, say: then every document is measured).
 //!
 //! ```sh
-//! cargo run --release --example codecs -- [--train DIR] [--dict-out FILE] DIR...
+//! cargo run --release --example codecs -- [--train DIR | --dict FILE] [--dict-out FILE] DIR...
 //! ```
 // A measuring tool: a missing file stops it with the reason.
 #![allow(clippy::expect_used, clippy::cast_precision_loss)]
@@ -127,12 +128,14 @@ fn main() {
     };
     let train_dir = take("--train");
     let dict_out = take("--dict-out");
+    let dict_in = take("--dict").map(|f| std::fs::read(f).expect("reading the dictionary"));
     let mut paths = Vec::new();
     for a in &args {
         files(Path::new(a), &mut paths);
     }
     paths.sort();
     let (train, test): (Vec<PathBuf>, Vec<PathBuf>) = match &train_dir {
+        _ if dict_in.is_some() => (Vec::new(), paths),
         Some(dir) => {
             let mut t = Vec::new();
             files(Path::new(dir), &mut t);
@@ -159,7 +162,9 @@ fn main() {
         || vec![1, 3, 6],
         |v| v.split(',').filter_map(|l| l.parse().ok()).collect(),
     );
-    let dict = zstd::dict::from_samples(&train, dict_kb * 1024).expect("training a dictionary");
+    let dict = dict_in.unwrap_or_else(|| {
+        zstd::dict::from_samples(&train, dict_kb * 1024).expect("training a dictionary")
+    });
     if let Some(out) = dict_out {
         std::fs::write(&out, &dict).expect("writing the dictionary");
     }
