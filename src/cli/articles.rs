@@ -15,7 +15,7 @@ pub const PER_RUN: usize = 100;
 fn options(env: &Env) -> ArticleOptions {
     ArticleOptions {
         per_host: env.config.refresh.per_host,
-        feeds: Arc::new(env.feed_settings()),
+        feeds: Arc::new(env.feed_settings(&env.listed())),
         ..ArticleOptions::default()
     }
 }

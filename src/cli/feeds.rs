@@ -53,7 +53,7 @@ pub async fn add(env: &Env, url: &str, out: &mut Out) -> anyhow::Result<ExitCode
     drop(env.open_store()?);
     let judged = Judged {
         rules: env.config.rules.clone(),
-        settings: std::sync::Arc::new(env.feed_settings()),
+        settings: std::sync::Arc::new(env.feed_settings(&env.listed())),
     };
     let s = subscribe(&env.fetcher()?, &env.db, url, now(), Pick::First, &judged).await?;
     env.write_back(&crate::export::subscriptions_file::Edit::Add(&s.url));

@@ -292,12 +292,15 @@ impl Env {
         }
     }
 
-    /// How each feed is fetched: `[refresh]`, the config's `[[feed]]` tables, and those of a
-    /// TOML subscriptions file (after the config's: the config wins).
-    fn feed_settings(&self) -> crate::model::feed_settings::SettingsBook {
+    /// How each feed is fetched: `[refresh]`, the config's `[[feed]]` tables, and those of the
+    /// feeds a TOML subscriptions file lists (`listed`, after the config's: the config wins).
+    fn feed_settings(
+        &self,
+        listed: &[crate::export::subscriptions_file::Listed],
+    ) -> crate::model::feed_settings::SettingsBook {
         let mut book = self.config.feed_settings();
         book.feeds
-            .extend(crate::export::subscriptions_file::settings(&self.listed()));
+            .extend(crate::export::subscriptions_file::settings(listed));
         book
     }
 
@@ -312,15 +315,18 @@ impl Env {
             .unwrap_or_default()
     }
 
-    /// What each feed keeps: the config's rules, then a TOML subscriptions file's tables.
-    fn retention_rules(&self) -> crate::model::RetentionRules {
+    /// What each feed keeps: the config's rules, then those of the feeds a TOML subscriptions
+    /// file lists (`listed`).
+    fn retention_rules(
+        &self,
+        listed: &[crate::export::subscriptions_file::Listed],
+    ) -> crate::model::RetentionRules {
         let mut rules = self.config.retention_rules();
         let default = rules.default;
         rules
             .feeds
             .extend(crate::export::subscriptions_file::retention(
-                &self.listed(),
-                default,
+                listed, default,
             ));
         rules
     }
@@ -364,13 +370,15 @@ impl Env {
 
     /// How a refresh that fetches the feeds itself runs, whatever `[sync]` says (the demo).
     fn local_refresh_options(&self) -> RefreshOptions {
+        // The subscriptions file is read once for both.
+        let listed = self.listed();
         RefreshOptions {
             jobs: self.config.refresh.jobs,
             per_host: self.config.refresh.per_host,
-            retention: self.retention_rules(),
+            retention: self.retention_rules(&listed),
             rules: self.config.rules.clone(),
             sync: None,
-            feeds: std::sync::Arc::new(self.feed_settings()),
+            feeds: std::sync::Arc::new(self.feed_settings(&listed)),
         }
     }
 }
@@ -661,7 +669,7 @@ async fn tui(ctx: &Env, demo: bool) -> anyhow::Result<ExitCode> {
             .collect(),
         refresh_every: tick_minutes(
             ctx.config.refresh.interval_minutes,
-            ctx.feed_settings().shortest_interval(),
+            ctx.feed_settings(&ctx.listed()).shortest_interval(),
         )
         .map(|m| std::time::Duration::from_secs(m.saturating_mul(60))),
     })

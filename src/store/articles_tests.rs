@@ -209,19 +209,7 @@ fn an_article_goes_with_its_entry_and_is_not_kept_for_one_gone() {
 #[test]
 fn finding_wanted_articles_reads_entries_only_by_their_feed() {
     let (_dir, s) = temp_store();
-    let mut stmt = s
-        .conn
-        .prepare(&format!(
-            "EXPLAIN QUERY PLAN {}",
-            super::articles::WANTED_ARTICLES_SQL
-        ))
-        .unwrap();
-    let steps: Vec<String> = stmt
-        .query_map([10], |r| r.get::<_, String>(3))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    let plan = steps.join(" | ");
+    let plan = super::test_support::plan(&s, super::articles::WANTED_ARTICLES_SQL, [10]);
     assert!(plan.contains("SCAN f"), "{plan}");
     // By the feed's unread entries (or all its entries): either is read by the feed.
     assert!(

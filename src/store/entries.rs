@@ -811,17 +811,10 @@ mod tests {
         order: &str,
     ) -> String {
         let sql = format!(
-            "EXPLAIN QUERY PLAN SELECT {SUMMARY_COLUMNS} FROM {from} WHERE {} \
-             ORDER BY {order} LIMIT 50",
+            "SELECT {SUMMARY_COLUMNS} FROM {from} WHERE {} ORDER BY {order} LIMIT 50",
             clause.sql()
         );
-        let mut stmt = s.conn.prepare(&sql).unwrap();
-        let plan: Vec<String> = stmt
-            .query_map(params_from_iter(clause.args), |r| r.get::<_, String>(3))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        plan.join(" | ")
+        crate::store::test_support::plan(s, &sql, params_from_iter(clause.args))
     }
 
     /// A full scan of `entries` must not creep into paging, and no page is sorted: each plan

@@ -393,18 +393,8 @@ mod tests {
     #[test]
     fn finding_a_feed_by_id_or_url_reads_one_row_by_its_index() {
         let (_d, s) = temp_store();
-        let plan = |condition: &str| -> String {
-            let mut stmt = s
-                .conn
-                .prepare(&format!("EXPLAIN QUERY PLAN {}", find_feed_sql(condition)))
-                .unwrap();
-            let steps: Vec<String> = stmt
-                .query_map([1], |r| r.get::<_, String>(3))
-                .unwrap()
-                .map(Result::unwrap)
-                .collect();
-            steps.join(" | ")
-        };
+        let plan =
+            |condition: &str| crate::store::test_support::plan(&s, &find_feed_sql(condition), [1]);
         let by_id = plan("f.id = ?1");
         assert!(
             by_id.contains("SEARCH f USING INTEGER PRIMARY KEY"),

@@ -360,6 +360,20 @@ pub(crate) mod test_support {
         let store = Store::open(&dir.path().join("t.db")).unwrap();
         (dir, store)
     }
+
+    /// `sql`'s query plan with `params` bound: each step's detail, joined by " | ".
+    pub fn plan(store: &Store, sql: &str, params: impl rusqlite::Params) -> String {
+        let mut stmt = store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let steps: Vec<String> = stmt
+            .query_map(params, |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        steps.join(" | ")
+    }
 }
 
 #[cfg(test)]

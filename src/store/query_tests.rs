@@ -702,18 +702,7 @@ fn kept_counts_stay_true_through_inserts_marks_undo_updates_and_removals() {
 #[test]
 fn counts_and_the_feed_list_never_read_entries() {
     let (_dir, s, _, _) = sample();
-    let plan = |sql: &str| -> String {
-        let mut stmt = s
-            .conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .unwrap();
-        let steps: Vec<String> = stmt
-            .query_map([], |r| r.get::<_, String>(3))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        steps.join(" | ")
-    };
+    let plan = |sql: &str| super::test_support::plan(&s, sql, []);
     let counts = plan(super::feeds::COUNTS_SQL);
     let feeds = plan(&format!(
         "SELECT {} FROM feeds f ORDER BY lower(COALESCE(f.user_title, f.title, f.url)), f.id",
