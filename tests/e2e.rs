@@ -115,6 +115,42 @@ fn sighup_exits_promptly_and_loses_no_mark() {
     assert_eq!(stored[2]["starred"], true);
 }
 
+/// Issue #16: marks are written off the keys. While another program holds the database's
+/// write lock (as a refresh's transaction does), a mark key is taken at once and the keys after
+/// it work; the mark shows once the lock is let go. A mark made just before `q` is kept: the
+/// reader waits for it as it closes.
+#[test]
+fn a_mark_waits_for_another_writer_but_the_keys_do_not() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let db_arg = db.to_str().unwrap();
+    let mut s = Session::start(home.path(), &["--db", db_arg, "--demo"], 100, 30);
+    ready(&s);
+    let other = rusqlite::Connection::open(&db).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    s.keys("s?");
+    s.wait_text("toggle starred");
+    s.keys("q");
+    s.wait_for("stream again", |s| s.row(0).contains("All entries"));
+    assert!(
+        !s.row(1).starts_with("N*"),
+        "not shown before it is written"
+    );
+    other.execute_batch("COMMIT").unwrap();
+    s.wait_for("star shown once written", |s| s.row(1).starts_with("N*"));
+
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    s.keys("jr");
+    s.keys("q");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(s.is_running(), "closing waits for the mark");
+    other.execute_batch("COMMIT").unwrap();
+    assert!(s.wait_exit());
+    let stored = entries(&db);
+    assert_eq!(stored[0]["starred"], true);
+    assert_eq!(stored[1]["read"], true);
+}
+
 #[test]
 fn help_feeds_and_back_again() {
     let home = tempfile::tempdir().unwrap();

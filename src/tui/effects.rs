@@ -1,6 +1,6 @@
 //! Carrying out the `Effect`s `update` asks for: store reads and writes, rendering, refresh
 //! commands. Results come back as `Msg`s: at once for quick store work; through the jobs
-//! facility (`jobs`) for whatever runs off the UI thread (layouts, bulk marks, subscribing,
+//! facility (`jobs`) for whatever runs off the UI thread (layouts, marks, subscribing,
 //! exports).
 
 use std::collections::{HashMap, VecDeque};
@@ -21,7 +21,7 @@ use crate::model::{Entry, EntryId, RefreshCmd};
 use crate::render::{self, Rendered};
 use crate::store::Store;
 
-/// Marks (and undos) on more entries than this are written off the UI thread, as a job.
+/// A mark (or undo) on more entries than this says so while it is written.
 const BULK: usize = 500;
 
 /// How long the reader waits for a full layout before showing the plain-text fallback.
@@ -100,6 +100,8 @@ pub struct Executor {
     refresh: UnboundedSender<RefreshCmd>,
     /// Work done off the UI thread.
     pub jobs: Jobs,
+    /// Marks waiting to be written, in order, off the UI thread.
+    pub marks: super::marking::Marks,
     pub(super) fetcher: Fetcher,
     pub(super) links: LinkSettings,
     /// Bytes for the terminal itself (OSC 52), written by the loop after the next draw.
@@ -129,7 +131,9 @@ impl Executor {
         links: LinkSettings,
     ) -> (Self, UnboundedReceiver<JobEvent>) {
         let (jobs, events) = Jobs::new();
+        let marks = super::marking::Marks::new(store.path().to_owned());
         let executor = Self {
+            marks,
             store,
             refresh,
             jobs,
@@ -230,15 +234,15 @@ impl Executor {
                 self.forget_layouts();
                 return None;
             }
-            Effect::SetMark { ids, mark } => return Some(self.set_mark(ids, mark, true)),
-            Effect::UndoMark { ids, mark } => return Some(self.set_mark(ids, mark, false)),
+            Effect::SetMark { ids, mark } => return self.set_mark(ids, mark, true),
+            Effect::UndoMark { ids, mark } => return self.set_mark(ids, mark, false),
             Effect::Label { name, on, target } => return Some(self.label(&name, on, target)),
             Effect::MarkMatching {
                 filter,
                 mark,
                 above,
             } => {
-                self.spawn_mark(mark, true, move |s| s.mark_matching(&filter, mark, above));
+                self.mark_matching(filter, mark, above);
                 return Some(Msg::Info("Marking…".into()));
             }
             Effect::Refresh(scope) => {
@@ -315,9 +319,11 @@ impl Executor {
             crate::model::Mark::Unlabel(id)
         };
         let then = match target {
-            crate::app::LabelTarget::Ids(ids) => self.set_mark(ids, mark, true),
+            crate::app::LabelTarget::Ids(ids) => self
+                .set_mark(ids, mark, true)
+                .unwrap_or_else(|| Msg::Info("Labelling…".into())),
             crate::app::LabelTarget::Matching(filter) => {
-                self.spawn_mark(mark, true, move |s| s.mark_matching(&filter, mark, None));
+                self.mark_matching(filter, mark, None);
                 Msg::Info("Labelling…".into())
             }
         };
@@ -352,26 +358,45 @@ impl Executor {
         });
     }
 
-    /// A mark (or an undo, not itself undoable): written at once, or as a job past `BULK`
-    /// entries.
-    fn set_mark(&mut self, ids: Vec<EntryId>, mark: crate::model::Mark, undoable: bool) -> Msg {
+    /// A mark (or an undo, not itself undoable), queued to be written off the UI thread
+    /// (`marking`); what to say now, for a mark on many entries.
+    fn set_mark(
+        &mut self,
+        ids: Vec<EntryId>,
+        mark: crate::model::Mark,
+        undoable: bool,
+    ) -> Option<Msg> {
         let n = ids.len();
-        if n > BULK {
-            self.spawn_mark(mark, undoable, move |s| s.set_mark(&ids, mark));
-            return Msg::Info(if undoable {
+        self.marks.push(
+            &mut self.jobs,
+            mark,
+            undoable,
+            Box::new(move |s| s.set_mark(&ids, mark)),
+        );
+        (n > BULK).then(|| {
+            Msg::Info(if undoable {
                 format!("Marking {n} entries…")
             } else {
                 format!("Undoing {n} marks…")
-            });
-        }
-        match self.store.set_mark(&ids, mark) {
-            Ok(ids) => Msg::MarkApplied {
-                ids,
-                mark,
-                undoable,
-            },
-            Err(e) => failed(&e),
-        }
+            })
+        })
+    }
+}
+
+impl Executor {
+    /// Queues `mark` on every entry `filter` matches (at or above `above`, if given).
+    fn mark_matching(
+        &mut self,
+        filter: crate::model::EntryFilter,
+        mark: crate::model::Mark,
+        above: Option<crate::model::Cursor>,
+    ) {
+        self.marks.push(
+            &mut self.jobs,
+            mark,
+            true,
+            Box::new(move |s| s.mark_matching(&filter, mark, above)),
+        );
     }
 }
 
@@ -442,27 +467,6 @@ impl Executor {
         pipe_to(command, text)
             .err()
             .map(|e| Msg::Failed(format!("copying with {}: {e}", command[0])))
-    }
-
-    /// Makes a bulk mark as a job, on a connection of its own, so the keys keep working while
-    /// tens of thousands of entries change; like every mark, it shows once it is written.
-    fn spawn_mark(
-        &mut self,
-        mark: crate::model::Mark,
-        undoable: bool,
-        work: impl FnOnce(&mut Store) -> Result<Vec<EntryId>, crate::store::StoreError> + Send + 'static,
-    ) {
-        let path = self.store.path().to_owned();
-        self.jobs.spawn(Job::Mark, move |ctx| {
-            ctx.say(match Store::open(&path).and_then(|mut s| work(&mut s)) {
-                Ok(ids) => Msg::MarkApplied {
-                    ids,
-                    mark,
-                    undoable,
-                },
-                Err(e) => Msg::Failed(e.diagnosed()),
-            });
-        });
     }
 
     /// A change to a synced feed goes to the server (`Ok`, with what to say now); any other

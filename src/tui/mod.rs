@@ -9,6 +9,7 @@ mod exporting;
 mod input;
 mod jobs;
 mod keys;
+mod marking;
 mod media;
 mod notify;
 mod runtime;
@@ -189,9 +190,15 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     }
     let _ = cmd_tx.send(RefreshCmd::Shutdown);
     task.abort();
+    // A mark made just before leaving is kept (its write waits at most for a transaction of
+    // the refresh just stopped).
+    rt.executor.marks.finish(MARKS_AT_EXIT);
     end_visit(&mut rt.executor.store);
     Ok(())
 }
+
+/// The longest the reader waits, when it closes, for marks still being written.
+const MARKS_AT_EXIT: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Records when this visit ended (entries first seen after it are new next time).
 fn end_visit(store: &mut Store) {
