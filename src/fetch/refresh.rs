@@ -446,7 +446,7 @@ pub async fn run_once(
 
     let global = Arc::new(Semaphore::new(opts.jobs.max(1)));
     let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
-    let (jobs, queue) = mpsc::channel(super::writer::QUEUE);
+    let (jobs, queue) = mpsc::channel(super::writer::queue_for(feeds.len()));
     let writer = tokio::spawn(super::writer::write_all(Arc::clone(store), queue));
     let shared = Arc::new(RunShared::new(opts.retention.clone(), database, jobs));
     let mut tasks: JoinSet<(FeedId, String, FeedResult)> = JoinSet::new();

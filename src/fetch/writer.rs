@@ -10,7 +10,7 @@
 //! segments as they pile up, rewriting the index several times over; a commit also costs a
 //! log write and, every few, a checkpoint. Feeds that were waiting anyway lose nothing by
 //! sharing one. The bounds keep a transaction, and so the wait of another connection's write
-//! (a mark in the reader), short.
+//! (`tidings mark`, a sync), short.
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -19,14 +19,27 @@ use crate::model::{FeedId, IncomingFeed, Retention};
 use crate::store::{FeedWrite, FetchMeta, Prepared, Store};
 
 /// A transaction takes no more feeds once it holds this many entries (a single feed with
-/// more is written alone). About 50 ms of writing on the machine of docs/BENCHMARKS.md.
-pub const BATCH_ENTRIES: usize = 400;
+/// more is written alone). About 150 ms of writing on the machine of docs/BENCHMARKS.md: a mark
+/// in the reader no longer waits for it (`tui::marking`), a `tidings mark` from cron does.
+pub const BATCH_ENTRIES: usize = 1200;
 /// Nor more feeds than this.
-pub const BATCH_FEEDS: usize = 16;
-/// Parsed feeds that may wait for the writer; a parser with one more waits too, so memory
-/// holds at most this many parsed documents besides those being parsed and written. (8 held
-/// 6 MiB more at the peak of a cold refresh for no speed.)
-pub const QUEUE: usize = 4;
+pub const BATCH_FEEDS: usize = 24;
+
+/// Parsed feeds that may wait for the writer in a run of `feeds` feeds: 4, and up to 8 for
+/// runs of 2000 feeds and more. A parser with one more waits too, so memory holds at most
+/// this many parsed documents besides those being parsed and written.
+///
+/// Why (issue #16): the writer takes every feed waiting when it is free, so this is what
+/// bounds a transaction in a cold refresh, and with it how often the search index writes a
+/// segment and merges (a quarter of a cold refresh's CPU time) and how many times each page of
+/// the indexes ordered by date and story is written. Each feed more in a transaction holds
+/// its terms in the search index's memory until the commit: 8 held about 6 MiB more than 4 at
+/// the peak of a cold refresh of 500 bench feeds (above newsboat's peak there) and took 20 to
+/// 30 % off the wall time of 2000 (docs/BENCHMARKS.md), where the database and its pages
+/// written per commit are four times larger and the memory is far below newsboat's.
+pub fn queue_for(feeds: usize) -> usize {
+    (feeds / 250).clamp(4, 8)
+}
 
 /// What the fetch said besides the body, owned, for the write.
 #[derive(Debug, Default)]
@@ -256,6 +269,15 @@ mod tests {
         assert_eq!(cache_kib_for(200 << 20), 3200);
         assert_eq!(cache_kib_for(800 << 20), 12_800);
         assert_eq!(cache_kib_for(u64::MAX), MAX_CACHE_KIB);
+    }
+
+    #[test]
+    fn the_queue_grows_with_the_run_within_its_bounds() {
+        assert_eq!(queue_for(0), 4);
+        assert_eq!(queue_for(500), 4);
+        assert_eq!(queue_for(1500), 6);
+        assert_eq!(queue_for(2000), 8);
+        assert_eq!(queue_for(100_000), 8);
     }
 
     fn job(feed: FeedId, keys: &[&str]) -> (Job, oneshot::Receiver<Result<usize, RefreshError>>) {
