@@ -381,9 +381,7 @@ impl Executor {
             })
         })
     }
-}
 
-impl Executor {
     /// Queues `mark` on every entry `filter` matches (at or above `above`, if given).
     fn mark_matching(
         &mut self,

@@ -76,7 +76,12 @@ impl Runtime {
     /// it is on the clipboard (the loop owns the terminal, where OSC 52 goes).
     pub fn job(&mut self, event: JobEvent) {
         let msg = match self.executor.jobs.accept(event) {
-            Some(Accepted::Msg(msg)) => msg,
+            Some(Accepted::Msg(msg)) => {
+                if matches!(msg, Msg::MarkApplied { .. }) {
+                    self.saw_own_write();
+                }
+                msg
+            }
             Some(Accepted::Copy { text, message }) => {
                 self.executor.copy(&text).unwrap_or(Msg::Info(message))
             }
@@ -100,6 +105,16 @@ impl Runtime {
         {
             self.seen_version = version;
             self.pending.push_back(Msg::DatabaseChanged);
+        }
+    }
+
+    /// Our own mark, written on a connection of its own (`marking`), moved the commit counter:
+    /// that is no change from elsewhere, whose reload would take an entry just marked read out
+    /// of an unread view under the cursor. (A commit by another program in the same moment is
+    /// then shown with the next one, or when the view moves.)
+    fn saw_own_write(&mut self) {
+        if let Ok(version) = self.executor.store.data_version() {
+            self.seen_version = version;
         }
     }
 
@@ -242,6 +257,9 @@ mod tests {
         assert!(shown.contains("Refreshed 1 feed: 3 new entries"), "{shown}");
         assert_eq!(rt.state.counts.unread, 3);
 
+        // The refresh's commits are seen (and reloaded for) once.
+        rt.watch();
+        rt.dispatch();
         // r marks the entry under the cursor read, in the database (written as a job, shown
         // once written); u takes it back.
         press(&mut rt, "r");
@@ -250,6 +268,14 @@ mod tests {
             rt.dispatch();
         }
         assert_eq!(Store::open(&db).unwrap().counts().unwrap().unread, 2);
+        // Our own mark is no change from elsewhere: no reload (which would take the entry
+        // just read out of an unread view).
+        rt.watch();
+        assert!(
+            !rt.pending.iter().any(|m| matches!(m, Msg::DatabaseChanged)),
+            "{:?}",
+            rt.pending
+        );
         press(&mut rt, "u");
         while rt.state.counts.unread != 3 {
             rt.job(next(&mut job_rx).await);
