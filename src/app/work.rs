@@ -6,7 +6,7 @@
 pub enum Job {
     /// Laying out the entry being opened.
     Render,
-    /// Marking many entries at once.
+    /// Writing the marks made in the reader, in order (`tui::marking`).
     Mark,
     Subscribe,
     Export,

@@ -1,5 +1,5 @@
-//! The reader's background work, all of it through one door: laying an entry out, marking many
-//! entries, subscribing, exporting. A job has a kind (`app::Job`), a handle, and a flag it
+//! The reader's background work, all of it through one door: laying an entry out, writing
+//! marks, subscribing, exporting. A job has a kind (`app::Job`), a handle, and a flag it
 //! checks to stop when cancelled; a kind where a newer request makes the older pointless
 //! (laying out the entry opened last) cancels the older when it starts. Every job reports on
 //! one channel (`JobEvent`): how far it got, what it made, and that it ended. Events from a job
