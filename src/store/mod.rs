@@ -224,18 +224,6 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// The database file's size in bytes (what the log holds aside).
-    pub fn size_bytes(&self) -> Result<u64> {
-        self.conn
-            .query_row(
-                "SELECT p.page_count * s.page_size FROM pragma_page_count() p, pragma_page_size() s",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-            .map(|bytes| u64::try_from(bytes).unwrap_or(0))
-            .map_err(|e| self.err(e))
-    }
-
     /// Whether this connection's commits copy the log into the database themselves once it has
     /// grown past a thousand pages (`SQLite`'s default), or leave that to [`Store::checkpoint`]
     /// on another connection, so that a writer never stops to copy.

@@ -119,6 +119,13 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// The database file's size in bytes (what the log holds aside).
+    pub fn size_bytes(&self) -> Result<u64> {
+        self.one(
+            "SELECT p.page_count * s.page_size FROM pragma_page_count() p, pragma_page_size() s",
+        )
+    }
+
     fn one(&self, sql: &str) -> Result<u64> {
         self.conn
             .query_row(sql, [], |r| r.get::<_, i64>(0))

@@ -108,24 +108,15 @@ impl Writer {
                 };
                 (order, queue.store.take())
             };
-            let mut store = match store {
-                Some(store) => Ok(store),
-                None => Store::open(db),
-            };
-            let written = store.as_mut().map_err(|e| e.diagnosed()).and_then(|s| {
-                (order.work)(s).map_err(|e| {
-                    let shown = e.diagnosed();
-                    tracing::error!("{shown}");
-                    shown
-                })
-            });
-            ctx.say(match written {
-                Ok(ids) => Msg::MarkApplied {
+            let mut store = store.map_or_else(|| Store::open(db), Ok);
+            ctx.say(match store.as_mut().map(|s| (order.work)(s)) {
+                Ok(Ok(ids)) => Msg::MarkApplied {
                     ids,
                     mark: order.mark,
                     undoable: order.undoable,
                 },
-                Err(shown) => Msg::Failed(shown),
+                Ok(Err(e)) => super::effects::failed(&e),
+                Err(e) => super::effects::failed(e),
             });
             lock(&self.0).store = store.ok();
         }
