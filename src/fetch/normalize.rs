@@ -253,10 +253,18 @@ pub fn pick_link(links: &[Link], base: Option<&Url>, fallback: bool) -> Option<S
 
 /// The first author's name, else their email.
 pub fn first_author(people: &[Person]) -> Option<String> {
+    // RSS's `email (Name)` leaves feed-rs with the name in its parentheses.
+    let unwrapped = |n: &str| {
+        let n = n.trim();
+        n.strip_prefix('(')
+            .and_then(|inner| inner.strip_suffix(')'))
+            .unwrap_or(n)
+            .to_owned()
+    };
     let named = people.iter().find_map(|p| {
         p.name
             .as_deref()
-            .and_then(|n| plain_line(n, TextKind::Html))
+            .and_then(|n| plain_line(&unwrapped(n), TextKind::Html))
     });
     named.or_else(|| {
         people.iter().find_map(|p| {

@@ -119,11 +119,7 @@ fn parse_guarded(
     if doc.is_empty() {
         return Err(ParseError::Empty);
     }
-    // Only a web address is a base: a `file:` URL would turn every relative link into one we
-    // refuse, where the document's own relative reference says more.
-    let base = Url::parse(feed_url)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https"));
+    let base = web_base(feed_url);
     if doc.starts_with('{') {
         return json::parse_json(doc, base.as_ref())
             .ok_or_else(|| ParseError::Invalid("not valid JSON".to_owned()));
@@ -155,6 +151,24 @@ fn parse_guarded(
         }
     }
     Ok(incoming)
+}
+
+/// The base relative links are resolved against: the feed's address, if it is a web address
+/// (a `file:` URL would turn every relative link into one we refuse, where the document's own
+/// relative reference says more), without its user name, password and query. Those are the
+/// user's secrets (`user:password@`, `?token=`), and a link resolved against them would carry
+/// them into every entry's link, enclosure and export. Only a reference to the document itself
+/// (`#top`) resolves differently for it.
+fn web_base(feed_url: &str) -> Option<Url> {
+    let mut base = Url::parse(feed_url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))?;
+    // Both only fail for URLs that cannot have them, which http(s) ones always can.
+    let _ = base.set_username("");
+    let _ = base.set_password(None);
+    base.set_query(None);
+    base.set_fragment(None);
+    Some(base)
 }
 
 /// Runs feed-rs over a repaired document, turning its errors into our one-line errors.
@@ -571,5 +585,39 @@ mod tests {
         let doc = rss("<item><guid>g</guid><link>/posts/1</link></item>");
         let feed = parse_feed(doc.as_bytes(), "file:///tmp/feed.xml").expect("parses");
         assert_eq!(feed.entries[0].link.as_deref(), Some("/posts/1"));
+    }
+
+    /// Found trying it (a feed at `http://user:password@host/…?token=…` with relative links):
+    /// every entry's link, its enclosure and the feed's site carried the password.
+    #[test]
+    fn links_resolved_against_the_feed_address_carry_none_of_its_secrets() {
+        let rss = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+            <link>/</link><item><guid>g</guid><link>rel1.html</link>
+            <enclosure url="ep1.mp3" length="5" type="audio/mpeg"/></item></channel></rss>"#;
+        let json = r#"{"version":"https://jsonfeed.org/version/1.1","title":"t","home_page_url":"/",
+            "items":[{"id":"1","url":"rel1.html","content_html":"x",
+            "attachments":[{"url":"ep1.mp3","mime_type":"audio/mpeg"}]}]}"#;
+        for doc in [rss, json] {
+            let feed = parse_feed(
+                doc.as_bytes(),
+                "https://me:hunter2@example.com/auth/feed.xml?token=abc",
+            )
+            .expect("parses");
+            let e = &feed.entries[0];
+            assert_eq!(
+                e.link.as_deref(),
+                Some("https://example.com/auth/rel1.html")
+            );
+            assert_eq!(e.enclosures[0].url, "https://example.com/auth/ep1.mp3");
+            assert_eq!(feed.site_url.as_deref(), Some("https://example.com/"));
+        }
+    }
+
+    /// Found trying it: `<author>alice@example.com (Alice)</author>` read as "(Alice)".
+    #[test]
+    fn an_rss_author_written_email_then_name_is_the_name() {
+        let doc = rss("<item><guid>g</guid><author>alice@example.com (Alice)</author></item>");
+        let feed = parse_feed(doc.as_bytes(), URL).expect("parses");
+        assert_eq!(feed.entries[0].author.as_deref(), Some("Alice"));
     }
 }

@@ -62,9 +62,13 @@ pub fn in_text(text: &str) -> Cow<'_, str> {
         let start = rest[..i]
             .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
             .map_or(0, |j| j + 1);
-        let end = rest[i..]
+        let mut end = rest[i..]
             .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ']'))
             .map_or(rest.len(), |j| i + j);
+        // Punctuation closing the sentence is the message's (`…?token=x: HTTP 401`).
+        while end > i + 3 && rest[..end].ends_with([':', ',', '.', ';', '!', '?']) {
+            end -= 1;
+        }
         let redacted = url(&rest[start..end]);
         changed |= matches!(redacted, Cow::Owned(_));
         out.push_str(&rest[..start]);
@@ -169,6 +173,13 @@ mod tests {
         assert_eq!(
             in_text("HTTP 401 from https://h.example/f?token=x and ftp://u:p@h/"),
             "HTTP 401 from https://h.example/f?token=*** and ftp://u:***@h/"
+        );
+        // Found trying it: the colon after the address was taken for part of the token.
+        assert_eq!(
+            in_text(
+                "fetching http://u:pw@h.example/f?api_key=K9: HTTP 401, said https://h/x?token=t."
+            ),
+            "fetching http://u:***@h.example/f?api_key=***: HTTP 401, said https://h/x?token=***."
         );
         assert!(matches!(in_text("no url here"), Cow::Borrowed(_)));
     }
