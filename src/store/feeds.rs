@@ -152,41 +152,54 @@ impl Store {
         Ok(rows)
     }
 
-    /// Finds a feed by id number, exact URL, or title (the user's or its own, ignoring case),
-    /// preferring them in that order: a feed whose title is another feed's URL never hides it.
+    /// Finds a feed by id number, exact URL, or title (ignoring case): a title the user gave,
+    /// else a feed's own title it is shown by, else its own title under the user's. Preferred in
+    /// that order: a feed whose title is another feed's URL never hides it. A title that several feeds are
+    /// shown by is no name: an error lists them, and nothing is done to any.
     ///
     /// One query each, in that order: the id and the URL are found by their index, and only a
     /// title reads every feed (`tidings import` looked each of 2 000 feeds up so: 0.9 s).
     pub fn find_feed(&self, spec: &str) -> Result<Feed> {
-        let find = |condition: &str, arg: &dyn rusqlite::ToSql| {
+        let find = |condition: &str, arg: &dyn rusqlite::ToSql| -> rusqlite::Result<Vec<Feed>> {
             self.conn
                 .prepare_cached(&find_feed_sql(condition))?
-                .query_row([arg], feed_from_row)
-                .optional()
+                .query_map([arg], feed_from_row)?
+                .collect()
         };
         let id = spec.parse::<i64>().ok();
-        let lookups: [(&str, Option<&dyn rusqlite::ToSql>); 3] = [
+        let lookups: [(&str, Option<&dyn rusqlite::ToSql>); 5] = [
             (
                 "f.id = ?1",
                 id.as_ref().map(|id| id as &dyn rusqlite::ToSql),
             ),
             ("f.url = ?1", Some(&spec)),
+            ("lower(f.user_title) = lower(?1)", Some(&spec)),
             (
-                "lower(COALESCE(f.title, f.url)) = lower(?1) OR lower(f.user_title) = lower(?1)",
+                "f.user_title IS NULL AND lower(COALESCE(f.title, f.url)) = lower(?1)",
                 Some(&spec),
             ),
+            ("lower(f.title) = lower(?1)", Some(&spec)),
         ];
-        let mut found = None;
+        let mut found = Vec::new();
         for (condition, arg) in lookups {
             if let Some(arg) = arg {
                 found = find(condition, arg).map_err(|e| self.err(e))?;
             }
-            if found.is_some() {
+            if !found.is_empty() {
                 break;
             }
         }
-        let mut feed =
-            found.ok_or_else(|| StoreError::NotFound(format!("no feed matches '{spec}'")))?;
+        if found.len() > 1 {
+            let ids: Vec<String> = found.iter().map(|f| f.id.0.to_string()).collect();
+            return Err(StoreError::NotFound(format!(
+                "'{spec}' is the title of {} feeds ({}): name one by its id or URL",
+                found.len(),
+                ids.join(", ")
+            )));
+        }
+        let mut feed = found
+            .pop()
+            .ok_or_else(|| StoreError::NotFound(format!("no feed matches '{spec}'")))?;
         feed.tags = tags_of(&self.conn, feed.id).map_err(|e| self.err(e))?;
         Ok(feed)
     }
@@ -318,13 +331,10 @@ impl Store {
     }
 }
 
-/// One of [`Store::find_feed`]'s lookups: the feeds meeting `condition` (on `?1`), the one the
-/// user named by that title first.
+/// One of [`Store::find_feed`]'s lookups: the feeds meeting `condition` (on `?1`), at most a
+/// few (enough to say that a title is ambiguous, and which feeds carry it).
 fn find_feed_sql(condition: &str) -> String {
-    format!(
-        "SELECT {FEED_COLUMNS} FROM feeds f WHERE {condition} \
-         ORDER BY lower(f.user_title) IS NOT lower(?1), f.id LIMIT 1"
-    )
+    format!("SELECT {FEED_COLUMNS} FROM feeds f WHERE {condition} ORDER BY f.id LIMIT 8")
 }
 
 #[cfg(test)]
@@ -386,6 +396,44 @@ mod tests {
         let (other, _) = s.add_feed("https://other.example/feed", 4).unwrap();
         titled(&mut s, other, "decoy", 5);
         assert_eq!(s.find_feed("decoy").unwrap().id, real);
+    }
+
+    /// Found trying it: two feeds with one title, and `tidings remove TITLE` removed whichever
+    /// came first, with its entries. A title several feeds share names none of them.
+    #[test]
+    fn a_title_two_feeds_share_names_neither() {
+        let (_d, mut s) = temp_store();
+        let titled = |s: &mut crate::store::Store, id, title: &str| {
+            let feed = crate::model::IncomingFeed {
+                title: Some(title.into()),
+                site_url: None,
+                ttl_minutes: None,
+                entries: Vec::new(),
+            };
+            s.record_success(id, &feed, &crate::store::FetchMeta::default(), 2)
+                .unwrap();
+        };
+        let (a, _) = s.add_feed("https://a.example/feed", 1).unwrap();
+        let (b, _) = s.add_feed("https://b.example/feed", 1).unwrap();
+        titled(&mut s, a, "Same");
+        titled(&mut s, b, "same");
+        let err = s.find_feed("Same").unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("2 feeds ({}, {})", a.0, b.0)),
+            "{err}"
+        );
+        // Each is still found by its id or URL, and a title the user gives one names it.
+        assert_eq!(s.find_feed("https://b.example/feed").unwrap().id, b);
+        s.rename_feed(b, Some("Mine")).unwrap();
+        assert_eq!(
+            s.find_feed("same").unwrap().id,
+            a,
+            "shown by that title: a only"
+        );
+        assert_eq!(s.find_feed("mine").unwrap().id, b);
+        s.rename_feed(a, Some("Yours")).unwrap();
+        let err = s.find_feed("same").unwrap_err().to_string();
+        assert!(err.contains("2 feeds"), "both renamed, both have it: {err}");
     }
 
     /// Regression: one query for all three ways read every feed, and `tidings import` looks
