@@ -22,7 +22,8 @@ pub fn say(state: &mut AppState, action: Action) {
             | A::MarkAboveRead
             | A::Export
             | A::NextUnread
-            | A::ToggleCopies,
+            | A::ToggleCopies
+            | A::Filter,
         ) => format!(
             "{pressed} works on entries: {} opens this feed's",
             key(A::Open)
@@ -76,6 +77,12 @@ mod tests {
             (
                 Action::ToggleRead,
                 "r works on entries: Enter opens this feed's",
+            ),
+            // Found trying it: `/` in the feed list said nothing, and the words typed after it
+            // ran as keys.
+            (
+                Action::Filter,
+                "/ works on entries: Enter opens this feed's",
             ),
             (
                 Action::Export,

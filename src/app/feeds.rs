@@ -212,7 +212,7 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
                 return Vec::new();
             };
             state.view = View::Stream;
-            state.stream.from_feeds = true;
+            state.stream.from_feeds = Some(filter.query.clone());
             vec![state.stream.refilter(filter, title)]
         }
         A::Back | A::Cancel | A::Feeds => {

@@ -251,6 +251,13 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             state.reader = None;
             super::prompt::open(state);
         }
+        // As everywhere: the feed list (found trying it: `f` in the reader did nothing).
+        A::Feeds => {
+            state.reader = None;
+            state.opening = None;
+            state.view = View::Feeds;
+            return vec![Effect::LoadFeeds];
+        }
         // List keys, and the keys the dispatcher in `app` handles for every view.
         other => super::elsewhere::say(state, other),
     }

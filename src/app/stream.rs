@@ -45,8 +45,9 @@ pub struct StreamView {
     /// What the filter matches (entries, unread), once counted; `None` for the whole stream
     /// or while counting.
     pub matched: Option<(u64, u64)>,
-    /// Opened from the feed list (a feed, a tag, a saved view): `q` goes back there.
-    pub from_feeds: bool,
+    /// Opened from the feed list (a feed, a tag, a saved view), with the query it was opened
+    /// with: `q` and `Esc` take a filter typed since back to it first, then go back there.
+    pub from_feeds: Option<Query>,
     /// When the previous visit ended: entries first seen after it are new.
     pub last_visit: Option<DateTime<Utc>>,
     pending: Option<(Page, usize)>,
@@ -66,7 +67,7 @@ impl StreamView {
             loaded: false,
             selection: Selection::default(),
             matched: None,
-            from_feeds: false,
+            from_feeds: None,
             last_visit: None,
             pending: None,
             anchor: Anchor::Top,
@@ -411,13 +412,22 @@ pub fn on_action(state: &mut AppState, action: super::Action) -> Vec<Effect> {
             marks::clear_selection(state);
             Vec::new()
         }
-        A::Back | A::Cancel if stream.from_feeds => {
+        A::Back | A::Cancel
+            if stream
+                .from_feeds
+                .as_ref()
+                .is_some_and(|opened| *opened != stream.filter.query) =>
+        {
+            let opened = stream.from_feeds.clone().unwrap_or_default();
+            prompt::set_query(state, opened)
+        }
+        A::Back | A::Cancel if stream.from_feeds.is_some() => {
             let filter = EntryFilter {
                 unread_only: stream.filter.unread_only,
                 with_copies: stream.filter.with_copies,
                 ..EntryFilter::default()
             };
-            stream.from_feeds = false;
+            stream.from_feeds = None;
             let effect = stream.refilter(filter, "All entries".into());
             state.view = View::Feeds;
             vec![effect, Effect::LoadFeeds]

@@ -284,6 +284,17 @@ fn back_from_the_reader_returns_to_the_stream() {
     assert!(!s.quit);
 }
 
+/// Found trying it: `f` (and `Tab`) in the reader did nothing, though the help lists it for
+/// every view.
+#[test]
+fn f_in_the_reader_opens_the_feed_list() {
+    let mut s = reading(3, 24);
+    let effects = update(&mut s, act(Action::Feeds));
+    assert_eq!(s.view, View::Feeds);
+    assert!(s.reader.is_none());
+    assert_eq!(effects, vec![Effect::LoadFeeds]);
+}
+
 #[test]
 fn resizing_the_reader_asks_for_a_new_layout_and_keeps_the_place() {
     let mut s = reading(100, 24);

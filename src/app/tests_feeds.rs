@@ -102,6 +102,25 @@ fn a_saved_view_opens_its_filter_and_q_comes_back_to_the_list() {
     assert!(effects.contains(&Effect::LoadFeeds));
 }
 
+/// Found trying it: in a saved view (or one feed's stream) with a filter typed on top, `q` and
+/// `Esc` went straight back to the feed list, the view and the typed filter with them.
+#[test]
+fn q_in_a_view_takes_a_typed_filter_back_to_the_views_own_first() {
+    let mut s = with_views();
+    update(&mut s, act(Action::Open));
+    for leave in [Action::Back, Action::Cancel] {
+        prompt::set_query(&mut s, parse("tag:rust crate").unwrap());
+        let effects = update(&mut s, act(leave));
+        assert_eq!(s.view, View::Stream, "{leave:?}");
+        assert_eq!(s.stream.filter.query.to_string(), "tag:rust unread");
+        assert_eq!(s.stream.title, "Rust, unread");
+        assert!(matches!(effects.first(), Some(Effect::LoadPage { .. })));
+    }
+    update(&mut s, act(Action::Back));
+    assert_eq!(s.view, View::Feeds);
+    assert!(!s.quit);
+}
+
 #[test]
 fn a_tag_heading_opens_every_feed_with_that_tag() {
     let mut s = with_views();

@@ -199,6 +199,19 @@ impl Keymap {
             };
             self.bind(scope, key, action);
         }
+        // Unbinding every way out would leave a reader that cannot be left but by a kill.
+        let leaves = |key: &Key| {
+            matches!(
+                self.action(Scope::Stream, *key),
+                Some(Action::Quit | Action::Back)
+            )
+        };
+        let stream_keys = self.scoped.keys().filter(|(s, _)| *s == Scope::Stream);
+        if !(self.global.keys().any(leaves) || stream_keys.map(|(_, k)| k).any(leaves)) {
+            return Err(
+                "no key is left to quit the reader: bind one to \"quit\" or \"back\"".to_owned(),
+            );
+        }
         Ok(())
     }
 }
@@ -206,6 +219,28 @@ impl Keymap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found trying it: `q`, `Q` and `Ctrl-c` unbound, and the reader could not be left.
+    #[test]
+    fn a_keymap_with_no_way_out_is_refused() {
+        let mut map = Keymap::default();
+        let err = map
+            .apply([
+                (None, "q", "none"),
+                (None, "Q", "none"),
+                (None, "Ctrl-c", "none"),
+            ])
+            .unwrap_err();
+        assert!(err.contains("no key is left to quit"), "{err}");
+        let mut map = Keymap::default();
+        map.apply([
+            (None, "q", "none"),
+            (None, "Q", "none"),
+            (None, "x", "quit"),
+        ])
+        .unwrap();
+        assert_eq!(map.action(Scope::Stream, k('x')), Some(Action::Quit));
+    }
 
     #[test]
     fn space_selects_on_the_stream_and_pages_in_the_reader() {
