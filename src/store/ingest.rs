@@ -213,13 +213,15 @@ pub struct FeedWrite<'a> {
 #[derive(Debug, Default)]
 pub(super) struct Written {
     new: usize,
+    /// New entries that can be seen (not hidden by a rule): the feed's total grows by these.
+    seen: i64,
     /// New entries that can be seen, and are unread or starred: the feed's counts grow by
     /// these.
     unread: i64,
     starred: i64,
-    /// Of the new entries, those folded into another feed's story, and of those the unread and
-    /// starred ones that can be seen.
-    copies: i64,
+    /// Of the new entries that can be seen, those folded into another feed's story, and of
+    /// those the unread and starred ones.
+    copy_seen: i64,
     copy_unread: i64,
     copy_starred: i64,
     ruled: Ruled,
@@ -229,8 +231,9 @@ impl Written {
     /// Counts a new entry stored with `fate`, a `copy` of another feed's story or not.
     fn count(&mut self, fate: &Fate, copy: bool) {
         self.new += 1;
-        self.copies += i64::from(copy);
         if !fate.hidden {
+            self.seen += 1;
+            self.copy_seen += i64::from(copy);
             self.unread += i64::from(!fate.read);
             self.starred += i64::from(fate.starred);
             if copy {
@@ -302,10 +305,10 @@ fn feed_written(
         meta.last_modified.map(bounds::line),
         now,
         meta.fresh_until,
-        i64::try_from(written.new).unwrap_or(i64::MAX),
+        written.seen,
         written.unread,
         written.starred,
-        written.copies,
+        written.copy_seen,
         written.copy_unread,
         written.copy_starred,
     ])?;

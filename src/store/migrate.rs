@@ -60,6 +60,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0011_articles.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0012_hidden_counts.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this binary writes.

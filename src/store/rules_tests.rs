@@ -356,3 +356,40 @@ fn a_notification_never_shows_a_feed_urls_secrets() {
         "{feed}"
     );
 }
+
+/// Found trying it: an entry hidden by a rule was out of the unread count but still in the
+/// feed's total and `count --json`'s entries (10 where the stream showed 7). A database from
+/// before schema 12 is counted again when opened.
+#[test]
+fn migrating_a_version_11_database_leaves_hidden_entries_out_of_the_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    super::migrate::migrate_to(&mut conn, "old.db", 11).unwrap();
+    conn.execute(
+        "INSERT INTO feeds (id, url, title, added_at) VALUES (1, 'https://a.example/', 'A', 0)",
+        [],
+    )
+    .unwrap();
+    for (id, hidden) in [(1, 0), (2, 1), (3, 0), (4, 1)] {
+        conn.execute(
+            "INSERT INTO entries (id, feed_id, key, title, published, first_seen, content_hash, \
+             hidden) VALUES (?1, 1, ?1, 't', ?1, 0, 0, ?2)",
+            rusqlite::params![id, hidden],
+        )
+        .unwrap();
+    }
+    // As schema 11 kept them: every entry in the total, the hidden ones in no unread count.
+    conn.execute_batch("UPDATE feeds SET entry_count = 4, unread_count = 2")
+        .unwrap();
+    drop(conn);
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(s.counts().unwrap().entries, 2);
+    assert_eq!(s.feeds().unwrap()[0].total, 2);
+    assert_counts_true(&s);
+    // And the triggers keep it so: one shown again, one removed.
+    s.set_mark(&[crate::model::EntryId(2)], crate::model::Mark::Unhide)
+        .unwrap();
+    assert_eq!(s.feeds().unwrap()[0].total, 3);
+    assert_counts_true(&s);
+}
