@@ -234,6 +234,10 @@ fn parse_prints_the_corpus_shape_and_refuses_non_feeds() {
     let err = home.run_err(&["parse", home.path().join("page.html").to_str().unwrap()]);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with("tidings: "), "{err}");
+
+    // Found trying it: `parse /dev/zero` read until the kernel killed it.
+    let err = home.run_err(&["parse", "/dev/zero"]);
+    assert!(err.contains("not a regular file"), "{err}");
 }
 
 #[test]
@@ -593,6 +597,24 @@ fn a_bad_query_is_one_line_naming_the_column() {
         assert_eq!(err.lines().count(), 1, "{err}");
         assert!(err.starts_with("tidings: --query: "), "{err}");
         assert!(err.contains(message), "{err}");
+    }
+    // Found trying it: `count` and `mark` said the same but exited 1.
+    for command in [
+        &["entries"][..],
+        &["count"],
+        &["mark", "--read"],
+        &["export"],
+        &["publish", "out"],
+    ] {
+        let out = home
+            .cmd()
+            .args(command)
+            .args(["--query", "(("])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.starts_with("tidings: --query: "), "{err}");
     }
     let err = home.run_err(&["entries", "--query", "unread foo:bar"]);
     assert!(err.contains("(at column 8)"), "{err}");
@@ -1309,7 +1331,7 @@ fn import_newsboat_keeps_deletions_validators_and_says_what_is_hidden() {
     );
     assert!(stdout.contains("5 entries of 2 feeds"), "{stdout}");
     assert!(stdout.contains("1 of them deleted in newsboat"), "{stdout}");
-    assert!(stdout.contains("1 feeds hidden in newsboat"), "{stdout}");
+    assert!(stdout.contains("1 feed hidden in newsboat"), "{stdout}");
     // Deleted in newsboat while unread: here it is read, and stays so after a refresh.
     home.run_ok(&["refresh"]);
     let alpha = home.entries(&[]);
@@ -1478,6 +1500,9 @@ fn the_command_line_manages_feeds_and_marks() {
     assert!(out.contains("is now 'My Beta'"), "{out}");
     let out = home.run_ok(&["tag", "My Beta", "news,", "tech"]);
     assert!(out.contains("tagged news, tech"), "{out}");
+    // One argument with spaces is several tags, as the help says.
+    let out = home.run_ok(&["tag", "My Beta", "news tech,  web"]);
+    assert!(out.contains("tagged news, tech, web"), "{out}");
     let out = home.run_ok(&["rename", "My Beta"]);
     assert!(out.contains("is now 'Beta'"), "{out}");
     let out = home.run_ok(&["remove", "Alpha"]);

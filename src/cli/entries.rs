@@ -101,17 +101,11 @@ fn iso(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Exit status of `tidings entries` when `--query` cannot be read (a usage error, like clap's).
-const BAD_QUERY: u8 = 2;
-
 /// Streams the matching entries page by page, so memory stays flat and output starts at once.
 pub fn list(env: &Env, args: &EntriesArgs, out: &mut Out) -> anyhow::Result<ExitCode> {
     let query = match args.query.as_deref().map(query::parse).transpose() {
         Ok(query) => query.unwrap_or_default(),
-        Err(e) => {
-            eprintln!("tidings: --query: {e}");
-            return Ok(ExitCode::from(BAD_QUERY));
-        }
+        Err(e) => return Err(super::BadQuery(e.to_string()).into()),
     };
     let store = env.open_store()?;
     let feed = match &args.feed {

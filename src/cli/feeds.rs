@@ -216,8 +216,9 @@ fn import_text(
     if hidden > 0 {
         writeln!(
             out,
-            "{hidden} feeds hidden in newsboat (a \"!\" tag) are shown: tidings hides no feed. \
-             They carry the tag \"{HIDDEN_TAG}\"; -tag:{HIDDEN_TAG} in a filter or a view leaves them out"
+            "{} hidden in newsboat (a \"!\" tag), shown here: tidings hides no feed. \
+             They carry the tag \"{HIDDEN_TAG}\"; -tag:{HIDDEN_TAG} in a filter or a view leaves them out",
+            crate::model::count_of(hidden, "feed", "feeds")
         )?;
     }
     // newsboat's query feeds are filters, not feeds: saved views in the config.

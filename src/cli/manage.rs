@@ -56,7 +56,9 @@ pub fn tag(env: &Env, spec: &str, tags: &[String], out: &mut Out) -> anyhow::Res
     let feed = store.find_feed(spec)?;
     let tags: Vec<String> = tags
         .iter()
-        .flat_map(|t| t.split(','))
+        // As the help says and the reader's `t` does (found trying it: `tag 2 "x y"` made one
+        // tag `x y`).
+        .flat_map(|t| t.split(|c: char| c.is_whitespace() || c == ','))
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
@@ -128,7 +130,7 @@ pub fn filter(
 ) -> anyhow::Result<EntryFilter> {
     let query = match query.map(query::parse).transpose() {
         Ok(q) => q.unwrap_or_default(),
-        Err(e) => anyhow::bail!("--query: {e}"),
+        Err(e) => return Err(super::BadQuery(e.to_string()).into()),
     };
     let feed = match feed {
         Some(spec) => Some(store.find_feed(spec)?.id),

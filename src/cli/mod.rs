@@ -222,10 +222,29 @@ pub fn main() -> ExitCode {
             let shown = output::shown(&e);
             tracing::error!("{shown}");
             eprintln!("tidings: {shown}");
-            ExitCode::FAILURE
+            if e.is::<BadQuery>() {
+                ExitCode::from(BAD_QUERY)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
+
+/// Exit status when a `--query` cannot be read (a usage error, like clap's), for every command.
+const BAD_QUERY: u8 = 2;
+
+/// A `--query` that cannot be read: `--query: ` and why.
+#[derive(Debug)]
+pub struct BadQuery(pub String);
+
+impl std::fmt::Display for BadQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "--query: {}", self.0)
+    }
+}
+
+impl std::error::Error for BadQuery {}
 
 /// Everything a command needs from the environment.
 struct Env {

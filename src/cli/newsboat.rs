@@ -93,9 +93,10 @@ pub fn import(
     };
     writeln!(
         out,
-        "From {}: {entries} entries of {carried} feeds, {read} read, {starred} flagged (now \
-         starred{labelled})",
+        "From {}: {} of {}, {read} read, {starred} flagged (now starred{labelled})",
         cache.display(),
+        crate::model::count_of(entries, "entry", "entries"),
+        crate::model::count_of(carried, "feed", "feeds"),
     )?;
     if deleted > 0 {
         writeln!(

@@ -39,8 +39,21 @@ fn iso(t: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
     t.map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
+/// The largest document `parse` reads: the most `refresh.max_body_mib` allows.
+const MAX_MIB: u64 = 1024;
+
 pub fn parse(file: &Path, out: &mut Out) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    // As a refresh reads a `file:` feed: a regular file only (`/dev/zero` would fill the
+    // memory, a FIFO hang), and no larger than `refresh.max_body_mib` may allow.
+    let bytes = match crate::fetch::http::read_capped(file, MAX_MIB << 20) {
+        Ok(bytes) => bytes,
+        Err(crate::fetch::http::ReadError::TooLarge) => {
+            anyhow::bail!("reading {}: larger than {MAX_MIB} MiB", file.display())
+        }
+        Err(crate::fetch::http::ReadError::Io(e)) => {
+            return Err(e).with_context(|| format!("reading {}", file.display()));
+        }
+    };
     let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_owned());
     let url = url::Url::from_file_path(&absolute).map_or_else(|()| String::new(), String::from);
     let feed = parse_feed(&bytes, &url).with_context(|| file.display().to_string())?;

@@ -117,8 +117,8 @@ pub fn run(env: &Env, args: &PublishArgs) -> anyhow::Result<ExitCode> {
     replace(&index, &page(&entries, &options, Some(ATOM_FILE)))?;
     replace(&atom, &export(&entries, Format::Atom, &options))?;
     eprintln!(
-        "Published {} entries to {} and {}",
-        entries.len(),
+        "Published {} to {} and {}",
+        crate::model::count_of(entries.len(), "entry", "entries"),
         index.display(),
         atom.display()
     );

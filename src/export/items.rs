@@ -347,11 +347,17 @@ pub(super) const ATOM_TAIL: &str = "</feed>\n";
 /// One Atom entry.
 pub(super) fn atom_item(out: &mut String, e: &Entry, bodies: bool) {
     let s = &e.summary;
-    let id = s
-        .guid
-        .clone()
-        .or_else(|| s.link.clone())
-        .unwrap_or_else(|| format!("urn:tidings:entry:{}", s.id.0));
+    // Atom's id is an IRI, one per entry: a feed's guid when it is one (a URL, a `tag:` or
+    // `urn:` id); else ours, for a guid like `1` is another feed's too (found trying it: two
+    // feeds' entries shared one id, and a reader of the export kept one of them).
+    let id = match &s.guid {
+        Some(guid) if url::Url::parse(guid).is_ok() => guid.clone(),
+        Some(_) => format!("urn:tidings:entry:{}", s.id.0),
+        None => s
+            .link
+            .clone()
+            .unwrap_or_else(|| format!("urn:tidings:entry:{}", s.id.0)),
+    };
     out.push_str("  <entry>\n");
     let _ = writeln!(out, "    <title type=\"text\">{}</title>", xml(&s.title));
     let _ = writeln!(out, "    <id>{}</id>", xml(&id));
@@ -727,7 +733,15 @@ mod tests {
         // Parsing it back is checked end to end with `tidings parse` (tests/cli.rs).
         let xml = export(&three(), Format::Atom, &Options::new(at(1_800_000_000)));
         assert_eq!(xml.matches("<entry>").count(), 3);
-        assert!(xml.contains("<id>guid-2</id>"));
+        // `guid-2` is no IRI: the entry's own id stands for it.
+        assert!(xml.contains("<id>urn:tidings:entry:2</id>"), "{xml}");
+        let mut tagged = three();
+        tagged[0].summary.guid = Some("tag:a.example,2026:1".into());
+        tagged[1].summary.guid = Some("1".into());
+        tagged[2].summary.guid = Some("1".into());
+        let xml = export(&tagged, Format::Atom, &Options::new(at(1_800_000_000)));
+        assert!(xml.contains("<id>tag:a.example,2026:1</id>"), "{xml}");
+        assert_eq!(xml.matches("<id>urn:tidings:entry:").count(), 2, "{xml}");
         assert!(xml.contains("<category term=\"later\"/>\n    <category term=\"&lt;work&gt;\"/>"));
         assert!(
             xml.contains("&lt;p&gt;Body two&lt;/p&gt;"),

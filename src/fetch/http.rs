@@ -663,7 +663,7 @@ fn io_cause(e: &std::io::Error) -> String {
     words.to_owned()
 }
 
-enum ReadError {
+pub enum ReadError {
     TooLarge,
     Io(std::io::Error),
 }
@@ -681,7 +681,7 @@ pub fn origin_of(url: &Url) -> String {
 /// Reads a regular file, at most `limit` bytes. Opened without blocking and checked before
 /// a byte is read: a device (`/dev/tty`, which would steal the reader's keys) or a FIFO
 /// (which would hang a refresh for ever) is refused (issue #17).
-fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+pub fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     use std::os::unix::fs::OpenOptionsExt;
     let file = std::fs::OpenOptions::new()
         .read(true)
