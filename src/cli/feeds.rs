@@ -335,10 +335,15 @@ const SOME_FAILED: u8 = 2;
 fn scopes(env: &Env, args: &RefreshArgs) -> anyhow::Result<Vec<RefreshScope>> {
     Ok(if !args.feed.is_empty() {
         let store = env.open_store()?;
-        args.feed
-            .iter()
-            .map(|spec| store.find_feed(spec).map(|f| RefreshScope::Feed(f.id)))
-            .collect::<Result<Vec<_>, _>>()?
+        let mut scopes = Vec::new();
+        for spec in &args.feed {
+            let scope = RefreshScope::Feed(store.find_feed(spec)?.id);
+            // A feed named twice (by its id and its title, say) is fetched once.
+            if !scopes.contains(&scope) {
+                scopes.push(scope);
+            }
+        }
+        scopes
     } else if args.due {
         vec![RefreshScope::Due]
     } else {
