@@ -47,6 +47,36 @@ command = ["sh", "-c", "cat > 'NOTICED'"]
 terminal = "none"
 "#;
 
+/// Found trying it: `add` counted what the feed held, a skipped entry too.
+#[test]
+fn add_counts_the_entries_stored() {
+    let home = Home::new();
+    let noticed = home.path().join("noticed.json");
+    config(
+        &home,
+        &KILLFILE.replace("NOTICED", &noticed.display().to_string()),
+    );
+    let server = common::TestServer::start();
+    let gamma = Home::served(
+        &server,
+        "gamma.xml",
+        &rss(
+            "Gamma",
+            &[("g1", "Casino royale", DAY1), ("g2", "Tea", DAY2)],
+        ),
+    );
+    let out = home.run_ok(&["add", &gamma]);
+    assert!(
+        out.contains("Subscribed to 'Gamma' (feed 1): 1 entry"),
+        "{out}"
+    );
+    let out = home.run_ok(&["add", &gamma]);
+    assert!(
+        out.contains("Already subscribed to 'Gamma' (feed 1): 0 new entries"),
+        "{out}"
+    );
+}
+
 /// The killfile on two served feeds.
 #[test]
 fn a_killfile_applies_as_feeds_arrive_and_to_what_is_stored() {

@@ -13,7 +13,7 @@ use crate::export::{Imported, read_subscriptions};
 use crate::fetch::refresh::{RefreshOptions, run_once};
 use crate::fetch::subscribe::{Judged, Pick, subscribe};
 use crate::model::redact;
-use crate::model::{RefreshEvent, RefreshScope, RefreshSummary};
+use crate::model::{RefreshEvent, RefreshScope, RefreshSummary, count_of};
 
 pub(super) fn now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -76,17 +76,20 @@ pub async fn add(env: &Env, url: &str, out: &mut Out) -> anyhow::Result<ExitCode
             writeln!(out, "  also offered: {}{title}", shown(&other.url))?;
         }
     }
-    let verb = if s.is_new {
-        "Subscribed to"
+    // The entries stored (found trying it: a rule's skip was counted as stored).
+    let (verb, count) = if s.is_new {
+        ("Subscribed to", count_of(s.entries, "entry", "entries"))
     } else {
-        "Already subscribed to"
+        (
+            "Already subscribed to",
+            count_of(s.entries, "new entry", "new entries"),
+        )
     };
     writeln!(
         out,
-        "{verb} '{}' (feed {}): {}",
+        "{verb} '{}' (feed {}): {count}",
         shown(&s.title),
-        s.id.0,
-        crate::model::count_of(s.entries, "entry", "entries")
+        s.id.0
     )?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -210,7 +213,7 @@ fn import_text(
     writeln!(
         out,
         "Imported {source}: {} added, {known} already subscribed, {} skipped",
-        crate::model::count_of(added, "feed", "feeds"),
+        count_of(added, "feed", "feeds"),
         skipped.len() + subs.len() - added - known
     )?;
     if hidden > 0 {
@@ -218,7 +221,7 @@ fn import_text(
             out,
             "{} hidden in newsboat (a \"!\" tag), shown here: tidings hides no feed. \
              They carry the tag \"{HIDDEN_TAG}\"; -tag:{HIDDEN_TAG} in a filter or a view leaves them out",
-            crate::model::count_of(hidden, "feed", "feeds")
+            count_of(hidden, "feed", "feeds")
         )?;
     }
     // newsboat's query feeds are filters, not feeds: saved views in the config.
@@ -467,7 +470,7 @@ fn summary_line(
     write!(
         out,
         "Refreshed {} in {seconds:.1} s: {} ok ({} unchanged), {} failed",
-        crate::model::count_of(total, "feed", "feeds"),
+        count_of(total, "feed", "feeds"),
         summary.ok,
         summary.not_modified,
         summary.failed
@@ -482,7 +485,7 @@ fn summary_line(
     write!(
         out,
         ", {}",
-        crate::model::count_of(summary.new_entries, "new entry", "new entries")
+        count_of(summary.new_entries, "new entry", "new entries")
     )?;
     if summary.ruled_out > 0 {
         write!(out, ", {} skipped by rules", summary.ruled_out)?;

@@ -19,6 +19,7 @@ pub struct Subscribed {
     /// The feed's URL (the discovered one when a page was given).
     pub url: String,
     pub title: String,
+    /// Entries stored new (what a rule skipped is not; an old subscription's are not again).
     pub entries: usize,
     /// False when the feed was already subscribed (its entries are refreshed all the same).
     pub is_new: bool,
@@ -162,12 +163,12 @@ pub async fn subscribe(
         fresh_until: None,
         permanent_redirect: body.permanent_redirect.as_deref(),
     };
-    store.record_success(id, &feed, &meta, now)?;
+    let stored = store.record_success(id, &feed, &meta, now)?;
     Ok(Subscribed {
         id,
         title: feed.title.clone().unwrap_or_else(|| url.clone()),
         url,
-        entries: feed.entries.len(),
+        entries: stored,
         is_new,
         discovered,
     })

@@ -17,7 +17,7 @@ use crate::export::subscriptions_file::Edit as FileEdit;
 use crate::fetch::http::Fetcher;
 use crate::fetch::subscribe::{Pick, SubscribeError, subscribe};
 use crate::fetch::sync::Edit;
-use crate::model::{Entry, EntryId, RefreshCmd};
+use crate::model::{Entry, EntryId, RefreshCmd, count_of};
 use crate::render::{self, Rendered};
 use crate::store::Store;
 
@@ -599,16 +599,15 @@ async fn subscribe_message(
             } else {
                 format!(" (found on the page: {})", s.url)
             };
-            let verb = if s.is_new {
-                "Subscribed to"
+            let (verb, count) = if s.is_new {
+                ("Subscribed to", count_of(s.entries, "entry", "entries"))
             } else {
-                "Already subscribed to"
+                (
+                    "Already subscribed to",
+                    count_of(s.entries, "new entry", "new entries"),
+                )
             };
-            let said = Msg::FeedsChanged(format!(
-                "{verb} {}: {}{via}",
-                s.title,
-                crate::model::count_of(s.entries, "entry", "entries")
-            ));
+            let said = Msg::FeedsChanged(format!("{verb} {}: {count}{via}", s.title));
             return (said, Some(s.url));
         }
         Err(SubscribeError::Several { page, found }) => Msg::FeedsFound { page, found },
