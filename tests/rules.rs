@@ -47,15 +47,21 @@ command = ["sh", "-c", "cat > 'NOTICED'"]
 terminal = "none"
 "#;
 
-/// Found trying it: `add` counted what the feed held, a skipped entry too.
-#[test]
-fn add_counts_the_entries_stored() {
+/// A home with the killfile in its config, and where its notify command writes.
+fn with_killfile() -> (Home, std::path::PathBuf) {
     let home = Home::new();
     let noticed = home.path().join("noticed.json");
     config(
         &home,
         &KILLFILE.replace("NOTICED", &noticed.display().to_string()),
     );
+    (home, noticed)
+}
+
+/// Found trying it: `add` counted what the feed held, a skipped entry too.
+#[test]
+fn add_counts_the_entries_stored() {
+    let (home, _noticed) = with_killfile();
     let server = common::TestServer::start();
     let gamma = Home::served(
         &server,
@@ -80,12 +86,7 @@ fn add_counts_the_entries_stored() {
 /// The killfile on two served feeds.
 #[test]
 fn a_killfile_applies_as_feeds_arrive_and_to_what_is_stored() {
-    let home = Home::new();
-    let noticed = home.path().join("noticed.json");
-    config(
-        &home,
-        &KILLFILE.replace("NOTICED", &noticed.display().to_string()),
-    );
+    let (home, noticed) = with_killfile();
     let server = common::TestServer::start();
     let alpha = Home::served(
         &server,

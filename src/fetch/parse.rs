@@ -155,20 +155,11 @@ fn parse_guarded(
 
 /// The base relative links are resolved against: the feed's address, if it is a web address
 /// (a `file:` URL would turn every relative link into one we refuse, where the document's own
-/// relative reference says more), without its user name, password and query. Those are the
-/// user's secrets (`user:password@`, `?token=`), and a link resolved against them would carry
-/// them into every entry's link, enclosure and export. Only a reference to the document itself
-/// (`#top`) resolves differently for it.
+/// relative reference says more), without the user's secrets (`redact::link_base`): a link
+/// resolved against `user:password@` or `?token=` would carry them into every entry's link,
+/// enclosure and export.
 fn web_base(feed_url: &str) -> Option<Url> {
-    let mut base = Url::parse(feed_url)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https"))?;
-    // Both only fail for URLs that cannot have them, which http(s) ones always can.
-    let _ = base.set_username("");
-    let _ = base.set_password(None);
-    base.set_query(None);
-    base.set_fragment(None);
-    Some(base)
+    crate::model::redact::link_base(feed_url).filter(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 /// Runs feed-rs over a repaired document, turning its errors into our one-line errors.

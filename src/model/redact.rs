@@ -49,6 +49,21 @@ pub fn url(url: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `base` as a base for relative links: without its user name and password, and without its
+/// query when that carries a secret (`?token=`), so that no link resolved against it repeats
+/// them (a feed's own address may hold the user's credentials, and an entry without a link of
+/// its own has its feed's address for a base).
+pub fn link_base(base: &str) -> Option<url::Url> {
+    let mut url = url::Url::parse(base.trim()).ok()?;
+    // Both fail only for addresses that cannot have a user (`mailto:`): nothing to take away.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    if !query_secrets(url.as_str()).is_empty() {
+        url.set_query(None);
+    }
+    Some(url)
+}
+
 /// Every URL in `text` (a message, an error) with its secrets hidden.
 pub fn in_text(text: &str) -> Cow<'_, str> {
     if !text.contains("://") {

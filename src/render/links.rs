@@ -23,7 +23,7 @@ impl LinkTable {
     /// A table resolving relative hrefs against `base` (ignored unless it is an absolute URL).
     pub(super) fn new(base: Option<&str>) -> Self {
         Self {
-            base: base.and_then(parse_base),
+            base: base.and_then(crate::model::redact::link_base),
             ..Self::default()
         }
     }
@@ -46,24 +46,6 @@ impl LinkTable {
         self.numbers.clear();
         std::mem::take(&mut self.urls)
     }
-}
-
-/// `base` as a base for relative links: without its user name and password, and without its
-/// query when that carries a secret (`?token=`), so that no link resolved against it repeats
-/// them (an entry without a link of its own has its feed's address for a base, and that may hold
-/// the user's credentials).
-pub(super) fn parse_base(base: &str) -> Option<Url> {
-    let mut url = Url::parse(base.trim()).ok()?;
-    // Both fail only for addresses that cannot have a user (`mailto:`): nothing to take away.
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
-    if matches!(
-        crate::model::redact::url(url.as_str()),
-        std::borrow::Cow::Owned(_)
-    ) {
-        url.set_query(None);
-    }
-    Some(url)
 }
 
 /// `href` made absolute against `base`, sanitised, if its scheme is allowed and it is no
@@ -117,14 +99,16 @@ mod tests {
 
     #[test]
     fn a_base_holding_credentials_lends_them_to_no_link() {
-        let base = parse_base("https://me:hunter2@example.org/feed.xml?token=abc&page=2");
+        let base = crate::model::redact::link_base(
+            "https://me:hunter2@example.org/feed.xml?token=abc&page=2",
+        );
         for href in ["other.html", "#fn1", "?x=1", "/a"] {
             let url = resolve(base.as_ref(), href).unwrap();
             assert!(!url.contains("hunter2") && !url.contains("me@"), "{url}");
             assert!(!url.contains("abc"), "{url}");
         }
         // A query with no secret is the page's address, and stays for its fragments.
-        let base = parse_base("https://example.org/post?id=7");
+        let base = crate::model::redact::link_base("https://example.org/post?id=7");
         assert_eq!(
             resolve(base.as_ref(), "#fn1").as_deref(),
             Some("https://example.org/post?id=7#fn1")

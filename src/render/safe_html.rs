@@ -68,7 +68,7 @@ const TABLE_PARTS: [&str; 8] = [
 /// URLs resolve against `base`; without one they are dropped.
 pub fn safe_html(html: &str, base: Option<&str>) -> String {
     let prepared = prepare(html);
-    let base = base.and_then(super::links::parse_base);
+    let base = base.and_then(crate::model::redact::link_base);
     let mut writer = Writer {
         src: &prepared.html,
         pos: 0,
